@@ -49,6 +49,10 @@ const char *fs_unit_kind_name(fs_unit_kind kind);    /* "time" */
 const char *fs_unit_kind_example(fs_unit_kind kind); /* "30 s" */
 const char *fs_unit_kind_si(fs_unit_kind kind);      /* "s", for HDF5 `units` attributes */
 
+/* Writes `expected a <kind> such as "<example>"` (the start of every unit error; "an" before
+ * a vowel) into buf, for callers that report a value of the wrong shape. */
+void fs_unit_kind_expected(fs_unit_kind kind, char *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
