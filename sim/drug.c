@@ -98,10 +98,11 @@ double fs_block_advance(const fs_block_coeffs *c, double b, double open_time, do
   double on = c->k_on * conc;
   if (c->leak <= 0.0 || !(closed_time > 0))
     return open_update(b, on, off, open_time);
-  double half_leak = exp(-0.5 * c->leak * off * closed_time);
-  b *= half_leak;
+  /* Partial trapper: open-time update first, then the closed-channel leak. The engine calls
+   * at spikes, after which o is high and then decays, so openings come early in an interval;
+   * exact when C = 0 or either time is 0, about 1 % off a fine integration otherwise. */
   b = open_update(b, on, off, open_time);
-  return b * half_leak;
+  return b * exp(-c->leak * off * closed_time);
 }
 
 /* ---- gating factors --------------------------------------------------------------------- */

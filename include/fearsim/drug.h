@@ -14,9 +14,9 @@
  * through the open time U = ∫o dt:  b = b_inf + (b0 - b_inf)·exp(-(k_on·sel·C + k_off)·U),
  * b_inf = k_on·sel·C/(k_on·sel·C + k_off). Closed channels keep their blocker (trapping).
  * A partial trapper (memantine, trap < 1) also unblocks from closed channels at
- * (1 - trap)·k_off(V); that term is applied over the closed time, split symmetrically around
- * the open-time update (Strang splitting: exact when C = 0 or when either time is 0,
- * second-order accurate otherwise).
+ * (1 - trap)·k_off(V); that term is applied over the closed time after the open-time update
+ * (the engine calls at spikes, after which channels open and then close; exact when C = 0 or
+ * when either time is 0, within about 1 % of a fine integration for spike-driven o(t)).
  *
  * Only ONE open-channel blocker may be active in an experiment (each synapse keeps one b);
  * the dosing reader (dosing.h) rejects a second one.

@@ -1,0 +1,206 @@
+/* test_drug.c - the per-synapse block (MODEL.md §8 rows 2–4: use dependence, trapping,
+ * voltage dependence), its closed form against a fine integration with an explicit o(t),
+ * the competitive and glycine-site factors, and the registry. */
+#include "fs_test.h"
+
+#include <fearsim/drug.h>
+
+#define UM 1e-3 /* mol/m^3 */
+#define MV 1e-3 /* V */
+
+static fs_block_coeffs coeffs(const fs_drug *d) {
+  fs_drug_params p;
+  fs_block_coeffs c;
+  fs_error err = {0};
+  fs_drug_defaults(d, &p);
+  assert_int_equal(fs_block_coeffs_init(d, &p, 1.0, &c, &err), FS_OK);
+  return c;
+}
+
+/* Block grows with open time at a fixed concentration, not with closed time. */
+static void test_use_dependence(void **state) {
+  (void)state;
+  fs_block_coeffs c = coeffs(&fs_drug_ketamine);
+  double conc = 0.78 * UM, v = -60 * MV, b = 0.0;
+  b = fs_block_advance(&c, b, 0.0, 3600.0, conc, v); /* an hour at rest, channels closed */
+  assert_true(b == 0.0);
+  double prev = 0.0;
+  for (int k = 0; k < 50; k++) { /* 50 activations, 10 ms of open time each */
+    b = fs_block_advance(&c, b, 0.01, 0.99, conc, v);
+    assert_true(b > prev);
+    prev = b;
+  }
+  double b_inf = fs_block_steady(&c, conc, v);
+  fs_assert_close(b, b_inf * (1 - exp(-(100 * conc + 0.2) * 0.5)), 1e-12, 0);
+  double kept = fs_block_advance(&c, b, 0.0, 60.0, conc, v); /* closed: no change */
+  assert_true(kept == b);
+}
+
+/* After washout (C = 0) the block stays while channels are closed and decays only with
+ * open time; MK-801 unblocks far slower than ketamine. */
+static void test_trapping(void **state) {
+  (void)state;
+  fs_block_coeffs ket = coeffs(&fs_drug_ketamine), mk = coeffs(&fs_drug_mk801);
+  double v = -60 * MV, b0 = 0.4;
+  assert_true(fs_block_advance(&ket, b0, 0.0, 86400.0, 0.0, v) == b0);
+  assert_true(fs_block_advance(&mk, b0, 0.0, 86400.0, 0.0, v) == b0);
+  double bk = fs_block_advance(&ket, b0, 5.0, 0.0, 0.0, v);
+  double bm = fs_block_advance(&mk, b0, 5.0, 0.0, 0.0, v);
+  fs_assert_close(bk, b0 * exp(-0.2 * 5.0), 1e-14, 0);
+  fs_assert_close(bm, b0 * exp(-0.003 * 5.0), 1e-14, 0);
+  assert_true(bm > 0.98 * b0 && bk < 0.4 * b0);
+  /* a partial trapper (memantine) does leave closed channels */
+  fs_block_coeffs mem = coeffs(&fs_drug_memantine);
+  double bmem = fs_block_advance(&mem, b0, 0.0, 10.0, 0.0, v);
+  fs_assert_close(bmem, b0 * exp(-0.3 * 0.5 * 10.0), 1e-14, 0);
+}
+
+static void test_voltage_dependence(void **state) {
+  (void)state;
+  fs_block_coeffs c = coeffs(&fs_drug_ketamine);
+  double conc = 1 * UM;
+  double b20 = fs_block_steady(&c, conc, -20 * MV), b80 = fs_block_steady(&c, conc, -80 * MV);
+  print_message("ketamine 1 uM steady block: %.3f at -80 mV, %.3f at -20 mV\n", b80, b20);
+  assert_true(b20 < b80);
+  fs_assert_close(fs_block_k_off(&c, -60 * MV), 0.2, 1e-15, 0);
+  /* δ = 0.8, z = 1, T = 310 K: e-fold per 33.4 mV */
+  fs_assert_close(fs_block_k_off(&c, -20 * MV) / 0.2,
+                  exp(0.8 * 96485.33212 / (8.314462618 * 310.0) * 0.040), 1e-12, 0);
+  /* also through the advance: the same open time from zero gives less block at -20 mV */
+  assert_true(fs_block_advance(&c, 0, 2.0, 0, conc, -20 * MV) <
+              fs_block_advance(&c, 0, 2.0, 0, conc, -80 * MV));
+}
+
+/* An open fraction after spikes at given times: a difference of exponentials (rise 2 ms,
+ * decay 100 ms), saturating at 1. */
+static double open_fraction(double t) {
+  static const double spikes[] = {0.010, 0.030, 0.050, 0.200, 0.210, 0.600};
+  double o = 0.0;
+  for (size_t i = 0; i < 6; i++)
+    if (t >= spikes[i])
+      o += 0.6 * (exp(-(t - spikes[i]) / 0.100) - exp(-(t - spikes[i]) / 0.002));
+  return o > 1.0 ? 1.0 : o;
+}
+
+/* ∫o dt over [t0, t1] by Simpson's rule with 10 µs panels. */
+static double open_time_between(double t0, double t1) {
+  long n = (long)llround((t1 - t0) / 1e-5);
+  double h = (t1 - t0) / (double)n, u = 0.0;
+  for (long k = 0; k < n; k++) {
+    double t = t0 + (double)k * h;
+    u += h / 6 * (open_fraction(t) + 4 * open_fraction(t + 0.5 * h) + open_fraction(t + h));
+  }
+  return u;
+}
+
+static double dbdt(double b, double o, double on, double off, double leak) {
+  return o * (on * (1 - b) - off * b) - (1 - o) * leak * off * b;
+}
+
+/* RK4 with dt 10 µs over 1 s; returns b and the open time. */
+static double integrate(double b, double on, double off, double leak, double *open_time) {
+  double h = 1e-5, u = 0.0;
+  for (long k = 0; k < 100000; k++) {
+    double t = (double)k * h;
+    double o0 = open_fraction(t), o1 = open_fraction(t + 0.5 * h), o2 = open_fraction(t + h);
+    double k1 = dbdt(b, o0, on, off, leak), k2 = dbdt(b + 0.5 * h * k1, o1, on, off, leak);
+    double k3 = dbdt(b + 0.5 * h * k2, o1, on, off, leak), k4 = dbdt(b + h * k3, o2, on, off, leak);
+    b += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+    u += h / 6 * (o0 + 4 * o1 + o2);
+  }
+  *open_time = u;
+  return b;
+}
+
+static void test_closed_form_vs_integration(void **state) {
+  (void)state;
+  double conc = 20 * UM, v = -40 * MV; /* large enough for visible change in 1 s */
+  fs_block_coeffs c = coeffs(&fs_drug_ketamine);
+  double u, off = fs_block_k_off(&c, v);
+  double ref = integrate(0.1, c.k_on * conc, off, 0.0, &u);
+  double b = fs_block_advance(&c, 0.1, u, 1.0 - u, conc, v);
+  print_message("ketamine: open time %.4f s of 1 s, b %.6f (fine %.6f)\n", u, b, ref);
+  fs_assert_close(b, ref, 1e-9, 0);
+  /* memantine (partial trap), updated at each spike as the engine does: within 2 % */
+  fs_block_coeffs m = coeffs(&fs_drug_memantine);
+  off = fs_block_k_off(&m, v);
+  ref = integrate(0.1, m.k_on * conc, off, m.leak, &u);
+  static const double cuts[] = {0, 0.010, 0.030, 0.050, 0.200, 0.210, 0.600, 1.0};
+  b = 0.1;
+  for (size_t i = 0; i + 1 < sizeof cuts / sizeof cuts[0]; i++) {
+    double ui = open_time_between(cuts[i], cuts[i + 1]);
+    b = fs_block_advance(&m, b, ui, cuts[i + 1] - cuts[i] - ui, conc, v);
+  }
+  print_message("memantine: b %.6f (fine %.6f)\n", b, ref);
+  fs_assert_close(b, ref, 0.02, 0);
+}
+
+static void test_competitive_and_gain(void **state) {
+  (void)state;
+  fs_drug_params apv, dcs, ket;
+  fs_drug_defaults(&fs_drug_apv, &apv);
+  fs_drug_defaults(&fs_drug_dcycloserine, &dcs);
+  fs_drug_defaults(&fs_drug_ketamine, &ket);
+  double c = 50 * UM;
+  fs_assert_close(fs_drug_competitive_factor(&apv, c), apv.k_i / (apv.k_i + c), 1e-15, 0);
+  assert_true(fs_drug_competitive_factor(&apv, 0.0) == 1.0);
+  double g1 = fs_drug_glycine_gain(&dcs, 1 * UM), g2 = fs_drug_glycine_gain(&dcs, 100 * UM);
+  assert_true(g1 > 1.0 && g2 > g1 && g2 < dcs.gain_max);
+  fs_assert_close(fs_drug_glycine_gain(&dcs, 1.0), dcs.gain_max, 0.01, 0); /* 1 mM: ~saturated */
+  assert_true(fs_drug_allosteric_gain(&ket, 1 * UM) == 1.0); /* off by default */
+  ket.allo_max = 0.5;
+  fs_assert_close(fs_drug_allosteric_gain(&ket, ket.allo_ic50), 0.75, 1e-15, 0);
+  fs_assert_close(fs_nmda_availability(0.2, 0.5, 1.2), 0.48, 1e-15, 0);
+}
+
+static void test_registry(void **state) {
+  (void)state;
+  fs_error err = {0};
+  size_t n_blockers = 0;
+  for (size_t i = 0; i < fs_drug_count(); i++) {
+    const fs_drug *d = fs_drug_at(i);
+    assert_ptr_equal(fs_drug_find(d->name, &err), d);
+    assert_true(d->molar_mass > 0.01 && d->molar_mass < 1.0);
+    for (size_t j = 0; j < i; j++)
+      assert_string_not_equal(d->name, fs_drug_at(j)->name);
+    if (d->n_params > 0)
+      assert_int_equal(
+          fs_params_validate_table(d->params, d->n_params, sizeof(fs_drug_params), &err), FS_OK);
+    n_blockers += d->mechanism == FS_DRUG_OPEN_CHANNEL;
+  }
+  assert_int_equal(n_blockers, 4);
+  assert_null(fs_drug_find("ketamin", &err));
+  fs_assert_msg(err, "unknown drug \"ketamin\" (did you mean \"ketamine\"?)");
+  fs_drug_params p;
+  fs_block_coeffs c;
+  fs_drug_defaults(&fs_drug_apv, &p);
+  assert_int_equal(fs_block_coeffs_init(&fs_drug_apv, &p, 1.0, &c, &err), FS_ERR_INPUT);
+  fs_assert_msg(err, "apv is not an open-channel blocker");
+  fs_block_coeffs_none(&c);
+  assert_true(fs_block_advance(&c, 0.0, 1.0, 1.0, 1.0, 0.0) == 0.0);
+}
+
+/* Selectivity multiplies k_on: interneuron block exceeds principal-cell block. */
+static void test_selectivity(void **state) {
+  (void)state;
+  fs_drug_params p;
+  fs_block_coeffs c1, c3;
+  fs_error err = {0};
+  fs_drug_defaults(&fs_drug_ketamine, &p);
+  assert_int_equal(fs_block_coeffs_init(&fs_drug_ketamine, &p, 1.0, &c1, &err), FS_OK);
+  assert_int_equal(fs_block_coeffs_init(&fs_drug_ketamine, &p, 3.0, &c3, &err), FS_OK);
+  assert_true(fs_block_steady(&c3, 1 * UM, -60 * MV) > fs_block_steady(&c1, 1 * UM, -60 * MV));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_use_dependence),
+      cmocka_unit_test(test_trapping),
+      cmocka_unit_test(test_voltage_dependence),
+      cmocka_unit_test(test_closed_form_vs_integration),
+      cmocka_unit_test(test_competitive_and_gain),
+      cmocka_unit_test(test_registry),
+      cmocka_unit_test(test_selectivity),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
