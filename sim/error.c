@@ -34,9 +34,13 @@ void fs_error_prefix(fs_error *err, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(prefix, sizeof prefix, fmt, ap);
   va_end(ap);
-  char old[FS_ERROR_MSG_LEN];
-  memcpy(old, err->msg, sizeof old);
-  snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+  char joined[2 * FS_ERROR_MSG_LEN + 4];
+  snprintf(joined, sizeof joined, "%s: %s", prefix, err->msg);
+  size_t n = strlen(joined);
+  if (n >= sizeof err->msg)
+    n = sizeof err->msg - 1; /* truncate, as fs_error_set does */
+  memcpy(err->msg, joined, n);
+  err->msg[n] = '\0';
 }
 
 void fs_error_clear(fs_error *err) {

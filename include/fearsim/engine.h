@@ -1,0 +1,60 @@
+/* engine.h - advances a network in time: the fast phase (spiking, fixed dt) with OpenMP,
+ * each thread owning its postsynaptic neurons and their incoming synapses, spikes delivered
+ * through per-population ring buffers in a fixed order, so that the results are
+ * bit-identical for any thread count.
+ *
+ * Timing convention: a neuron that crosses threshold while advancing from t_n to t_n+1 spikes
+ * at t_n+1; an input unit fires at t_n. A spike at time T changes the target's conductance at
+ * T + delay, and delays are at least one step. */
+#ifndef FEARSIM_ENGINE_H
+#define FEARSIM_ENGINE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <fearsim/error.h>
+#include <fearsim/network.h>
+#include <fearsim/record.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fs_engine fs_engine;
+
+typedef struct fs_engine_stats {
+  int64_t steps;       /* steps done */
+  double t;            /* simulated time reached, s */
+  uint64_t spikes;     /* spikes of neurons and inputs */
+  uint64_t syn_events; /* spike deliveries to synapses */
+  double wall;         /* s spent in fs_engine_run */
+} fs_engine_stats;
+
+/* Called on thread 0 about every interval seconds of wall time. */
+typedef void (*fs_progress_fn)(void *user, const fs_engine_stats *stats, double t_end);
+
+/* Prepares a run of the whole experiment of net, writing spikes and rates to rec (which may
+ * be NULL: nothing recorded). Allocates every buffer the time loop needs, so that the loop
+ * itself never allocates. On failure *out is NULL and err says why. */
+fs_status fs_engine_create(fs_network *net, fs_record *rec, fs_engine **out, fs_error *err);
+void fs_engine_free(fs_engine *eng); /* NULL is a no-op */
+
+void fs_engine_set_progress(fs_engine *eng, fs_progress_fn fn, void *user, double interval);
+
+/* The run stops cleanly (FS_ERR_INTERRUPTED) within a few steps of *flag becoming nonzero. */
+void fs_engine_set_stop_flag(fs_engine *eng, const volatile sig_atomic_t *flag);
+
+/* Runs the experiment to its end. FS_ERR_INTERRUPTED if the stop flag was raised; an error
+ * from the record module stops the run with that error. */
+fs_status fs_engine_run(fs_engine *eng, fs_error *err);
+
+/* Writes what is written once at the end (population rates) to the record. */
+fs_status fs_engine_finish(fs_engine *eng, fs_error *err);
+
+fs_status fs_engine_get_stats(const fs_engine *eng, fs_engine_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,108 @@
+/* experiment.h - an experiment file read and fully validated into plain structs: the
+ * simulation settings, populations, inputs, projections, injected currents and what to
+ * record. Nothing is allocated for the network until the whole file has passed. */
+#ifndef FEARSIM_EXPERIMENT_H
+#define FEARSIM_EXPERIMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <fearsim/config.h>
+#include <fearsim/error.h>
+#include <fearsim/neuron.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FS_NAME_LEN 64
+#define FS_MAX_INIT 8
+
+/* A value drawn per agent: a constant, uniform in [a, b], or normal (mean a, std b). */
+typedef enum fs_dist_kind { FS_DIST_CONST, FS_DIST_UNIFORM, FS_DIST_NORMAL } fs_dist_kind;
+typedef struct fs_dist {
+  fs_dist_kind kind;
+  double a, b;
+} fs_dist;
+
+typedef enum fs_input_kind { FS_INPUT_NONE, FS_INPUT_POISSON, FS_INPUT_SPIKE_TIMES } fs_input_kind;
+
+typedef struct fs_population_spec {
+  char name[FS_NAME_LEN];
+  uint64_t size;
+  fs_input_kind input; /* FS_INPUT_NONE for a neuron population */
+  /* neurons */
+  const fs_neuron_model *model;
+  void *params; /* the model's parameter struct */
+  int init_var[FS_MAX_INIT];
+  fs_dist init[FS_MAX_INIT];
+  size_t n_init;
+  /* poisson: rate[k] holds from step_at[k] on (step_at[0] == 0) */
+  double *rate;
+  int64_t *rate_step;
+  size_t n_rates;
+  /* spike_times: (step, unit) pairs sorted by step, then unit */
+  int64_t *train_step;
+  uint32_t *train_unit;
+  size_t n_train;
+  bool record_spikes;
+} fs_population_spec;
+
+typedef enum fs_connect_rule {
+  FS_CONNECT_ALL_TO_ALL,
+  FS_CONNECT_ONE_TO_ONE,
+  FS_CONNECT_FIXED_PROBABILITY,
+  FS_CONNECT_FIXED_INDEGREE
+} fs_connect_rule;
+
+typedef struct fs_projection_spec {
+  char name[FS_NAME_LEN * 2 + 4];
+  size_t pre, post; /* population indices */
+  fs_channel channel;
+  fs_connect_rule rule;
+  double p;         /* fixed_probability */
+  uint64_t indegree; /* fixed_indegree */
+  bool autapses;    /* may a neuron connect to itself (same population) */
+  fs_dist weight;   /* S, clipped at 0 */
+  fs_dist delay;    /* s, rounded to steps, at least one step */
+} fs_projection_spec;
+
+typedef struct fs_current_spec {
+  size_t pop;
+  double amplitude;  /* A */
+  int64_t start, stop; /* steps, [start, stop) */
+} fs_current_spec;
+
+typedef struct fs_experiment_spec {
+  char *file;
+  char *yaml_text; /* the experiment after overrides, for the result file */
+  uint64_t seed;
+  double dt;       /* s */
+  double duration; /* s */
+  int64_t n_steps;
+  int threads;     /* 0: leave it to OpenMP */
+  double rate_bin; /* s */
+  int64_t rate_bin_steps;
+  fs_population_spec *pops;
+  size_t n_pops;
+  fs_projection_spec *projs;
+  size_t n_projs;
+  fs_current_spec *currents;
+  size_t n_currents;
+} fs_experiment_spec;
+
+/* Reads and validates an experiment file with its --set overrides. On failure *out is
+ * NULL and err holds "file:line:col: key.path: what was expected, got what". */
+fs_status fs_experiment_load(const char *path, const char *const *overrides, size_t n_overrides,
+                             fs_experiment_spec **out, fs_error *err);
+
+void fs_experiment_free(fs_experiment_spec *spec); /* NULL is a no-op */
+
+/* The population named name, or -1. */
+long fs_experiment_find_population(const fs_experiment_spec *spec, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,52 @@
+/* network.h - populations, projections and synapse agents, built from a validated
+ * experiment. State is stored as structure of arrays; synapses live with the thread that
+ * owns their postsynaptic neuron, so threads never write each other's memory. */
+#ifndef FEARSIM_NETWORK_H
+#define FEARSIM_NETWORK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <fearsim/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fs_network fs_network;
+typedef struct fs_projection fs_projection;
+struct fs_experiment_spec;
+
+typedef struct fs_memory_estimate {
+  double synapses; /* expected number of synapses */
+  double bytes;    /* expected memory of the whole network */
+  double available; /* bytes the machine has available now */
+} fs_memory_estimate;
+
+/* Estimates the network's memory from the spec alone, before anything is allocated. */
+void fs_network_estimate(const struct fs_experiment_spec *spec, size_t n_threads,
+                         fs_memory_estimate *out);
+
+/* FS_ERR_INPUT `the network needs about 31.2 GiB (1.1e9 synapses), more than the 22.8 GiB
+ * this machine has available` when the estimate exceeds what the machine has. */
+fs_status fs_network_check_memory(const struct fs_experiment_spec *spec, size_t n_threads,
+                                  fs_error *err);
+
+/* Builds populations, projections and synapse agents for n_threads threads; the result is
+ * the same for any n_threads. On failure *out is NULL, nothing is leaked, err says why. */
+fs_status fs_network_create(const struct fs_experiment_spec *spec, size_t n_threads,
+                            fs_network **out, fs_error *err);
+void fs_network_free(fs_network *net); /* NULL is a no-op */
+
+uint64_t fs_network_synapse_count(const fs_network *net);
+
+/* The synapses of projection k as (pre, post, weight S, delay s) in a canonical order
+ * (by post, then pre), whatever the thread count; arrays of fs_network_projection_size(k). */
+uint64_t fs_network_projection_size(const fs_network *net, size_t k);
+fs_status fs_network_get_synapses(const fs_network *net, size_t k, uint32_t *pre, uint32_t *post,
+                                  double *weight, double *delay, fs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

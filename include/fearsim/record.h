@@ -1,0 +1,97 @@
+/* record.h - the only module that touches HDF5: one self-describing file per run.
+ *
+ * Layout (every dataset is chunked, shuffled, deflated, and carries `units` and
+ * `description` attributes; a dataset without them cannot be written):
+ *   /                         attributes: fearsim_version, git_commit, seed, threads, ranks,
+ *                             start_time, end_time (ISO 8601 UTC), dt (s), duration (s),
+ *                             experiment_file, experiment_yaml (the YAML after overrides)
+ *   /spikes/<pop>/timestamps  float64, s     } SONATA spike format; the group <pop> has the
+ *   /spikes/<pop>/node_ids    uint64, 1      } SONATA `sorting` enum attribute (by_time)
+ *   /rates/time               float64, s: the start of each bin
+ *   /rates/<pop>              float64, Hz: population rate per bin
+ *   /network/<pop>            group; attributes size, model, kind ("neuron" or "input")
+ *   /timeline/<name>, ...     1-D float64 series appended as the run goes
+ * The run writes OUT.h5.partial (opened exclusively) and renames it to OUT.h5 only in
+ * fs_record_finish, so a file that exists is complete. */
+#ifndef FEARSIM_RECORD_H
+#define FEARSIM_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <fearsim/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fs_record fs_record;
+
+typedef struct fs_record_meta {
+  const char *experiment_file;
+  const char *experiment_yaml;
+  const char *start_time; /* ISO 8601 UTC */
+  uint64_t seed;
+  int threads;
+  int ranks;
+  double dt;       /* s */
+  double duration; /* s */
+} fs_record_meta;
+
+/* Checks, before anything is built, that path may be written: an existing file without
+ * force gives FS_ERR_INPUT `output "x.h5" exists (use --force to overwrite it)`; a
+ * directory that does not exist gives FS_ERR_INPUT too. Writes nothing. */
+fs_status fs_record_check_output(const char *path, bool force, fs_error *err);
+
+/* Creates path.partial exclusively (a stale .partial is replaced only with force) and writes
+ * the root attributes. On failure *out is NULL and nothing is left on disk. */
+fs_status fs_record_create(const char *path, bool force, const fs_record_meta *meta,
+                           fs_record **out, fs_error *err);
+
+/* Declares a spiking population: creates /network/<pop> with its attributes and, if
+ * record_spikes, the appendable /spikes/<pop> datasets; *handle identifies it below. */
+fs_status fs_record_add_population(fs_record *rec, const char *pop, const char *model,
+                                   const char *kind, uint64_t size, bool record_spikes,
+                                   size_t *handle, fs_error *err);
+
+/* Appends n spikes (times in s, node ids within the population), already in time order.
+ * Buffered in memory and written in blocks of 2^16; never allocates after creation. */
+fs_status fs_record_append_spikes(fs_record *rec, size_t handle, const double *t,
+                                  const uint64_t *ids, size_t n, fs_error *err);
+
+/* Creates an appendable 1-D float64 dataset at path (parents created as needed). */
+fs_status fs_record_series_create(fs_record *rec, const char *path, const char *units,
+                                  const char *description, size_t *handle, fs_error *err);
+fs_status fs_record_series_append(fs_record *rec, size_t handle, const double *v, size_t n,
+                                  fs_error *err);
+
+/* Writes a whole 1-D float64 dataset at once. */
+fs_status fs_record_write_array(fs_record *rec, const char *path, const double *v, size_t n,
+                                const char *units, const char *description, fs_error *err);
+
+/* Attributes on an existing group or dataset (path "/" for the root). A double attribute
+ * gets a companion "<name>_units" string attribute when units is not NULL. */
+fs_status fs_record_set_attr_string(fs_record *rec, const char *path, const char *name,
+                                    const char *value, fs_error *err);
+fs_status fs_record_set_attr_double(fs_record *rec, const char *path, const char *name,
+                                    double value, const char *units, fs_error *err);
+
+/* Flushes every buffer, writes end_time, closes the file and renames path.partial to path.
+ * After it, only fs_record_free may be called. */
+fs_status fs_record_finish(fs_record *rec, const char *end_time, fs_error *err);
+
+/* Closes the file; if fs_record_finish did not succeed, removes path.partial, so an
+ * interrupted or failed run leaves no result. NULL is a no-op. */
+void fs_record_free(fs_record *rec);
+
+/* A few human-readable lines on what a result file holds (for `fearsim info`): metadata,
+ * populations with their spike counts and mean rates, and every dataset with its shape and
+ * units. *text is malloc'ed; the caller frees it. A file that is not a fearsim result gives
+ * FS_ERR_INPUT. */
+fs_status fs_record_info(const char *path, char **text, fs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

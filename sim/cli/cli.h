@@ -1,0 +1,22 @@
+/* cli.h - pieces shared by the fearsim subcommands: option parsing helpers and the one place
+ * that maps a status to an exit code (FS_ERR_INPUT -> 2, anything else -> 1). */
+#ifndef FEARSIM_CLI_H
+#define FEARSIM_CLI_H
+
+#include <stddef.h>
+
+#include <fearsim/error.h>
+
+#define FS_CLI_MAX_SETS 256
+
+/* Prints "fearsim: <msg>" to stderr and returns the exit code for err->code. */
+int fs_cli_fail(const fs_error *err);
+
+/* The exit code of a status: 0, 1 or 2. */
+int fs_cli_exit_code(fs_status st);
+
+/* True if argv[*i] is --set: stores the value (from "--set k=v" or "--set=k=v") in
+ * sets[*n_sets] and advances *i. Returns -1 on a missing value or too many --set. */
+int fs_cli_take_set(int argc, char **argv, int *i, const char **sets, size_t *n_sets);
+
+#endif

@@ -1,0 +1,647 @@
+/* experiment.c - reads an experiment file into a validated fs_experiment_spec: simulation
+ * settings, neuron populations, inputs, projections, injected currents and recording. */
+#include <fearsim/experiment.h>
+#include <fearsim/param.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_POPULATION_SIZE 4294967295L /* node ids are 32-bit inside a population */
+
+static const char *const root_keys[] = {"name",   "description", "seed",        "simulation",
+                                        "record", "populations", "inputs",      "projections",
+                                        "currents", "subject",   "drugs"};
+static const char *const simulation_keys[] = {"dt", "duration", "threads"};
+static const char *const record_keys[] = {"spikes", "rate_bin"};
+static const char *const population_keys[] = {"model", "size", "params", "init"};
+static const char *const input_kinds[] = {"poisson", "spike_times"};
+static const char *const projection_keys[] = {"name",   "from",   "to",   "receptor",
+                                              "connect", "weight", "delay"};
+static const char *const connect_keys[] = {"rule", "p", "indegree", "autapses"};
+static const char *const connect_rules[] = {"all_to_all", "one_to_one", "fixed_probability",
+                                            "fixed_indegree"};
+static const char *const receptor_names[] = {"ampa", "nmda", "gaba_a"};
+static const char *const current_keys[] = {"population", "amplitude", "start", "stop"};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* --- distributions ------------------------------------------------------------------- */
+
+static fs_status read_dist_map(fs_cfg_node node, fs_unit_kind kind, fs_dist *out, fs_error *err) {
+  static const char *const forms[] = {"uniform", "normal"};
+  static const char *const uniform_keys[] = {"low", "high"};
+  static const char *const normal_keys[] = {"mean", "std"};
+  fs_status st = fs_cfg_expect_keys(node, forms, COUNT(forms), err);
+  if (st != FS_OK)
+    return st;
+  if (fs_cfg_len(node) != 1)
+    return fs_cfg_error(node, err, "expected one of {uniform: {low, high}} or "
+                                   "{normal: {mean, std}}");
+  fs_cfg_node body = fs_cfg_item(node, 0);
+  bool uniform = strcmp(fs_cfg_key(node, 0), "uniform") == 0;
+  const char *const *keys = uniform ? uniform_keys : normal_keys;
+  if ((st = fs_cfg_expect_keys(body, keys, 2, err)) != FS_OK ||
+      (st = fs_cfg_get_quantity(body, keys[0], kind, true, &out->a, err)) != FS_OK ||
+      (st = fs_cfg_get_quantity(body, keys[1], kind, true, &out->b, err)) != FS_OK)
+    return st;
+  out->kind = uniform ? FS_DIST_UNIFORM : FS_DIST_NORMAL;
+  if (uniform && !(out->a <= out->b))
+    return fs_cfg_error(fs_cfg_child(body, "high"), err, "high must not be below low");
+  if (!uniform && out->b < 0)
+    return fs_cfg_error(fs_cfg_child(body, "std"), err, "std must not be negative");
+  return FS_OK;
+}
+
+/* A value given as a quantity ("2 nS") or as {uniform: ...} / {normal: ...}. */
+static fs_status read_dist(fs_cfg_node parent, const char *key, fs_unit_kind kind, bool required,
+                           fs_dist *out, fs_error *err) {
+  fs_cfg_node node = fs_cfg_child(parent, key);
+  if (fs_cfg_is_map(node))
+    return read_dist_map(node, kind, out, err);
+  out->kind = FS_DIST_CONST;
+  out->b = 0.0;
+  return fs_cfg_get_quantity(parent, key, kind, required, &out->a, err);
+}
+
+/* The smallest value a distribution is expected to take (normal: the mean). */
+static double dist_low(const fs_dist *d) {
+  return d->a;
+}
+
+/* --- simulation and record ----------------------------------------------------------- */
+
+static fs_status read_simulation(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
+  fs_cfg_node sim = fs_cfg_child(root, "simulation");
+  fs_status st;
+  long threads = 0;
+  spec->dt = 1e-4;
+  if ((st = fs_cfg_expect_keys(sim, simulation_keys, COUNT(simulation_keys), err)) != FS_OK ||
+      (st = fs_cfg_get_quantity(sim, "dt", FS_UNIT_TIME, false, &spec->dt, err)) != FS_OK ||
+      (st = fs_cfg_get_quantity(sim, "duration", FS_UNIT_TIME, true, &spec->duration, err)) !=
+          FS_OK ||
+      (st = fs_cfg_get_int(sim, "threads", 0, 4096, false, &threads, err)) != FS_OK)
+    return st;
+  if (!(spec->dt > 0))
+    return fs_cfg_error(fs_cfg_child(sim, "dt"), err, "the time step must be > 0 s, got %g s",
+                        spec->dt);
+  if (spec->dt > 0.01)
+    return fs_cfg_error(fs_cfg_child(sim, "dt"), err,
+                        "the time step must be at most 10 ms for a spiking network, got %g s",
+                        spec->dt);
+  if (!(spec->duration > 0))
+    return fs_cfg_error(fs_cfg_child(sim, "duration"), err, "the duration must be > 0 s, got %g s",
+                        spec->duration);
+  spec->n_steps = llround(spec->duration / spec->dt);
+  spec->threads = (int)threads;
+  return FS_OK;
+}
+
+static fs_status read_record(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
+  fs_cfg_node rec = fs_cfg_child(root, "record");
+  fs_status st;
+  spec->rate_bin = 1e-3;
+  if ((st = fs_cfg_expect_keys(rec, record_keys, COUNT(record_keys), err)) != FS_OK ||
+      (st = fs_cfg_get_quantity(rec, "rate_bin", FS_UNIT_TIME, false, &spec->rate_bin, err)) !=
+          FS_OK)
+    return st;
+  spec->rate_bin_steps = llround(spec->rate_bin / spec->dt);
+  if (spec->rate_bin_steps < 1)
+    return fs_cfg_error(fs_cfg_child(rec, "rate_bin"), err,
+                        "the rate bin must be at least one time step (%g s)", spec->dt);
+  fs_cfg_node spikes = fs_cfg_child(rec, "spikes");
+  const char *all = fs_cfg_scalar(spikes);
+  bool every = !fs_cfg_exists(spikes) || (all && strcmp(all, "all") == 0);
+  for (size_t i = 0; i < spec->n_pops; i++)
+    spec->pops[i].record_spikes = every;
+  if (every || (all && strcmp(all, "none") == 0))
+    return FS_OK;
+  if (!fs_cfg_is_seq(spikes))
+    return fs_cfg_error(spikes, err, "expected all, none or a list of population names");
+  for (size_t k = 0; k < fs_cfg_len(spikes); k++) {
+    fs_cfg_node item = fs_cfg_item(spikes, k);
+    const char *name = fs_cfg_scalar(item);
+    long p = name ? fs_experiment_find_population(spec, name) : -1;
+    if (p < 0)
+      return fs_cfg_error(item, err, "no population named \"%s\"", name ? name : "");
+    spec->pops[p].record_spikes = true;
+  }
+  return FS_OK;
+}
+
+/* --- neuron populations --------------------------------------------------------------- */
+
+static fs_status read_init(fs_cfg_node node, fs_population_spec *pop, fs_error *err) {
+  const fs_neuron_model *m = pop->model;
+  fs_status st = fs_cfg_expect_keys(node, m->state_names, m->n_state, err);
+  if (st != FS_OK)
+    return st;
+  for (size_t k = 0; k < fs_cfg_len(node) && k < FS_MAX_INIT; k++) {
+    const char *var = fs_cfg_key(node, k);
+    int idx = fs_neuron_model_state_index(m, var);
+    pop->init_var[pop->n_init] = idx;
+    if ((st = read_dist(node, var, m->state_kinds[idx], true, &pop->init[pop->n_init], err)) !=
+        FS_OK)
+      return st;
+    pop->n_init++;
+  }
+  return FS_OK;
+}
+
+static fs_status read_model_params(fs_cfg_node node, fs_population_spec *pop, double dt,
+                                   fs_error *err) {
+  const fs_neuron_model *m = pop->model;
+  pop->params = calloc(1, m->params_size);
+  void *coeff = calloc(1, m->coeff_size);
+  fs_status st = FS_OK;
+  if (pop->params == NULL || coeff == NULL) {
+    st = fs_error_set(err, FS_ERR_NOMEM, "out of memory reading %s", node.path);
+    goto cleanup;
+  }
+  FS_TRY(fs_params_read(fs_cfg_child(node, "params"), m->params, m->n_params, pop->params, err));
+  st = m->precompute(pop->params, dt, coeff, err);
+  if (st != FS_OK) {
+    fs_cfg_node params = fs_cfg_child(node, "params");
+    char where[FS_ERROR_MSG_LEN];
+    fs_cfg_where(fs_cfg_exists(params) ? params : node, where, sizeof where);
+    fs_error_prefix(err, "%s", where);
+  }
+cleanup:
+  free(coeff);
+  return st;
+}
+
+static fs_status read_population(fs_cfg_node node, const char *name, double dt,
+                                 fs_population_spec *pop, fs_error *err) {
+  size_t n_models = fs_neuron_model_count(), model = 0;
+  const char *model_names[16];
+  for (size_t i = 0; i < n_models && i < 16; i++)
+    model_names[i] = fs_neuron_model_at(i)->name;
+  long size = 0;
+  fs_status st;
+  snprintf(pop->name, sizeof pop->name, "%s", name);
+  if ((st = fs_cfg_expect_keys(node, population_keys, COUNT(population_keys), err)) != FS_OK ||
+      (st = fs_cfg_get_choice(node, "model", model_names, n_models, true, &model, err)) != FS_OK ||
+      (st = fs_cfg_get_int(node, "size", 1, MAX_POPULATION_SIZE, true, &size, err)) != FS_OK)
+    return st;
+  pop->model = fs_neuron_model_at(model);
+  pop->size = (uint64_t)size;
+  if ((st = read_model_params(node, pop, dt, err)) != FS_OK)
+    return st;
+  return read_init(fs_cfg_child(node, "init"), pop, err);
+}
+
+/* --- inputs --------------------------------------------------------------------------- */
+
+static fs_status read_rate_schedule(fs_cfg_node node, const fs_experiment_spec *spec,
+                                    fs_population_spec *pop, fs_error *err) {
+  static const char *const keys[] = {"at", "rate"};
+  fs_cfg_node sched = fs_cfg_child(node, "schedule");
+  size_t n = fs_cfg_exists(sched) ? fs_cfg_len(sched) : 1;
+  if (fs_cfg_exists(sched) && (!fs_cfg_is_seq(sched) || n == 0))
+    return fs_cfg_error(sched, err, "expected a list of {at: <time>, rate: <frequency>}");
+  if (fs_cfg_exists(sched) && fs_cfg_exists(fs_cfg_child(node, "rate")))
+    return fs_cfg_error(fs_cfg_child(node, "rate"), err, "give either rate or schedule, not both");
+  pop->rate = calloc(n, sizeof *pop->rate);
+  pop->rate_step = calloc(n, sizeof *pop->rate_step);
+  if (!pop->rate || !pop->rate_step)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory reading %s", node.path);
+  pop->n_rates = n;
+  if (!fs_cfg_exists(sched))
+    return fs_cfg_get_quantity(node, "rate", FS_UNIT_FREQUENCY, true, &pop->rate[0], err);
+  for (size_t k = 0; k < n; k++) {
+    fs_cfg_node item = fs_cfg_item(sched, k);
+    double at = 0;
+    fs_status st;
+    if ((st = fs_cfg_expect_keys(item, keys, 2, err)) != FS_OK ||
+        (st = fs_cfg_get_quantity(item, "at", FS_UNIT_TIME, true, &at, err)) != FS_OK ||
+        (st = fs_cfg_get_quantity(item, "rate", FS_UNIT_FREQUENCY, true, &pop->rate[k], err)) !=
+            FS_OK)
+      return st;
+    pop->rate_step[k] = llround(at / spec->dt);
+    if (k == 0 && pop->rate_step[0] != 0)
+      return fs_cfg_error(fs_cfg_child(item, "at"), err, "the first entry must be at 0 s");
+    if (k > 0 && pop->rate_step[k] <= pop->rate_step[k - 1])
+      return fs_cfg_error(fs_cfg_child(item, "at"), err, "times must increase");
+  }
+  for (size_t k = 0; k < n; k++)
+    if (pop->rate[k] < 0 || pop->rate[k] * spec->dt > 1.0)
+      return fs_cfg_error(node, err, "rates must lie between 0 Hz and 1/dt = %g Hz",
+                          1.0 / spec->dt);
+  return FS_OK;
+}
+
+typedef struct train_entry {
+  int64_t step;
+  uint32_t unit;
+} train_entry;
+
+static int compare_train(const void *a, const void *b) {
+  const train_entry *x = a, *y = b;
+  if (x->step != y->step)
+    return x->step < y->step ? -1 : 1;
+  return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+static fs_status train_push(fs_population_spec *pop, size_t *cap, int64_t step, uint32_t unit,
+                            fs_error *err) {
+  if (pop->n_train == *cap) {
+    size_t ncap = *cap ? 2 * *cap : 64;
+    int64_t *s = realloc(pop->train_step, ncap * sizeof *s);
+    if (s)
+      pop->train_step = s;
+    uint32_t *u = realloc(pop->train_unit, ncap * sizeof *u);
+    if (u)
+      pop->train_unit = u;
+    if (!s || !u)
+      return fs_error_set(err, FS_ERR_NOMEM, "out of memory reading spike times");
+    *cap = ncap;
+  }
+  pop->train_step[pop->n_train] = step;
+  pop->train_unit[pop->n_train] = unit;
+  pop->n_train++;
+  return FS_OK;
+}
+
+/* Reads "node_id,time_s" lines ('#' starts a comment) from a file beside the experiment. */
+static fs_status read_train_file(fs_cfg_node node, const fs_experiment_spec *spec,
+                                 fs_population_spec *pop, size_t *cap, fs_error *err) {
+  const char *name = NULL;
+  fs_status st = fs_cfg_get_string(node, "file", true, &name, err);
+  if (st != FS_OK)
+    return st;
+  char path[4096];
+  const char *slash = strrchr(spec->file, '/');
+  if (name[0] == '/' || slash == NULL)
+    snprintf(path, sizeof path, "%s", name);
+  else
+    snprintf(path, sizeof path, "%.*s/%s", (int)(slash - spec->file), spec->file, name);
+  FILE *f = fopen(path, "r");
+  if (f == NULL)
+    return fs_cfg_error(fs_cfg_child(node, "file"), err, "cannot open \"%s\": %s", path,
+                        strerror(errno));
+  char line[256];
+  for (long lineno = 1; st == FS_OK && fgets(line, sizeof line, f); lineno++) {
+    char *hash = strchr(line, '#');
+    if (hash)
+      *hash = '\0';
+    unsigned long unit;
+    double t;
+    char extra;
+    if (strspn(line, " \t\r\n") == strlen(line))
+      continue;
+    if (sscanf(line, " %lu , %lf %c", &unit, &t, &extra) != 2 || t < 0 || unit >= pop->size)
+      st = fs_error_set(err, FS_ERR_INPUT,
+                        "%s:%ld: expected \"node_id,time_s\" with node_id below %llu and a "
+                        "time >= 0, got \"%s\"",
+                        path, lineno, (unsigned long long)pop->size, strtok(line, "\r\n"));
+    else
+      st = train_push(pop, cap, llround(t / spec->dt), (uint32_t)unit, err);
+  }
+  fclose(f);
+  return st;
+}
+
+static fs_status read_train_list(fs_cfg_node node, const fs_experiment_spec *spec,
+                                 fs_population_spec *pop, size_t *cap, fs_error *err) {
+  fs_cfg_node times = fs_cfg_child(node, "times");
+  if (!fs_cfg_is_seq(times))
+    return fs_cfg_error(fs_cfg_exists(times) ? times : node, err,
+                        "expected times: a list of times, or file: a CSV of node_id,time_s");
+  for (size_t k = 0; k < fs_cfg_len(times); k++) {
+    fs_cfg_node item = fs_cfg_item(times, k);
+    double t;
+    fs_status st = fs_units_parse(fs_cfg_scalar(item) ? fs_cfg_scalar(item) : "", FS_UNIT_TIME,
+                                  &t, err);
+    if (st != FS_OK) {
+      char where[FS_ERROR_MSG_LEN];
+      fs_cfg_where(item, where, sizeof where);
+      fs_error_prefix(err, "%s", where);
+      return st;
+    }
+    for (uint64_t u = 0; u < pop->size; u++)
+      if ((st = train_push(pop, cap, llround(t / spec->dt), (uint32_t)u, err)) != FS_OK)
+        return st;
+  }
+  return FS_OK;
+}
+
+static fs_status read_spike_times(fs_cfg_node node, const fs_experiment_spec *spec,
+                                  fs_population_spec *pop, fs_error *err) {
+  size_t cap = 0;
+  fs_status st = fs_cfg_exists(fs_cfg_child(node, "file"))
+                     ? read_train_file(node, spec, pop, &cap, err)
+                     : read_train_list(node, spec, pop, &cap, err);
+  if (st != FS_OK)
+    return st;
+  train_entry *tmp = malloc((pop->n_train + 1) * sizeof *tmp);
+  if (tmp == NULL)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory sorting spike times");
+  for (size_t k = 0; k < pop->n_train; k++)
+    tmp[k] = (train_entry){pop->train_step[k], pop->train_unit[k]};
+  qsort(tmp, pop->n_train, sizeof *tmp, compare_train);
+  for (size_t k = 0; k < pop->n_train; k++) {
+    pop->train_step[k] = tmp[k].step;
+    pop->train_unit[k] = tmp[k].unit;
+  }
+  free(tmp);
+  return FS_OK;
+}
+
+static fs_status read_input(fs_cfg_node node, const char *name, const fs_experiment_spec *spec,
+                            fs_population_spec *pop, fs_error *err) {
+  static const char *const poisson_keys[] = {"type", "size", "rate", "schedule"};
+  static const char *const times_keys[] = {"type", "size", "times", "file"};
+  size_t kind = 0;
+  long size = 1;
+  fs_status st;
+  snprintf(pop->name, sizeof pop->name, "%s", name);
+  if ((st = fs_cfg_get_choice(node, "type", input_kinds, COUNT(input_kinds), true, &kind, err)) !=
+      FS_OK)
+    return st;
+  bool poisson = kind == 0;
+  if ((st = fs_cfg_expect_keys(node, poisson ? poisson_keys : times_keys, 4, err)) != FS_OK ||
+      (st = fs_cfg_get_int(node, "size", 1, MAX_POPULATION_SIZE, poisson, &size, err)) != FS_OK)
+    return st;
+  pop->size = (uint64_t)size;
+  pop->input = poisson ? FS_INPUT_POISSON : FS_INPUT_SPIKE_TIMES;
+  return poisson ? read_rate_schedule(node, spec, pop, err) : read_spike_times(node, spec, pop, err);
+}
+
+static fs_status check_unique_name(fs_cfg_node map, size_t k, const fs_experiment_spec *spec,
+                                   fs_error *err) {
+  const char *name = fs_cfg_key(map, k);
+  if (strlen(name) >= FS_NAME_LEN || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+                                                  "TUVWXYZ0123456789_") != strlen(name))
+    return fs_cfg_error(fs_cfg_item(map, k), err,
+                        "a population name must be letters, digits and _ (at most %d), got \"%s\"",
+                        FS_NAME_LEN - 1, name);
+  if (fs_experiment_find_population(spec, name) >= 0)
+    return fs_cfg_error(fs_cfg_item(map, k), err, "a population named \"%s\" exists already",
+                        name);
+  return FS_OK;
+}
+
+static fs_status read_populations(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
+  fs_cfg_node neurons = fs_cfg_child(root, "populations"), inputs = fs_cfg_child(root, "inputs");
+  if (!fs_cfg_is_map(neurons) || fs_cfg_len(neurons) == 0)
+    return fs_cfg_error(fs_cfg_exists(neurons) ? neurons : root, err,
+                        "expected populations: a mapping from names to populations");
+  if (fs_cfg_exists(inputs) && !fs_cfg_is_map(inputs))
+    return fs_cfg_error(inputs, err, "expected a mapping from names to inputs");
+  size_t n = fs_cfg_len(neurons) + fs_cfg_len(inputs);
+  spec->pops = calloc(n, sizeof *spec->pops);
+  if (spec->pops == NULL)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  fs_status st = FS_OK;
+  for (size_t k = 0; k < fs_cfg_len(neurons) && st == FS_OK; k++) {
+    if ((st = check_unique_name(neurons, k, spec, err)) == FS_OK)
+      st = read_population(fs_cfg_item(neurons, k), fs_cfg_key(neurons, k), spec->dt,
+                           &spec->pops[spec->n_pops], err);
+    spec->n_pops++;
+  }
+  for (size_t k = 0; k < fs_cfg_len(inputs) && st == FS_OK; k++) {
+    if ((st = check_unique_name(inputs, k, spec, err)) == FS_OK)
+      st = read_input(fs_cfg_item(inputs, k), fs_cfg_key(inputs, k), spec,
+                      &spec->pops[spec->n_pops], err);
+    spec->n_pops++;
+  }
+  return st;
+}
+
+/* --- projections ---------------------------------------------------------------------- */
+
+static fs_status read_population_ref(fs_cfg_node node, const char *key,
+                                     const fs_experiment_spec *spec, bool neurons_only,
+                                     size_t *out, fs_error *err) {
+  const char *name = NULL;
+  fs_status st = fs_cfg_get_string(node, key, true, &name, err);
+  if (st != FS_OK)
+    return st;
+  long p = fs_experiment_find_population(spec, name);
+  if (p >= 0 && !(neurons_only && spec->pops[p].input != FS_INPUT_NONE)) {
+    *out = (size_t)p;
+    return FS_OK;
+  }
+  const char *names[256];
+  size_t n = 0;
+  for (size_t i = 0; i < spec->n_pops && n < 256; i++)
+    if (!neurons_only || spec->pops[i].input == FS_INPUT_NONE)
+      names[n++] = spec->pops[i].name;
+  const char *close = fs_closest_name(name, names, n);
+  if (p >= 0)
+    return fs_cfg_error(fs_cfg_child(node, key), err,
+                        "\"%s\" is an input; only neuron populations can receive synapses", name);
+  if (close)
+    return fs_cfg_error(fs_cfg_child(node, key), err,
+                        "no population named \"%s\" (did you mean \"%s\"?)", name, close);
+  return fs_cfg_error(fs_cfg_child(node, key), err, "no population named \"%s\"", name);
+}
+
+static fs_status read_connect(fs_cfg_node node, const fs_experiment_spec *spec,
+                              fs_projection_spec *proj, fs_error *err) {
+  fs_cfg_node c = fs_cfg_child(node, "connect");
+  size_t rule = 0;
+  long k = 0;
+  fs_status st;
+  proj->autapses = true;
+  if (!fs_cfg_exists(c))
+    return fs_cfg_error(node, err, "missing key \"connect\"");
+  if ((st = fs_cfg_expect_keys(c, connect_keys, COUNT(connect_keys), err)) != FS_OK ||
+      (st = fs_cfg_get_choice(c, "rule", connect_rules, COUNT(connect_rules), true, &rule, err)) !=
+          FS_OK ||
+      (st = fs_cfg_get_bool(c, "autapses", false, &proj->autapses, err)) != FS_OK)
+    return st;
+  proj->rule = (fs_connect_rule)rule;
+  uint64_t n_pre = spec->pops[proj->pre].size, n_post = spec->pops[proj->post].size;
+  if (proj->rule == FS_CONNECT_FIXED_PROBABILITY) {
+    if ((st = fs_cfg_get_quantity(c, "p", FS_UNIT_DIMENSIONLESS, true, &proj->p, err)) != FS_OK)
+      return st;
+    if (!(proj->p >= 0 && proj->p <= 1))
+      return fs_cfg_error(fs_cfg_child(c, "p"), err, "p must lie between 0 and 1, got %g",
+                          proj->p);
+  } else if (proj->rule == FS_CONNECT_FIXED_INDEGREE) {
+    bool self = proj->pre == proj->post && !proj->autapses;
+    if ((st = fs_cfg_get_int(c, "indegree", 0, (long)(n_pre - self), true, &k, err)) != FS_OK)
+      return st;
+    proj->indegree = (uint64_t)k;
+  } else if (proj->rule == FS_CONNECT_ONE_TO_ONE && n_pre != n_post) {
+    return fs_cfg_error(c, err, "one_to_one needs populations of equal size, got %llu and %llu",
+                        (unsigned long long)n_pre, (unsigned long long)n_post);
+  }
+  return FS_OK;
+}
+
+static fs_status read_projection(fs_cfg_node node, const fs_experiment_spec *spec,
+                                 fs_projection_spec *proj, fs_error *err) {
+  size_t receptor = 0;
+  const char *name = NULL;
+  fs_status st;
+  if ((st = fs_cfg_expect_keys(node, projection_keys, COUNT(projection_keys), err)) != FS_OK ||
+      (st = read_population_ref(node, "from", spec, false, &proj->pre, err)) != FS_OK ||
+      (st = read_population_ref(node, "to", spec, true, &proj->post, err)) != FS_OK ||
+      (st = fs_cfg_get_choice(node, "receptor", receptor_names, COUNT(receptor_names), true,
+                              &receptor, err)) != FS_OK ||
+      (st = fs_cfg_get_string(node, "name", false, &name, err)) != FS_OK ||
+      (st = read_connect(node, spec, proj, err)) != FS_OK ||
+      (st = read_dist(node, "weight", FS_UNIT_CONDUCTANCE, true, &proj->weight, err)) != FS_OK)
+    return st;
+  proj->channel = (fs_channel)receptor;
+  proj->delay = (fs_dist){FS_DIST_CONST, spec->dt, 0.0};
+  if ((st = read_dist(node, "delay", FS_UNIT_TIME, false, &proj->delay, err)) != FS_OK)
+    return st;
+  if (name)
+    snprintf(proj->name, sizeof proj->name, "%s", name);
+  else
+    snprintf(proj->name, sizeof proj->name, "%s->%s", spec->pops[proj->pre].name,
+             spec->pops[proj->post].name);
+  if (dist_low(&proj->weight) < 0)
+    return fs_cfg_error(fs_cfg_child(node, "weight"), err,
+                        "weights are conductances and must not be negative (the receptor "
+                        "decides whether a synapse excites or inhibits)");
+  if (dist_low(&proj->delay) < spec->dt * (1 - 1e-9))
+    return fs_cfg_error(fs_cfg_child(node, "delay"), err,
+                        "a delay of %g s is shorter than the time step dt = %g s",
+                        dist_low(&proj->delay), spec->dt);
+  if (proj->delay.a + 5 * proj->delay.b > 6.5 * spec->dt * 10000)
+    return fs_cfg_error(fs_cfg_child(node, "delay"), err,
+                        "delays must stay below 65000 time steps (%g s)", 65000 * spec->dt);
+  return FS_OK;
+}
+
+static fs_status read_projections(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
+  fs_cfg_node list = fs_cfg_child(root, "projections");
+  if (!fs_cfg_exists(list))
+    return FS_OK;
+  if (!fs_cfg_is_seq(list))
+    return fs_cfg_error(list, err, "expected a list of projections");
+  spec->projs = calloc(fs_cfg_len(list) + 1, sizeof *spec->projs);
+  if (spec->projs == NULL)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t k = 0; k < fs_cfg_len(list); k++) {
+    fs_status st = read_projection(fs_cfg_item(list, k), spec, &spec->projs[k], err);
+    if (st != FS_OK)
+      return st;
+    spec->n_projs++;
+  }
+  return FS_OK;
+}
+
+/* --- injected currents ---------------------------------------------------------------- */
+
+static fs_status read_current(fs_cfg_node node, fs_experiment_spec *spec, fs_current_spec *cur,
+                              fs_error *err) {
+  double start = 0, stop = spec->duration;
+  fs_status st;
+  if ((st = fs_cfg_expect_keys(node, current_keys, COUNT(current_keys), err)) != FS_OK ||
+      (st = read_population_ref(node, "population", spec, true, &cur->pop, err)) != FS_OK ||
+      (st = fs_cfg_get_quantity(node, "amplitude", FS_UNIT_CURRENT, true, &cur->amplitude, err)) !=
+          FS_OK ||
+      (st = fs_cfg_get_quantity(node, "start", FS_UNIT_TIME, false, &start, err)) != FS_OK ||
+      (st = fs_cfg_get_quantity(node, "stop", FS_UNIT_TIME, false, &stop, err)) != FS_OK)
+    return st;
+  if (!(start >= 0 && stop > start))
+    return fs_cfg_error(node, err, "expected 0 s <= start < stop, got start %g s, stop %g s",
+                        start, stop);
+  cur->start = llround(start / spec->dt);
+  cur->stop = llround(stop / spec->dt);
+  return FS_OK;
+}
+
+static fs_status read_currents(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
+  fs_cfg_node list = fs_cfg_child(root, "currents");
+  if (!fs_cfg_exists(list))
+    return FS_OK;
+  if (!fs_cfg_is_seq(list))
+    return fs_cfg_error(list, err, "expected a list of injected currents");
+  spec->currents = calloc(fs_cfg_len(list) + 1, sizeof *spec->currents);
+  if (spec->currents == NULL)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t k = 0; k < fs_cfg_len(list); k++) {
+    fs_status st = read_current(fs_cfg_item(list, k), spec, &spec->currents[k], err);
+    if (st != FS_OK)
+      return st;
+    spec->n_currents++;
+  }
+  return FS_OK;
+}
+
+/* --- the whole file ------------------------------------------------------------------- */
+
+static fs_status read_root(const fs_config *cfg, fs_experiment_spec *spec, fs_error *err) {
+  fs_cfg_node root = fs_config_root(cfg);
+  long seed = 1;
+  fs_status st;
+  if ((st = fs_cfg_expect_keys(root, root_keys, COUNT(root_keys), err)) != FS_OK ||
+      (st = fs_cfg_get_int(root, "seed", 0, 0x7fffffffffffffffL, false, &seed, err)) != FS_OK ||
+      (st = read_simulation(root, spec, err)) != FS_OK ||
+      (st = read_populations(root, spec, err)) != FS_OK ||
+      (st = read_projections(root, spec, err)) != FS_OK ||
+      (st = read_currents(root, spec, err)) != FS_OK || (st = read_record(root, spec, err)) != FS_OK)
+    return st;
+  spec->seed = (uint64_t)seed;
+  return FS_OK;
+}
+
+static char *copy_string(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *c = malloc(n);
+  if (c)
+    memcpy(c, s, n);
+  return c;
+}
+
+fs_status fs_experiment_load(const char *path, const char *const *overrides, size_t n_overrides,
+                             fs_experiment_spec **out, fs_error *err) {
+  fs_config *cfg = NULL;
+  fs_experiment_spec *spec = NULL;
+  fs_status st;
+  *out = NULL;
+  FS_TRY(fs_config_load(path, overrides, n_overrides, &cfg, err));
+  spec = calloc(1, sizeof *spec);
+  if (spec == NULL) {
+    st = fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+    goto cleanup;
+  }
+  spec->file = copy_string(path);
+  spec->yaml_text = copy_string(fs_config_text(cfg));
+  if (!spec->file || !spec->yaml_text) {
+    st = fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+    goto cleanup;
+  }
+  FS_TRY(read_root(cfg, spec, err));
+  *out = spec;
+  spec = NULL;
+cleanup:
+  fs_experiment_free(spec);
+  fs_config_free(cfg);
+  return st;
+}
+
+void fs_experiment_free(fs_experiment_spec *spec) {
+  if (spec == NULL)
+    return;
+  for (size_t i = 0; i < spec->n_pops; i++) {
+    fs_population_spec *p = &spec->pops[i];
+    free(p->params);
+    free(p->rate);
+    free(p->rate_step);
+    free(p->train_step);
+    free(p->train_unit);
+  }
+  free(spec->pops);
+  free(spec->projs);
+  free(spec->currents);
+  free(spec->file);
+  free(spec->yaml_text);
+  free(spec);
+}
+
+long fs_experiment_find_population(const fs_experiment_spec *spec, const char *name) {
+  for (size_t i = 0; i < spec->n_pops; i++)
+    if (strcmp(spec->pops[i].name, name) == 0)
+      return (long)i;
+  return -1;
+}

@@ -1,0 +1,166 @@
+/* neuron_adex_cond.c - adaptive exponential integrate-and-fire neuron (Brette & Gerstner
+ * 2005) with conductance-based AMPA, NMDA (Mg2+ block) and GABA-A synapses (MODEL.md §2).
+ * With a = b = 0 and Delta_T > 0 it is the non-adapting EIF used for fast-spiking cells.
+ *
+ *   C dV/dt = g_L (E_L - V) + g_L Delta_T exp((V - V_T)/Delta_T) - w + I_syn(V) + I_e + I_ext
+ *   tau_w dw/dt = a (V - E_L) - w
+ *   V >= V_peak: spike, V = V_reset, w += b, V held at V_reset for t_ref
+ *
+ * Integration: as lif_cond, with the exponential current and w held at their start-of-step
+ * values over the step (semi-implicit); w relaxes exactly towards a (V - E_L).
+ *
+ * | name    | default   | unit | meaning                          | source                     |
+ * |---------|-----------|------|----------------------------------|----------------------------|
+ * | C_m     | 281 pF    | F    | membrane capacitance             | LITERATURE §4.3 (Clopath)  |
+ * | g_L     | 30 nS     | S    | leak conductance                 | LITERATURE §4.3            |
+ * | E_L     | -70.6 mV  | V    | leak reversal potential          | LITERATURE §4.3            |
+ * | V_T     | -50.4 mV  | V    | exponential threshold            | LITERATURE §4.3            |
+ * | Delta_T | 2 mV      | V    | slope factor                     | LITERATURE §4.3            |
+ * | V_peak  | 0 mV      | V    | spike detection                  | Brette & Gerstner 2005     |
+ * | V_reset | -70.6 mV  | V    | reset potential                  | LITERATURE §4.3            |
+ * | t_ref   | 2 ms      | s    | refractory period                |                            |
+ * | a       | 4 nS      | S    | subthreshold adaptation          | LITERATURE §4.3            |
+ * | b       | 80.5 pA   | A    | spike-triggered adaptation       | LITERATURE §4.3            |
+ * | tau_w   | 144 ms    | s    | adaptation time constant         | LITERATURE §4.3            |
+ * | I_e     | 0 pA      | A    | constant injected current        |                            |
+ * plus the synaptic rows of neuron_cond_common.h. */
+#include <math.h>
+#include <stdbool.h>
+
+#include "neuron_cond_common.h"
+#include "network_impl.h"
+
+typedef struct adex_params {
+  double C_m, g_L, E_L, V_T, Delta_T, V_peak, V_reset, t_ref, a, b, tau_w, I_e;
+  fs_cond_syn_params syn;
+} adex_params;
+
+typedef struct adex_coeff {
+  fs_cond_syn_coeff syn;
+  double dt_over_c, decay_w, exp_cap;
+  int32_t ref_steps;
+} adex_coeff;
+
+enum { ADEX_V, ADEX_W, ADEX_G_AMPA, ADEX_G_GABA, ADEX_NMDA_R, ADEX_NMDA_D, ADEX_N_STATE };
+
+static const char *const adex_state_names[] = {"v",      "w",         "g_ampa",
+                                               "g_gaba", "nmda_rise", "nmda_decay"};
+static const fs_unit_kind adex_state_kinds[] = {FS_UNIT_VOLTAGE,     FS_UNIT_CURRENT,
+                                                FS_UNIT_CONDUCTANCE, FS_UNIT_CONDUCTANCE,
+                                                FS_UNIT_CONDUCTANCE, FS_UNIT_CONDUCTANCE};
+
+static const fs_param_spec adex_params_table[] = {
+    {"C_m", FS_UNIT_CAPACITANCE, 281e-12, 0.0, 1e-6, FS_PARAM_MIN_EXCLUSIVE,
+     offsetof(adex_params, C_m), "membrane capacitance"},
+    {"g_L", FS_UNIT_CONDUCTANCE, 30e-9, 0.0, 1e-3, FS_PARAM_MIN_EXCLUSIVE,
+     offsetof(adex_params, g_L), "leak conductance"},
+    {"E_L", FS_UNIT_VOLTAGE, -70.6e-3, -0.2, 0.2, 0, offsetof(adex_params, E_L),
+     "leak reversal potential"},
+    {"V_T", FS_UNIT_VOLTAGE, -50.4e-3, -0.2, 0.2, 0, offsetof(adex_params, V_T),
+     "exponential threshold"},
+    {"Delta_T", FS_UNIT_VOLTAGE, 2e-3, 0.0, 0.1, 0, offsetof(adex_params, Delta_T),
+     "slope factor (0: no exponential term)"},
+    {"V_peak", FS_UNIT_VOLTAGE, 0.0, -0.2, 0.2, 0, offsetof(adex_params, V_peak),
+     "spike detection potential"},
+    {"V_reset", FS_UNIT_VOLTAGE, -70.6e-3, -0.2, 0.2, 0, offsetof(adex_params, V_reset),
+     "reset potential"},
+    {"t_ref", FS_UNIT_TIME, 2e-3, 0.0, 1.0, 0, offsetof(adex_params, t_ref), "refractory period"},
+    {"a", FS_UNIT_CONDUCTANCE, 4e-9, -1e-6, 1e-6, 0, offsetof(adex_params, a),
+     "subthreshold adaptation conductance"},
+    {"b", FS_UNIT_CURRENT, 80.5e-12, 0.0, 1e-6, 0, offsetof(adex_params, b),
+     "spike-triggered adaptation current"},
+    {"tau_w", FS_UNIT_TIME, 144e-3, 0.0, 100.0, FS_PARAM_MIN_EXCLUSIVE,
+     offsetof(adex_params, tau_w), "adaptation time constant"},
+    {"I_e", FS_UNIT_CURRENT, 0.0, -1e-6, 1e-6, 0, offsetof(adex_params, I_e),
+     "constant injected current"},
+    FS_COND_SYN_PARAM_ROWS(adex_params),
+};
+
+static fs_status adex_precompute(const void *params, double dt, void *coeff, fs_error *err) {
+  const adex_params *p = params;
+  adex_coeff *c = coeff;
+  if (!(p->V_reset < p->V_peak))
+    return fs_error_set(err, FS_ERR_INPUT, "V_reset (%g V) must be below V_peak (%g V)",
+                        p->V_reset, p->V_peak);
+  if (!(p->V_T < p->V_peak))
+    return fs_error_set(err, FS_ERR_INPUT, "V_T (%g V) must be below V_peak (%g V)", p->V_T,
+                        p->V_peak);
+  c->dt_over_c = dt / p->C_m;
+  c->decay_w = exp(-dt / p->tau_w);
+  /* the exponential current is capped where V has certainly crossed V_peak, so that a
+   * runaway step cannot overflow */
+  c->exp_cap = p->Delta_T > 0 ? (p->V_peak - p->V_T) / p->Delta_T + 5.0 : 0.0;
+  c->ref_steps = (int32_t)llround(p->t_ref / dt);
+  return fs_cond_syn_precompute(&p->syn, dt, &c->syn, err);
+}
+
+static void adex_rest_state(const void *params, double *state0) {
+  const adex_params *p = params;
+  state0[ADEX_V] = p->E_L;
+  for (int k = ADEX_W; k < ADEX_N_STATE; k++)
+    state0[k] = 0.0;
+}
+
+static double exp_current(const adex_params *p, const adex_coeff *c, double v) {
+  if (p->Delta_T <= 0)
+    return 0.0;
+  return p->g_L * p->Delta_T * exp(fmin((v - p->V_T) / p->Delta_T, c->exp_cap));
+}
+
+static void adex_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx *ctx) {
+  const adex_params *p = pop->params;
+  const adex_coeff *c = pop->coeff;
+  const fs_cond_syn_coeff *s = &c->syn;
+  double *restrict v = pop->state[ADEX_V], *restrict w = pop->state[ADEX_W];
+  double *restrict ga = pop->state[ADEX_G_AMPA], *restrict gg = pop->state[ADEX_G_GABA];
+  double *restrict nr = pop->state[ADEX_NMDA_R], *restrict nd = pop->state[ADEX_NMDA_D];
+  double *restrict in_a = ctx->in[FS_CH_AMPA], *restrict in_n = ctx->in[FS_CH_NMDA];
+  double *restrict in_g = ctx->in[FS_CH_GABA_A];
+  const double i_const = p->g_L * p->E_L + p->I_e + ctx->i_ext;
+  for (size_t i = begin; i < end; i++) {
+    double a = ga[i] + in_a[i], g = gg[i] + in_g[i];
+    double r = nr[i] + in_n[i] * s->nmda_norm, d = nd[i] + in_n[i] * s->nmda_norm;
+    in_a[i] = in_g[i] = in_n[i] = 0.0;
+    double gbar_a = a * s->avg_ampa, gbar_g = g * s->avg_gaba, gbar_n = 0.0;
+    if (pop->has_nmda)
+      gbar_n = (d * s->avg_nd - r * s->avg_nr) /
+               (1.0 + s->mg_ratio * exp(-p->syn.mg_gamma * v[i]));
+    double v0 = v[i];
+    double g_tot = p->g_L + gbar_a + gbar_g + gbar_n;
+    double i_tot = i_const + (gbar_a + gbar_n) * p->syn.E_ex + gbar_g * p->syn.E_in +
+                   exp_current(p, c, v0) - w[i];
+    double v_inf = i_tot / g_tot;
+    double vn = v_inf + (v0 - v_inf) * fs_relax_factor(g_tot * c->dt_over_c);
+    double w_inf = p->a * (v0 - p->E_L);
+    w[i] = w_inf + (w[i] - w_inf) * c->decay_w;
+    if (pop->refractory[i] > 0) {
+      vn = p->V_reset;
+      pop->refractory[i]--;
+    } else if (vn >= p->V_peak) {
+      vn = p->V_reset;
+      w[i] += p->b;
+      pop->refractory[i] = c->ref_steps;
+      ctx->spikes[ctx->n_spikes++] = (uint32_t)i;
+    }
+    v[i] = vn;
+    ga[i] = a * s->decay_ampa;
+    gg[i] = g * s->decay_gaba;
+    nr[i] = r * s->decay_nr;
+    nd[i] = d * s->decay_nd;
+  }
+}
+
+const fs_neuron_model fs_neuron_adex_cond = {
+    "adex_cond",
+    "adaptive exponential integrate-and-fire, conductance-based AMPA/NMDA/GABA-A",
+    adex_params_table,
+    sizeof adex_params_table / sizeof adex_params_table[0],
+    sizeof(adex_params),
+    adex_state_names,
+    adex_state_kinds,
+    ADEX_N_STATE,
+    sizeof(adex_coeff),
+    adex_precompute,
+    adex_rest_state,
+    adex_step,
+};

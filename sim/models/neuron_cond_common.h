@@ -1,0 +1,70 @@
+/* neuron_cond_common.h - the conductance-based synaptic input shared by the lif_cond and
+ * adex_cond neuron models: AMPA and GABA-A single-exponential conductances and an NMDA
+ * dual-exponential conductance with Jahr & Stevens Mg2+ block (MODEL.md §2).
+ *
+ *   g_x(t) jumps by w at a spike and decays as exp(-t/tau_x)          (AMPA, GABA-A)
+ *   g_N(t) = w * N * (exp(-t/tau_d) - exp(-t/tau_r)), N normalises the peak to w
+ *   I_syn  = g_A (E_ex - V) + g_G (E_in - V) + g_N B(V) (E_ex - V)
+ *   B(V)   = 1 / (1 + [Mg]/K_Mg * exp(-gamma V))
+ *
+ * Within a step the conductances decay exactly; the membrane sees their exact average
+ * over the step, and B at the start of the step. */
+#ifndef FEARSIM_NEURON_COND_COMMON_H
+#define FEARSIM_NEURON_COND_COMMON_H
+
+#include <math.h>
+#include <stddef.h>
+
+#include <fearsim/neuron.h>
+#include <fearsim/param.h>
+
+typedef struct fs_cond_syn_params {
+  double E_ex, E_in;
+  double tau_ampa, tau_gaba, tau_nmda_rise, tau_nmda_decay;
+  double mg, k_mg, mg_gamma;
+} fs_cond_syn_params;
+
+typedef struct fs_cond_syn_coeff {
+  double decay_ampa, decay_gaba, decay_nr, decay_nd; /* exp(-dt/tau) */
+  double avg_ampa, avg_gaba, avg_nr, avg_nd;         /* (tau/dt)(1 - exp(-dt/tau)) */
+  double nmda_norm;                                  /* N */
+  double mg_ratio;                                   /* [Mg]/K_Mg */
+} fs_cond_syn_coeff;
+
+/* Parameter rows for the synaptic part of a model whose parameter struct has a
+ * fs_cond_syn_params member named syn. Defaults: LITERATURE.md §1.1–1.2, §9. */
+#define FS_COND_SYN_PARAM_ROWS(T)                                                                  \
+  {"E_ex", FS_UNIT_VOLTAGE, 0.0, -0.2, 0.2, 0, offsetof(T, syn.E_ex),                              \
+   "reversal potential of AMPA and NMDA"},                                                         \
+      {"E_in", FS_UNIT_VOLTAGE, -70e-3, -0.2, 0.2, 0, offsetof(T, syn.E_in),                       \
+       "reversal potential of GABA-A"},                                                            \
+      {"tau_ampa", FS_UNIT_TIME, 2e-3, 0.0, 1.0, FS_PARAM_MIN_EXCLUSIVE,                            \
+       offsetof(T, syn.tau_ampa), "AMPA decay time constant"},                                     \
+      {"tau_gaba", FS_UNIT_TIME, 5e-3, 0.0, 1.0, FS_PARAM_MIN_EXCLUSIVE,                            \
+       offsetof(T, syn.tau_gaba), "GABA-A decay time constant"},                                   \
+      {"tau_nmda_rise", FS_UNIT_TIME, 2e-3, 0.0, 1.0, FS_PARAM_MIN_EXCLUSIVE,                       \
+       offsetof(T, syn.tau_nmda_rise), "NMDA rise time constant"},                                 \
+      {"tau_nmda_decay", FS_UNIT_TIME, 100e-3, 0.0, 10.0, FS_PARAM_MIN_EXCLUSIVE,                   \
+       offsetof(T, syn.tau_nmda_decay), "NMDA decay time constant"},                               \
+      {"mg", FS_UNIT_MOLAR, 1.0, 0.0, 100.0, 0, offsetof(T, syn.mg),                               \
+       "extracellular Mg2+ concentration"},                                                        \
+      {"k_mg", FS_UNIT_MOLAR, 3.57, 0.0, 1000.0, FS_PARAM_MIN_EXCLUSIVE, offsetof(T, syn.k_mg),     \
+       "Mg2+ block constant K_Mg at 0 mV (Jahr & Stevens 1990)"},                                   \
+  {                                                                                                \
+    "mg_gamma", FS_UNIT_INV_VOLTAGE, 62.0, 0.0, 1000.0, 0, offsetof(T, syn.mg_gamma),              \
+        "voltage coefficient of the Mg2+ block (Jahr & Stevens 1990)"                              \
+  }
+
+/* Checks the NMDA time constants and builds the coefficients for step dt. */
+fs_status fs_cond_syn_precompute(const fs_cond_syn_params *p, double dt, fs_cond_syn_coeff *c,
+                                 fs_error *err);
+
+/* exp(-x) by its (2,2) Pade approximant, for the membrane's relaxation factor over one step,
+ * where x = dt * g_total / C is small (1e-3 .. 0.1): relative error below x^5/720. Plain
+ * arithmetic, so it vectorises and gives the same bits on every path. */
+static inline double fs_relax_factor(double x) {
+  double x2 = x * x;
+  return (12.0 - 6.0 * x + x2) / (12.0 + 6.0 * x + x2);
+}
+
+#endif

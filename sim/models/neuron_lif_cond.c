@@ -1,0 +1,153 @@
+/* neuron_lif_cond.c - leaky integrate-and-fire neuron with conductance-based AMPA, NMDA
+ * (Mg2+ block) and GABA-A synapses (MODEL.md §2).
+ *
+ *   C dV/dt = g_L (E_L - V) + I_syn(V) + I_e + I_ext
+ *   V >= V_th: spike, V = V_reset for t_ref
+ *
+ * Integration: conductances decay exactly; over one step the membrane relaxes towards
+ * V_inf = (g_L E_L + sum g_x E_x + I) / g_tot with the factor exp(-dt g_tot / C), g_x the
+ * exact step averages (neuron_cond_common.h). For constant conductances this is the
+ * closed-form solution (to the Pade approximant's 1e-10 relative accuracy at dt = 0.1 ms).
+ *
+ * | name      | default  | unit | meaning                       | source                   |
+ * |-----------|----------|------|-------------------------------|--------------------------|
+ * | C_m       | 250 pF   | F    | membrane capacitance          | LITERATURE §6 (Vlachos)  |
+ * | g_L       | 16.7 nS  | S    | leak conductance              | LITERATURE §6 (Vlachos)  |
+ * | E_L       | -70 mV   | V    | leak reversal potential       | LITERATURE §6            |
+ * | V_th      | -50 mV   | V    | spike threshold               | LITERATURE §6            |
+ * | V_reset   | -70 mV   | V    | reset potential               | LITERATURE §6            |
+ * | t_ref     | 2 ms     | s    | refractory period             | LITERATURE §6            |
+ * | I_e       | 0 pA     | A    | constant injected current     |                          |
+ * plus the synaptic rows of neuron_cond_common.h (E_ex 0 mV, E_in -70 mV, tau_ampa 2 ms,
+ * tau_gaba 5 ms, NMDA 2/100 ms, Mg 1 mM, K_Mg 3.57 mM, gamma 0.062 /mV: LITERATURE §1, §9). */
+#include <math.h>
+#include <stdbool.h>
+
+#include "neuron_cond_common.h"
+#include "network_impl.h"
+
+typedef struct lif_params {
+  double C_m, g_L, E_L, V_th, V_reset, t_ref, I_e;
+  fs_cond_syn_params syn;
+} lif_params;
+
+typedef struct lif_coeff {
+  fs_cond_syn_coeff syn;
+  double dt_over_c;
+  int32_t ref_steps;
+} lif_coeff;
+
+enum { LIF_V, LIF_G_AMPA, LIF_G_GABA, LIF_NMDA_R, LIF_NMDA_D, LIF_N_STATE };
+
+static const char *const lif_state_names[] = {"v", "g_ampa", "g_gaba", "nmda_rise", "nmda_decay"};
+static const fs_unit_kind lif_state_kinds[] = {FS_UNIT_VOLTAGE, FS_UNIT_CONDUCTANCE,
+                                               FS_UNIT_CONDUCTANCE, FS_UNIT_CONDUCTANCE,
+                                               FS_UNIT_CONDUCTANCE};
+
+static const fs_param_spec lif_params_table[] = {
+    {"C_m", FS_UNIT_CAPACITANCE, 250e-12, 0.0, 1e-6, FS_PARAM_MIN_EXCLUSIVE,
+     offsetof(lif_params, C_m), "membrane capacitance"},
+    {"g_L", FS_UNIT_CONDUCTANCE, 16.7e-9, 0.0, 1e-3, FS_PARAM_MIN_EXCLUSIVE,
+     offsetof(lif_params, g_L), "leak conductance"},
+    {"E_L", FS_UNIT_VOLTAGE, -70e-3, -0.2, 0.2, 0, offsetof(lif_params, E_L),
+     "leak reversal potential"},
+    {"V_th", FS_UNIT_VOLTAGE, -50e-3, -0.2, 0.2, 0, offsetof(lif_params, V_th),
+     "spike threshold"},
+    {"V_reset", FS_UNIT_VOLTAGE, -70e-3, -0.2, 0.2, 0, offsetof(lif_params, V_reset),
+     "reset potential"},
+    {"t_ref", FS_UNIT_TIME, 2e-3, 0.0, 1.0, 0, offsetof(lif_params, t_ref), "refractory period"},
+    {"I_e", FS_UNIT_CURRENT, 0.0, -1e-6, 1e-6, 0, offsetof(lif_params, I_e),
+     "constant injected current"},
+    FS_COND_SYN_PARAM_ROWS(lif_params),
+};
+
+static fs_status lif_precompute(const void *params, double dt, void *coeff, fs_error *err) {
+  const lif_params *p = params;
+  lif_coeff *c = coeff;
+  if (!(p->V_reset < p->V_th))
+    return fs_error_set(err, FS_ERR_INPUT, "V_reset (%g V) must be below V_th (%g V)", p->V_reset,
+                        p->V_th);
+  c->dt_over_c = dt / p->C_m;
+  c->ref_steps = (int32_t)llround(p->t_ref / dt);
+  return fs_cond_syn_precompute(&p->syn, dt, &c->syn, err);
+}
+
+static void lif_rest_state(const void *params, double *state0) {
+  const lif_params *p = params;
+  state0[LIF_V] = p->E_L;
+  for (int k = LIF_G_AMPA; k < LIF_N_STATE; k++)
+    state0[k] = 0.0;
+}
+
+/* The membrane and conductance update of [begin, end); nmda is a compile-time constant
+ * after inlining, so the common no-NMDA case stays free of exp() and vectorises. */
+static inline void lif_integrate(fs_population *pop, size_t begin, size_t end,
+                                 const fs_step_ctx *ctx, const bool nmda) {
+  const lif_params *p = pop->params;
+  const lif_coeff *c = pop->coeff;
+  const fs_cond_syn_coeff *s = &c->syn;
+  double *restrict v = pop->state[LIF_V];
+  double *restrict ga = pop->state[LIF_G_AMPA];
+  double *restrict gg = pop->state[LIF_G_GABA];
+  double *restrict nr = pop->state[LIF_NMDA_R];
+  double *restrict nd = pop->state[LIF_NMDA_D];
+  double *restrict in_a = ctx->in[FS_CH_AMPA];
+  double *restrict in_n = ctx->in[FS_CH_NMDA];
+  double *restrict in_g = ctx->in[FS_CH_GABA_A];
+  int32_t *restrict ref = pop->refractory;
+  const double i_const = p->g_L * p->E_L + p->I_e + ctx->i_ext;
+  for (size_t i = begin; i < end; i++) {
+    double a = ga[i] + in_a[i], g = gg[i] + in_g[i];
+    double gbar_a = a * s->avg_ampa, gbar_g = g * s->avg_gaba, gbar_n = 0.0;
+    in_a[i] = 0.0;
+    in_g[i] = 0.0;
+    if (nmda) {
+      double r = nr[i] + in_n[i] * s->nmda_norm, d = nd[i] + in_n[i] * s->nmda_norm;
+      in_n[i] = 0.0;
+      gbar_n = (d * s->avg_nd - r * s->avg_nr) /
+               (1.0 + s->mg_ratio * exp(-p->syn.mg_gamma * v[i]));
+      nr[i] = r * s->decay_nr;
+      nd[i] = d * s->decay_nd;
+    }
+    double g_tot = p->g_L + gbar_a + gbar_g + gbar_n;
+    double v_inf = (i_const + (gbar_a + gbar_n) * p->syn.E_ex + gbar_g * p->syn.E_in) / g_tot;
+    double vn = v_inf + (v[i] - v_inf) * fs_relax_factor(g_tot * c->dt_over_c);
+    int32_t r = ref[i];
+    v[i] = r > 0 ? p->V_reset : vn;
+    ref[i] = r > 0 ? r - 1 : 0;
+    ga[i] = a * s->decay_ampa;
+    gg[i] = g * s->decay_gaba;
+  }
+}
+
+static void lif_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx *ctx) {
+  const lif_params *p = pop->params;
+  const lif_coeff *c = pop->coeff;
+  if (pop->has_nmda)
+    lif_integrate(pop, begin, end, ctx, true);
+  else
+    lif_integrate(pop, begin, end, ctx, false);
+  double *v = pop->state[LIF_V];
+  for (size_t i = begin; i < end; i++) {
+    if (v[i] >= p->V_th) {
+      v[i] = p->V_reset;
+      pop->refractory[i] = c->ref_steps;
+      ctx->spikes[ctx->n_spikes++] = (uint32_t)i;
+    }
+  }
+}
+
+const fs_neuron_model fs_neuron_lif_cond = {
+    "lif_cond",
+    "leaky integrate-and-fire, conductance-based AMPA/NMDA/GABA-A",
+    lif_params_table,
+    sizeof lif_params_table / sizeof lif_params_table[0],
+    sizeof(lif_params),
+    lif_state_names,
+    lif_state_kinds,
+    LIF_N_STATE,
+    sizeof(lif_coeff),
+    lif_precompute,
+    lif_rest_state,
+    lif_step,
+};

@@ -1,0 +1,510 @@
+/* network.c - builds populations, inputs and projections from a validated experiment.
+ * Every random choice is drawn from a stream keyed by the agent it belongs to (a neuron's
+ * initial state, a target neuron's incoming synapses, an input unit's train), so the
+ * network is the same for any thread count; each thread builds the synapses of the
+ * neurons it owns (first touch puts them in its memory). */
+#include "network_impl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <omp.h>
+
+#define BYTES_PER_SYNAPSE (sizeof(uint32_t) + sizeof(double) + sizeof(uint16_t))
+
+/* --- memory ----------------------------------------------------------------------------- */
+
+static double expected_synapses(const fs_experiment_spec *spec, const fs_projection_spec *p) {
+  double n_pre = (double)spec->pops[p->pre].size, n_post = (double)spec->pops[p->post].size;
+  switch (p->rule) {
+  case FS_CONNECT_ALL_TO_ALL:
+    return n_pre * n_post;
+  case FS_CONNECT_ONE_TO_ONE:
+    return n_post;
+  case FS_CONNECT_FIXED_PROBABILITY:
+    return p->p * n_pre * n_post;
+  case FS_CONNECT_FIXED_INDEGREE:
+    return (double)p->indegree * n_post;
+  }
+  return 0;
+}
+
+static double available_memory(void) {
+  FILE *f = fopen("/proc/meminfo", "r");
+  double kib = -1;
+  char line[256];
+  while (f && fgets(line, sizeof line, f))
+    if (sscanf(line, "MemAvailable: %lf kB", &kib) == 1)
+      break;
+  if (f)
+    fclose(f);
+  if (kib > 0)
+    return kib * 1024.0;
+  return (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+}
+
+void fs_network_estimate(const fs_experiment_spec *spec, size_t n_threads,
+                         fs_memory_estimate *out) {
+  double syn = 0, bytes = 0, max_delay = 1;
+  for (size_t k = 0; k < spec->n_projs; k++) {
+    const fs_projection_spec *p = &spec->projs[k];
+    double e = expected_synapses(spec, p);
+    syn += e;
+    /* CSR rows per thread, and the build's temporary copy of every synapse */
+    bytes += e * (2.0 * BYTES_PER_SYNAPSE + sizeof(uint32_t)) +
+             (double)n_threads * 8.0 * ((double)spec->pops[p->pre].size + 1);
+    max_delay = fmax(max_delay, (p->delay.a + 5 * p->delay.b) / spec->dt + 1);
+  }
+  for (size_t i = 0; i < spec->n_pops; i++) {
+    const fs_population_spec *p = &spec->pops[i];
+    double n = (double)p->size;
+    if (p->input == FS_INPUT_NONE)
+      bytes += n * (8.0 * FS_MAX_STATE + 4 + 8 + 8.0 * FS_N_CHANNELS * (max_delay + 1));
+    else
+      bytes += n * (8.0 + sizeof(fs_rng) + 8);
+  }
+  out->synapses = syn;
+  out->bytes = bytes;
+  out->available = available_memory();
+}
+
+static void format_bytes(double b, char *buf, size_t len) {
+  static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  int u = 0;
+  while (b >= 1024.0 && u < 6) {
+    b /= 1024.0;
+    u++;
+  }
+  snprintf(buf, len, "%.1f %s", b, unit[u]);
+}
+
+fs_status fs_network_check_memory(const fs_experiment_spec *spec, size_t n_threads,
+                                  fs_error *err) {
+  fs_memory_estimate e;
+  fs_network_estimate(spec, n_threads, &e);
+  if (e.bytes <= 0.9 * e.available)
+    return FS_OK;
+  char need[32], have[32];
+  format_bytes(e.bytes, need, sizeof need);
+  format_bytes(e.available, have, sizeof have);
+  return fs_error_set(err, FS_ERR_INPUT,
+                      "%s: the network needs about %s (%.3g synapses), more than the %s this "
+                      "machine has available; shrink the populations or the connectivity",
+                      spec->file, need, e.synapses, have);
+}
+
+/* --- populations ------------------------------------------------------------------------ */
+
+static void *alloc_aligned(size_t n_bytes) {
+  size_t rounded = (n_bytes + FS_ALIGN - 1) / FS_ALIGN * FS_ALIGN;
+  void *p = aligned_alloc(FS_ALIGN, rounded ? rounded : FS_ALIGN);
+  if (p)
+    memset(p, 0, rounded ? rounded : FS_ALIGN);
+  return p;
+}
+
+static void split_ranges(fs_population *pop, size_t n_threads) {
+  size_t blocks = (pop->n + FS_NEURON_BLOCK - 1) / FS_NEURON_BLOCK;
+  for (size_t t = 0; t < n_threads; t++) {
+    size_t b0 = blocks * t / n_threads, b1 = blocks * (t + 1) / n_threads;
+    pop->range[t].begin = b0 * FS_NEURON_BLOCK < pop->n ? b0 * FS_NEURON_BLOCK : pop->n;
+    pop->range[t].end = b1 * FS_NEURON_BLOCK < pop->n ? b1 * FS_NEURON_BLOCK : pop->n;
+  }
+}
+
+static double draw(const fs_dist *d, fs_rng *r) {
+  switch (d->kind) {
+  case FS_DIST_UNIFORM:
+    return d->a + (d->b - d->a) * fs_rng_uniform(r);
+  case FS_DIST_NORMAL:
+    return d->a + d->b * fs_rng_normal(r);
+  case FS_DIST_CONST:
+    break;
+  }
+  return d->a;
+}
+
+static void init_neuron_state(fs_population *pop, uint64_t seed) {
+  const fs_population_spec *s = pop->spec;
+  double rest[FS_MAX_STATE];
+  pop->model->rest_state(pop->params, rest);
+  for (size_t i = 0; i < pop->n; i++) {
+    fs_rng r = fs_rng_make(seed, fs_rng_stream_id(FS_RNG_INIT, (uint32_t)pop->index, i), 0);
+    for (size_t k = 0; k < pop->model->n_state; k++)
+      pop->state[k][i] = rest[k];
+    for (size_t k = 0; k < s->n_init; k++)
+      pop->state[s->init_var[k]][i] = draw(&s->init[k], &r);
+  }
+}
+
+static fs_status create_neurons(fs_population *pop, const fs_network *net, fs_error *err) {
+  const fs_neuron_model *m = pop->model;
+  pop->params = pop->spec->params;
+  pop->coeff = calloc(1, m->coeff_size);
+  pop->refractory = alloc_aligned(pop->n_pad * sizeof(int32_t));
+  pop->ring_len = net->max_delay + 2; /* a neuron spike lands 1 + delay steps ahead */
+  pop->ring = alloc_aligned(pop->ring_len * FS_N_CHANNELS * pop->n_pad * sizeof(double));
+  if (!pop->coeff || !pop->refractory || !pop->ring)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory for population %s", pop->name);
+  for (size_t k = 0; k < m->n_state; k++)
+    if ((pop->state[k] = alloc_aligned(pop->n_pad * sizeof(double))) == NULL)
+      return fs_error_set(err, FS_ERR_NOMEM, "out of memory for population %s", pop->name);
+  fs_status st = m->precompute(pop->params, net->dt, pop->coeff, err);
+  if (st != FS_OK)
+    return st;
+  init_neuron_state(pop, net->spec->seed);
+  return FS_OK;
+}
+
+static fs_status create_inputs(fs_population *pop, const fs_network *net, fs_error *err) {
+  if (pop->spec->input != FS_INPUT_POISSON)
+    return FS_OK;
+  pop->next_spike = calloc(pop->n_pad, sizeof *pop->next_spike);
+  pop->rng = calloc(pop->n_pad, sizeof *pop->rng);
+  if (!pop->next_spike || !pop->rng)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory for input %s", pop->name);
+  double p = pop->spec->rate[0] * net->dt;
+  for (size_t i = 0; i < pop->n; i++) {
+    pop->rng[i] = fs_rng_make(net->spec->seed,
+                              fs_rng_stream_id(FS_RNG_INPUT, (uint32_t)pop->index, i), 0);
+    pop->next_spike[i] = fs_rng_geometric(&pop->rng[i], p);
+  }
+  return FS_OK;
+}
+
+static fs_status create_population(fs_network *net, size_t i, fs_error *err) {
+  fs_population *pop = &net->pops[i];
+  const fs_population_spec *s = &net->spec->pops[i];
+  snprintf(pop->name, sizeof pop->name, "%s", s->name);
+  pop->index = i;
+  pop->spec = s;
+  pop->is_input = s->input != FS_INPUT_NONE;
+  pop->model = s->model;
+  pop->n = (size_t)s->size;
+  pop->n_pad = (pop->n + FS_NEURON_BLOCK - 1) / FS_NEURON_BLOCK * FS_NEURON_BLOCK;
+  pop->range = calloc(net->n_threads, sizeof *pop->range);
+  for (int b = 0; b < 2; b++) {
+    pop->spike_buf[b] = calloc(pop->n_pad, sizeof(uint32_t));
+    pop->n_spikes[b] = calloc(net->n_threads, sizeof(size_t));
+    if (!pop->spike_buf[b] || !pop->n_spikes[b])
+      return fs_error_set(err, FS_ERR_NOMEM, "out of memory for population %s", pop->name);
+  }
+  if (pop->range == NULL)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory for population %s", pop->name);
+  split_ranges(pop, net->n_threads);
+  return pop->is_input ? create_inputs(pop, net, err) : create_neurons(pop, net, err);
+}
+
+static void free_population(fs_population *pop) {
+  for (size_t k = 0; k < FS_MAX_STATE; k++)
+    free(pop->state[k]);
+  free(pop->coeff);
+  free(pop->refractory);
+  free(pop->ring);
+  free(pop->range);
+  free(pop->next_spike);
+  free(pop->rng);
+  for (int b = 0; b < 2; b++) {
+    free(pop->spike_buf[b]);
+    free(pop->n_spikes[b]);
+  }
+}
+
+/* --- projections ------------------------------------------------------------------------ */
+
+/* The synapses one thread generates, before they are sorted into CSR rows. */
+typedef struct syn_list {
+  size_t n, cap;
+  uint32_t *pre, *post;
+  double *w;
+  uint16_t *d;
+} syn_list;
+
+static int syn_list_grow(syn_list *l) {
+  size_t cap = l->cap ? 2 * l->cap : 1024;
+  uint32_t *a = realloc(l->pre, cap * sizeof *a);
+  if (a)
+    l->pre = a;
+  uint32_t *b = realloc(l->post, cap * sizeof *b);
+  if (b)
+    l->post = b;
+  double *w = realloc(l->w, cap * sizeof *w);
+  if (w)
+    l->w = w;
+  uint16_t *d = realloc(l->d, cap * sizeof *d);
+  if (d)
+    l->d = d;
+  if (!a || !b || !w || !d)
+    return -1;
+  l->cap = cap;
+  return 0;
+}
+
+static int syn_list_push(syn_list *l, uint32_t pre, uint32_t post) {
+  if (l->n == l->cap && syn_list_grow(l))
+    return -1;
+  l->pre[l->n] = pre;
+  l->post[l->n] = post;
+  l->n++;
+  return 0;
+}
+
+static void syn_list_free(syn_list *l) {
+  free(l->pre);
+  free(l->post);
+  free(l->w);
+  free(l->d);
+}
+
+/* k distinct sources out of n (Floyd's algorithm), skipping `skip` (or none if skip >= n);
+ * mark[] is a zeroed scratch array of n bytes, zeroed again on return. */
+static int choose_sources(syn_list *l, uint32_t post, uint64_t n, uint64_t k, uint64_t skip,
+                          fs_rng *r, uint8_t *mark) {
+  uint64_t m = skip < n ? n - 1 : n;
+  size_t first = l->n;
+  for (uint64_t j = m - k; j < m; j++) {
+    uint64_t t = fs_rng_below(r, j + 1);
+    uint64_t pick = mark[t] ? j : t;
+    mark[pick] = 1;
+    uint64_t src = skip < n && pick >= skip ? pick + 1 : pick;
+    if (syn_list_push(l, (uint32_t)src, post))
+      return -1;
+  }
+  for (size_t s = first; s < l->n; s++) {
+    uint64_t pick = l->pre[s];
+    mark[skip < n && pick > skip ? pick - 1 : pick] = 0;
+  }
+  return 0;
+}
+
+static int generate_target(const fs_projection_spec *p, uint64_t n_pre, uint32_t post,
+                           fs_rng *r, uint8_t *mark, syn_list *l) {
+  uint64_t self = p->pre == p->post && !p->autapses ? post : UINT64_MAX;
+  switch (p->rule) {
+  case FS_CONNECT_ALL_TO_ALL:
+    for (uint64_t i = 0; i < n_pre; i++)
+      if (i != self && syn_list_push(l, (uint32_t)i, post))
+        return -1;
+    return 0;
+  case FS_CONNECT_ONE_TO_ONE:
+    return post != self ? syn_list_push(l, post, post) : 0;
+  case FS_CONNECT_FIXED_PROBABILITY:
+    for (uint64_t i = fs_rng_geometric(r, p->p); i < n_pre; i += 1 + fs_rng_geometric(r, p->p))
+      if (i != self && syn_list_push(l, (uint32_t)i, post))
+        return -1;
+    return 0;
+  case FS_CONNECT_FIXED_INDEGREE:
+    return choose_sources(l, post, n_pre, p->indegree, self, r, mark);
+  }
+  return 0;
+}
+
+static uint16_t delay_steps(double d, double dt) {
+  long s = lround(d / dt);
+  return (uint16_t)(s < 1 ? 1 : (s > 65000 ? 65000 : s));
+}
+
+/* Synapses onto [begin, end) of the target population, each target from its own stream. */
+static int generate_part(const fs_network *net, size_t k, fs_thread_range range, syn_list *l) {
+  const fs_projection_spec *p = &net->spec->projs[k];
+  uint64_t n_pre = net->spec->pops[p->pre].size;
+  uint8_t *mark = p->rule == FS_CONNECT_FIXED_INDEGREE ? calloc(n_pre + 1, 1) : NULL;
+  int rc = p->rule == FS_CONNECT_FIXED_INDEGREE && !mark ? -1 : 0;
+  for (size_t j = range.begin; j < range.end && rc == 0; j++) {
+    fs_rng r = fs_rng_make(net->spec->seed, fs_rng_stream_id(FS_RNG_CONNECT, (uint32_t)k, j), 0);
+    size_t first = l->n;
+    rc = generate_target(p, n_pre, (uint32_t)j, &r, mark, l);
+    for (size_t s = first; s < l->n && rc == 0; s++) {
+      l->w[s] = fmax(0.0, draw(&p->weight, &r));
+      l->d[s] = delay_steps(draw(&p->delay, &r), net->dt);
+    }
+  }
+  free(mark);
+  return rc;
+}
+
+/* Counting sort by presynaptic id (stable: a row stays ordered by target). */
+static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre) {
+  part->n_syn = l->n;
+  part->row_start = calloc(n_pre + 1, sizeof *part->row_start);
+  part->target = malloc((l->n + 1) * sizeof *part->target);
+  part->weight = malloc((l->n + 1) * sizeof *part->weight);
+  part->delay = malloc((l->n + 1) * sizeof *part->delay);
+  if (!part->row_start || !part->target || !part->weight || !part->delay)
+    return -1;
+  for (size_t s = 0; s < l->n; s++)
+    part->row_start[l->pre[s] + 1]++;
+  for (uint64_t i = 0; i < n_pre; i++)
+    part->row_start[i + 1] += part->row_start[i];
+  uint64_t *fill = malloc((n_pre + 1) * sizeof *fill);
+  if (!fill)
+    return -1;
+  memcpy(fill, part->row_start, (n_pre + 1) * sizeof *fill);
+  for (size_t s = 0; s < l->n; s++) {
+    uint64_t at = fill[l->pre[s]]++;
+    part->target[at] = l->post[s];
+    part->weight[at] = l->w[s];
+    part->delay[at] = l->d[s];
+  }
+  free(fill);
+  return 0;
+}
+
+static void free_part(fs_proj_part *part) {
+  free(part->row_start);
+  free(part->target);
+  free(part->weight);
+  free(part->delay);
+}
+
+static fs_status create_projections(fs_network *net, fs_error *err) {
+  int failed = 0;
+  for (size_t k = 0; k < net->n_projs; k++) {
+    fs_projection *proj = &net->projs[k];
+    const fs_projection_spec *s = &net->spec->projs[k];
+    snprintf(proj->name, sizeof proj->name, "%s", s->name);
+    proj->spec = s;
+    proj->pre = &net->pops[s->pre];
+    proj->post = &net->pops[s->post];
+    proj->channel = s->channel;
+    proj->part = calloc(net->n_threads, sizeof *proj->part);
+    if (proj->part == NULL)
+      return fs_error_set(err, FS_ERR_NOMEM, "out of memory for projection %s", proj->name);
+    if (s->channel == FS_CH_NMDA)
+      proj->post->has_nmda = true;
+  }
+#pragma omp parallel num_threads((int)net->n_threads) default(none) shared(net) \
+    reduction(| : failed)
+  {
+    size_t t = (size_t)omp_get_thread_num();
+    for (size_t k = 0; k < net->n_projs && !failed; k++) {
+      fs_projection *proj = &net->projs[k];
+      syn_list l = {0};
+      failed |= generate_part(net, k, proj->post->range[t], &l) ||
+                build_csr(&proj->part[t], &l, proj->pre->n);
+      syn_list_free(&l);
+    }
+  }
+  if (failed)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory while building synapses");
+  for (size_t k = 0; k < net->n_projs; k++)
+    for (size_t t = 0; t < net->n_threads; t++)
+      net->projs[k].n_syn += net->projs[k].part[t].n_syn;
+  return FS_OK;
+}
+
+/* --- the network ------------------------------------------------------------------------ */
+
+static size_t max_delay_steps(const fs_experiment_spec *spec) {
+  size_t m = 1;
+  for (size_t k = 0; k < spec->n_projs; k++) {
+    const fs_dist *d = &spec->projs[k].delay;
+    double hi = d->kind == FS_DIST_UNIFORM ? d->b : d->a + (d->kind == FS_DIST_NORMAL ? 1 : 0);
+    size_t s = delay_steps(hi, spec->dt);
+    if (d->kind == FS_DIST_NORMAL)
+      s = 65000; /* unbounded draws: size the ring for the clipped maximum */
+    m = s > m ? s : m;
+  }
+  return m;
+}
+
+fs_status fs_network_create(const fs_experiment_spec *spec, size_t n_threads, fs_network **out,
+                            fs_error *err) {
+  fs_status st = FS_OK;
+  fs_network *net = calloc(1, sizeof *net);
+  *out = NULL;
+  if (net == NULL)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  net->spec = spec;
+  net->n_threads = n_threads ? n_threads : 1;
+  net->dt = spec->dt;
+  net->max_delay = max_delay_steps(spec);
+  net->n_pops = spec->n_pops;
+  net->n_projs = spec->n_projs;
+  net->pops = calloc(spec->n_pops, sizeof *net->pops);
+  net->projs = calloc(spec->n_projs + 1, sizeof *net->projs);
+  if (!net->pops || !net->projs) {
+    st = fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+    goto cleanup;
+  }
+  for (size_t k = 0; k < spec->n_projs; k++)
+    if (spec->projs[k].channel == FS_CH_NMDA)
+      net->pops[spec->projs[k].post].has_nmda = true;
+  for (size_t i = 0; i < spec->n_pops; i++)
+    FS_TRY(create_population(net, i, err));
+  FS_TRY(create_projections(net, err));
+  *out = net;
+  net = NULL;
+cleanup:
+  fs_network_free(net);
+  return st;
+}
+
+void fs_network_free(fs_network *net) {
+  if (net == NULL)
+    return;
+  for (size_t i = 0; net->pops && i < net->n_pops; i++)
+    free_population(&net->pops[i]);
+  for (size_t k = 0; net->projs && k < net->n_projs; k++) {
+    for (size_t t = 0; net->projs[k].part && t < net->n_threads; t++)
+      free_part(&net->projs[k].part[t]);
+    free(net->projs[k].part);
+  }
+  free(net->pops);
+  free(net->projs);
+  free(net);
+}
+
+uint64_t fs_network_synapse_count(const fs_network *net) {
+  uint64_t n = 0;
+  for (size_t k = 0; k < net->n_projs; k++)
+    n += net->projs[k].n_syn;
+  return n;
+}
+
+uint64_t fs_network_projection_size(const fs_network *net, size_t k) {
+  return k < net->n_projs ? net->projs[k].n_syn : 0;
+}
+
+/* Writes one thread's synapses in (post, pre) order: a counting sort by target of its
+ * rows, which are visited in ascending pre order. */
+static fs_status copy_part_sorted(const fs_network *net, const fs_projection *proj, size_t t,
+                                  size_t at, uint32_t *pre, uint32_t *post, double *weight,
+                                  double *delay) {
+  const fs_proj_part *part = &proj->part[t];
+  fs_thread_range r = proj->post->range[t];
+  size_t *fill = calloc(r.end - r.begin + 1, sizeof *fill);
+  if (fill == NULL)
+    return FS_ERR_NOMEM;
+  for (uint64_t s = 0; s < part->n_syn; s++)
+    fill[part->target[s] - r.begin + 1]++;
+  for (size_t j = 0; j < r.end - r.begin; j++)
+    fill[j + 1] += fill[j];
+  for (uint64_t i = 0; i < proj->pre->n; i++)
+    for (uint64_t s = part->row_start[i]; s < part->row_start[i + 1]; s++) {
+      size_t o = at + fill[part->target[s] - r.begin]++;
+      pre[o] = (uint32_t)i;
+      post[o] = part->target[s];
+      weight[o] = part->weight[s];
+      delay[o] = part->delay[s] * net->dt;
+    }
+  free(fill);
+  return FS_OK;
+}
+
+fs_status fs_network_get_synapses(const fs_network *net, size_t k, uint32_t *pre, uint32_t *post,
+                                  double *weight, double *delay, fs_error *err) {
+  if (k >= net->n_projs)
+    return fs_error_set(err, FS_ERR_INPUT, "no projection %zu", k);
+  const fs_projection *proj = &net->projs[k];
+  size_t at = 0;
+  for (size_t t = 0; t < net->n_threads; t++) {
+    if (copy_part_sorted(net, proj, t, at, pre, post, weight, delay) != FS_OK)
+      return fs_error_set(err, FS_ERR_NOMEM, "out of memory copying synapses");
+    at += proj->part[t].n_syn;
+  }
+  return FS_OK;
+}

@@ -1,0 +1,94 @@
+/* network_impl.h - the fields of populations, projections and the network, shared by the
+ * network builder, the engine and the model files (not part of the public API). */
+#ifndef FEARSIM_NETWORK_IMPL_H
+#define FEARSIM_NETWORK_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <fearsim/experiment.h>
+#include <fearsim/network.h>
+#include <fearsim/neuron.h>
+#include <fearsim/rng.h>
+
+#define FS_MAX_STATE 8
+#define FS_ALIGN 64
+/* Thread ranges start at multiples of this many neurons, so that every neuron always takes
+ * the same (vector or scalar) path through a step whatever the thread count. */
+#define FS_NEURON_BLOCK 8
+
+/* What a neuron model sees for one step of a range of neurons. */
+struct fs_step_ctx {
+  int64_t step;
+  double dt;
+  double *in[FS_N_CHANNELS]; /* this step's ring slot per channel; the model adds it, then
+                                zeroes it */
+  double i_ext;              /* injected current during this step, A, for every neuron */
+  uint32_t *spikes;          /* output: ids that spiked, appended in increasing order */
+  size_t n_spikes;
+};
+
+typedef struct fs_thread_range {
+  size_t begin, end;
+} fs_thread_range;
+
+struct fs_population {
+  char name[FS_NAME_LEN];
+  size_t index;
+  bool is_input;
+  size_t n;     /* neurons or input units */
+  size_t n_pad; /* arrays are padded to a multiple of FS_NEURON_BLOCK */
+  const fs_neuron_model *model;
+  bool has_nmda; /* some projection targets its NMDA channel */
+  void *params;
+  void *coeff;
+  double *state[FS_MAX_STATE];
+  int32_t *refractory; /* steps left */
+  /* input ring: ring[(slot * FS_N_CHANNELS + channel) * n_pad + neuron] */
+  double *ring;
+  size_t ring_len;
+  fs_thread_range *range; /* per thread */
+  /* inputs */
+  const fs_population_spec *spec;
+  uint64_t *next_spike; /* poisson: step of each unit's next spike */
+  fs_rng *rng;          /* poisson: each unit's stream */
+  size_t rate_index;    /* poisson: current segment of the rate schedule */
+  size_t train_pos;     /* spike_times: next entry of the sorted train */
+  /* spikes of the current step, per thread, double-buffered by step parity */
+  uint32_t *spike_buf[2];
+  size_t *n_spikes[2]; /* [thread] */
+  size_t spike_cap;    /* per thread */
+};
+
+/* The synapses of one projection whose targets one thread owns, as CSR rows keyed by the
+ * presynaptic id; within a row ordered by target, then by creation. */
+typedef struct fs_proj_part {
+  size_t n_syn;
+  uint64_t *row_start; /* n_pre + 1 */
+  uint32_t *target;
+  double *weight; /* S */
+  uint16_t *delay; /* steps */
+} fs_proj_part;
+
+struct fs_projection {
+  char name[FS_NAME_LEN * 2 + 4];
+  const fs_projection_spec *spec;
+  fs_population *pre, *post;
+  fs_channel channel;
+  fs_proj_part *part; /* per thread */
+  uint64_t n_syn;
+};
+
+struct fs_network {
+  const fs_experiment_spec *spec;
+  size_t n_threads;
+  double dt;
+  fs_population *pops;
+  size_t n_pops;
+  fs_projection *projs;
+  size_t n_projs;
+  size_t max_delay; /* steps */
+};
+
+#endif

@@ -1,0 +1,53 @@
+/* neuron.c - the neuron-model registry: one row per model in sim/models/. */
+#include <fearsim/config.h>
+#include <fearsim/neuron.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+extern const fs_neuron_model fs_neuron_lif_cond;
+extern const fs_neuron_model fs_neuron_adex_cond;
+
+static const fs_neuron_model *const neuron_models[] = {&fs_neuron_lif_cond, &fs_neuron_adex_cond};
+#define N_MODELS (sizeof neuron_models / sizeof neuron_models[0])
+
+size_t fs_neuron_model_count(void) {
+  return N_MODELS;
+}
+
+const fs_neuron_model *fs_neuron_model_at(size_t i) {
+  return i < N_MODELS ? neuron_models[i] : NULL;
+}
+
+const fs_neuron_model *fs_neuron_model_find(const char *name, fs_error *err) {
+  const char *names[N_MODELS];
+  for (size_t i = 0; i < N_MODELS; i++) {
+    if (strcmp(neuron_models[i]->name, name) == 0)
+      return neuron_models[i];
+    names[i] = neuron_models[i]->name;
+  }
+  char known[256] = "";
+  for (size_t i = 0; i < N_MODELS; i++) {
+    strncat(known, i ? ", " : "", sizeof known - strlen(known) - 1);
+    strncat(known, names[i], sizeof known - strlen(known) - 1);
+  }
+  const char *close = fs_closest_name(name, names, N_MODELS);
+  if (close)
+    fs_error_set(err, FS_ERR_INPUT, "unknown neuron model \"%s\" (did you mean \"%s\"?)", name,
+                 close);
+  else
+    fs_error_set(err, FS_ERR_INPUT, "unknown neuron model \"%s\" (known: %s)", name, known);
+  return NULL;
+}
+
+int fs_neuron_model_state_index(const fs_neuron_model *model, const char *name) {
+  for (size_t k = 0; k < model->n_state; k++)
+    if (strcmp(model->state_names[k], name) == 0)
+      return (int)k;
+  return -1;
+}
+
+double fs_mg_block(double v, double mg, double k_mg, double gamma) {
+  return 1.0 / (1.0 + mg / k_mg * exp(-gamma * v));
+}
