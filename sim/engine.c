@@ -282,6 +282,16 @@ static uint64_t deliver_row(const fs_proj_part *part, uint32_t src, double *ring
   return s1 - s0;
 }
 
+/* The common case of one delay for the whole projection: one ring slot for every synapse. */
+static uint64_t deliver_row_same_delay(const fs_proj_part *part, uint32_t src, double *slot) {
+  uint64_t s0 = part->row_start[src], s1 = part->row_start[src + 1];
+  const uint32_t *target = part->target;
+  const double *weight = part->weight;
+  for (uint64_t s = s0; s < s1; s++)
+    slot[target[s]] += weight[s];
+  return s1 - s0;
+}
+
 static uint64_t deliver_projection(const fs_network *net, const fs_projection *proj, size_t t,
                                    int64_t step) {
   const fs_population *pre = proj->pre;
@@ -290,15 +300,22 @@ static uint64_t deliver_projection(const fs_network *net, const fs_projection *p
   int parity = (int)(step & 1);
   /* a neuron's spike is at the end of its step, an input's at the start */
   size_t base_slot = (size_t)((step + (pre->is_input ? 0 : 1)) % (int64_t)post->ring_len);
+  size_t same_slot = (base_slot + proj->same_delay) % post->ring_len;
+  double *slot = post->ring + (same_slot * FS_N_CHANNELS + (size_t)proj->channel) * post->n_pad;
   uint64_t events = 0;
   for (size_t u = 0; u < net->n_threads; u++) {
     const uint32_t *src = pre->spike_buf[parity] +
                           (pre->is_input && pre->spec->input == FS_INPUT_SPIKE_TIMES
                                ? 0
                                : pre->range[u].begin);
-    for (size_t k = 0; k < pre->n_spikes[parity][u]; k++)
-      events += deliver_row(part, src[k], post->ring, post->n_pad, post->ring_len, base_slot,
-                            proj->channel);
+    size_t n = pre->n_spikes[parity][u];
+    if (proj->same_delay)
+      for (size_t k = 0; k < n; k++)
+        events += deliver_row_same_delay(part, src[k], slot);
+    else
+      for (size_t k = 0; k < n; k++)
+        events += deliver_row(part, src[k], post->ring, post->n_pad, post->ring_len, base_slot,
+                              proj->channel);
   }
   return events;
 }

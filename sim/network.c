@@ -375,6 +375,8 @@ static fs_status create_projections(fs_network *net, fs_error *err) {
       return fs_error_set(err, FS_ERR_NOMEM, "out of memory for projection %s", proj->name);
     if (s->channel == FS_CH_NMDA)
       proj->post->has_nmda = true;
+    if (s->delay.kind == FS_DIST_CONST)
+      proj->same_delay = delay_steps(s->delay.a, net->dt);
   }
 #pragma omp parallel num_threads((int)net->n_threads) default(none) shared(net) \
     reduction(| : failed)

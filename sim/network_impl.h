@@ -78,6 +78,7 @@ struct fs_projection {
   fs_channel channel;
   fs_proj_part *part; /* per thread */
   uint64_t n_syn;
+  uint16_t same_delay; /* the delay in steps of every synapse, or 0 if they differ */
 };
 
 struct fs_network {

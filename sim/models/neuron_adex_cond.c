@@ -129,8 +129,7 @@ static void adex_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx 
     double g_tot = p->g_L + gbar_a + gbar_g + gbar_n;
     double i_tot = i_const + (gbar_a + gbar_n) * p->syn.E_ex + gbar_g * p->syn.E_in +
                    exp_current(p, c, v0) - w[i];
-    double v_inf = i_tot / g_tot;
-    double vn = v_inf + (v0 - v_inf) * fs_relax_factor(g_tot * c->dt_over_c);
+    double vn = fs_membrane_step(v0, g_tot, i_tot, c->dt_over_c);
     double w_inf = p->a * (v0 - p->E_L);
     w[i] = w_inf + (w[i] - w_inf) * c->decay_w;
     if (pop->refractory[i] > 0) {

@@ -59,12 +59,15 @@ typedef struct fs_cond_syn_coeff {
 fs_status fs_cond_syn_precompute(const fs_cond_syn_params *p, double dt, fs_cond_syn_coeff *c,
                                  fs_error *err);
 
-/* exp(-x) by its (2,2) Pade approximant, for the membrane's relaxation factor over one step,
- * where x = dt * g_total / C is small (1e-3 .. 0.1): relative error below x^5/720. Plain
- * arithmetic, so it vectorises and gives the same bits on every path. */
-static inline double fs_relax_factor(double x) {
-  double x2 = x * x;
-  return (12.0 - 6.0 * x + x2) / (12.0 + 6.0 * x + x2);
+/* One step of C dV/dt = I_tot - g_tot V with g_tot, I_tot constant over the step:
+ *   V' = V_inf + (V - V_inf) exp(-x),  V_inf = I_tot / g_tot,  x = dt g_tot / C,
+ * with exp(-x) by its (2,2) Pade approximant R = (12 - 6x + x^2) / (12 + 6x + x^2), whose
+ * relative error is below x^5/720 (x is 1e-3 .. 0.1 here). Rearranged, since
+ * V_inf (1 - R) = 12 I_tot (dt/C) / (12 + 6x + x^2), it needs a single division and plain
+ * arithmetic: it vectorises and gives the same bits on every path. */
+static inline double fs_membrane_step(double v, double g_tot, double i_tot, double dt_over_c) {
+  double x = g_tot * dt_over_c, x2 = x * x;
+  return (v * (12.0 - 6.0 * x + x2) + 12.0 * dt_over_c * i_tot) / (12.0 + 6.0 * x + x2);
 }
 
 #endif

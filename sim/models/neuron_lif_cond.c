@@ -21,7 +21,6 @@
  * plus the synaptic rows of neuron_cond_common.h (E_ex 0 mV, E_in -70 mV, tau_ampa 2 ms,
  * tau_gaba 5 ms, NMDA 2/100 ms, Mg 1 mM, K_Mg 3.57 mM, gamma 0.062 /mV: LITERATURE §1, §9). */
 #include <math.h>
-#include <stdbool.h>
 
 #include "neuron_cond_common.h"
 #include "network_impl.h"
@@ -79,55 +78,73 @@ static void lif_rest_state(const void *params, double *state0) {
     state0[k] = 0.0;
 }
 
-/* The membrane and conductance update of [begin, end); nmda is a compile-time constant
- * after inlining, so the common no-NMDA case stays free of exp() and vectorises. */
-static inline void lif_integrate(fs_population *pop, size_t begin, size_t end,
-                                 const fs_step_ctx *ctx, const bool nmda) {
-  const lif_params *p = pop->params;
-  const lif_coeff *c = pop->coeff;
-  const fs_cond_syn_coeff *s = &c->syn;
-  double *restrict v = pop->state[LIF_V];
-  double *restrict ga = pop->state[LIF_G_AMPA];
-  double *restrict gg = pop->state[LIF_G_GABA];
-  double *restrict nr = pop->state[LIF_NMDA_R];
-  double *restrict nd = pop->state[LIF_NMDA_D];
-  double *restrict in_a = ctx->in[FS_CH_AMPA];
-  double *restrict in_n = ctx->in[FS_CH_NMDA];
-  double *restrict in_g = ctx->in[FS_CH_GABA_A];
-  int32_t *restrict ref = pop->refractory;
-  const double i_const = p->g_L * p->E_L + p->I_e + ctx->i_ext;
+/* The per-neuron arrays of one step; restrict on parameters is what lets the compiler
+ * vectorise (it ignores restrict on local pointers). */
+typedef struct lif_arrays {
+  double *v, *ga, *gg, *nr, *nd, *in_a, *in_n, *in_g;
+  int32_t *ref;
+} lif_arrays;
+
+/* Membrane and conductances of neurons [begin, end) without NMDA input: no exp(). */
+static void lif_integrate_fast(const lif_params *p, const lif_coeff *c, double i_const,
+                               double *restrict v, double *restrict ga, double *restrict gg,
+                               double *restrict in_a, double *restrict in_g,
+                               int32_t *restrict ref, size_t begin, size_t end) {
+  const double g_L = p->g_L, E_ex = p->syn.E_ex, E_in = p->syn.E_in, V_reset = p->V_reset;
+  const double avg_a = c->syn.avg_ampa, avg_g = c->syn.avg_gaba, dt_over_c = c->dt_over_c;
+  const double dec_a = c->syn.decay_ampa, dec_g = c->syn.decay_gaba;
   for (size_t i = begin; i < end; i++) {
     double a = ga[i] + in_a[i], g = gg[i] + in_g[i];
-    double gbar_a = a * s->avg_ampa, gbar_g = g * s->avg_gaba, gbar_n = 0.0;
+    double gbar_a = a * avg_a, gbar_g = g * avg_g;
     in_a[i] = 0.0;
     in_g[i] = 0.0;
-    if (nmda) {
-      double r = nr[i] + in_n[i] * s->nmda_norm, d = nd[i] + in_n[i] * s->nmda_norm;
-      in_n[i] = 0.0;
-      gbar_n = (d * s->avg_nd - r * s->avg_nr) /
-               (1.0 + s->mg_ratio * exp(-p->syn.mg_gamma * v[i]));
-      nr[i] = r * s->decay_nr;
-      nd[i] = d * s->decay_nd;
-    }
-    double g_tot = p->g_L + gbar_a + gbar_g + gbar_n;
-    double v_inf = (i_const + (gbar_a + gbar_n) * p->syn.E_ex + gbar_g * p->syn.E_in) / g_tot;
-    double vn = v_inf + (v[i] - v_inf) * fs_relax_factor(g_tot * c->dt_over_c);
+    double g_tot = g_L + gbar_a + gbar_g;
+    double i_tot = i_const + gbar_a * E_ex + gbar_g * E_in;
+    double vn = fs_membrane_step(v[i], g_tot, i_tot, dt_over_c);
     int32_t r = ref[i];
-    v[i] = r > 0 ? p->V_reset : vn;
+    v[i] = r > 0 ? V_reset : vn;
     ref[i] = r > 0 ? r - 1 : 0;
-    ga[i] = a * s->decay_ampa;
-    gg[i] = g * s->decay_gaba;
+    ga[i] = a * dec_a;
+    gg[i] = g * dec_g;
+  }
+}
+
+/* The same with the NMDA conductance and its Mg2+ block. */
+static void lif_integrate_nmda(const lif_params *p, const lif_coeff *c, double i_const,
+                               const lif_arrays *x, size_t begin, size_t end) {
+  const fs_cond_syn_coeff *s = &c->syn;
+  for (size_t i = begin; i < end; i++) {
+    double a = x->ga[i] + x->in_a[i], g = x->gg[i] + x->in_g[i];
+    double r = x->nr[i] + x->in_n[i] * s->nmda_norm, d = x->nd[i] + x->in_n[i] * s->nmda_norm;
+    x->in_a[i] = x->in_g[i] = x->in_n[i] = 0.0;
+    double gbar_a = a * s->avg_ampa, gbar_g = g * s->avg_gaba;
+    double gbar_n = (d * s->avg_nd - r * s->avg_nr) /
+                    (1.0 + s->mg_ratio * exp(-p->syn.mg_gamma * x->v[i]));
+    double g_tot = p->g_L + gbar_a + gbar_g + gbar_n;
+    double i_tot = i_const + (gbar_a + gbar_n) * p->syn.E_ex + gbar_g * p->syn.E_in;
+    double vn = fs_membrane_step(x->v[i], g_tot, i_tot, c->dt_over_c);
+    int32_t rf = x->ref[i];
+    x->v[i] = rf > 0 ? p->V_reset : vn;
+    x->ref[i] = rf > 0 ? rf - 1 : 0;
+    x->ga[i] = a * s->decay_ampa;
+    x->gg[i] = g * s->decay_gaba;
+    x->nr[i] = r * s->decay_nr;
+    x->nd[i] = d * s->decay_nd;
   }
 }
 
 static void lif_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx *ctx) {
   const lif_params *p = pop->params;
   const lif_coeff *c = pop->coeff;
+  const double i_const = p->g_L * p->E_L + p->I_e + ctx->i_ext;
+  lif_arrays x = {pop->state[LIF_V],      pop->state[LIF_G_AMPA], pop->state[LIF_G_GABA],
+                  pop->state[LIF_NMDA_R], pop->state[LIF_NMDA_D], ctx->in[FS_CH_AMPA],
+                  ctx->in[FS_CH_NMDA],    ctx->in[FS_CH_GABA_A],  pop->refractory};
   if (pop->has_nmda)
-    lif_integrate(pop, begin, end, ctx, true);
+    lif_integrate_nmda(p, c, i_const, &x, begin, end);
   else
-    lif_integrate(pop, begin, end, ctx, false);
-  double *v = pop->state[LIF_V];
+    lif_integrate_fast(p, c, i_const, x.v, x.ga, x.gg, x.in_a, x.in_g, x.ref, begin, end);
+  double *v = x.v;
   for (size_t i = begin; i < end; i++) {
     if (v[i] >= p->V_th) {
       v[i] = p->V_reset;
