@@ -40,8 +40,7 @@ typedef struct yaml_failure {
 static char *dup_string(const char *s) {
   size_t n = strlen(s) + 1;
   char *d = malloc(n);
-  if (d != NULL)
-    memcpy(d, s, n);
+  if (d != NULL) memcpy(d, s, n);
   return d;
 }
 
@@ -62,8 +61,7 @@ static void key_path(char out[FS_CFG_PATH_LEN], const char *base, const char *ke
 }
 
 static const yaml_node_t *doc_node(const yaml_document_t *doc, int id) {
-  if (id <= 0 || id > doc->nodes.top - doc->nodes.start)
-    return NULL;
+  if (id <= 0 || id > doc->nodes.top - doc->nodes.start) return NULL;
   return doc->nodes.start + (id - 1);
 }
 
@@ -71,7 +69,9 @@ static const yaml_node_t *cfg_node(const fs_config *cfg, int id) {
   return cfg != NULL && cfg->have_doc ? doc_node(&cfg->doc, id) : NULL;
 }
 
-static const yaml_node_t *handle_node(fs_cfg_node n) { return cfg_node(n.cfg, n.id); }
+static const yaml_node_t *handle_node(fs_cfg_node n) {
+  return cfg_node(n.cfg, n.id);
+}
 
 static const char *scalar_text(const yaml_node_t *node) {
   return node != NULL && node->type == YAML_SCALAR_NODE ? (const char *)node->data.scalar.value
@@ -113,14 +113,12 @@ static void where_id(const fs_config *cfg, int id, const char *path, char *buf, 
                     (unsigned long)node->start_mark.column + 1);
   else
     used = snprintf(buf, len, "%s", cfg->file);
-  if (path[0] == '\0' || used < 0 || (size_t)used >= len)
-    return;
+  if (path[0] == '\0' || used < 0 || (size_t)used >= len) return;
   snprintf(buf + used, len - (size_t)used, "%s%s", used > 0 ? ": " : "", path);
 }
 
 void fs_cfg_where(fs_cfg_node n, char *buf, size_t len) {
-  if (buf == NULL || len == 0)
-    return;
+  if (buf == NULL || len == 0) return;
   where_id(n.cfg, n.id, n.path, buf, len);
 }
 
@@ -130,8 +128,7 @@ static fs_status verror_at(const fs_config *cfg, int id, const char *path, fs_er
   char msg[FS_ERROR_MSG_LEN];
   where_id(cfg, id, path, where, sizeof where);
   vsnprintf(msg, sizeof msg, fmt, ap);
-  if (where[0] == '\0')
-    return fs_error_set(err, FS_ERR_INPUT, "%s", msg);
+  if (where[0] == '\0') return fs_error_set(err, FS_ERR_INPUT, "%s", msg);
   return fs_error_set(err, FS_ERR_INPUT, "%s: %s", where, msg);
 }
 
@@ -245,31 +242,26 @@ static bool check_mapping(tree_check *c, const yaml_node_t *node, const char *pa
       if (other != NULL && strcmp(other, key) == 0)
         return check_fail(c, pairs[i].key, child, "duplicate key", key);
     }
-    if (!check_node(c, pairs[i].value, child, depth + 1))
-      return false;
+    if (!check_node(c, pairs[i].value, child, depth + 1)) return false;
   }
   return true;
 }
 
 static bool check_node(tree_check *c, int id, const char *path, int depth) {
   const yaml_node_t *node = doc_node(c->doc, id);
-  if (node == NULL || c->state[id - 1] == 2)
-    return true;
+  if (node == NULL || c->state[id - 1] == 2) return true;
   if (c->state[id - 1] == 1)
     return check_fail(c, id, path, "an alias refers to a value that contains it", NULL);
-  if (depth > MAX_DEPTH)
-    return check_fail(c, id, path, "values are nested too deeply", NULL);
+  if (depth > MAX_DEPTH) return check_fail(c, id, path, "values are nested too deeply", NULL);
   c->state[id - 1] = 1;
-  if (node->type == YAML_MAPPING_NODE && !check_mapping(c, node, path, depth))
-    return false;
+  if (node->type == YAML_MAPPING_NODE && !check_mapping(c, node, path, depth)) return false;
   if (node->type == YAML_SEQUENCE_NODE) {
     const yaml_node_item_t *items = node->data.sequence.items.start;
     size_t n = (size_t)(node->data.sequence.items.top - items);
     for (size_t i = 0; i < n; i++) {
       char child[FS_CFG_PATH_LEN];
       format_path(child, "%s[%zu]", path, i);
-      if (!check_node(c, items[i], child, depth + 1))
-        return false;
+      if (!check_node(c, items[i], child, depth + 1)) return false;
     }
   }
   c->state[id - 1] = 2;
@@ -277,13 +269,11 @@ static bool check_node(tree_check *c, int id, const char *path, int depth) {
 }
 
 /* Checks a whole document; on failure fills c->bad_id, c->bad_path and c->problem. */
-static fs_status check_document(const yaml_document_t *doc, const char *root_path,
-                                tree_check *c) {
+static fs_status check_document(const yaml_document_t *doc, const char *root_path, tree_check *c) {
   size_t n = (size_t)(doc->nodes.top - doc->nodes.start);
   c->doc = doc;
   c->state = calloc(n > 0 ? n : 1, 1);
-  if (c->state == NULL)
-    return FS_ERR_NOMEM;
+  if (c->state == NULL) return FS_ERR_NOMEM;
   bool ok = n == 0 || check_node(c, 1, root_path, 0);
   free(c->state);
   c->state = NULL;
@@ -303,22 +293,18 @@ static bool next_segment(const char **p, segment *s, bool first) {
   const char *q = *p;
   if (*q == '[') {
     char *end;
-    if (!isdigit((unsigned char)q[1]))
-      return false;
+    if (!isdigit((unsigned char)q[1])) return false;
     errno = 0;
     unsigned long long v = strtoull(q + 1, &end, 10);
-    if (*end != ']' || errno != 0 || v > SIZE_MAX)
-      return false;
+    if (*end != ']' || errno != 0 || v > SIZE_MAX) return false;
     s->is_index = true;
     s->index = (size_t)v;
     *p = end + 1;
     return true;
   }
-  if (!first && *q++ != '.')
-    return false;
+  if (!first && *q++ != '.') return false;
   size_t n = strcspn(q, ".[");
-  if (n == 0 || n >= sizeof s->name)
-    return false;
+  if (n == 0 || n >= sizeof s->name) return false;
   memcpy(s->name, q, n);
   s->name[n] = '\0';
   s->is_index = false;
@@ -343,8 +329,7 @@ static fs_status override_error(const override_ctx *o, fs_error *err, const char
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  if (o->path[0] == '\0')
-    return fs_error_set(err, FS_ERR_INPUT, "--set '%s': %s", o->text, msg);
+  if (o->path[0] == '\0') return fs_error_set(err, FS_ERR_INPUT, "--set '%s': %s", o->text, msg);
   return fs_error_set(err, FS_ERR_INPUT, "--set '%s': %s: %s", o->text, o->path, msg);
 }
 
@@ -355,8 +340,7 @@ static bool trim_copy(char *dst, size_t cap, const char *src, size_t n) {
   }
   while (n > 0 && isspace((unsigned char)src[n - 1]))
     n--;
-  if (n == 0 || n >= cap)
-    return false;
+  if (n == 0 || n >= cap) return false;
   memcpy(dst, src, n);
   dst[n] = '\0';
   return true;
@@ -365,8 +349,7 @@ static bool trim_copy(char *dst, size_t cap, const char *src, size_t n) {
 /* Copies node id of src (and everything under it) into dst; returns the new id or 0. */
 static int copy_node(yaml_document_t *dst, const yaml_document_t *src, int id, int depth) {
   const yaml_node_t *node = doc_node(src, id);
-  if (node == NULL || depth > MAX_DEPTH)
-    return 0;
+  if (node == NULL || depth > MAX_DEPTH) return 0;
   if (node->type == YAML_SCALAR_NODE)
     return yaml_document_add_scalar(dst, NULL, node->data.scalar.value,
                                     (int)node->data.scalar.length, node->data.scalar.style);
@@ -375,8 +358,7 @@ static int copy_node(yaml_document_t *dst, const yaml_document_t *src, int id, i
     for (const yaml_node_item_t *it = node->data.sequence.items.start;
          seq != 0 && it < node->data.sequence.items.top; it++) {
       int item = copy_node(dst, src, *it, depth + 1);
-      if (item == 0 || !yaml_document_append_sequence_item(dst, seq, item))
-        return 0;
+      if (item == 0 || !yaml_document_append_sequence_item(dst, seq, item)) return 0;
     }
     return seq;
   }
@@ -385,8 +367,7 @@ static int copy_node(yaml_document_t *dst, const yaml_document_t *src, int id, i
        map != 0 && pr < node->data.mapping.pairs.top; pr++) {
     int k = copy_node(dst, src, pr->key, depth + 1);
     int v = k != 0 ? copy_node(dst, src, pr->value, depth + 1) : 0;
-    if (v == 0 || !yaml_document_append_mapping_pair(dst, map, k, v))
-      return 0;
+    if (v == 0 || !yaml_document_append_mapping_pair(dst, map, k, v)) return 0;
   }
   return map;
 }
@@ -398,8 +379,7 @@ static fs_status graft_value(override_ctx *o, int *value_id, fs_error *err) {
   tree_check c;
   fs_status st = FS_OK;
   if (!load_document(o->value, strlen(o->value), &vdoc, &f)) {
-    if (f.st != FS_ERR_INPUT)
-      return fs_error_set(err, f.st, "--set '%s': %s", o->text, f.msg);
+    if (f.st != FS_ERR_INPUT) return fs_error_set(err, f.st, "--set '%s': %s", o->text, f.msg);
     return fs_error_set(err, FS_ERR_INPUT, "--set '%s': %s", o->text, f.msg);
   }
   st = check_document(&vdoc, o->key, &c);
@@ -407,15 +387,13 @@ static fs_status graft_value(override_ctx *o, int *value_id, fs_error *err) {
     st = fs_error_set(err, st, "--set '%s': %s: %s", o->text, c.bad_path, c.problem);
   else if (st != FS_OK)
     st = fs_error_set(err, st, "out of memory");
-  if (st != FS_OK)
-    goto cleanup;
+  if (st != FS_OK) goto cleanup;
   if (yaml_document_get_root_node(&vdoc) == NULL)
-    *value_id = yaml_document_add_scalar(&o->cfg->doc, NULL, (yaml_char_t *)"", 0,
-                                         YAML_PLAIN_SCALAR_STYLE);
+    *value_id =
+        yaml_document_add_scalar(&o->cfg->doc, NULL, (yaml_char_t *)"", 0, YAML_PLAIN_SCALAR_STYLE);
   else
     *value_id = copy_node(&o->cfg->doc, &vdoc, 1, 0);
-  if (*value_id == 0)
-    st = fs_error_set(err, FS_ERR_NOMEM, "--set '%s': out of memory", o->text);
+  if (*value_id == 0) st = fs_error_set(err, FS_ERR_NOMEM, "--set '%s': out of memory", o->text);
 cleanup:
   yaml_document_delete(&vdoc);
   return st;
@@ -434,11 +412,9 @@ static int find_key(const yaml_document_t *doc, int map, const char *key, int *v
   return -1;
 }
 
-static fs_status expect_type(const override_ctx *o, int id, yaml_node_type_t type,
-                             fs_error *err) {
+static fs_status expect_type(const override_ctx *o, int id, yaml_node_type_t type, fs_error *err) {
   const yaml_node_t *node = doc_node(&o->cfg->doc, id);
-  if (node->type == type)
-    return FS_OK;
+  if (node->type == type) return FS_OK;
   char got[FS_ERROR_MSG_LEN / 2];
   describe_node(node, got, sizeof got);
   return override_error(o, err, "expected a %s, got %s",
@@ -446,11 +422,9 @@ static fs_status expect_type(const override_ctx *o, int id, yaml_node_type_t typ
 }
 
 /* Steps from *cur into sequence item s->index; the last step stores value there. */
-static fs_status step_index(override_ctx *o, int *cur, const segment *s, int value,
-                            fs_error *err) {
+static fs_status step_index(override_ctx *o, int *cur, const segment *s, int value, fs_error *err) {
   fs_status st = expect_type(o, *cur, YAML_SEQUENCE_NODE, err);
-  if (st != FS_OK)
-    return st;
+  if (st != FS_OK) return st;
   yaml_node_t *node = o->cfg->doc.nodes.start + (*cur - 1);
   size_t n = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
   char path[FS_CFG_PATH_LEN];
@@ -459,8 +433,7 @@ static fs_status step_index(override_ctx *o, int *cur, const segment *s, int val
   if (s->index >= n)
     return override_error(o, err, "index out of range, the sequence has %zu item%s", n,
                           n == 1 ? "" : "s");
-  if (value != 0)
-    node->data.sequence.items.start[s->index] = value;
+  if (value != 0) node->data.sequence.items.start[s->index] = value;
   *cur = node->data.sequence.items.start[s->index];
   return FS_OK;
 }
@@ -480,19 +453,15 @@ static fs_status add_key(override_ctx *o, int *cur, const char *key, int value, 
 static fs_status step_key(override_ctx *o, int *cur, const segment *s, bool next_is_index,
                           int value, fs_error *err) {
   fs_status st = expect_type(o, *cur, YAML_MAPPING_NODE, err);
-  if (st != FS_OK)
-    return st;
+  if (st != FS_OK) return st;
   char path[FS_CFG_PATH_LEN];
   key_path(path, o->path, s->name);
   format_path(o->path, "%s", path);
   int found = 0;
   int i = find_key(&o->cfg->doc, *cur, s->name, &found);
-  if (i < 0 && next_is_index)
-    return override_error(o, err, "no such key, so it cannot be indexed");
-  if (i < 0)
-    return add_key(o, cur, s->name, value, err);
-  if (value != 0)
-    o->cfg->doc.nodes.start[*cur - 1].data.mapping.pairs.start[i].value = value;
+  if (i < 0 && next_is_index) return override_error(o, err, "no such key, so it cannot be indexed");
+  if (i < 0) return add_key(o, cur, s->name, value, err);
+  if (value != 0) o->cfg->doc.nodes.start[*cur - 1].data.mapping.pairs.start[i].value = value;
   *cur = value != 0 ? value : found;
   return FS_OK;
 }
@@ -505,8 +474,7 @@ static fs_status graft_path(override_ctx *o, int value_id, fs_error *err) {
   segment s, next;
   memset(&s, 0, sizeof s);
   memset(&next, 0, sizeof next);
-  if (!next_segment(&p, &s, true))
-    return override_error(o, err, "expected key.path=value");
+  if (!next_segment(&p, &s, true)) return override_error(o, err, "expected key.path=value");
   for (;;) {
     bool last = *p == '\0';
     const char *q = p;
@@ -517,8 +485,7 @@ static fs_status graft_path(override_ctx *o, int value_id, fs_error *err) {
       st = step_index(o, &cur, &s, store, err);
     else
       st = step_key(o, &cur, &s, !last && next.is_index, store, err);
-    if (st != FS_OK || last)
-      return st;
+    if (st != FS_OK || last) return st;
     s = next;
     p = q;
   }
@@ -526,11 +493,9 @@ static fs_status graft_path(override_ctx *o, int value_id, fs_error *err) {
 
 static fs_status mark_origin(fs_config *cfg, int origin) {
   size_t n = (size_t)(cfg->doc.nodes.top - cfg->doc.nodes.start);
-  if (n <= cfg->n_origin)
-    return FS_OK;
+  if (n <= cfg->n_origin) return FS_OK;
   int *grown = realloc(cfg->origin, n * sizeof *grown);
-  if (grown == NULL)
-    return FS_ERR_NOMEM;
+  if (grown == NULL) return FS_ERR_NOMEM;
   for (size_t i = cfg->n_origin; i < n; i++)
     grown[i] = origin;
   cfg->origin = grown;
@@ -553,8 +518,7 @@ static fs_status apply_override(fs_config *cfg, size_t k, fs_error *err) {
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   int value_id = 0;
   fs_status st = graft_value(&o, &value_id, err);
-  if (st == FS_OK)
-    st = graft_path(&o, value_id, err);
+  if (st == FS_OK) st = graft_path(&o, value_id, err);
   if (mark_origin(cfg, (int)k + 1) != FS_OK && st == FS_OK)
     st = fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   return st;
@@ -574,8 +538,7 @@ static int write_to_strbuf(void *data, unsigned char *buffer, size_t size) {
     while (cap < b->len + size + 1)
       cap *= 2;
     char *grown = realloc(b->data, cap);
-    if (grown == NULL)
-      return 0;
+    if (grown == NULL) return 0;
     b->data = grown;
     b->cap = cap;
   }
@@ -594,8 +557,7 @@ typedef struct emit_ctx {
 
 static void count_refs(emit_ctx *e, int id, int depth) {
   const yaml_node_t *node = doc_node(e->doc, id);
-  if (node == NULL || e->refs[id - 1]++ > 0 || depth > MAX_DEPTH)
-    return;
+  if (node == NULL || e->refs[id - 1]++ > 0 || depth > MAX_DEPTH) return;
   if (node->type == YAML_SEQUENCE_NODE)
     for (const yaml_node_item_t *it = node->data.sequence.items.start;
          it < node->data.sequence.items.top; it++)
@@ -614,14 +576,12 @@ static bool emit_children(emit_ctx *e, const yaml_node_t *node) {
   if (node->type == YAML_SEQUENCE_NODE) {
     for (const yaml_node_item_t *it = node->data.sequence.items.start;
          it < node->data.sequence.items.top; it++)
-      if (!emit_node(e, *it))
-        return false;
+      if (!emit_node(e, *it)) return false;
     return true;
   }
   for (const yaml_node_pair_t *pr = node->data.mapping.pairs.start;
        pr < node->data.mapping.pairs.top; pr++)
-    if (!emit_node(e, pr->key) || !emit_node(e, pr->value))
-      return false;
+    if (!emit_node(e, pr->key) || !emit_node(e, pr->value)) return false;
   return true;
 }
 
@@ -644,8 +604,7 @@ static bool emit_node(emit_ctx *e, int id) {
                                         node->data.scalar.style) &&
            yaml_emitter_emit(&e->emitter, &ev);
   bool seq = node->type == YAML_SEQUENCE_NODE;
-  if (!(seq ? yaml_sequence_start_event_initialize(&ev, anchor, NULL, 1,
-                                                   node->data.sequence.style)
+  if (!(seq ? yaml_sequence_start_event_initialize(&ev, anchor, NULL, 1, node->data.sequence.style)
             : yaml_mapping_start_event_initialize(&ev, anchor, NULL, 1,
                                                   node->data.mapping.style)) ||
       !yaml_emitter_emit(&e->emitter, &ev) || !emit_children(e, node))
@@ -707,32 +666,27 @@ static fs_status parse_file_text(fs_config *cfg, const char *text, size_t len, f
   yaml_failure f;
   if (!load_document(text, len, &cfg->doc, &f)) {
     if (f.has_mark)
-      return fs_error_set(err, f.st, "%s:%lu:%lu: %s", cfg->file,
-                          (unsigned long)f.mark.line + 1, (unsigned long)f.mark.column + 1, f.msg);
+      return fs_error_set(err, f.st, "%s:%lu:%lu: %s", cfg->file, (unsigned long)f.mark.line + 1,
+                          (unsigned long)f.mark.column + 1, f.msg);
     return fs_error_set(err, f.st, "%s: %s", cfg->file, f.msg);
   }
   cfg->have_doc = true;
   tree_check c;
   fs_status st = mark_origin(cfg, 0);
-  if (st == FS_OK)
-    st = check_document(&cfg->doc, "", &c);
-  if (st == FS_ERR_INPUT)
-    return error_at(cfg, c.bad_id, c.bad_path, err, "%s", c.problem);
+  if (st == FS_OK) st = check_document(&cfg->doc, "", &c);
+  if (st == FS_ERR_INPUT) return error_at(cfg, c.bad_id, c.bad_path, err, "%s", c.problem);
   return st == FS_OK ? FS_OK : fs_error_set(err, st, "out of memory");
 }
 
 static fs_status copy_overrides(fs_config *cfg, const char *const *overrides, size_t n,
                                 fs_error *err) {
-  if (n == 0)
-    return FS_OK;
+  if (n == 0) return FS_OK;
   cfg->overrides = calloc(n, sizeof *cfg->overrides);
-  if (cfg->overrides == NULL)
-    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (cfg->overrides == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   cfg->n_overrides = n;
   for (size_t i = 0; i < n; i++) {
     cfg->overrides[i] = dup_string(overrides[i] != NULL ? overrides[i] : "");
-    if (cfg->overrides[i] == NULL)
-      return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+    if (cfg->overrides[i] == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   }
   return FS_OK;
 }
@@ -742,11 +696,9 @@ static fs_status load_text(const char *name, const char *text, size_t len,
                            fs_error *err) {
   fs_status st = FS_OK;
   fs_config *cfg = calloc(1, sizeof *cfg);
-  if (cfg == NULL)
-    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (cfg == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   cfg->file = dup_string(name);
-  if (cfg->file == NULL)
-    FS_TRY(fs_error_set(err, FS_ERR_NOMEM, "out of memory"));
+  if (cfg->file == NULL) FS_TRY(fs_error_set(err, FS_ERR_NOMEM, "out of memory"));
   FS_TRY(parse_file_text(cfg, text, len, err));
   FS_TRY(copy_overrides(cfg, overrides, n_overrides, err));
   for (size_t i = 0; i < n_overrides; i++)
@@ -761,11 +713,9 @@ cleanup:
 
 fs_status fs_config_load_string(const char *name, const char *text, const char *const *overrides,
                                 size_t n_overrides, fs_config **out, fs_error *err) {
-  if (out == NULL)
-    return fs_error_set(err, FS_ERR_INTERNAL, "fs_config_load_string: out is NULL");
+  if (out == NULL) return fs_error_set(err, FS_ERR_INTERNAL, "fs_config_load_string: out is NULL");
   *out = NULL;
-  if (text == NULL)
-    text = "";
+  if (text == NULL) text = "";
   return load_text(name != NULL ? name : "<string>", text, strlen(text), overrides, n_overrides,
                    out, err);
 }
@@ -782,8 +732,7 @@ static fs_status read_file(const char *path, char **data, size_t *len, fs_error 
     size_t got = fread(chunk, 1, sizeof chunk, fp);
     if (got > 0 && !write_to_strbuf(&buf, chunk, got))
       FS_TRY(fs_error_set(err, FS_ERR_NOMEM, "out of memory reading \"%s\"", path));
-    if (got < sizeof chunk)
-      break;
+    if (got < sizeof chunk) break;
   }
   if (ferror(fp))
     FS_TRY(fs_error_set(err, FS_ERR_INPUT, "cannot read \"%s\": %s", path, strerror(errno)));
@@ -806,17 +755,14 @@ fs_status fs_config_load(const char *path, const char *const *overrides, size_t 
     return fs_error_set(err, FS_ERR_INTERNAL, "fs_config_load: NULL argument");
   *out = NULL;
   fs_status st = read_file(path, &text, &len, err);
-  if (st == FS_OK)
-    st = load_text(path, text, len, overrides, n_overrides, out, err);
+  if (st == FS_OK) st = load_text(path, text, len, overrides, n_overrides, out, err);
   free(text);
   return st;
 }
 
 void fs_config_free(fs_config *cfg) {
-  if (cfg == NULL)
-    return;
-  if (cfg->have_doc)
-    yaml_document_delete(&cfg->doc);
+  if (cfg == NULL) return;
+  if (cfg->have_doc) yaml_document_delete(&cfg->doc);
   for (size_t i = 0; i < cfg->n_overrides; i++)
     free(cfg->overrides[i]);
   free(cfg->overrides);
@@ -828,24 +774,36 @@ void fs_config_free(fs_config *cfg) {
 
 /* ---- node access ---------------------------------------------------------------------- */
 
-const char *fs_config_file(const fs_config *cfg) { return cfg != NULL ? cfg->file : NULL; }
+const char *fs_config_file(const fs_config *cfg) {
+  return cfg != NULL ? cfg->file : NULL;
+}
 
-const char *fs_config_text(const fs_config *cfg) { return cfg != NULL ? cfg->text : NULL; }
+const char *fs_config_text(const fs_config *cfg) {
+  return cfg != NULL ? cfg->text : NULL;
+}
 
 fs_cfg_node fs_config_root(const fs_config *cfg) {
   return make_node(cfg, cfg_node(cfg, 1) != NULL ? 1 : 0, "");
 }
 
-bool fs_cfg_exists(fs_cfg_node n) { return handle_node(n) != NULL; }
+bool fs_cfg_exists(fs_cfg_node n) {
+  return handle_node(n) != NULL;
+}
 
 static bool has_type(fs_cfg_node n, yaml_node_type_t type) {
   const yaml_node_t *node = handle_node(n);
   return node != NULL && node->type == type;
 }
 
-bool fs_cfg_is_map(fs_cfg_node n) { return has_type(n, YAML_MAPPING_NODE); }
-bool fs_cfg_is_seq(fs_cfg_node n) { return has_type(n, YAML_SEQUENCE_NODE); }
-bool fs_cfg_is_scalar(fs_cfg_node n) { return has_type(n, YAML_SCALAR_NODE); }
+bool fs_cfg_is_map(fs_cfg_node n) {
+  return has_type(n, YAML_MAPPING_NODE);
+}
+bool fs_cfg_is_seq(fs_cfg_node n) {
+  return has_type(n, YAML_SEQUENCE_NODE);
+}
+bool fs_cfg_is_scalar(fs_cfg_node n) {
+  return has_type(n, YAML_SCALAR_NODE);
+}
 
 size_t fs_cfg_len(fs_cfg_node n) {
   const yaml_node_t *node = handle_node(n);
@@ -882,12 +840,13 @@ fs_cfg_node fs_cfg_item(fs_cfg_node n, size_t i) {
 
 const char *fs_cfg_key(fs_cfg_node n, size_t i) {
   const yaml_node_t *node = handle_node(n);
-  if (node == NULL || node->type != YAML_MAPPING_NODE || i >= fs_cfg_len(n))
-    return NULL;
+  if (node == NULL || node->type != YAML_MAPPING_NODE || i >= fs_cfg_len(n)) return NULL;
   return scalar_text(cfg_node(n.cfg, node->data.mapping.pairs.start[i].key));
 }
 
-const char *fs_cfg_scalar(fs_cfg_node n) { return scalar_text(handle_node(n)); }
+const char *fs_cfg_scalar(fs_cfg_node n) {
+  return scalar_text(handle_node(n));
+}
 
 /* ---- "did you mean" ------------------------------------------------------------------- */
 
@@ -897,8 +856,7 @@ const char *fs_cfg_scalar(fs_cfg_node n) { return scalar_text(handle_node(n)); }
 static size_t edit_distance(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);
   size_t prev[MAX_NAME + 1], cur[MAX_NAME + 1];
-  if (la > MAX_NAME || lb > MAX_NAME)
-    return SIZE_MAX;
+  if (la > MAX_NAME || lb > MAX_NAME) return SIZE_MAX;
   for (size_t j = 0; j <= lb; j++)
     prev[j] = j;
   for (size_t i = 1; i <= la; i++) {
@@ -906,10 +864,8 @@ static size_t edit_distance(const char *a, const char *b) {
     for (size_t j = 1; j <= lb; j++) {
       size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
       size_t best = prev[j - 1] + cost;
-      if (prev[j] + 1 < best)
-        best = prev[j] + 1;
-      if (cur[j - 1] + 1 < best)
-        best = cur[j - 1] + 1;
+      if (prev[j] + 1 < best) best = prev[j] + 1;
+      if (cur[j - 1] + 1 < best) best = cur[j - 1] + 1;
       cur[j] = best;
     }
     memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
@@ -919,28 +875,24 @@ static size_t edit_distance(const char *a, const char *b) {
 
 static bool is_prefix_ci(const char *prefix, const char *s) {
   for (; *prefix != '\0'; prefix++, s++)
-    if (tolower((unsigned char)*prefix) != tolower((unsigned char)*s))
-      return false;
+    if (tolower((unsigned char)*prefix) != tolower((unsigned char)*s)) return false;
   return true;
 }
 
 /* Close means an edit distance of at most max(1, len/3); failing that, a word of three or
  * more letters that starts a name ("lif" for "lif_cond") also counts. */
 const char *fs_closest_name(const char *word, const char *const *names, size_t n_names) {
-  if (word == NULL || names == NULL)
-    return NULL;
+  if (word == NULL || names == NULL) return NULL;
   size_t len = strlen(word);
   size_t limit = len / 3 > 1 ? len / 3 : 1;
   const char *best = NULL;
   size_t best_d = SIZE_MAX;
   for (size_t i = 0; i < n_names; i++) {
     size_t d = names[i] != NULL ? edit_distance(word, names[i]) : SIZE_MAX;
-    if (d <= limit && d < best_d)
-      best = names[i], best_d = d;
+    if (d <= limit && d < best_d) best = names[i], best_d = d;
   }
   for (size_t i = 0; best == NULL && len >= 3 && i < n_names; i++)
-    if (names[i] != NULL && is_prefix_ci(word, names[i]))
-      best = names[i];
+    if (names[i] != NULL && is_prefix_ci(word, names[i])) best = names[i];
   return best;
 }
 
@@ -951,8 +903,7 @@ static void join_names(char *buf, size_t len, const char *const *names, size_t n
   for (size_t i = 0; i < n && used < len; i++) {
     int w = snprintf(buf + used, len - used, "%s%s%s%s", i > 0 ? ", " : "", quoted ? "\"" : "",
                      names[i], quoted ? "\"" : "");
-    if (w < 0)
-      return;
+    if (w < 0) return;
     used += (size_t)w;
   }
 }
@@ -961,15 +912,14 @@ static void join_names(char *buf, size_t len, const char *const *names, size_t n
 
 static fs_status expect_map(fs_cfg_node n, fs_error *err) {
   const yaml_node_t *node = handle_node(n);
-  if (node == NULL || node->type == YAML_MAPPING_NODE)
-    return FS_OK;
+  if (node == NULL || node->type == YAML_MAPPING_NODE) return FS_OK;
   char got[FS_ERROR_MSG_LEN / 2];
   describe_node(node, got, sizeof got);
   return fs_cfg_error(n, err, "expected a mapping, got %s", got);
 }
 
-static fs_status unknown_key(fs_cfg_node n, size_t i, const char *const *allowed,
-                             size_t n_allowed, fs_error *err) {
+static fs_status unknown_key(fs_cfg_node n, size_t i, const char *const *allowed, size_t n_allowed,
+                             fs_error *err) {
   const yaml_node_t *node = handle_node(n);
   const char *key = fs_cfg_key(n, i);
   char path[FS_CFG_PATH_LEN];
@@ -981,8 +931,7 @@ static fs_status unknown_key(fs_cfg_node n, size_t i, const char *const *allowed
                     close);
   char list[FS_ERROR_MSG_LEN / 2];
   join_names(list, sizeof list, allowed, n_allowed, false);
-  return error_at(n.cfg, key_id, path, err, "unknown key \"%s\" (expected one of: %s)", key,
-                  list);
+  return error_at(n.cfg, key_id, path, err, "unknown key \"%s\" (expected one of: %s)", key, list);
 }
 
 fs_status fs_cfg_expect_keys(fs_cfg_node n, const char *const *allowed, size_t n_allowed,
@@ -993,8 +942,7 @@ fs_status fs_cfg_expect_keys(fs_cfg_node n, const char *const *allowed, size_t n
     bool known = false;
     for (size_t j = 0; j < n_allowed && !known; j++)
       known = allowed[j] != NULL && strcmp(allowed[j], key) == 0;
-    if (!known)
-      st = unknown_key(n, i, allowed, n_allowed, err);
+    if (!known) st = unknown_key(n, i, allowed, n_allowed, err);
   }
   return st;
 }
@@ -1004,12 +952,10 @@ fs_status fs_cfg_expect_keys(fs_cfg_node n, const char *const *allowed, size_t n
 static fs_status lookup(fs_cfg_node parent, const char *key, bool required, fs_cfg_node *child,
                         bool *present, fs_error *err) {
   fs_status st = expect_map(parent, err);
-  if (st != FS_OK)
-    return st;
+  if (st != FS_OK) return st;
   *child = fs_cfg_child(parent, key);
   *present = fs_cfg_exists(*child);
-  if (!*present && required)
-    return fs_cfg_error(parent, err, "missing key \"%s\"", key);
+  if (!*present && required) return fs_cfg_error(parent, err, "missing key \"%s\"", key);
   return FS_OK;
 }
 
@@ -1017,27 +963,24 @@ static fs_status lookup(fs_cfg_node parent, const char *key, bool required, fs_c
 static fs_status scalar_or_error(fs_cfg_node v, const char *expected, const char **text,
                                  fs_error *err) {
   *text = fs_cfg_scalar(v);
-  if (*text != NULL)
-    return FS_OK;
+  if (*text != NULL) return FS_OK;
   char got[FS_ERROR_MSG_LEN / 2];
   describe_node(handle_node(v), got, sizeof got);
   return fs_cfg_error(v, err, "%s, got %s", expected, got);
 }
 
-fs_status fs_cfg_get_quantity(fs_cfg_node parent, const char *key, fs_unit_kind kind,
-                              bool required, double *out, fs_error *err) {
+fs_status fs_cfg_get_quantity(fs_cfg_node parent, const char *key, fs_unit_kind kind, bool required,
+                              double *out, fs_error *err) {
   fs_cfg_node v;
   bool present;
   const char *text;
   fs_error uerr;
   fs_status st = lookup(parent, key, required, &v, &present, err);
-  if (st != FS_OK || !present)
-    return st;
+  if (st != FS_OK || !present) return st;
   char expected[256];
   fs_unit_kind_expected(kind, expected, sizeof expected);
   st = scalar_or_error(v, expected, &text, err);
-  if (st != FS_OK)
-    return st;
+  if (st != FS_OK) return st;
   double value;
   if (fs_units_parse(text, kind, &value, &uerr) != FS_OK)
     return fs_cfg_error(v, err, "%s", uerr.msg);
@@ -1063,14 +1006,12 @@ fs_status fs_cfg_get_int(fs_cfg_node parent, const char *key, long min, long max
   char expected[128];
   snprintf(expected, sizeof expected, "expected an integer between %ld and %ld", min, max);
   fs_status st = lookup(parent, key, required, &v, &present, err);
-  if (st != FS_OK || !present)
-    return st;
+  if (st != FS_OK || !present) return st;
   st = scalar_or_error(v, expected, &text, err);
   long value = 0;
   if (st == FS_OK && (!parse_long(text, &value) || value < min || value > max))
     st = fs_cfg_error(v, err, "%s, got \"%s\"", expected, text);
-  if (st == FS_OK)
-    *out = value;
+  if (st == FS_OK) *out = value;
   return st;
 }
 
@@ -1086,8 +1027,7 @@ fs_status fs_cfg_get_bool(fs_cfg_node parent, const char *key, bool required, bo
   bool present;
   const char *text;
   fs_status st = lookup(parent, key, required, &v, &present, err);
-  if (st != FS_OK || !present)
-    return st;
+  if (st != FS_OK || !present) return st;
   st = scalar_or_error(v, "expected true or false", &text, err);
   for (size_t i = 0; st == FS_OK && i < 3; i++) {
     if (equals_ci(text, yes[i]) || equals_ci(text, no[i])) {
@@ -1095,8 +1035,7 @@ fs_status fs_cfg_get_bool(fs_cfg_node parent, const char *key, bool required, bo
       return FS_OK;
     }
   }
-  if (st == FS_OK)
-    st = fs_cfg_error(v, err, "expected true or false, got \"%s\"", text);
+  if (st == FS_OK) st = fs_cfg_error(v, err, "expected true or false, got \"%s\"", text);
   return st;
 }
 
@@ -1106,11 +1045,9 @@ fs_status fs_cfg_get_string(fs_cfg_node parent, const char *key, bool required, 
   bool present;
   const char *text;
   fs_status st = lookup(parent, key, required, &v, &present, err);
-  if (st != FS_OK || !present)
-    return st;
+  if (st != FS_OK || !present) return st;
   st = scalar_or_error(v, "expected a string", &text, err);
-  if (st == FS_OK)
-    *out = text;
+  if (st == FS_OK) *out = text;
   return st;
 }
 
@@ -1121,13 +1058,11 @@ fs_status fs_cfg_get_choice(fs_cfg_node parent, const char *key, const char *con
   const char *text;
   char expected[FS_ERROR_MSG_LEN / 2];
   fs_status st = lookup(parent, key, required, &v, &present, err);
-  if (st != FS_OK || !present)
-    return st;
+  if (st != FS_OK || !present) return st;
   int used = snprintf(expected, sizeof expected, "expected one of ");
   join_names(expected + used, sizeof expected - (size_t)used, choices, n_choices, true);
   st = scalar_or_error(v, expected, &text, err);
-  if (st != FS_OK)
-    return st;
+  if (st != FS_OK) return st;
   for (size_t i = 0; i < n_choices; i++) {
     if (choices[i] != NULL && strcmp(choices[i], text) == 0) {
       *index = i;

@@ -20,20 +20,17 @@ void fs_params_set_defaults(const fs_param_spec *specs, size_t n, void *out) {
 
 const fs_param_spec *fs_params_find(const fs_param_spec *specs, size_t n, const char *name) {
   for (size_t i = 0; name != NULL && i < n; i++)
-    if (strcmp(specs[i].name, name) == 0)
-      return &specs[i];
+    if (strcmp(specs[i].name, name) == 0) return &specs[i];
   return NULL;
 }
 
 /* "0.02 s", or "0.5" for a dimensionless row. %g is exact enough for a bound; digits
  * enough to tell value and bound apart are printed when %g would show them equal. */
-static void format_value(char *buf, size_t len, const fs_param_spec *spec, double v,
-                         double other) {
+static void format_value(char *buf, size_t len, const fs_param_spec *spec, double v, double other) {
   char a[64], b[64];
   snprintf(a, sizeof a, "%g", v);
   snprintf(b, sizeof b, "%g", other);
-  if (strcmp(a, b) == 0 && v != other)
-    snprintf(a, sizeof a, "%.17g", v);
+  if (strcmp(a, b) == 0 && v != other) snprintf(a, sizeof a, "%.17g", v);
   if (spec->kind == FS_UNIT_DIMENSIONLESS)
     snprintf(buf, len, "%s", a);
   else
@@ -59,8 +56,7 @@ static void describe_bounds(char *buf, size_t len, const fs_param_spec *s, doubl
   if (has_min && has_max && !min_ex && !max_ex)
     snprintf(buf, len, "must be between %s and %s", lo, hi);
   else if (has_min && has_max)
-    snprintf(buf, len, "must be %s %s and %s %s", min_ex ? ">" : ">=", lo, max_ex ? "<" : "<=",
-             hi);
+    snprintf(buf, len, "must be %s %s and %s %s", min_ex ? ">" : ">=", lo, max_ex ? "<" : "<=", hi);
   else if (has_min)
     snprintf(buf, len, "must be %s %s", min_ex ? ">" : ">=", lo);
   else if (has_max)
@@ -73,8 +69,7 @@ fs_status fs_param_check(const fs_param_spec *spec, double value, fs_error *err)
   bool bad = isnan(value) || (isfinite(spec->min) && below_min(spec, value)) ||
              (isfinite(spec->max) && above_max(spec, value)) ||
              (!isfinite(spec->min) && !isfinite(spec->max) && !isfinite(value));
-  if (!bad)
-    return FS_OK;
+  if (!bad) return FS_OK;
   char bounds[256], got[96];
   describe_bounds(bounds, sizeof bounds, spec, value);
   double nearest = below_min(spec, value) ? spec->min : spec->max;
@@ -86,8 +81,7 @@ fs_status fs_param_check(const fs_param_spec *spec, double value, fs_error *err)
 static fs_status read_one(fs_cfg_node map, const fs_param_spec *spec, void *out, fs_error *err) {
   double value = spec->def;
   fs_status st = fs_cfg_get_quantity(map, spec->name, spec->kind, true, &value, err);
-  if (st != FS_OK)
-    return st;
+  if (st != FS_OK) return st;
   fs_error check;
   if (fs_param_check(spec, value, &check) != FS_OK)
     return fs_cfg_error(fs_cfg_child(map, spec->name), err, "%s", check.msg);
@@ -100,11 +94,9 @@ fs_status fs_params_read(fs_cfg_node map, const fs_param_spec *specs, size_t n, 
   fs_status st = FS_OK;
   const char **names = NULL;
   fs_params_set_defaults(specs, n, out);
-  if (!fs_cfg_exists(map))
-    return FS_OK;
+  if (!fs_cfg_exists(map)) return FS_OK;
   names = malloc((n > 0 ? n : 1) * sizeof *names);
-  if (names == NULL)
-    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (names == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < n; i++)
     names[i] = specs[i].name;
   FS_TRY(fs_cfg_expect_keys(map, names, n, err));
@@ -125,8 +117,8 @@ static fs_status check_row(const fs_param_spec *specs, size_t i, size_t struct_s
   if ((unsigned)s->kind >= FS_UNIT_KIND_COUNT)
     return fs_error_set(err, FS_ERR_INTERNAL, "parameter \"%s\": unknown unit kind", s->name);
   if (isnan(s->min) || isnan(s->max) || !(s->min <= s->max))
-    return fs_error_set(err, FS_ERR_INTERNAL, "parameter \"%s\": min %g is not <= max %g",
-                        s->name, s->min, s->max);
+    return fs_error_set(err, FS_ERR_INTERNAL, "parameter \"%s\": min %g is not <= max %g", s->name,
+                        s->min, s->max);
   if (fs_param_check(s, s->def, &check) != FS_OK)
     return fs_error_set(err, FS_ERR_INTERNAL, "parameter \"%s\": default out of bounds: %s",
                         s->name, check.msg);
@@ -140,20 +132,19 @@ static fs_status check_row(const fs_param_spec *specs, size_t i, size_t struct_s
     if (strcmp(specs[j].name, s->name) == 0)
       return fs_error_set(err, FS_ERR_INTERNAL, "parameter \"%s\": name used twice", s->name);
     if (specs[j].offset == s->offset)
-      return fs_error_set(err, FS_ERR_INTERNAL, "parameter \"%s\": offset %zu is used by \"%s\" too",
-                          s->name, s->offset, specs[j].name);
+      return fs_error_set(err, FS_ERR_INTERNAL,
+                          "parameter \"%s\": offset %zu is used by \"%s\" too", s->name, s->offset,
+                          specs[j].name);
   }
   return FS_OK;
 }
 
 fs_status fs_params_validate_table(const fs_param_spec *specs, size_t n, size_t struct_size,
                                    fs_error *err) {
-  if (specs == NULL && n > 0)
-    return fs_error_set(err, FS_ERR_INTERNAL, "parameter table is NULL");
+  if (specs == NULL && n > 0) return fs_error_set(err, FS_ERR_INTERNAL, "parameter table is NULL");
   for (size_t i = 0; i < n; i++) {
     fs_status st = check_row(specs, i, struct_size, err);
-    if (st != FS_OK)
-      return st;
+    if (st != FS_OK) return st;
   }
   return FS_OK;
 }

@@ -22,26 +22,16 @@ typedef struct unit_def {
 /* Exact names are tried before prefix + name, so "min" is a minute, "mol" a mole and "m" a
  * metre. "d" and mega are left out on purpose: "d" is ambiguous and "M" is molar. */
 static const unit_def units[] = {
-    {"s", 1.0, {0, 0, 1, 0, 0}, true},
-    {"min", 60.0, {0, 0, 1, 0, 0}, false},
-    {"h", 3600.0, {0, 0, 1, 0, 0}, false},
-    {"hr", 3600.0, {0, 0, 1, 0, 0}, false},
-    {"day", 86400.0, {0, 0, 1, 0, 0}, false},
-    {"days", 86400.0, {0, 0, 1, 0, 0}, false},
-    {"week", 604800.0, {0, 0, 1, 0, 0}, false},
-    {"weeks", 604800.0, {0, 0, 1, 0, 0}, false},
-    {"Hz", 1.0, {0, 0, -1, 0, 0}, true},
-    {"V", 1.0, {2, 1, -3, -1, 0}, true},
-    {"S", 1.0, {-2, -1, 3, 2, 0}, true},
-    {"F", 1.0, {-2, -1, 4, 2, 0}, true},
-    {"A", 1.0, {0, 0, 0, 1, 0}, true},
-    {"Ohm", 1.0, {2, 1, -3, -2, 0}, true},
-    {"M", 1000.0, {-3, 0, 0, 0, 1}, true},
-    {"mol", 1.0, {0, 0, 0, 0, 1}, true},
-    {"g", 1e-3, {0, 1, 0, 0, 0}, true},
-    {"L", 1e-3, {3, 0, 0, 0, 0}, true},
-    {"l", 1e-3, {3, 0, 0, 0, 0}, true},
-    {"m", 1.0, {1, 0, 0, 0, 0}, true},
+    {"s", 1.0, {0, 0, 1, 0, 0}, true},          {"min", 60.0, {0, 0, 1, 0, 0}, false},
+    {"h", 3600.0, {0, 0, 1, 0, 0}, false},      {"hr", 3600.0, {0, 0, 1, 0, 0}, false},
+    {"day", 86400.0, {0, 0, 1, 0, 0}, false},   {"days", 86400.0, {0, 0, 1, 0, 0}, false},
+    {"week", 604800.0, {0, 0, 1, 0, 0}, false}, {"weeks", 604800.0, {0, 0, 1, 0, 0}, false},
+    {"Hz", 1.0, {0, 0, -1, 0, 0}, true},        {"V", 1.0, {2, 1, -3, -1, 0}, true},
+    {"S", 1.0, {-2, -1, 3, 2, 0}, true},        {"F", 1.0, {-2, -1, 4, 2, 0}, true},
+    {"A", 1.0, {0, 0, 0, 1, 0}, true},          {"Ohm", 1.0, {2, 1, -3, -2, 0}, true},
+    {"M", 1000.0, {-3, 0, 0, 0, 1}, true},      {"mol", 1.0, {0, 0, 0, 0, 1}, true},
+    {"g", 1e-3, {0, 1, 0, 0, 0}, true},         {"L", 1e-3, {3, 0, 0, 0, 0}, true},
+    {"l", 1e-3, {3, 0, 0, 0, 0}, true},         {"m", 1.0, {1, 0, 0, 0, 0}, true},
 };
 
 typedef struct prefix_def {
@@ -50,9 +40,9 @@ typedef struct prefix_def {
 } prefix_def;
 
 static const prefix_def prefixes[] = {
-    {"p", 1e-12}, {"n", 1e-9},        {"u", 1e-6}, {"\xc2\xb5", 1e-6}, /* U+00B5 micro sign */
-    {"\xce\xbc", 1e-6},               /* U+03BC greek mu */
-    {"m", 1e-3},  {"k", 1e3},
+    {"p", 1e-12},       {"n", 1e-9}, {"u", 1e-6}, {"\xc2\xb5", 1e-6}, /* U+00B5 micro sign */
+    {"\xce\xbc", 1e-6},                                               /* U+03BC greek mu */
+    {"m", 1e-3},        {"k", 1e3},
 };
 
 /* The product of the factors read so far. */
@@ -75,15 +65,24 @@ static const char *const kind_si[] = {FS_UNIT_KIND_LIST(KIND_SI_ROW)};
 
 /* SI dimension of every kind, in FS_UNIT_KIND_LIST order: m, kg, s, A, mol. */
 static const signed char kind_dims[FS_UNIT_KIND_COUNT][N_DIMS] = {
-    [FS_UNIT_DIMENSIONLESS] = {0, 0, 0, 0, 0},    [FS_UNIT_TIME] = {0, 0, 1, 0, 0},
-    [FS_UNIT_VOLTAGE] = {2, 1, -3, -1, 0},        [FS_UNIT_INV_VOLTAGE] = {-2, -1, 3, 1, 0},
-    [FS_UNIT_CONDUCTANCE] = {-2, -1, 3, 2, 0},    [FS_UNIT_CAPACITANCE] = {-2, -1, 4, 2, 0},
-    [FS_UNIT_CURRENT] = {0, 0, 0, 1, 0},          [FS_UNIT_FREQUENCY] = {0, 0, -1, 0, 0},
-    [FS_UNIT_RATE] = {0, 0, -1, 0, 0},            [FS_UNIT_MOLAR] = {-3, 0, 0, 0, 1},
-    [FS_UNIT_MASS_CONC] = {-3, 1, 0, 0, 0},       [FS_UNIT_ASSOC_RATE] = {3, 0, -1, 0, -1},
-    [FS_UNIT_MASS] = {0, 1, 0, 0, 0},             [FS_UNIT_VOLUME] = {3, 0, 0, 0, 0},
-    [FS_UNIT_VOLUME_PER_MASS] = {3, -1, 0, 0, 0}, [FS_UNIT_DOSE_PER_MASS] = {0, 0, 0, 0, 0},
-    [FS_UNIT_MOLAR_MASS] = {0, 1, 0, 0, -1},      [FS_UNIT_LENGTH] = {1, 0, 0, 0, 0},
+    [FS_UNIT_DIMENSIONLESS] = {0, 0, 0, 0, 0},
+    [FS_UNIT_TIME] = {0, 0, 1, 0, 0},
+    [FS_UNIT_VOLTAGE] = {2, 1, -3, -1, 0},
+    [FS_UNIT_INV_VOLTAGE] = {-2, -1, 3, 1, 0},
+    [FS_UNIT_CONDUCTANCE] = {-2, -1, 3, 2, 0},
+    [FS_UNIT_CAPACITANCE] = {-2, -1, 4, 2, 0},
+    [FS_UNIT_CURRENT] = {0, 0, 0, 1, 0},
+    [FS_UNIT_FREQUENCY] = {0, 0, -1, 0, 0},
+    [FS_UNIT_RATE] = {0, 0, -1, 0, 0},
+    [FS_UNIT_MOLAR] = {-3, 0, 0, 0, 1},
+    [FS_UNIT_MASS_CONC] = {-3, 1, 0, 0, 0},
+    [FS_UNIT_ASSOC_RATE] = {3, 0, -1, 0, -1},
+    [FS_UNIT_MASS] = {0, 1, 0, 0, 0},
+    [FS_UNIT_VOLUME] = {3, 0, 0, 0, 0},
+    [FS_UNIT_VOLUME_PER_MASS] = {3, -1, 0, 0, 0},
+    [FS_UNIT_DOSE_PER_MASS] = {0, 0, 0, 0, 0},
+    [FS_UNIT_MOLAR_MASS] = {0, 1, 0, 0, -1},
+    [FS_UNIT_LENGTH] = {1, 0, 0, 0, 0},
 };
 
 const char *fs_unit_kind_name(fs_unit_kind kind) {
@@ -98,7 +97,9 @@ const char *fs_unit_kind_si(fs_unit_kind kind) {
   return (unsigned)kind < FS_UNIT_KIND_COUNT ? kind_si[kind] : "";
 }
 
-static bool is_space(char c) { return c == ' ' || c == '\t'; }
+static bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
 
 static const char *skip_space(const char *p) {
   while (is_space(*p))
@@ -121,8 +122,7 @@ static size_t word_length(const char *p) {
 
 static const unit_def *find_unit(const char *name, size_t len) {
   for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-    if (strlen(units[i].name) == len && memcmp(units[i].name, name, len) == 0)
-      return &units[i];
+    if (strlen(units[i].name) == len && memcmp(units[i].name, name, len) == 0) return &units[i];
   return NULL;
 }
 
@@ -130,12 +130,10 @@ static const unit_def *find_unit(const char *name, size_t len) {
 static bool lookup_word(const char *word, size_t len, const unit_def **unit, double *prefix) {
   *prefix = 1.0;
   *unit = find_unit(word, len);
-  if (*unit != NULL)
-    return true;
+  if (*unit != NULL) return true;
   for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
     size_t plen = strlen(prefixes[i].text);
-    if (plen >= len || memcmp(prefixes[i].text, word, plen) != 0)
-      continue;
+    if (plen >= len || memcmp(prefixes[i].text, word, plen) != 0) continue;
     const unit_def *u = find_unit(word + plen, len - plen);
     if (u != NULL && u->prefixable) {
       *unit = u;
@@ -150,19 +148,15 @@ static bool lookup_word(const char *word, size_t len, const unit_def **unit, dou
 static bool read_exponent(const char **pp, int *exp) {
   const char *p = *pp;
   *exp = 1;
-  if (*p != '^')
-    return true;
+  if (*p != '^') return true;
   p++;
   int sign = 1;
-  if (*p == '+' || *p == '-')
-    sign = (*p++ == '-') ? -1 : 1;
-  if (!isdigit((unsigned char)*p))
-    return false;
+  if (*p == '+' || *p == '-') sign = (*p++ == '-') ? -1 : 1;
+  if (!isdigit((unsigned char)*p)) return false;
   int e = 0;
   while (isdigit((unsigned char)*p) && e < 100)
     e = 10 * e + (*p++ - '0');
-  if (isdigit((unsigned char)*p) || e == 0)
-    return false;
+  if (isdigit((unsigned char)*p) || e == 0) return false;
   *exp = sign * e;
   *pp = p;
   return true;
@@ -187,8 +181,7 @@ static bool parse_factor(const char **pp, quantity *q, int sign, int depth) {
   if (*p == '(') {
     quantity inner = {1.0, {0}, 0, 0};
     p++;
-    if (depth > 4 || !parse_product(&p, &inner, depth + 1) || *p != ')')
-      return false;
+    if (depth > 4 || !parse_product(&p, &inner, depth + 1) || *p != ')') return false;
     p++;
     q->scale *= sign > 0 ? inner.scale : 1.0 / inner.scale;
     for (int d = 0; d < N_DIMS; d++)
@@ -205,11 +198,9 @@ static bool parse_factor(const char **pp, quantity *q, int sign, int depth) {
     const unit_def *u;
     double prefix;
     int exp;
-    if (len == 0 || !lookup_word(p, len, &u, &prefix))
-      return false;
+    if (len == 0 || !lookup_word(p, len, &u, &prefix)) return false;
     p += len;
-    if (!read_exponent(&p, &exp))
-      return false;
+    if (!read_exponent(&p, &exp)) return false;
     apply_unit(q, u, prefix, sign * exp);
   }
   *pp = p;
@@ -229,8 +220,7 @@ static bool parse_product(const char **pp, quantity *q, int depth) {
     } else if (!first && !is_space(p[-1])) {
       return false; /* "mVs" after a factor with no separator */
     }
-    if (!parse_factor(&p, q, sign, depth))
-      return false;
+    if (!parse_factor(&p, q, sign, depth)) return false;
     p = skip_space(p);
     first = false;
   }
@@ -245,24 +235,19 @@ static bool parse_number(const char **pp, double *value) {
   const char *q = (*p == '+' || *p == '-') ? p + 1 : p;
   if (!(isdigit((unsigned char)q[0]) || (q[0] == '.' && isdigit((unsigned char)q[1]))))
     return false;
-  if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X'))
-    return false;
+  if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X')) return false;
   char *end;
   *value = strtod(p, &end);
-  if (end == p || !isfinite(*value))
-    return false;
+  if (end == p || !isfinite(*value)) return false;
   *pp = end;
   return true;
 }
 
 static bool kind_matches(const quantity *q, fs_unit_kind kind) {
   for (int d = 0; d < N_DIMS; d++)
-    if (q->dim[d] != kind_dims[kind][d])
-      return false;
-  if (kind == FS_UNIT_DIMENSIONLESS)
-    return q->dim_factors == 0;
-  if (kind == FS_UNIT_DOSE_PER_MASS)
-    return q->mass_factors > 0;
+    if (q->dim[d] != kind_dims[kind][d]) return false;
+  if (kind == FS_UNIT_DIMENSIONLESS) return q->dim_factors == 0;
+  if (kind == FS_UNIT_DOSE_PER_MASS) return q->mass_factors > 0;
   return true;
 }
 
@@ -280,8 +265,7 @@ static fs_status unit_error(const char *text, fs_unit_kind kind, fs_error *err) 
 }
 
 fs_status fs_units_parse(const char *text, fs_unit_kind kind, double *out, fs_error *err) {
-  if (text == NULL)
-    text = "";
+  if (text == NULL) text = "";
   if ((unsigned)kind >= FS_UNIT_KIND_COUNT)
     return fs_error_set(err, FS_ERR_INTERNAL, "unknown unit kind %d", (int)kind);
   const char *p = skip_space(text);
@@ -291,8 +275,7 @@ fs_status fs_units_parse(const char *text, fs_unit_kind kind, double *out, fs_er
       !kind_matches(&q, kind))
     return unit_error(text, kind, err);
   double value = number * q.scale;
-  if (!isfinite(value))
-    return unit_error(text, kind, err);
+  if (!isfinite(value)) return unit_error(text, kind, err);
   *out = value;
   return FS_OK;
 }

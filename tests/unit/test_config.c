@@ -32,8 +32,7 @@ typedef struct fixture {
 
 static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
-  if (f == NULL)
-    return -1;
+  if (f == NULL) return -1;
   if (fs_config_load_string("x.yaml", doc_text, NULL, 0, &f->cfg, &f->err) != FS_OK) {
     free(f);
     return -1;
@@ -212,8 +211,7 @@ static void test_override_replace_add_create(void **state) {
 
 static void test_override_yaml_values(void **state) {
   (void)state;
-  const char *ov[] = {"w={mean: 1 nS, std: 0.1 nS}", " pops = [E, I] ", "p[0].rate=5 Hz",
-                      "empty="};
+  const char *ov[] = {"w={mean: 1 nS, std: 0.1 nS}", " pops = [E, I] ", "p[0].rate=5 Hz", "empty="};
   fs_config *cfg = load_ok("w: 1 nS\np:\n  - rate: 1 Hz\n", ov, 4);
   fs_cfg_node root = fs_config_root(cfg);
   fs_cfg_node w = fs_cfg_child(root, "w");
@@ -289,23 +287,22 @@ static void assert_same_tree(fs_cfg_node a, fs_cfg_node b) {
   }
   assert_int_equal(fs_cfg_len(a), fs_cfg_len(b));
   for (size_t i = 0; i < fs_cfg_len(a); i++) {
-    if (fs_cfg_is_map(a))
-      assert_string_equal(fs_cfg_key(a, i), fs_cfg_key(b, i));
+    if (fs_cfg_is_map(a)) assert_string_equal(fs_cfg_key(a, i), fs_cfg_key(b, i));
     assert_same_tree(fs_cfg_item(a, i), fs_cfg_item(b, i));
   }
 }
 
 static void test_text_round_trip(void **state) {
   fixture *f = *state;
-  const char *ov[] = {"network.g=3 nS", "extra.values=[1 s, '2', \"a: b\"]",
-                      "network.w.std=0.2 nS", "note=|\n  two\n  lines\n"};
+  const char *ov[] = {"network.g=3 nS", "extra.values=[1 s, '2', \"a: b\"]", "network.w.std=0.2 nS",
+                      "note=|\n  two\n  lines\n"};
   const char *src = "anchored: &x {k: 1 uM}\nalias: *x\n"
                     "s: \"  spaced \"\nu: \"\xc2\xb5M\"\nblock: |\n  a\n  b\n";
   fs_config *cfg = load_ok(doc_text, ov, 4);
   fs_config *back = load_ok(fs_config_text(cfg), NULL, 0);
   assert_same_tree(fs_config_root(cfg), fs_config_root(back));
-  assert_string_equal(fs_cfg_scalar(fs_cfg_child(fs_cfg_child(fs_config_root(back), "network"), "g")),
-                      "3 nS");
+  assert_string_equal(
+      fs_cfg_scalar(fs_cfg_child(fs_cfg_child(fs_config_root(back), "network"), "g")), "3 nS");
   fs_config_free(back);
   fs_config_free(cfg);
   cfg = load_ok(src, NULL, 0);
@@ -339,9 +336,9 @@ static void test_expect_keys(void **state) {
   assert_int_equal(fs_cfg_expect_keys(absent, all, 6, &err), FS_OK);
   assert_int_equal(fs_cfg_expect_keys(fs_cfg_child(net, "g"), all, 6, &err), FS_ERR_INPUT);
   fs_assert_msg(err, "x.yaml:5:6: network.g: expected a mapping, got a scalar \"2 nS\"");
-  assert_int_equal(fs_cfg_expect_keys(fs_cfg_child(fs_config_root(f->cfg), "protocol"), all, 6,
-                                      &err),
-                   FS_ERR_INPUT);
+  assert_int_equal(
+      fs_cfg_expect_keys(fs_cfg_child(fs_config_root(f->cfg), "protocol"), all, 6, &err),
+      FS_ERR_INPUT);
   fs_assert_msg(err, "x.yaml:9:3: protocol: expected a mapping, got a sequence");
 }
 
@@ -376,11 +373,12 @@ static void test_get_quantity(void **state) {
   fs_cfg_node rate = fs_cfg_item(fs_cfg_child(root, "protocol"), 1);
   assert_int_equal(fs_cfg_get_quantity(rate, "rate", FS_UNIT_FREQUENCY, true, &opt, &err),
                    FS_ERR_INPUT);
-  fs_assert_msg(err,
-                "x.yaml:12:11: protocol[1].rate: expected a frequency such as \"20 Hz\", got \"fast\"");
+  fs_assert_msg(
+      err, "x.yaml:12:11: protocol[1].rate: expected a frequency such as \"20 Hz\", got \"fast\"");
   assert_int_equal(fs_cfg_get_quantity(net, "w", FS_UNIT_CONDUCTANCE, true, &opt, &err),
                    FS_ERR_INPUT);
-  fs_assert_msg(err, "x.yaml:7:6: network.w: expected a conductance such as \"2 nS\", got a mapping");
+  fs_assert_msg(err,
+                "x.yaml:7:6: network.w: expected a conductance such as \"2 nS\", got a mapping");
   fs_assert_close(opt, 123.0, 0, 0);
   fs_cfg_node absent = fs_cfg_child(root, "absent");
   assert_int_equal(fs_cfg_get_quantity(absent, "x", FS_UNIT_TIME, false, &opt, &err), FS_OK);
@@ -467,8 +465,8 @@ static void test_closest_name(void **state) {
   assert_string_equal(fs_closest_name("sise", names, 5), "size");
   assert_string_equal(fs_closest_name("SIZE", names, 5), "size");
   assert_string_equal(fs_closest_name("sed", names, 5), "seed");
-  assert_null(fs_closest_name("modle", names, 5)); /* 2 edits, but len 5 allows 1 */
-  assert_string_equal(fs_closest_name("tau", names, 5), "tau_m");   /* a prefix */
+  assert_null(fs_closest_name("modle", names, 5));                /* 2 edits, but len 5 allows 1 */
+  assert_string_equal(fs_closest_name("tau", names, 5), "tau_m"); /* a prefix */
   assert_string_equal(fs_closest_name("lif", names, 5), "lif_cond");
   assert_null(fs_closest_name("foo", names, 5));
   assert_null(fs_closest_name("zz", names, 5));

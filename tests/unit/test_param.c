@@ -85,7 +85,8 @@ static void test_bound_messages(void **state) {
   assert_int_equal(read_params(f, "params:\n  g_l: -1 nS\n"), FS_ERR_INPUT);
   fs_assert_msg(f->err, "x.yaml:2:8: params.g_l: g_l must be >= 0 S, got -1e-09 S");
   assert_int_equal(read_params(f, "params:\n  p_release: 1.5\n"), FS_ERR_INPUT);
-  fs_assert_msg(f->err, "x.yaml:2:14: params.p_release: p_release must be between 0 and 1, got 1.5");
+  fs_assert_msg(f->err,
+                "x.yaml:2:14: params.p_release: p_release must be between 0 and 1, got 1.5");
   assert_int_equal(read_params(f, "params:\n  tau_m: 20\n"), FS_ERR_INPUT);
   fs_assert_msg(f->err, "x.yaml:2:10: params.tau_m: expected a time such as \"30 s\", got \"20\"");
 }
@@ -93,10 +94,12 @@ static void test_bound_messages(void **state) {
 static void test_unknown_key(void **state) {
   fixture *f = *state;
   assert_int_equal(read_params(f, "params:\n  tau_n: 10 ms\n"), FS_ERR_INPUT);
-  fs_assert_msg(f->err, "x.yaml:2:3: params.tau_n: unknown key \"tau_n\" (did you mean \"tau_m\"?)");
+  fs_assert_msg(f->err,
+                "x.yaml:2:3: params.tau_n: unknown key \"tau_n\" (did you mean \"tau_m\"?)");
   assert_int_equal(read_params(f, "params:\n  colour: red\n"), FS_ERR_INPUT);
-  fs_assert_msg(f->err, "x.yaml:2:3: params.colour: unknown key \"colour\" (expected one of: tau_m, "
-                        "v_th, g_l, p_release, dt)");
+  fs_assert_msg(f->err,
+                "x.yaml:2:3: params.colour: unknown key \"colour\" (expected one of: tau_m, "
+                "v_th, g_l, p_release, dt)");
   assert_int_equal(read_params(f, "params: [1, 2]\n"), FS_ERR_INPUT);
   fs_assert_msg(f->err, "x.yaml:1:9: params: expected a mapping, got a sequence");
 }
@@ -104,8 +107,8 @@ static void test_unknown_key(void **state) {
 static void test_param_check(void **state) {
   (void)state;
   fs_error err;
-  const fs_param_spec upper = {"x", FS_UNIT_CURRENT, 0, -HUGE_VAL, 1e-9, FS_PARAM_MAX_EXCLUSIVE,
-                               0, ""};
+  const fs_param_spec upper = {"x",  FS_UNIT_CURRENT,        0, -HUGE_VAL,
+                               1e-9, FS_PARAM_MAX_EXCLUSIVE, 0, ""};
   assert_int_equal(fs_param_check(&upper, 0.5e-9, &err), FS_OK);
   assert_int_equal(fs_param_check(&upper, 1e-9, &err), FS_ERR_INPUT);
   fs_assert_msg(err, "x must be < 1e-09 A, got 1e-09 A");
@@ -113,8 +116,8 @@ static void test_param_check(void **state) {
   assert_int_equal(fs_param_check(&le, 2.0, &err), FS_OK);
   assert_int_equal(fs_param_check(&le, 2.0000001, &err), FS_ERR_INPUT);
   fs_assert_msg(err, "y must be <= 2 1/s, got 2.0000000999999998 1/s");
-  const fs_param_spec mixed = {"z", FS_UNIT_DIMENSIONLESS, 0.5, 0.0, 1.0,
-                               FS_PARAM_MIN_EXCLUSIVE, 0, ""};
+  const fs_param_spec mixed = {"z", FS_UNIT_DIMENSIONLESS,  0.5, 0.0,
+                               1.0, FS_PARAM_MIN_EXCLUSIVE, 0,   ""};
   assert_int_equal(fs_param_check(&mixed, 1.0, &err), FS_OK);
   assert_int_equal(fs_param_check(&mixed, 0.0, &err), FS_ERR_INPUT);
   fs_assert_msg(err, "z must be > 0 and <= 1, got 0");

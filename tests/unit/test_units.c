@@ -60,8 +60,7 @@ static void test_good_units(void **state) {
     double v = -1.0;
     fs_error err = {FS_OK, ""};
     fs_status st = fs_units_parse(good[i].text, good[i].kind, &v, &err);
-    if (st != FS_OK)
-      fail_msg("\"%s\": %s", good[i].text, err.msg);
+    if (st != FS_OK) fail_msg("\"%s\": %s", good[i].text, err.msg);
     fs_assert_close(v, good[i].si, 1e-12, 0.0);
   }
 }
