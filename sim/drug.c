@@ -6,16 +6,15 @@
 #include <math.h>
 #include <string.h>
 
-#define FARADAY 96485.33212    /* C/mol */
-#define GAS_R 8.314462618      /* J/(mol·K) */
-#define BLOCK_T 310.0          /* K */
-#define BLOCK_V_REF (-60e-3)   /* V, where k_off is given */
-#define BLOCK_Z 1.0            /* valence of the protonated blocker */
+#define FARADAY 96485.33212  /* C/mol */
+#define GAS_R 8.314462618    /* J/(mol·K) */
+#define BLOCK_T 310.0        /* K */
+#define BLOCK_V_REF (-60e-3) /* V, where k_off is given */
+#define BLOCK_Z 1.0          /* valence of the protonated blocker */
 
-static const fs_drug *const drugs[] = {&fs_drug_ketamine,     &fs_drug_esketamine, &fs_drug_mk801,
-                                       &fs_drug_memantine,    &fs_drug_apv,
-                                       &fs_drug_dcycloserine, &fs_drug_saline,
-                                       &fs_drug_midazolam};
+static const fs_drug *const drugs[] = {
+    &fs_drug_ketamine, &fs_drug_esketamine,   &fs_drug_mk801,  &fs_drug_memantine,
+    &fs_drug_apv,      &fs_drug_dcycloserine, &fs_drug_saline, &fs_drug_midazolam};
 #define N_DRUGS (sizeof drugs / sizeof drugs[0])
 
 #define FS_DRUG_MECH_TEXT_ROW(e, text) text,
@@ -26,15 +25,18 @@ const char *fs_drug_mechanism_name(fs_drug_mechanism m) {
   return (unsigned)m < sizeof mech_names / sizeof mech_names[0] ? mech_names[m] : "?";
 }
 
-size_t fs_drug_count(void) { return N_DRUGS; }
+size_t fs_drug_count(void) {
+  return N_DRUGS;
+}
 
-const fs_drug *fs_drug_at(size_t i) { return i < N_DRUGS ? drugs[i] : NULL; }
+const fs_drug *fs_drug_at(size_t i) {
+  return i < N_DRUGS ? drugs[i] : NULL;
+}
 
 const fs_drug *fs_drug_find(const char *name, fs_error *err) {
   const char *names[N_DRUGS];
   for (size_t i = 0; i < N_DRUGS; i++) {
-    if (name != NULL && strcmp(name, drugs[i]->name) == 0)
-      return drugs[i];
+    if (name != NULL && strcmp(name, drugs[i]->name) == 0) return drugs[i];
     names[i] = drugs[i]->name;
   }
   const char *close = name ? fs_closest_name(name, names, N_DRUGS) : NULL;
@@ -70,7 +72,9 @@ fs_status fs_block_coeffs_init(const fs_drug *d, const fs_drug_params *p, double
   return FS_OK;
 }
 
-void fs_block_coeffs_none(fs_block_coeffs *out) { memset(out, 0, sizeof *out); }
+void fs_block_coeffs_none(fs_block_coeffs *out) {
+  memset(out, 0, sizeof *out);
+}
 
 double fs_block_k_off(const fs_block_coeffs *c, double v) {
   return c->k_off60 * exp(c->v_coef * (v - BLOCK_V_REF));
@@ -84,20 +88,17 @@ double fs_block_steady(const fs_block_coeffs *c, double conc, double v) {
 /* The open-time update: b relaxes to b_inf at rate k_on·C + k_off per unit open time. */
 static double open_update(double b, double on, double off, double open_time) {
   double rate = on + off;
-  if (!(rate > 0) || !(open_time > 0))
-    return b;
+  if (!(rate > 0) || !(open_time > 0)) return b;
   double b_inf = on / rate;
   return b_inf + (b - b_inf) * exp(-rate * open_time);
 }
 
 double fs_block_advance(const fs_block_coeffs *c, double b, double open_time, double closed_time,
                         double conc, double v) {
-  if (c->k_on == 0.0 && b == 0.0)
-    return 0.0;
+  if (c->k_on == 0.0 && b == 0.0) return 0.0;
   double off = fs_block_k_off(c, v);
   double on = c->k_on * conc;
-  if (c->leak <= 0.0 || !(closed_time > 0))
-    return open_update(b, on, off, open_time);
+  if (c->leak <= 0.0 || !(closed_time > 0)) return open_update(b, on, off, open_time);
   /* Partial trapper: open-time update first, then the closed-channel leak. The engine calls
    * at spikes, after which o is high and then decays, so openings come early in an interval;
    * exact when C = 0 or either time is 0, about 1 % off a fine integration otherwise. */
@@ -108,19 +109,16 @@ double fs_block_advance(const fs_block_coeffs *c, double b, double open_time, do
 /* ---- gating factors --------------------------------------------------------------------- */
 
 double fs_drug_competitive_factor(const fs_drug_params *p, double conc) {
-  if (!(conc > 0) || !(p->k_i > 0))
-    return 1.0;
+  if (!(conc > 0) || !(p->k_i > 0)) return 1.0;
   return p->k_i / (p->k_i + conc);
 }
 
 double fs_drug_glycine_gain(const fs_drug_params *p, double conc) {
-  if (!(conc > 0) || !(p->ec50 > 0))
-    return 1.0;
+  if (!(conc > 0) || !(p->ec50 > 0)) return 1.0;
   return 1.0 + (p->gain_max - 1.0) * conc / (conc + p->ec50);
 }
 
 double fs_drug_allosteric_gain(const fs_drug_params *p, double conc) {
-  if (!(conc > 0) || !(p->allo_max > 0) || !(p->allo_ic50 > 0))
-    return 1.0;
+  if (!(conc > 0) || !(p->allo_max > 0) || !(p->allo_ic50 > 0)) return 1.0;
   return 1.0 - p->allo_max * conc / (conc + p->allo_ic50);
 }

@@ -26,15 +26,18 @@ static const fs_pk_model *const pk_models[] = {&fs_pk_clements, &fs_pk_domino, &
                                                &fs_pk_none};
 #define N_PK_MODELS (sizeof pk_models / sizeof pk_models[0])
 
-size_t fs_pk_model_count(void) { return N_PK_MODELS; }
+size_t fs_pk_model_count(void) {
+  return N_PK_MODELS;
+}
 
-const fs_pk_model *fs_pk_model_at(size_t i) { return i < N_PK_MODELS ? pk_models[i] : NULL; }
+const fs_pk_model *fs_pk_model_at(size_t i) {
+  return i < N_PK_MODELS ? pk_models[i] : NULL;
+}
 
 const fs_pk_model *fs_pk_model_find(const char *name, fs_error *err) {
   const char *names[N_PK_MODELS];
   for (size_t i = 0; i < N_PK_MODELS; i++) {
-    if (name != NULL && strcmp(name, pk_models[i]->name) == 0)
-      return pk_models[i];
+    if (name != NULL && strcmp(name, pk_models[i]->name) == 0) return pk_models[i];
     names[i] = pk_models[i]->name;
   }
   const char *close = name ? fs_closest_name(name, names, N_PK_MODELS) : NULL;
@@ -91,8 +94,8 @@ fs_status fs_pk_half_lives(const fs_pk_params *p, double hl[3], size_t *n, fs_er
     m = 2;
   } else {
     double a = p->k10 + p->k12 + p->k13 + p->k21 + p->k31;
-    double b = p->k10 * p->k21 + p->k10 * p->k31 + p->k12 * p->k31 + p->k13 * p->k21 +
-               p->k21 * p->k31;
+    double b =
+        p->k10 * p->k21 + p->k10 * p->k31 + p->k12 * p->k31 + p->k13 * p->k21 + p->k21 * p->k31;
     cubic_roots(a, b, p->k10 * p->k21 * p->k31, mu);
     m = 3;
   }
@@ -168,7 +171,7 @@ struct fs_pk_course {
 
 static void build_matrix(const fs_pk_params *p, double *a) {
   memset(a, 0, sizeof(double) * NZ * NZ);
-#define A(i, j) a[(i) * NZ + (j)]
+#define A(i, j) a[(i)*NZ + (j)]
   A(S_DIN, S_DIN) = -p->ka_in;
   A(S_DIP, S_DIP) = -p->ka_ip;
   A(S_DSC, S_DSC) = -p->ka_sc;
@@ -233,14 +236,12 @@ static size_t event_times(const fs_pk_dose *d, size_t n, double *t) {
   size_t m = 0;
   for (size_t i = 0; i < n; i++) {
     t[m++] = d[i].t;
-    if (d[i].route == FS_ROUTE_IV_INFUSION)
-      t[m++] = d[i].t + d[i].duration;
+    if (d[i].route == FS_ROUTE_IV_INFUSION) t[m++] = d[i].t + d[i].duration;
   }
   qsort(t, m, sizeof t[0], cmp_double);
   size_t u = 0;
   for (size_t i = 0; i < m; i++)
-    if (u == 0 || t[i] != t[u - 1])
-      t[u++] = t[i];
+    if (u == 0 || t[i] != t[u - 1]) t[u++] = t[i];
   return u;
 }
 
@@ -250,18 +251,25 @@ static double apply_events(const fs_pk_params *p, const fs_pk_dose *d, size_t n,
   double rate = 0.0;
   for (size_t i = 0; i < n; i++) {
     if (d[i].route == FS_ROUTE_IV_INFUSION) {
-      if (d[i].t <= t && t < d[i].t + d[i].duration)
-        rate += d[i].amount / d[i].duration;
+      if (d[i].t <= t && t < d[i].t + d[i].duration) rate += d[i].amount / d[i].duration;
       continue;
     }
-    if (d[i].t != t)
-      continue;
+    if (d[i].t != t) continue;
     switch (d[i].route) {
-    case FS_ROUTE_IV_BOLUS: z[S_A1] += d[i].amount; break;
-    case FS_ROUTE_INTRANASAL: z[S_DIN] += p->f_in * d[i].amount; break;
-    case FS_ROUTE_INTRAPERITONEAL: z[S_DIP] += p->f_ip * d[i].amount; break;
-    case FS_ROUTE_SUBCUTANEOUS: z[S_DSC] += p->f_sc * d[i].amount; break;
-    default: break;
+    case FS_ROUTE_IV_BOLUS:
+      z[S_A1] += d[i].amount;
+      break;
+    case FS_ROUTE_INTRANASAL:
+      z[S_DIN] += p->f_in * d[i].amount;
+      break;
+    case FS_ROUTE_INTRAPERITONEAL:
+      z[S_DIP] += p->f_ip * d[i].amount;
+      break;
+    case FS_ROUTE_SUBCUTANEOUS:
+      z[S_DSC] += p->f_sc * d[i].amount;
+      break;
+    default:
+      break;
     }
   }
   return rate;
@@ -272,8 +280,7 @@ static void build_events(fs_pk_course *c, const fs_pk_params *p, const fs_pk_dos
   double z[NZ] = {0};
   z[NS] = 1.0;
   for (size_t k = 0; k < c->n_ev; k++) {
-    if (k > 0)
-      propagate(c->a, c->ev[k - 1].rate, c->ev[k - 1].z, times[k] - times[k - 1], z);
+    if (k > 0) propagate(c->a, c->ev[k - 1].rate, c->ev[k - 1].z, times[k] - times[k - 1], z);
     c->ev[k].t = times[k];
     c->ev[k].rate = apply_events(p, d, n, times[k], z);
     memcpy(c->ev[k].z, z, sizeof z);
@@ -283,13 +290,11 @@ static void build_events(fs_pk_course *c, const fs_pk_params *p, const fs_pk_dos
 fs_status fs_pk_course_create(const fs_pk_params *p, double body_weight, const fs_pk_dose *doses,
                               size_t n, fs_pk_course **out, fs_error *err) {
   *out = NULL;
-  if (!(body_weight > 0))
-    return fs_error_set(err, FS_ERR_INPUT, "the body weight must be > 0");
+  if (!(body_weight > 0)) return fs_error_set(err, FS_ERR_INPUT, "the body weight must be > 0");
   if (n > 0 && !(p->v1 > 0))
     return fs_error_set(err, FS_ERR_INPUT, "the PK model has no central volume (v1 = 0)");
   for (size_t i = 0; i < n; i++)
-    if (check_dose(p, &doses[i], i, err) != FS_OK)
-      return FS_ERR_INPUT;
+    if (check_dose(p, &doses[i], i, err) != FS_OK) return FS_ERR_INPUT;
   fs_pk_course *c = calloc(1, sizeof *c);
   double *times = malloc(sizeof(double) * (2 * n + 1));
   if (c == NULL || times == NULL || (c->ev = calloc(2 * n + 1, sizeof *c->ev)) == NULL) {
@@ -307,16 +312,14 @@ fs_status fs_pk_course_create(const fs_pk_params *p, double body_weight, const f
 }
 
 void fs_pk_course_free(fs_pk_course *c) {
-  if (c == NULL)
-    return;
+  if (c == NULL) return;
   free(c->ev);
   free(c);
 }
 
 /* The last event at or before t, or NULL if t precedes every event. */
 static const pk_event *find_event(const fs_pk_course *c, double t) {
-  if (c->n_ev == 0 || t < c->ev[0].t)
-    return NULL;
+  if (c->n_ev == 0 || t < c->ev[0].t) return NULL;
   size_t lo = 0, hi = c->n_ev; /* ev[lo].t <= t < ev[hi].t */
   while (hi - lo > 1) {
     size_t mid = lo + (hi - lo) / 2;
@@ -346,10 +349,8 @@ void fs_pk_course_conc(const fs_pk_course *c, double t, double *plasma, double *
   double s[NS];
   fs_pk_course_state(c, t, s);
   double v1 = c->v1 > 0 ? c->v1 : 1.0;
-  if (plasma != NULL)
-    *plasma = s[S_A1] / v1;
-  if (effect != NULL)
-    *effect = s[S_AE] / v1;
+  if (plasma != NULL) *plasma = s[S_A1] / v1;
+  if (effect != NULL) *effect = s[S_AE] / v1;
 }
 
 double fs_pk_course_plasma(const fs_pk_course *c, double t) {
@@ -365,8 +366,7 @@ double fs_pk_course_effect(const fs_pk_course *c, double t) {
 }
 
 void fs_pk_conc_to_output(double mass_conc, double molar_mass, double *ng_per_ml, double *um) {
-  if (ng_per_ml != NULL)
-    *ng_per_ml = mass_conc * 1e6; /* 1 kg/m^3 = 1 mg/mL = 1e6 ng/mL */
+  if (ng_per_ml != NULL) *ng_per_ml = mass_conc * 1e6; /* 1 kg/m^3 = 1 mg/mL = 1e6 ng/mL */
   if (um != NULL)
     *um = molar_mass > 0 ? mass_conc / molar_mass * 1e3 : 0.0; /* mol/m^3 = mM = 1e3 µM */
 }

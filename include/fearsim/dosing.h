@@ -12,16 +12,17 @@
  *     seed: 1                   # read by the experiment, not here
  *   drugs:
  *     - drug: ketamine          # a registry name (drug.h)
- *       route: iv_infusion      # iv_bolus iv_infusion intranasal intraperitoneal subcutaneous local
+ *       route: iv_infusion      # iv_bolus, iv_infusion, intranasal, intraperitoneal,
+ *                               # subcutaneous or local
  *       dose: 0.5 mg/kg         # or "35 mg"; systemic routes only
- *       day: 1                  # with time: '09:00' (default 00:00) ... or at: 2 h
+ *       day: 1                  # with time (default 00:00); or instead at: 2 h
  *       time: '09:00'
  *       duration: 40 min        # iv_infusion and local only (required there)
- *       repeat: {weekdays: [mon, wed, fri], weeks: 2}   # or {every: 48 h, count: 6}
+ *       repeat: {weekdays: [mon, wed, fri], weeks: 2}  # or {every: 48 h, count: 6}
  *       pk_model: clements      # default: the drug's row for the species
- *       pk_params: {k10: 0.0109 /min}   # overrides of the PK model's table
- *       params: {k_off: 0.2 /s}         # overrides of the drug's table (same in every entry)
- *       selectivity: {LA_I: 2}          # open-channel blockers: factor on k_on per population
+ *       pk_params: {k10: 0.0109 /min}  # overrides of the PK model's table
+ *       params: {k_off: 0.2 /s}        # overrides of the drug's table (same in all entries)
+ *       selectivity: {LA_I: 2}         # blockers only: factor on k_on per population
  *     - drug: apv
  *       route: local
  *       concentration: 50 uM    # local only (also a mass concentration, "10 ug/mL")
@@ -70,13 +71,13 @@ const fs_drug_params *fs_pharm_drug_params(const fs_pharmacology *ph, size_t i);
 
 /* One administration after the expansion of `repeat:`, sorted by time. */
 typedef struct fs_pharm_dose {
-  size_t drug;      /* index as in fs_pharm_drug */
-  size_t entry;     /* index of its drugs[] entry */
+  size_t drug;  /* index as in fs_pharm_drug */
+  size_t entry; /* index of its drugs[] entry */
   fs_route route;
-  double t;         /* s */
-  double duration;  /* s (infusion, local), else 0 */
-  double amount;    /* kg, systemic routes */
-  double conc;      /* mol/m^3, local route */
+  double t;        /* s */
+  double duration; /* s (infusion, local), else 0 */
+  double amount;   /* kg, systemic routes */
+  double conc;     /* mol/m^3, local route */
 } fs_pharm_dose;
 
 size_t fs_pharm_n_doses(const fs_pharmacology *ph);

@@ -48,13 +48,13 @@ extern const char *const fs_route_names[];
 /* Parameters shared by every PK model (a model's table sets the fields it uses; the others
  * stay 0, which removes that compartment or route). SI units. */
 typedef struct fs_pk_params {
-  double v1;                   /* central volume per body mass, m^3/kg */
-  double k10, k12, k21;        /* 1/s */
-  double k13, k31;             /* 1/s, 0 for a two-compartment model */
-  double ke0;                  /* effect-site equilibration, 1/s */
-  double ka_in, f_in;          /* intranasal absorption rate (1/s) and bioavailability */
-  double ka_ip, f_ip;          /* intraperitoneal */
-  double ka_sc, f_sc;          /* subcutaneous */
+  double v1;            /* central volume per body mass, m^3/kg */
+  double k10, k12, k21; /* 1/s */
+  double k13, k31;      /* 1/s, 0 for a two-compartment model */
+  double ke0;           /* effect-site equilibration, 1/s */
+  double ka_in, f_in;   /* intranasal absorption rate (1/s) and bioavailability */
+  double ka_ip, f_ip;   /* intraperitoneal */
+  double ka_sc, f_sc;   /* subcutaneous */
 } fs_pk_params;
 
 /* A PK model: one row of the registry. */

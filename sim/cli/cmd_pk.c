@@ -55,8 +55,7 @@ static int bad_usage(const char *what, const char *arg) {
 /* The value of --step/--until: "1min", "'1 min'" or the two words 1 min. */
 static int take_time(int argc, char **argv, int *i, double *out) {
   fs_error err;
-  if (*i + 1 >= argc)
-    return bad_usage("a value is missing after", argv[*i]);
+  if (*i + 1 >= argc) return bad_usage("a value is missing after", argv[*i]);
   const char *opt = argv[(*i)++];
   char joined[128];
   bool ok = fs_units_parse(argv[*i], FS_UNIT_TIME, out, &err) == FS_OK;
@@ -77,17 +76,14 @@ static int take_time(int argc, char **argv, int *i, double *out) {
 static int parse_args(int argc, char **argv, pk_opts *o) {
   for (int i = 1; i < argc; i++) {
     int r = fs_cli_take_set(argc, argv, &i, o->sets, &o->n_sets);
-    if (r < 0)
-      return bad_usage("--set needs key=value", NULL);
-    if (r > 0)
-      continue;
+    if (r < 0) return bad_usage("--set needs key=value", NULL);
+    if (r > 0) continue;
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       usage(stdout);
       return -1;
     }
     if (strcmp(argv[i], "--step") == 0 || strcmp(argv[i], "--until") == 0) {
-      if (take_time(argc, argv, &i, argv[i][2] == 's' ? &o->step : &o->until) != 0)
-        return 2;
+      if (take_time(argc, argv, &i, argv[i][2] == 's' ? &o->step : &o->until) != 0) return 2;
     } else if (strcmp(argv[i], "--csv") == 0 && i + 1 < argc) {
       o->csv = argv[++i];
     } else if (argv[i][0] == '-' || o->file != NULL) {
@@ -96,8 +92,7 @@ static int parse_args(int argc, char **argv, pk_opts *o) {
       o->file = argv[i];
     }
   }
-  if (o->file == NULL)
-    return bad_usage("missing the experiment file", NULL);
+  if (o->file == NULL) return bad_usage("missing the experiment file", NULL);
   return 0;
 }
 
@@ -105,10 +100,8 @@ static int parse_args(int argc, char **argv, pk_opts *o) {
  * list); without that section, the names the drugs mention, so the plan validates alone. */
 static size_t add_name(const char **names, size_t n, const char *name) {
   for (size_t i = 0; i < n; i++)
-    if (strcmp(names[i], name) == 0)
-      return n;
-  if (name != NULL && n < MAX_POPS)
-    names[n++] = name;
+    if (strcmp(names[i], name) == 0) return n;
+  if (name != NULL && n < MAX_POPS) names[n++] = name;
   return n;
 }
 
@@ -119,11 +112,9 @@ static size_t population_names(fs_cfg_node root, const char **names) {
     n = add_name(names, n, fs_cfg_key(pops, i));
   for (size_t i = 0; fs_cfg_is_seq(pops) && i < fs_cfg_len(pops); i++) {
     const char *name = fs_cfg_scalar(fs_cfg_child(fs_cfg_item(pops, i), "name"));
-    if (name != NULL)
-      n = add_name(names, n, name);
+    if (name != NULL) n = add_name(names, n, name);
   }
-  if (fs_cfg_exists(pops))
-    return n;
+  if (fs_cfg_exists(pops)) return n;
   for (size_t i = 0; fs_cfg_is_seq(drugs) && i < fs_cfg_len(drugs); i++) {
     fs_cfg_node d = fs_cfg_item(drugs, i), p = fs_cfg_child(d, "populations");
     fs_cfg_node s = fs_cfg_child(d, "selectivity");
@@ -140,14 +131,12 @@ static size_t population_names(fs_cfg_node root, const char **names) {
 static fs_status run_end(fs_cfg_node root, double *t_end, fs_error *err) {
   *t_end = INFINITY;
   fs_cfg_node sim = fs_cfg_child(root, "simulation");
-  if (!fs_cfg_exists(sim))
-    return FS_OK;
+  if (!fs_cfg_exists(sim)) return FS_OK;
   return fs_cfg_get_quantity(sim, "duration", FS_UNIT_TIME, false, t_end, err);
 }
 
 static double default_until(const fs_pharmacology *ph, double t_end) {
-  if (isfinite(t_end))
-    return t_end;
+  if (isfinite(t_end)) return t_end;
   double last = 0.0;
   for (size_t i = 0; i < fs_pharm_n_doses(ph); i++) {
     const fs_pharm_dose *d = fs_pharm_dose_at(ph, i);
@@ -168,8 +157,7 @@ static double local_conc(const fs_pharmacology *ph, size_t i, size_t pop, double
 static bool has_local(const fs_pharmacology *ph, size_t i, size_t pop) {
   for (size_t k = 0; k < fs_pharm_n_doses(ph); k++) {
     const fs_pharm_dose *d = fs_pharm_dose_at(ph, k);
-    if (d->drug == i && d->route == FS_ROUTE_LOCAL && local_conc(ph, i, pop, d->t) > 0)
-      return true;
+    if (d->drug == i && d->route == FS_ROUTE_LOCAL && local_conc(ph, i, pop, d->t) > 0) return true;
   }
   return false;
 }
@@ -179,13 +167,12 @@ static size_t columns(const fs_pharmacology *ph, size_t n_pops, pk_col *cols) {
   for (size_t i = 0; i < fs_pharm_n_drugs(ph); i++) {
     bool systemic = false;
     for (size_t k = 0; k < fs_pharm_n_doses(ph); k++)
-      systemic |= fs_pharm_dose_at(ph, k)->drug == i &&
-                  fs_pharm_dose_at(ph, k)->route != FS_ROUTE_LOCAL;
+      systemic |=
+          fs_pharm_dose_at(ph, k)->drug == i && fs_pharm_dose_at(ph, k)->route != FS_ROUTE_LOCAL;
     for (int kind = 0; systemic && kind < 2 && n < MAX_COLS; kind++)
       cols[n++] = (pk_col){i, 0, kind};
     for (size_t p = 0; p < n_pops && n < MAX_COLS; p++)
-      if (has_local(ph, i, p))
-        cols[n++] = (pk_col){i, p, 2};
+      if (has_local(ph, i, p)) cols[n++] = (pk_col){i, p, 2};
   }
   return n;
 }
@@ -203,11 +190,10 @@ static void col_name(const fs_pharmacology *ph, const char **pops, const pk_col 
 
 static double col_value(const fs_pharmacology *ph, const pk_col *c, double t) {
   double plasma, effect, ng, um;
-  if (c->kind == 2)
-    return local_conc(ph, c->drug, c->pop, t) * 1e3;
+  if (c->kind == 2) return local_conc(ph, c->drug, c->pop, t) * 1e3;
   fs_pharm_conc(ph, c->drug, t, &plasma, &effect);
-  fs_pk_conc_to_output(c->kind == 0 ? plasma : effect, fs_pharm_drug(ph, c->drug)->molar_mass,
-                       &ng, &um);
+  fs_pk_conc_to_output(c->kind == 0 ? plasma : effect, fs_pharm_drug(ph, c->drug)->molar_mass, &ng,
+                       &um);
   return c->kind == 0 ? ng : um;
 }
 
@@ -215,33 +201,27 @@ static void write_rows(const fs_pharmacology *ph, const char **pops, const pk_co
                        size_t n_cols, const pk_opts *o, FILE *out, FILE *csv) {
   char name[128];
   fprintf(out, "%10s", "time_h");
-  if (csv)
-    fprintf(csv, "time_h");
+  if (csv) fprintf(csv, "time_h");
   for (size_t c = 0; c < n_cols; c++) {
     col_name(ph, pops, &cols[c], name, sizeof name);
     fprintf(out, "  %*s", (int)(strlen(name) > 12 ? strlen(name) : 12), name);
-    if (csv)
-      fprintf(csv, ",%s", name);
+    if (csv) fprintf(csv, ",%s", name);
   }
   fputc('\n', out);
-  if (csv)
-    fputc('\n', csv);
+  if (csv) fputc('\n', csv);
   long rows = (long)floor(o->until / o->step + 1e-9);
   for (long r = 0; r <= rows; r++) {
     double t = (double)r * o->step;
     fprintf(out, "%10.4f", t / 3600.0);
-    if (csv)
-      fprintf(csv, "%.6g", t / 3600.0);
+    if (csv) fprintf(csv, "%.6g", t / 3600.0);
     for (size_t c = 0; c < n_cols; c++) {
       col_name(ph, pops, &cols[c], name, sizeof name);
       double v = col_value(ph, &cols[c], t);
       fprintf(out, "  %*.6g", (int)(strlen(name) > 12 ? strlen(name) : 12), v);
-      if (csv)
-        fprintf(csv, ",%.9g", v);
+      if (csv) fprintf(csv, ",%.9g", v);
     }
     fputc('\n', out);
-    if (csv)
-      fputc('\n', csv);
+    if (csv) fputc('\n', csv);
   }
 }
 
@@ -269,8 +249,7 @@ static int print_table(const fs_pharmacology *ph, const char **pops, size_t n_po
 int fs_cli_pk(int argc, char **argv) {
   pk_opts o = {.step = 60.0, .until = -1.0};
   int rc = parse_args(argc, argv, &o);
-  if (rc != 0)
-    return rc < 0 ? 0 : rc;
+  if (rc != 0) return rc < 0 ? 0 : rc;
   fs_error err = {0};
   fs_config *cfg = NULL;
   fs_pharmacology *ph = NULL;
@@ -278,13 +257,10 @@ int fs_cli_pk(int argc, char **argv) {
   double t_end;
   fs_status st = fs_config_load(o.file, o.sets, o.n_sets, &cfg, &err);
   size_t n_pops = st == FS_OK ? population_names(fs_config_root(cfg), pops) : 0;
-  if (st == FS_OK)
-    st = run_end(fs_config_root(cfg), &t_end, &err);
-  if (st == FS_OK)
-    st = fs_pharmacology_read(fs_config_root(cfg), pops, n_pops, t_end, &ph, &err);
+  if (st == FS_OK) st = run_end(fs_config_root(cfg), &t_end, &err);
+  if (st == FS_OK) st = fs_pharmacology_read(fs_config_root(cfg), pops, n_pops, t_end, &ph, &err);
   if (st == FS_OK) {
-    if (o.until < 0)
-      o.until = default_until(ph, t_end);
+    if (o.until < 0) o.until = default_until(ph, t_end);
     rc = print_table(ph, pops, n_pops, &o);
   } else {
     rc = fs_cli_fail(&err);

@@ -2,9 +2,10 @@
  * Scales the NMDA gating by K_i/(K_i + [APV]); no trapping, no voltage dependence. Usually
  * applied locally (route "local") to one region for a time window.
  *
- * | name | default | SI      | meaning                   | source |
- * |------|---------|---------|---------------------------|--------|
- * | k_i  | 1 µM    | mol/m^3 | inhibition constant       | placeholder (from memory, verify) |
+ * | name | default | SI      | meaning             | source                            |
+ * |------|---------|---------|---------------------|-----------------------------------|
+ * | k_i  | 1 µM    | mol/m^3 | inhibition constant | placeholder (from memory, verify) |
+ *
  * Molar mass 197.1 g/mol computed from C5H12NO5P (formula from memory, verify).
  * No default systemic PK model (use route local, or give pk_model). */
 #include <stddef.h>
@@ -16,11 +17,6 @@ static const fs_param_spec apv_params[] = {
      "competitive inhibition constant"},
 };
 
-const fs_drug fs_drug_apv = {"apv",
-                             "D-APV, competitive NMDA antagonist",
-                             0.1971,
-                             FS_DRUG_COMPETITIVE,
-                             apv_params,
-                             sizeof apv_params / sizeof apv_params[0],
-                             NULL,
-                             NULL};
+const fs_drug fs_drug_apv = {
+    "apv",      "D-APV, competitive NMDA antagonist",     0.1971, FS_DRUG_COMPETITIVE,
+    apv_params, sizeof apv_params / sizeof apv_params[0], NULL,   NULL};

@@ -8,8 +8,9 @@
 
 #include <fearsim/drug.h>
 
-const fs_drug fs_drug_saline = {"saline", "saline placebo (no NMDA effect)", 0.05844,
-                                FS_DRUG_NONE, NULL, 0, "none", "none"};
+const fs_drug fs_drug_saline = {
+    "saline", "saline placebo (no NMDA effect)", 0.05844, FS_DRUG_NONE, NULL, 0, "none", "none"};
 
-const fs_drug fs_drug_midazolam = {"midazolam", "midazolam active placebo (no NMDA effect)",
-                                   0.3258, FS_DRUG_NONE, NULL, 0, "none", "none"};
+const fs_drug fs_drug_midazolam = {
+    "midazolam", "midazolam active placebo (no NMDA effect)", 0.3258, FS_DRUG_NONE, NULL, 0, "none",
+    "none"};

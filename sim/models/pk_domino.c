@@ -3,18 +3,22 @@
  *   da1/dt = R(t) + ka_in·d_in - (k10 + k12 + k13)·a1 + k21·a2 + k31·a3
  *   da2/dt = k12·a1 - k21·a2,  da3/dt = k13·a1 - k31·a3,  dCe/dt = ke0·(Cp - Ce)
  *
- * | name  | default      | SI     | meaning                    | source |
- * |-------|--------------|--------|----------------------------|--------|
- * | v1    | 0.063 L/kg   | m^3/kg | central volume             | Domino et al. 1982, PMID 7198883 (journal from memory, verify) [read: opentiva `Domino`, fus_anes `TCI_Ketamine`]; LITERATURE §3.2 |
- * | k10   | 0.4381 /min  | 1/s    | elimination                | same [read] |
- * | k12   | 0.5921 /min  | 1/s    | central → fast peripheral  | same [read] |
- * | k21   | 0.2470 /min  | 1/s    | fast peripheral → central  | same [read] |
- * | k13   | 0.5900 /min  | 1/s    | central → slow peripheral  | same [read] |
- * | k31   | 0.0146 /min  | 1/s    | slow peripheral → central  | same [read] |
- * | ke0   | 0.652 /min   | 1/s    | effect site                | opentiva, from t_peak 1 min [read] |
- * | f_in  | 0.5          | 1      | intranasal bioavailability | as pk_clements.c (Perez-Ruixo 2021 [read], rounded) |
- * | ka_in | 0.1 /min     | 1/s    | intranasal absorption      | placeholder, as pk_clements.c |
+ * | name  | default     | SI     | meaning                    | source |
+ * |-------|-------------|--------|----------------------------|--------|
+ * | v1    | 0.063 L/kg  | m^3/kg | central volume             | [1]    |
+ * | k10   | 0.4381 /min | 1/s    | elimination                | [1]    |
+ * | k12   | 0.5921 /min | 1/s    | central → fast peripheral  | [1]    |
+ * | k21   | 0.2470 /min | 1/s    | fast peripheral → central  | [1]    |
+ * | k13   | 0.5900 /min | 1/s    | central → slow peripheral  | [1]    |
+ * | k31   | 0.0146 /min | 1/s    | slow peripheral → central  | [1]    |
+ * | ke0   | 0.652 /min  | 1/s    | effect site                | [2]    |
+ * | f_in  | 0.5         | 1      | intranasal bioavailability | [3]    |
+ * | ka_in | 0.1 /min    | 1/s    | intranasal absorption      | [3]    |
  *
+ * [1] Domino et al. 1982, PMID 7198883 (journal Anesth Analg from memory, verify) [read:
+ *     opentiva `Domino`; same numbers in fus_anes `TCI_Ketamine`]; LITERATURE §3.2.
+ * [2] opentiva, from t_peak 1 min [read].
+ * [3] As pk_clements.c (F read and rounded; ka placeholder, from memory, verify).
  * Derived (computed here): half-lives 0.40, 4.6 and 115 min; 0.5 mg/kg over 40 min → about
  * 240 ng/mL at the end of the infusion. */
 #include <stddef.h>

@@ -29,8 +29,7 @@ static fs_pharmacology *load_ok(const char *text, double t_end) {
   fs_pharmacology *ph = NULL;
   fs_error err = {0};
   fs_status st = load(text, t_end, &ph, &err);
-  if (st != FS_OK)
-    print_error("%s\n", err.msg);
+  if (st != FS_OK) print_error("%s\n", err.msg);
   assert_int_equal(st, FS_OK);
   return ph;
 }

@@ -77,8 +77,7 @@ static double open_fraction(double t) {
   static const double spikes[] = {0.010, 0.030, 0.050, 0.200, 0.210, 0.600};
   double o = 0.0;
   for (size_t i = 0; i < 6; i++)
-    if (t >= spikes[i])
-      o += 0.6 * (exp(-(t - spikes[i]) / 0.100) - exp(-(t - spikes[i]) / 0.002));
+    if (t >= spikes[i]) o += 0.6 * (exp(-(t - spikes[i]) / 0.100) - exp(-(t - spikes[i]) / 0.002));
   return o > 1.0 ? 1.0 : o;
 }
 
@@ -147,7 +146,7 @@ static void test_competitive_and_gain(void **state) {
   double g1 = fs_drug_glycine_gain(&dcs, 1 * UM), g2 = fs_drug_glycine_gain(&dcs, 100 * UM);
   assert_true(g1 > 1.0 && g2 > g1 && g2 < dcs.gain_max);
   fs_assert_close(fs_drug_glycine_gain(&dcs, 1.0), dcs.gain_max, 0.01, 0); /* 1 mM: ~saturated */
-  assert_true(fs_drug_allosteric_gain(&ket, 1 * UM) == 1.0); /* off by default */
+  assert_true(fs_drug_allosteric_gain(&ket, 1 * UM) == 1.0);               /* off by default */
   ket.allo_max = 0.5;
   fs_assert_close(fs_drug_allosteric_gain(&ket, ket.allo_ic50), 0.75, 1e-15, 0);
   fs_assert_close(fs_nmda_availability(0.2, 0.5, 1.2), 0.48, 1e-15, 0);

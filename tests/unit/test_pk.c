@@ -171,10 +171,8 @@ static void test_against_rk4(void **state) {
   double x[7] = {0}, h = 0.1, rate = 35 * MG / (40 * MIN);
   long steps_per_min = 600;
   for (long m = 0; m < 180; m++) {
-    if (m == 40)
-      rate = 0;
-    if (m == 70)
-      x[0] += p.f_in * 56 * MG;
+    if (m == 40) rate = 0;
+    if (m == 70) x[0] += p.f_in * 56 * MG;
     for (long k = 0; k < steps_per_min; k++)
       rk4_step(&p, rate, x, h);
     if ((m + 1) % 20 == 0) {
@@ -196,8 +194,7 @@ static void test_coarse_fine(void **state) {
   double fine[121];
   for (long k = 0; k <= 120 * 600; k++) { /* every 6 s */
     double t = (double)k * 6.0, v = fs_pk_course_effect(c, t);
-    if (k % 600 == 0)
-      fine[k / 600] = v;
+    if (k % 600 == 0) fine[k / 600] = v;
   }
   for (long h = 0; h <= 120; h++)
     fs_assert_close(fs_pk_course_effect(c, (double)h * HOUR), fine[h], 0, 0);
@@ -224,8 +221,7 @@ static void test_bioavailability(void **state) {
       tmax = (double)k;
     }
   }
-  print_message("esketamine 56 mg intranasal: C_max %.0f ng/mL at %.0f min\n", cmax / NG_ML,
-                tmax);
+  print_message("esketamine 56 mg intranasal: C_max %.0f ng/mL at %.0f min\n", cmax / NG_ML, tmax);
   fs_pk_course_free(a);
   fs_pk_course_free(b);
 }
@@ -302,8 +298,8 @@ static void test_registry(void **state) {
     for (size_t j = 0; j < i; j++)
       assert_string_not_equal(m->name, fs_pk_model_at(j)->name);
     if (m->n_params > 0)
-      assert_int_equal(
-          fs_params_validate_table(m->params, m->n_params, sizeof(fs_pk_params), &err), FS_OK);
+      assert_int_equal(fs_params_validate_table(m->params, m->n_params, sizeof(fs_pk_params), &err),
+                       FS_OK);
   }
   assert_null(fs_pk_model_at(fs_pk_model_count()));
   assert_null(fs_pk_model_find("clement", &err));
@@ -312,13 +308,20 @@ static void test_registry(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_end_of_infusion), cmocka_unit_test(test_domino_end_of_infusion),
-      cmocka_unit_test(test_half_lives),      cmocka_unit_test(test_bolus_analytic),
-      cmocka_unit_test(test_superposition),   cmocka_unit_test(test_no_carry_over),
-      cmocka_unit_test(test_against_rk4),     cmocka_unit_test(test_coarse_fine),
-      cmocka_unit_test(test_bioavailability), cmocka_unit_test(test_rodent_ip),
-      cmocka_unit_test(test_bad_doses),       cmocka_unit_test(test_output_units),
-      cmocka_unit_test(test_expm),            cmocka_unit_test(test_registry),
+      cmocka_unit_test(test_end_of_infusion),
+      cmocka_unit_test(test_domino_end_of_infusion),
+      cmocka_unit_test(test_half_lives),
+      cmocka_unit_test(test_bolus_analytic),
+      cmocka_unit_test(test_superposition),
+      cmocka_unit_test(test_no_carry_over),
+      cmocka_unit_test(test_against_rk4),
+      cmocka_unit_test(test_coarse_fine),
+      cmocka_unit_test(test_bioavailability),
+      cmocka_unit_test(test_rodent_ip),
+      cmocka_unit_test(test_bad_doses),
+      cmocka_unit_test(test_output_units),
+      cmocka_unit_test(test_expm),
+      cmocka_unit_test(test_registry),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
