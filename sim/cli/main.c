@@ -1,5 +1,6 @@
 /* main.c - the fearsim program: dispatches to a subcommand. Only sim/cli/ prints and
  * chooses exit codes (0 ok, 1 runtime failure, 2 bad input). */
+#include "cli_pk.h"
 #include "cmd.h"
 
 #include <stdio.h>
@@ -15,6 +16,7 @@ static const command commands[] = {
     {"run", fs_cli_run, "run an experiment and write its HDF5 result"},
     {"check", fs_cli_check, "validate an experiment without running it"},
     {"info", fs_cli_info, "describe a result file"},
+    {"pk", fs_cli_pk, "print the drug concentration over time of a dosing plan"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

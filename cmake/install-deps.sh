@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs the Debian/Ubuntu packages fearsim needs to build, test and plot (skips the
+# install when they are all present, so it needs no root on a prepared machine).
+set -eu
+PACKAGES="cmake make gcc pkg-config libhdf5-dev libyaml-dev libcmocka-dev hdf5-tools
+python3 python3-numpy python3-h5py python3-matplotlib python3-pytest"
+missing=""
+for p in $PACKAGES; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq $missing
