@@ -568,6 +568,21 @@ static fs_status read_currents(fs_cfg_node root, fs_experiment_spec *spec, fs_er
   return FS_OK;
 }
 
+/* --- pharmacology --------------------------------------------------------------------- */
+
+static fs_status read_pharmacology(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
+  if (!fs_cfg_exists(fs_cfg_child(root, "drugs")) && !fs_cfg_exists(fs_cfg_child(root, "subject")))
+    return FS_OK;
+  const char **names = calloc(spec->n_pops + 1, sizeof *names);
+  if (names == NULL)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < spec->n_pops; i++)
+    names[i] = spec->pops[i].name;
+  fs_status st = fs_pharmacology_read(root, names, spec->n_pops, spec->duration, &spec->pharm, err);
+  free(names);
+  return st;
+}
+
 /* --- the whole file ------------------------------------------------------------------- */
 
 static fs_status read_root(const fs_config *cfg, fs_experiment_spec *spec, fs_error *err) {
@@ -579,7 +594,9 @@ static fs_status read_root(const fs_config *cfg, fs_experiment_spec *spec, fs_er
       (st = read_simulation(root, spec, err)) != FS_OK ||
       (st = read_populations(root, spec, err)) != FS_OK ||
       (st = read_projections(root, spec, err)) != FS_OK ||
-      (st = read_currents(root, spec, err)) != FS_OK || (st = read_record(root, spec, err)) != FS_OK)
+      (st = read_currents(root, spec, err)) != FS_OK ||
+      (st = read_record(root, spec, err)) != FS_OK ||
+      (st = read_pharmacology(root, spec, err)) != FS_OK)
     return st;
   spec->seed = (uint64_t)seed;
   return FS_OK;
@@ -634,6 +651,7 @@ void fs_experiment_free(fs_experiment_spec *spec) {
   free(spec->pops);
   free(spec->projs);
   free(spec->currents);
+  fs_pharmacology_free(spec->pharm);
   free(spec->file);
   free(spec->yaml_text);
   free(spec);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <fearsim/config.h>
+#include <fearsim/dosing.h>
 #include <fearsim/error.h>
 #include <fearsim/neuron.h>
 
@@ -90,6 +91,7 @@ typedef struct fs_experiment_spec {
   size_t n_projs;
   fs_current_spec *currents;
   size_t n_currents;
+  fs_pharmacology *pharm; /* subject and drugs; NULL when the file has neither */
 } fs_experiment_spec;
 
 /* Reads and validates an experiment file with its --set overrides. On failure *out is
