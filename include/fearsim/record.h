@@ -56,9 +56,16 @@ fs_status fs_record_add_population(fs_record *rec, const char *pop, const char *
                                    size_t *handle, fs_error *err);
 
 /* Appends n spikes (times in s, node ids within the population), already in time order.
- * Buffered in memory and written in blocks of 2^16; never allocates after creation. */
+ * Buffered in memory and written in blocks of 2^16; never allocates after creation.
+ * Times out of order (or not finite) and ids >= size give FS_ERR_INTERNAL and append nothing;
+ * a population declared with record_spikes false ignores the call. */
 fs_status fs_record_append_spikes(fs_record *rec, size_t handle, const double *t,
                                   const uint64_t *ids, size_t n, fs_error *err);
+
+/* Units and description: NULL or "" takes them from record.c's output-field table (e.g.
+ * /rates/<pop> is "Hz"); a dataset left without either is refused with FS_ERR_INTERNAL, as are
+ * units that contradict the table. After an FS_ERR_HDF5 failure the record refuses further
+ * writes and fs_record_finish, so only fs_record_free remains (the .partial is removed). */
 
 /* Creates an appendable 1-D float64 dataset at path (parents created as needed). */
 fs_status fs_record_series_create(fs_record *rec, const char *path, const char *units,
