@@ -7,6 +7,8 @@
  * Spike lists are double-buffered by step parity, so step n+1's neuron update never writes
  * a list another thread may still be reading for step n. */
 #include <fearsim/engine.h>
+#include <fearsim/pk.h>
+#include <fearsim/synapse.h>
 
 #include "network_impl.h"
 
@@ -18,6 +20,8 @@
 #include <omp.h>
 
 #define STOP_CHECK_STEPS 64
+/* The drugs' concentrations change over minutes; every 1 ms of simulated time is plenty. */
+#define PHARM_REFRESH_STEPS 10
 
 typedef struct pop_record {
   size_t handle;  /* record handle */
@@ -43,6 +47,17 @@ struct fs_engine {
   int stop[2]; /* decisions of thread 0, by step parity */
   fs_status rec_status;
   fs_error rec_err;
+  /* drugs at the NMDA receptors */
+  const fs_pharmacology *pharm; /* NULL: no drugs */
+  fs_nmda_mod *mod;             /* [thread * n_pops + pop], each thread's own copy */
+  fs_block_coeffs *bcoeff;      /* [pop] */
+  fs_nmda_kinetics *kin;        /* [projection] */
+  /* the timeline: a row every timeline_steps; block sums by sample parity */
+  size_t tl_time, *tl_plasma, *tl_effect, *tl_block; /* record handles */
+  double *block_acc[2]; /* [parity]: per population, per neuron, sums over its NMDA synapses */
+  size_t *acc_offset;   /* [pop]: the population's first entry in block_acc */
+  uint64_t *block_n;    /* [parity][thread][pop] */
+  int64_t tl_written;  /* step of the last row written, -1 before the first */
 };
 
 /* --- lifecycle -------------------------------------------------------------------------- */
@@ -72,6 +87,90 @@ static fs_status create_records(fs_engine *eng, fs_error *err) {
   return FS_OK;
 }
 
+static bool pop_has_nmda_agents(const fs_network *net, size_t pop) {
+  for (size_t k = 0; k < net->n_projs; k++)
+    if (net->projs[k].channel == FS_CH_NMDA && net->projs[k].post->index == pop)
+      return true;
+  return false;
+}
+
+static fs_status create_timeline(fs_engine *eng, fs_error *err) {
+  const fs_network *net = eng->net;
+  size_t n_drugs = eng->pharm ? fs_pharm_n_drugs(eng->pharm) : 0;
+  eng->tl_plasma = calloc(n_drugs + 1, sizeof *eng->tl_plasma);
+  eng->tl_effect = calloc(n_drugs + 1, sizeof *eng->tl_effect);
+  eng->tl_block = calloc(net->n_pops + 1, sizeof *eng->tl_block);
+  size_t n_sums = 2 * net->n_threads * (net->n_pops + 1), n_acc = 1;
+  eng->acc_offset = calloc(net->n_pops + 1, sizeof *eng->acc_offset);
+  for (size_t p = 0; eng->acc_offset && p < net->n_pops; p++) {
+    eng->acc_offset[p] = n_acc;
+    n_acc += pop_has_nmda_agents(net, p) ? net->pops[p].n_pad : 0;
+  }
+  eng->block_acc[0] = calloc(n_acc, sizeof(double));
+  eng->block_acc[1] = calloc(n_acc, sizeof(double));
+  eng->block_n = calloc(n_sums, sizeof *eng->block_n);
+  eng->tl_written = -1;
+  if (!eng->tl_plasma || !eng->tl_effect || !eng->tl_block || !eng->acc_offset ||
+      !eng->block_acc[0] || !eng->block_acc[1] || !eng->block_n)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory for the timeline");
+  if (eng->rec == NULL || (n_drugs == 0))
+    return FS_OK;
+  fs_status st = fs_record_series_create(eng->rec, "/timeline/time", "s",
+                                         "time of each row of the timeline", &eng->tl_time, err);
+  for (size_t i = 0; i < n_drugs && st == FS_OK; i++) {
+    char path[128], desc[256];
+    const char *name = fs_pharm_drug(eng->pharm, i)->name;
+    snprintf(path, sizeof path, "/timeline/%s_plasma", name);
+    snprintf(desc, sizeof desc, "%s concentration in plasma", name);
+    st = fs_record_series_create(eng->rec, path, "ng/mL", desc, &eng->tl_plasma[i], err);
+    snprintf(path, sizeof path, "/timeline/%s_effect", name);
+    snprintf(desc, sizeof desc, "%s concentration at the effect site (brain)", name);
+    if (st == FS_OK)
+      st = fs_record_series_create(eng->rec, path, "uM", desc, &eng->tl_effect[i], err);
+  }
+  for (size_t p = 0; p < net->n_pops && st == FS_OK; p++) {
+    if (!pop_has_nmda_agents(net, p))
+      continue;
+    char path[128];
+    snprintf(path, sizeof path, "/timeline/block_%s", net->pops[p].name);
+    st = fs_record_series_create(eng->rec, path, "1",
+                                 "mean drug-blocked fraction of the NMDA synapses onto the "
+                                 "population, each as of its last transmitter arrival",
+                                 &eng->tl_block[p], err);
+  }
+  return st;
+}
+
+static fs_status create_pharmacology(fs_engine *eng, fs_error *err) {
+  const fs_network *net = eng->net;
+  eng->pharm = net->spec->pharm;
+  eng->mod = calloc(net->n_threads * (net->n_pops + 1), sizeof *eng->mod);
+  eng->bcoeff = calloc(net->n_pops + 1, sizeof *eng->bcoeff);
+  eng->kin = calloc(net->n_projs + 1, sizeof *eng->kin);
+  if (!eng->mod || !eng->bcoeff || !eng->kin)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t p = 0; p < net->n_pops; p++) {
+    if (eng->pharm)
+      fs_pharm_get_block_coeffs(eng->pharm, p, &eng->bcoeff[p]);
+    else
+      fs_block_coeffs_none(&eng->bcoeff[p]);
+  }
+  for (size_t k = 0; k < net->n_projs; k++) {
+    const fs_projection *proj = &net->projs[k];
+    double tr, td;
+    if (proj->channel != FS_CH_NMDA)
+      continue;
+    fs_status st;
+    if ((st = fs_neuron_model_get_param(proj->post->model, proj->post->params, "tau_nmda_rise",
+                                        &tr, err)) != FS_OK ||
+        (st = fs_neuron_model_get_param(proj->post->model, proj->post->params, "tau_nmda_decay",
+                                        &td, err)) != FS_OK)
+      return st;
+    eng->kin[k] = fs_nmda_kinetics_make(tr, td, proj->spec->p_open);
+  }
+  return create_timeline(eng, err);
+}
+
 fs_status fs_engine_create(fs_network *net, fs_record *rec, fs_engine **out, fs_error *err) {
   fs_status st = FS_OK;
   fs_engine *eng = calloc(1, sizeof *eng);
@@ -89,6 +188,7 @@ fs_status fs_engine_create(fs_network *net, fs_record *rec, fs_engine **out, fs_
     goto cleanup;
   }
   FS_TRY(create_records(eng, err));
+  FS_TRY(create_pharmacology(eng, err));
   *out = eng;
   eng = NULL;
 cleanup:
@@ -106,6 +206,16 @@ void fs_engine_free(fs_engine *eng) {
   }
   free(eng->prec);
   free(eng->syn_events);
+  free(eng->mod);
+  free(eng->bcoeff);
+  free(eng->kin);
+  free(eng->tl_plasma);
+  free(eng->tl_effect);
+  free(eng->tl_block);
+  free(eng->block_acc[0]);
+  free(eng->block_acc[1]);
+  free(eng->acc_offset);
+  free(eng->block_n);
   free(eng);
 }
 
@@ -292,6 +402,61 @@ static uint64_t deliver_row_same_delay(const fs_proj_part *part, uint32_t src, d
   return s1 - s0;
 }
 
+/* What the NMDA synapses of one projection see during one delivery. */
+typedef struct nmda_env {
+  const fs_nmda_kinetics *kin;
+  const fs_block_coeffs *bc;
+  const fs_nmda_mod *mod;
+  const double *v_post; /* postsynaptic membrane potentials */
+  double dt;
+} nmda_env;
+
+/* NMDA synapse agents: each brings its gating and block up to this arrival, then transmits
+ * w (1 - b) * antagonist * gain. */
+static uint64_t deliver_row_nmda(fs_proj_part *part, uint32_t src, fs_population *post,
+                                 int64_t arrival_base, const nmda_env *e) {
+  uint64_t s0 = part->row_start[src], s1 = part->row_start[src + 1];
+  double factor = e->mod->antagonist * e->mod->gain;
+  for (uint64_t s = s0; s < s1; s++) {
+    int64_t now = arrival_base + part->delay[s];
+    uint32_t j = part->target[s];
+    fs_nmda_agent a = {part->block[s], part->x_rise[s], part->x_decay[s], part->t_last[s]};
+    double b = fs_nmda_agent_arrive(&a, e->kin, e->bc, now, e->dt, e->mod->blocker_conc,
+                                    e->v_post[j], e->mod->allosteric);
+    part->block[s] = a.block;
+    part->x_rise[s] = a.x_rise;
+    part->x_decay[s] = a.x_decay;
+    part->t_last[s] = a.t_last;
+    size_t slot = (size_t)(now % (int64_t)post->ring_len);
+    post->ring[(slot * FS_N_CHANNELS + FS_CH_NMDA) * post->n_pad + j] +=
+        part->weight[s] * (1.0 - b) * factor;
+  }
+  return s1 - s0;
+}
+
+static const uint32_t *spikes_of(const fs_population *pre, int parity, size_t u) {
+  bool whole = pre->is_input && pre->spec->input == FS_INPUT_SPIKE_TIMES;
+  return pre->spike_buf[parity] + (whole ? 0 : pre->range[u].begin);
+}
+
+static uint64_t deliver_nmda_projection(const fs_engine *eng, size_t k, size_t t, int64_t step) {
+  const fs_network *net = eng->net;
+  const fs_projection *proj = &net->projs[k];
+  const fs_population *pre = proj->pre;
+  fs_population *post = proj->post;
+  int parity = (int)(step & 1);
+  nmda_env e = {&eng->kin[k], &eng->bcoeff[post->index], &eng->mod[t * net->n_pops + post->index],
+                post->state[0], net->dt};
+  int64_t arrival_base = step + (pre->is_input ? 0 : 1);
+  uint64_t events = 0;
+  for (size_t u = 0; u < net->n_threads; u++) {
+    const uint32_t *src = spikes_of(pre, parity, u);
+    for (size_t n = 0; n < pre->n_spikes[parity][u]; n++)
+      events += deliver_row_nmda(&proj->part[t], src[n], post, arrival_base, &e);
+  }
+  return events;
+}
+
 static uint64_t deliver_projection(const fs_network *net, const fs_projection *proj, size_t t,
                                    int64_t step) {
   const fs_population *pre = proj->pre;
@@ -304,10 +469,7 @@ static uint64_t deliver_projection(const fs_network *net, const fs_projection *p
   double *slot = post->ring + (same_slot * FS_N_CHANNELS + (size_t)proj->channel) * post->n_pad;
   uint64_t events = 0;
   for (size_t u = 0; u < net->n_threads; u++) {
-    const uint32_t *src = pre->spike_buf[parity] +
-                          (pre->is_input && pre->spec->input == FS_INPUT_SPIKE_TIMES
-                               ? 0
-                               : pre->range[u].begin);
+    const uint32_t *src = spikes_of(pre, parity, u);
     size_t n = pre->n_spikes[parity][u];
     if (proj->same_delay)
       for (size_t k = 0; k < n; k++)
@@ -322,8 +484,93 @@ static uint64_t deliver_projection(const fs_network *net, const fs_projection *p
 
 static void deliver_spikes(fs_engine *eng, size_t t, int64_t step) {
   fs_network *net = eng->net;
-  for (size_t k = 0; k < net->n_projs; k++)
-    eng->syn_events[t] += deliver_projection(net, &net->projs[k], t, step);
+  for (size_t k = 0; k < net->n_projs; k++) {
+    const fs_projection *proj = &net->projs[k];
+    if (eng->pharm && proj->channel == FS_CH_NMDA)
+      eng->syn_events[t] += deliver_nmda_projection(eng, k, t, step);
+    else
+      eng->syn_events[t] += deliver_projection(net, proj, t, step);
+  }
+}
+
+/* --- drugs and the timeline ------------------------------------------------------------ */
+
+static void refresh_drugs(fs_engine *eng, size_t t, int64_t step) {
+  if (eng->pharm == NULL || step % PHARM_REFRESH_STEPS != 0)
+    return;
+  const fs_network *net = eng->net;
+  for (size_t p = 0; p < net->n_pops; p++)
+    fs_pharm_get_nmda_mod(eng->pharm, p, (double)step * net->dt, &eng->mod[t * net->n_pops + p]);
+}
+
+/* Thread t's sums of the blocked fractions of its NMDA synapses, per target neuron (so
+ * that the population's sum, taken over neurons in order, is the same for any thread count). */
+static void sum_block(fs_engine *eng, size_t t, int parity) {
+  const fs_network *net = eng->net;
+  uint64_t *n = eng->block_n + ((size_t)parity * net->n_threads + t) * net->n_pops;
+  for (size_t p = 0; p < net->n_pops; p++) {
+    n[p] = 0;
+    double *acc = eng->block_acc[parity] + eng->acc_offset[p];
+    for (size_t j = net->pops[p].range[t].begin; pop_has_nmda_agents(net, p) &&
+                                                 j < net->pops[p].range[t].end;
+         j++)
+      acc[j] = 0.0;
+  }
+  for (size_t k = 0; k < net->n_projs; k++) {
+    const fs_projection *proj = &net->projs[k];
+    const fs_proj_part *part = &proj->part[t];
+    if (proj->channel != FS_CH_NMDA)
+      continue;
+    double *acc = eng->block_acc[parity] + eng->acc_offset[proj->post->index];
+    for (uint64_t s = 0; s < part->n_syn; s++)
+      acc[part->target[s]] += part->block[s];
+    n[proj->post->index] += part->n_syn;
+  }
+}
+
+/* The mean block over the NMDA synapses onto population p, from the sums of a parity. */
+static double mean_block(const fs_engine *eng, size_t p, int parity) {
+  const fs_network *net = eng->net;
+  double sum = 0.0;
+  uint64_t n = 0;
+  if (parity < 0)
+    return 0.0;
+  const double *acc = eng->block_acc[parity] + eng->acc_offset[p];
+  for (size_t j = 0; j < net->pops[p].n; j++)
+    sum += acc[j];
+  for (size_t u = 0; u < net->n_threads; u++)
+    n += eng->block_n[((size_t)parity * net->n_threads + u) * net->n_pops + p];
+  return n ? sum / (double)n : 0.0;
+}
+
+static fs_status append_value(fs_engine *eng, size_t handle, double v) {
+  return fs_record_series_append(eng->rec, handle, &v, 1, &eng->rec_err);
+}
+
+/* One row of the timeline at step: drug concentrations and, from the sums of the given
+ * parity (-1: none), the mean block per population. */
+static void write_timeline_row(fs_engine *eng, int64_t step, int parity) {
+  const fs_network *net = eng->net;
+  size_t n_drugs = eng->pharm ? fs_pharm_n_drugs(eng->pharm) : 0;
+  double t = (double)step * net->dt;
+  if (eng->rec == NULL || n_drugs == 0 || eng->rec_status != FS_OK || step == eng->tl_written)
+    return;
+  fs_status st = append_value(eng, eng->tl_time, t);
+  for (size_t i = 0; i < n_drugs && st == FS_OK; i++) {
+    double plasma, effect, ng, um;
+    fs_pharm_conc(eng->pharm, i, t, &plasma, &effect);
+    fs_pk_conc_to_output(plasma, fs_pharm_drug(eng->pharm, i)->molar_mass, &ng, NULL);
+    fs_pk_conc_to_output(effect, fs_pharm_drug(eng->pharm, i)->molar_mass, NULL, &um);
+    if ((st = append_value(eng, eng->tl_plasma[i], ng)) == FS_OK)
+      st = append_value(eng, eng->tl_effect[i], um);
+  }
+  for (size_t p = 0; p < net->n_pops && st == FS_OK; p++) {
+    if (!pop_has_nmda_agents(net, p))
+      continue;
+    st = append_value(eng, eng->tl_block[p], mean_block(eng, p, parity));
+  }
+  eng->rec_status = st;
+  eng->tl_written = step;
 }
 
 /* --- the loop --------------------------------------------------------------------------- */
@@ -336,10 +583,14 @@ static void run_thread(fs_engine *eng, double t0) {
   fs_network *net = eng->net;
   size_t t = (size_t)omp_get_thread_num();
   double last_report = t0;
+  int64_t k_tl = net->spec->timeline_steps;
   for (int64_t step = eng->step; step < eng->n_steps; step++) {
+    refresh_drugs(eng, t, step);
     advance_populations(net, t, step);
 #pragma omp barrier
     if (t == 0) {
+      if (step % k_tl == 0 && step > 0)
+        write_timeline_row(eng, step, (int)((step / k_tl) & 1));
       record_step(eng, step);
       eng->step = step + 1;
       report_progress(eng, &last_report, t0);
@@ -349,6 +600,8 @@ static void run_thread(fs_engine *eng, double t0) {
       }
     }
     deliver_spikes(eng, t, step);
+    if ((step + 1) % k_tl == 0)
+      sum_block(eng, t, (int)(((step + 1) / k_tl) & 1));
     /* every STOP_CHECK_STEPS steps, all threads read thread 0's decision of the previous
      * check; the barrier of that step orders the write before this read */
     if ((step + 1) % STOP_CHECK_STEPS == 0 && step >= STOP_CHECK_STEPS) {
@@ -361,11 +614,33 @@ static void run_thread(fs_engine *eng, double t0) {
   }
 }
 
+/* Without a network only the timeline advances. */
+static void run_timeline_only(fs_engine *eng) {
+  int64_t k_tl = eng->net->spec->timeline_steps;
+  for (int64_t step = eng->step;;) {
+    write_timeline_row(eng, step, -1);
+    eng->step = step;
+    if (step == eng->n_steps || stop_requested(eng))
+      return;
+    step = step + k_tl < eng->n_steps ? step + k_tl : eng->n_steps;
+  }
+}
+
 fs_status fs_engine_run(fs_engine *eng, fs_error *err) {
   double t0 = omp_get_wtime();
+  int64_t k_tl = eng->net->spec->timeline_steps;
   eng->stop[0] = eng->stop[1] = 0;
+  if (eng->step == 0)
+    write_timeline_row(eng, 0, -1);
+  if (eng->net->n_pops == 0) {
+    run_timeline_only(eng);
+  } else {
 #pragma omp parallel num_threads((int)eng->net->n_threads) default(none) shared(eng, t0)
-  run_thread(eng, t0);
+    run_thread(eng, t0);
+    /* the row of the last step, whose sums no later step consumed */
+    if (eng->step % k_tl == 0)
+      write_timeline_row(eng, eng->step, (int)((eng->step / k_tl) & 1));
+  }
   eng->wall += omp_get_wtime() - t0;
   if (eng->rec_status != FS_OK) {
     if (err)
@@ -381,7 +656,7 @@ fs_status fs_engine_run(fs_engine *eng, fs_error *err) {
 
 fs_status fs_engine_finish(fs_engine *eng, fs_error *err) {
   const fs_experiment_spec *spec = eng->net->spec;
-  if (eng->rec == NULL)
+  if (eng->rec == NULL || eng->net->n_pops == 0)
     return FS_OK;
   double *time = malloc((eng->n_bins + 1) * sizeof *time);
   if (time == NULL)

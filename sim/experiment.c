@@ -15,11 +15,11 @@ static const char *const root_keys[] = {"name",   "description", "seed",        
                                         "record", "populations", "inputs",      "projections",
                                         "currents", "subject",   "drugs"};
 static const char *const simulation_keys[] = {"dt", "duration", "threads"};
-static const char *const record_keys[] = {"spikes", "rate_bin"};
+static const char *const record_keys[] = {"spikes", "rate_bin", "timeline"};
 static const char *const population_keys[] = {"model", "size", "params", "init"};
 static const char *const input_kinds[] = {"poisson", "spike_times"};
-static const char *const projection_keys[] = {"name",   "from",   "to",   "receptor",
-                                              "connect", "weight", "delay"};
+static const char *const projection_keys[] = {"name",   "from",   "to",    "receptor",
+                                              "connect", "weight", "delay", "nmda_p_open"};
 static const char *const connect_keys[] = {"rule", "p", "indegree", "autapses"};
 static const char *const connect_rules[] = {"all_to_all", "one_to_one", "fixed_probability",
                                             "fixed_indegree"};
@@ -107,6 +107,14 @@ static fs_status read_record(fs_cfg_node root, fs_experiment_spec *spec, fs_erro
       (st = fs_cfg_get_quantity(rec, "rate_bin", FS_UNIT_TIME, false, &spec->rate_bin, err)) !=
           FS_OK)
     return st;
+  spec->timeline = spec->n_pops > 0 ? 10e-3 : 60.0;
+  if ((st = fs_cfg_get_quantity(rec, "timeline", FS_UNIT_TIME, false, &spec->timeline, err)) !=
+      FS_OK)
+    return st;
+  spec->timeline_steps = llround(spec->timeline / spec->dt);
+  if (spec->timeline_steps < 1)
+    return fs_cfg_error(fs_cfg_child(rec, "timeline"), err,
+                        "the timeline interval must be at least one time step (%g s)", spec->dt);
   spec->rate_bin_steps = llround(spec->rate_bin / spec->dt);
   if (spec->rate_bin_steps < 1)
     return fs_cfg_error(fs_cfg_child(rec, "rate_bin"), err,
@@ -386,6 +394,10 @@ static fs_status check_unique_name(fs_cfg_node map, size_t k, const fs_experimen
 
 static fs_status read_populations(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
   fs_cfg_node neurons = fs_cfg_child(root, "populations"), inputs = fs_cfg_child(root, "inputs");
+  bool drugs_only = !fs_cfg_exists(neurons) && !fs_cfg_exists(inputs) &&
+                    fs_cfg_exists(fs_cfg_child(root, "drugs"));
+  if (drugs_only)
+    return FS_OK; /* a pharmacology-only experiment: no network, only the timeline */
   if (!fs_cfg_is_map(neurons) || fs_cfg_len(neurons) == 0)
     return fs_cfg_error(fs_cfg_exists(neurons) ? neurons : root, err,
                         "expected populations: a mapping from names to populations");
@@ -489,6 +501,15 @@ static fs_status read_projection(fs_cfg_node node, const fs_experiment_spec *spe
       (st = read_dist(node, "weight", FS_UNIT_CONDUCTANCE, true, &proj->weight, err)) != FS_OK)
     return st;
   proj->channel = (fs_channel)receptor;
+  proj->p_open = 0.3;
+  fs_cfg_node p_open = fs_cfg_child(node, "nmda_p_open");
+  if (fs_cfg_exists(p_open) && proj->channel != FS_CH_NMDA)
+    return fs_cfg_error(p_open, err, "nmda_p_open applies only to projections with receptor nmda");
+  if ((st = fs_cfg_get_quantity(node, "nmda_p_open", FS_UNIT_DIMENSIONLESS, false, &proj->p_open,
+                                err)) != FS_OK)
+    return st;
+  if (!(proj->p_open > 0 && proj->p_open <= 1))
+    return fs_cfg_error(p_open, err, "nmda_p_open must be > 0 and <= 1, got %g", proj->p_open);
   proj->delay = (fs_dist){FS_DIST_CONST, spec->dt, 0.0};
   if ((st = read_dist(node, "delay", FS_UNIT_TIME, false, &proj->delay, err)) != FS_OK)
     return st;

@@ -14,6 +14,7 @@
 #include <omp.h>
 
 #define BYTES_PER_SYNAPSE (sizeof(uint32_t) + sizeof(double) + sizeof(uint16_t))
+#define BYTES_PER_NMDA_AGENT (3 * sizeof(double) + sizeof(int64_t))
 
 /* --- memory ----------------------------------------------------------------------------- */
 
@@ -54,7 +55,8 @@ void fs_network_estimate(const fs_experiment_spec *spec, size_t n_threads,
     double e = expected_synapses(spec, p);
     syn += e;
     /* CSR rows per thread, and the build's temporary copy of every synapse */
-    bytes += e * (2.0 * BYTES_PER_SYNAPSE + sizeof(uint32_t)) +
+    bytes += e * (2.0 * BYTES_PER_SYNAPSE + sizeof(uint32_t) +
+                  (p->channel == FS_CH_NMDA ? BYTES_PER_NMDA_AGENT : 0)) +
              (double)n_threads * 8.0 * ((double)spec->pops[p->pre].size + 1);
     max_delay = fmax(max_delay, (p->delay.a + 5 * p->delay.b) / spec->dt + 1);
   }
@@ -326,6 +328,15 @@ static int generate_part(const fs_network *net, size_t k, fs_thread_range range,
   return rc;
 }
 
+static int alloc_nmda_agents(fs_proj_part *part) {
+  size_t n = part->n_syn + 1;
+  part->block = calloc(n, sizeof *part->block);
+  part->x_rise = calloc(n, sizeof *part->x_rise);
+  part->x_decay = calloc(n, sizeof *part->x_decay);
+  part->t_last = calloc(n, sizeof *part->t_last);
+  return part->block && part->x_rise && part->x_decay && part->t_last ? 0 : -1;
+}
+
 /* Counting sort by presynaptic id (stable: a row stays ordered by target). */
 static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre) {
   part->n_syn = l->n;
@@ -354,6 +365,10 @@ static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre) {
 }
 
 static void free_part(fs_proj_part *part) {
+  free(part->block);
+  free(part->x_rise);
+  free(part->x_decay);
+  free(part->t_last);
   free(part->row_start);
   free(part->target);
   free(part->weight);
@@ -386,7 +401,8 @@ static fs_status create_projections(fs_network *net, fs_error *err) {
       fs_projection *proj = &net->projs[k];
       syn_list l = {0};
       failed |= generate_part(net, k, proj->post->range[t], &l) ||
-                build_csr(&proj->part[t], &l, proj->pre->n);
+                build_csr(&proj->part[t], &l, proj->pre->n) ||
+                (proj->channel == FS_CH_NMDA && alloc_nmda_agents(&proj->part[t]));
       syn_list_free(&l);
     }
   }
@@ -426,7 +442,7 @@ fs_status fs_network_create(const fs_experiment_spec *spec, size_t n_threads, fs
   net->max_delay = max_delay_steps(spec);
   net->n_pops = spec->n_pops;
   net->n_projs = spec->n_projs;
-  net->pops = calloc(spec->n_pops, sizeof *net->pops);
+  net->pops = calloc(spec->n_pops + 1, sizeof *net->pops);
   net->projs = calloc(spec->n_projs + 1, sizeof *net->projs);
   if (!net->pops || !net->projs) {
     st = fs_error_set(err, FS_ERR_NOMEM, "out of memory");

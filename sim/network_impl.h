@@ -69,6 +69,11 @@ typedef struct fs_proj_part {
   uint32_t *target;
   double *weight; /* S */
   uint16_t *delay; /* steps */
+  /* NMDA synapse agents (receptor nmda only, else NULL): each keeps its drug-blocked
+   * fraction and its gating traces (rise and decay, peak-normalised) as of its last
+   * transmitter arrival, at step t_last */
+  double *block, *x_rise, *x_decay;
+  int64_t *t_last;
 } fs_proj_part;
 
 struct fs_projection {

@@ -51,3 +51,13 @@ int fs_neuron_model_state_index(const fs_neuron_model *model, const char *name) 
 double fs_mg_block(double v, double mg, double k_mg, double gamma) {
   return 1.0 / (1.0 + mg / k_mg * exp(-gamma * v));
 }
+
+fs_status fs_neuron_model_get_param(const fs_neuron_model *model, const void *params,
+                                    const char *name, double *out, fs_error *err) {
+  const fs_param_spec *spec = fs_params_find(model->params, model->n_params, name);
+  if (spec == NULL)
+    return fs_error_set(err, FS_ERR_INTERNAL, "neuron model %s has no parameter %s", model->name,
+                        name);
+  memcpy(out, (const char *)params + spec->offset, sizeof *out);
+  return FS_OK;
+}

@@ -67,6 +67,7 @@ typedef struct fs_projection_spec {
   bool autapses;    /* may a neuron connect to itself (same population) */
   fs_dist weight;   /* S, clipped at 0 */
   fs_dist delay;    /* s, rounded to steps, at least one step */
+  double p_open;    /* NMDA: peak open probability of a synapse's receptors after one release */
 } fs_projection_spec;
 
 typedef struct fs_current_spec {
@@ -85,6 +86,8 @@ typedef struct fs_experiment_spec {
   int threads;     /* 0: leave it to OpenMP */
   double rate_bin; /* s */
   int64_t rate_bin_steps;
+  double timeline; /* s between two rows of /timeline */
+  int64_t timeline_steps;
   fs_population_spec *pops;
   size_t n_pops;
   fs_projection_spec *projs;

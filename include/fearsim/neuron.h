@@ -49,6 +49,11 @@ const fs_neuron_model *fs_neuron_model_at(size_t i);
 /* The index of a state variable of model, or -1. */
 int fs_neuron_model_state_index(const fs_neuron_model *model, const char *name);
 
+/* The value of parameter name in a model's parameter struct; FS_ERR_INTERNAL if the model
+ * has no such parameter. */
+fs_status fs_neuron_model_get_param(const fs_neuron_model *model, const void *params,
+                                    const char *name, double *out, fs_error *err);
+
 /* Jahr & Stevens (1990) Mg2+ block B(V) = 1 / (1 + [Mg]/K_Mg * exp(-gamma*V)), SI units
  * (mg and k_mg in mol/m^3, gamma in 1/V, v in V). */
 double fs_mg_block(double v, double mg, double k_mg, double gamma);

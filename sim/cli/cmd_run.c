@@ -188,17 +188,6 @@ static void print_stats(const fs_network *net, const fs_engine *eng, double buil
   printf("peak memory: %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
 }
 
-/* Drug effects on the network are not applied by the engine yet: a run with doses would
- * silently ignore them, so it is refused (`fearsim pk` shows the concentrations). */
-static fs_status refuse_unapplied_drugs(const fs_experiment_spec *spec, fs_error *err) {
-  if (spec->pharm == NULL || fs_pharm_n_doses(spec->pharm) == 0)
-    return FS_OK;
-  return fs_error_set(err, FS_ERR_INPUT,
-                      "%s: drugs: this version does not yet apply drugs to a network run; use "
-                      "`fearsim pk %s` for the concentration over time",
-                      spec->file, spec->file);
-}
-
 static fs_status simulate(const run_opts *o, const fs_experiment_spec *spec, const char *out,
                           size_t threads, fs_error *err) {
   fs_network *net = NULL;
@@ -249,8 +238,7 @@ int fs_cli_run(int argc, char **argv) {
       snprintf(out, sizeof out, "%s", o.output);
     else
       default_output(o.experiment, out, sizeof out);
-    if ((st = refuse_unapplied_drugs(spec, &err)) == FS_OK &&
-        (st = fs_record_check_output(out, o.force, &err)) == FS_OK &&
+    if ((st = fs_record_check_output(out, o.force, &err)) == FS_OK &&
         (st = fs_network_check_memory(spec, threads, &err)) == FS_OK) {
       install_signal_handlers();
       st = simulate(&o, spec, out, threads, &err);

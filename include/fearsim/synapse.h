@@ -1,0 +1,56 @@
+/* synapse.h - the NMDA synapse agent: its receptors' gating after transmitter release and
+ * the drug block it carries (MODEL.md §2–3). Updated only when transmitter arrives
+ * (event-driven), in closed form over the time since its last arrival.
+ *
+ *   open fraction  o(t) = p_open * a * (x_d(t) - x_r(t)),  x_r, x_d decaying with tau_rise,
+ *                  tau_decay and jumping by N at each arrival (N: peak of x_d - x_r is 1);
+ *                  a is the allosteric gain on opening (1 without ketamine's second site)
+ *   open time      int o dt over [t0, t0 + h] = p_open * a * (x_d tau_d (1 - e^{-h/tau_d})
+ *                                                            - x_r tau_r (1 - e^{-h/tau_r}))
+ *   block          b advanced by fs_block_advance (drug.h) with that open time
+ *   transmission   the synapse adds w (1 - b) * antagonist * gain to the neuron's NMDA
+ *                  conductance, the blocked fraction held over the event's waveform */
+#ifndef FEARSIM_SYNAPSE_H
+#define FEARSIM_SYNAPSE_H
+
+#include <stdint.h>
+
+#include <fearsim/drug.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Constants of one NMDA projection onto one population. */
+typedef struct fs_nmda_kinetics {
+  double tau_rise, tau_decay; /* s */
+  double norm;                /* N */
+  double p_open;              /* peak open probability after one release */
+} fs_nmda_kinetics;
+
+/* Builds the kinetics; tau_rise < tau_decay is the caller's precondition. */
+fs_nmda_kinetics fs_nmda_kinetics_make(double tau_rise, double tau_decay, double p_open);
+
+/* The receptors' open time over the h seconds after a state (x_rise, x_decay), with
+ * allosteric gain a on opening. */
+double fs_nmda_open_time(const fs_nmda_kinetics *k, double x_rise, double x_decay, double h,
+                         double a);
+
+/* One synapse's state as of its last arrival. */
+typedef struct fs_nmda_agent {
+  double block, x_rise, x_decay;
+  int64_t t_last; /* step of the last arrival */
+} fs_nmda_agent;
+
+/* Brings the agent from its last arrival to the arrival at step now (time step dt) under a
+ * blocker at concentration conc (mol/m^3) with coefficients bc, the postsynaptic potential
+ * v (V) and allosteric gain a; then adds this arrival to its gating. Returns the blocked
+ * fraction that this arrival's transmission sees. */
+double fs_nmda_agent_arrive(fs_nmda_agent *s, const fs_nmda_kinetics *k,
+                            const fs_block_coeffs *bc, int64_t now, double dt, double conc,
+                            double v, double a);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
