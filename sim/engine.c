@@ -420,12 +420,14 @@ static uint64_t deliver_row_nmda(fs_proj_part *part, uint32_t src, fs_population
   for (uint64_t s = s0; s < s1; s++) {
     int64_t now = arrival_base + part->delay[s];
     uint32_t j = part->target[s];
-    fs_nmda_agent a = {part->block[s], part->x_rise[s], part->x_decay[s], part->t_last[s]};
+    fs_nmda_agent a = {part->block[s], part->x_rise[s], part->x_decay[s], part->conc[s],
+                       part->t_last[s]};
     double b = fs_nmda_agent_arrive(&a, e->kin, e->bc, now, e->dt, e->mod->blocker_conc,
                                     e->v_post[j], e->mod->allosteric);
     part->block[s] = a.block;
     part->x_rise[s] = a.x_rise;
     part->x_decay[s] = a.x_decay;
+    part->conc[s] = a.conc;
     part->t_last[s] = a.t_last;
     size_t slot = (size_t)(now % (int64_t)post->ring_len);
     post->ring[(slot * FS_N_CHANNELS + FS_CH_NMDA) * post->n_pad + j] +=

@@ -14,7 +14,7 @@
 #include <omp.h>
 
 #define BYTES_PER_SYNAPSE (sizeof(uint32_t) + sizeof(double) + sizeof(uint16_t))
-#define BYTES_PER_NMDA_AGENT (3 * sizeof(double) + sizeof(int64_t))
+#define BYTES_PER_NMDA_AGENT (4 * sizeof(double) + sizeof(int64_t))
 
 /* --- memory ----------------------------------------------------------------------------- */
 
@@ -333,8 +333,9 @@ static int alloc_nmda_agents(fs_proj_part *part) {
   part->block = calloc(n, sizeof *part->block);
   part->x_rise = calloc(n, sizeof *part->x_rise);
   part->x_decay = calloc(n, sizeof *part->x_decay);
+  part->conc = calloc(n, sizeof *part->conc);
   part->t_last = calloc(n, sizeof *part->t_last);
-  return part->block && part->x_rise && part->x_decay && part->t_last ? 0 : -1;
+  return part->block && part->x_rise && part->x_decay && part->conc && part->t_last ? 0 : -1;
 }
 
 /* Counting sort by presynaptic id (stable: a row stays ordered by target). */
@@ -368,6 +369,7 @@ static void free_part(fs_proj_part *part) {
   free(part->block);
   free(part->x_rise);
   free(part->x_decay);
+  free(part->conc);
   free(part->t_last);
   free(part->row_start);
   free(part->target);
@@ -487,11 +489,11 @@ uint64_t fs_network_projection_size(const fs_network *net, size_t k) {
   return k < net->n_projs ? net->projs[k].n_syn : 0;
 }
 
-/* Writes one thread's synapses in (post, pre) order: a counting sort by target of its
- * rows, which are visited in ascending pre order. */
-static fs_status copy_part_sorted(const fs_network *net, const fs_projection *proj, size_t t,
-                                  size_t at, uint32_t *pre, uint32_t *post, double *weight,
-                                  double *delay) {
+/* For one thread's part, the index in the part of each synapse in canonical (post, pre)
+ * order: a counting sort by target of its rows, which are visited in ascending pre order;
+ * pre_of[] receives each one's presynaptic id. */
+static fs_status part_canonical_order(const fs_projection *proj, size_t t, uint64_t *order,
+                                      uint32_t *pre_of) {
   const fs_proj_part *part = &proj->part[t];
   fs_thread_range r = proj->post->range[t];
   size_t *fill = calloc(r.end - r.begin + 1, sizeof *fill);
@@ -503,26 +505,53 @@ static fs_status copy_part_sorted(const fs_network *net, const fs_projection *pr
     fill[j + 1] += fill[j];
   for (uint64_t i = 0; i < proj->pre->n; i++)
     for (uint64_t s = part->row_start[i]; s < part->row_start[i + 1]; s++) {
-      size_t o = at + fill[part->target[s] - r.begin]++;
-      pre[o] = (uint32_t)i;
-      post[o] = part->target[s];
-      weight[o] = part->weight[s];
-      delay[o] = part->delay[s] * net->dt;
+      size_t o = fill[part->target[s] - r.begin]++;
+      order[o] = s;
+      pre_of[o] = (uint32_t)i;
     }
   free(fill);
   return FS_OK;
 }
 
-fs_status fs_network_get_synapses(const fs_network *net, size_t k, uint32_t *pre, uint32_t *post,
-                                  double *weight, double *delay, fs_error *err) {
+/* Visits the synapses of projection k in canonical order; NULL outputs are skipped. */
+static fs_status copy_canonical(const fs_network *net, size_t k, uint32_t *pre, uint32_t *post,
+                                double *weight, double *delay, double *block, fs_error *err) {
   if (k >= net->n_projs)
     return fs_error_set(err, FS_ERR_INPUT, "no projection %zu", k);
   const fs_projection *proj = &net->projs[k];
   size_t at = 0;
   for (size_t t = 0; t < net->n_threads; t++) {
-    if (copy_part_sorted(net, proj, t, at, pre, post, weight, delay) != FS_OK)
+    const fs_proj_part *part = &proj->part[t];
+    uint64_t *order = malloc((part->n_syn + 1) * sizeof *order);
+    uint32_t *pre_of = malloc((part->n_syn + 1) * sizeof *pre_of);
+    fs_status st = order && pre_of ? part_canonical_order(proj, t, order, pre_of) : FS_ERR_NOMEM;
+    for (uint64_t o = 0; st == FS_OK && o < part->n_syn; o++, at++) {
+      uint64_t s = order[o];
+      if (pre)
+        pre[at] = pre_of[o];
+      if (post)
+        post[at] = part->target[s];
+      if (weight)
+        weight[at] = part->weight[s];
+      if (delay)
+        delay[at] = part->delay[s] * net->dt;
+      if (block)
+        block[at] = part->block ? part->block[s] : 0.0;
+    }
+    free(order);
+    free(pre_of);
+    if (st != FS_OK)
       return fs_error_set(err, FS_ERR_NOMEM, "out of memory copying synapses");
-    at += proj->part[t].n_syn;
   }
   return FS_OK;
+}
+
+fs_status fs_network_get_synapses(const fs_network *net, size_t k, uint32_t *pre, uint32_t *post,
+                                  double *weight, double *delay, fs_error *err) {
+  return copy_canonical(net, k, pre, post, weight, delay, NULL, err);
+}
+
+fs_status fs_network_get_nmda_block(const fs_network *net, size_t k, double *block,
+                                    fs_error *err) {
+  return copy_canonical(net, k, NULL, NULL, NULL, NULL, block, err);
 }

@@ -70,9 +70,9 @@ typedef struct fs_proj_part {
   double *weight; /* S */
   uint16_t *delay; /* steps */
   /* NMDA synapse agents (receptor nmda only, else NULL): each keeps its drug-blocked
-   * fraction and its gating traces (rise and decay, peak-normalised) as of its last
-   * transmitter arrival, at step t_last */
-  double *block, *x_rise, *x_decay;
+   * fraction, its gating traces (rise and decay, peak-normalised) and the blocker
+   * concentration as of its last transmitter arrival, at step t_last */
+  double *block, *x_rise, *x_decay, *conc;
   int64_t *t_last;
 } fs_proj_part;
 

@@ -23,7 +23,8 @@ double fs_nmda_agent_arrive(fs_nmda_agent *s, const fs_nmda_kinetics *k,
                             double v, double a) {
   double h = (double)(now - s->t_last) * dt;
   double open = fs_nmda_open_time(k, s->x_rise, s->x_decay, h, a);
-  s->block = fs_block_advance(bc, s->block, open, h - open, conc, v);
+  s->block = fs_block_advance(bc, s->block, open, h - open, s->conc, v);
+  s->conc = conc;
   s->x_rise = s->x_rise * exp(-h / k->tau_rise) + k->norm;
   s->x_decay = s->x_decay * exp(-h / k->tau_decay) + k->norm;
   s->t_last = now;

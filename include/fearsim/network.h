@@ -46,6 +46,11 @@ uint64_t fs_network_projection_size(const fs_network *net, size_t k);
 fs_status fs_network_get_synapses(const fs_network *net, size_t k, uint32_t *pre, uint32_t *post,
                                   double *weight, double *delay, fs_error *err);
 
+/* The drug-blocked fraction of every synapse of projection k, in the same canonical order,
+ * each as of its last transmitter arrival (0 for a projection without NMDA agents). */
+fs_status fs_network_get_nmda_block(const fs_network *net, size_t k, double *block,
+                                    fs_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,7 +7,10 @@
  *                  a is the allosteric gain on opening (1 without ketamine's second site)
  *   open time      int o dt over [t0, t0 + h] = p_open * a * (x_d tau_d (1 - e^{-h/tau_d})
  *                                                            - x_r tau_r (1 - e^{-h/tau_r}))
- *   block          b advanced by fs_block_advance (drug.h) with that open time
+ *   block          b advanced by fs_block_advance (drug.h) with that open time and the
+ *                  blocker concentration of the last arrival: the receptors open mostly in
+ *                  the few hundred ms after an arrival, while concentrations change over
+ *                  minutes (a local application's edges are the exception)
  *   transmission   the synapse adds w (1 - b) * antagonist * gain to the neuron's NMDA
  *                  conductance, the blocked fraction held over the event's waveform */
 #ifndef FEARSIM_SYNAPSE_H
@@ -39,13 +42,14 @@ double fs_nmda_open_time(const fs_nmda_kinetics *k, double x_rise, double x_deca
 /* One synapse's state as of its last arrival. */
 typedef struct fs_nmda_agent {
   double block, x_rise, x_decay;
+  double conc;    /* blocker concentration at the last arrival, mol/m^3 */
   int64_t t_last; /* step of the last arrival */
 } fs_nmda_agent;
 
-/* Brings the agent from its last arrival to the arrival at step now (time step dt) under a
- * blocker at concentration conc (mol/m^3) with coefficients bc, the postsynaptic potential
- * v (V) and allosteric gain a; then adds this arrival to its gating. Returns the blocked
- * fraction that this arrival's transmission sees. */
+/* Brings the agent from its last arrival to the arrival at step now (time step dt), with
+ * block coefficients bc, the postsynaptic potential v (V) and allosteric gain a, then adds
+ * this arrival to its gating and remembers conc (mol/m^3), the blocker concentration now.
+ * Returns the blocked fraction that this arrival's transmission sees. */
 double fs_nmda_agent_arrive(fs_nmda_agent *s, const fs_nmda_kinetics *k,
                             const fs_block_coeffs *bc, int64_t now, double dt, double conc,
                             double v, double a);
