@@ -53,7 +53,7 @@ struct fs_engine {
   fs_block_coeffs *bcoeff;      /* [pop] */
   fs_nmda_kinetics *kin;        /* [projection] */
   /* the timeline: a row every timeline_steps; block sums by sample parity */
-  size_t tl_time, *tl_plasma, *tl_effect, *tl_block; /* record handles */
+  size_t tl_time, (*tl_conc)[2][2], *tl_block; /* record handles; tl_conc[drug][where][unit] */
   double *block_acc[2]; /* [parity]: per population, per neuron, sums over its NMDA synapses */
   size_t *acc_offset;   /* [pop]: the population's first entry in block_acc */
   uint64_t *block_n;    /* [parity][thread][pop] */
@@ -94,11 +94,30 @@ static bool pop_has_nmda_agents(const fs_network *net, size_t pop) {
   return false;
 }
 
+/* The four concentration series of drug i: plasma and effect site, in ng/mL and in uM. */
+static const char *const conc_where[] = {"plasma", "effect"};
+static const char *const conc_where_text[] = {"in plasma", "at the effect site (brain)"};
+static const char *const conc_units[] = {"ng/mL", "uM"};
+static const char *const conc_suffix[] = {"ng_per_mL", "uM"};
+
+static fs_status create_drug_series(fs_engine *eng, size_t i, fs_error *err) {
+  const char *name = fs_pharm_drug(eng->pharm, i)->name;
+  fs_status st = FS_OK;
+  for (int w = 0; w < 2 && st == FS_OK; w++)
+    for (int u = 0; u < 2 && st == FS_OK; u++) {
+      char path[128], desc[256];
+      snprintf(path, sizeof path, "/timeline/%s_%s_%s", name, conc_where[w], conc_suffix[u]);
+      snprintf(desc, sizeof desc, "%s concentration %s", name, conc_where_text[w]);
+      st = fs_record_series_create(eng->rec, path, conc_units[u], desc, &eng->tl_conc[i][w][u],
+                                   err);
+    }
+  return st;
+}
+
 static fs_status create_timeline(fs_engine *eng, fs_error *err) {
   const fs_network *net = eng->net;
   size_t n_drugs = eng->pharm ? fs_pharm_n_drugs(eng->pharm) : 0;
-  eng->tl_plasma = calloc(n_drugs + 1, sizeof *eng->tl_plasma);
-  eng->tl_effect = calloc(n_drugs + 1, sizeof *eng->tl_effect);
+  eng->tl_conc = calloc(n_drugs + 1, sizeof *eng->tl_conc);
   eng->tl_block = calloc(net->n_pops + 1, sizeof *eng->tl_block);
   size_t n_sums = 2 * net->n_threads * (net->n_pops + 1), n_acc = 1;
   eng->acc_offset = calloc(net->n_pops + 1, sizeof *eng->acc_offset);
@@ -110,24 +129,15 @@ static fs_status create_timeline(fs_engine *eng, fs_error *err) {
   eng->block_acc[1] = calloc(n_acc, sizeof(double));
   eng->block_n = calloc(n_sums, sizeof *eng->block_n);
   eng->tl_written = -1;
-  if (!eng->tl_plasma || !eng->tl_effect || !eng->tl_block || !eng->acc_offset ||
+  if (!eng->tl_conc || !eng->tl_block || !eng->acc_offset ||
       !eng->block_acc[0] || !eng->block_acc[1] || !eng->block_n)
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory for the timeline");
   if (eng->rec == NULL || (n_drugs == 0))
     return FS_OK;
   fs_status st = fs_record_series_create(eng->rec, "/timeline/time", "s",
                                          "time of each row of the timeline", &eng->tl_time, err);
-  for (size_t i = 0; i < n_drugs && st == FS_OK; i++) {
-    char path[128], desc[256];
-    const char *name = fs_pharm_drug(eng->pharm, i)->name;
-    snprintf(path, sizeof path, "/timeline/%s_plasma", name);
-    snprintf(desc, sizeof desc, "%s concentration in plasma", name);
-    st = fs_record_series_create(eng->rec, path, "ng/mL", desc, &eng->tl_plasma[i], err);
-    snprintf(path, sizeof path, "/timeline/%s_effect", name);
-    snprintf(desc, sizeof desc, "%s concentration at the effect site (brain)", name);
-    if (st == FS_OK)
-      st = fs_record_series_create(eng->rec, path, "uM", desc, &eng->tl_effect[i], err);
-  }
+  for (size_t i = 0; i < n_drugs && st == FS_OK; i++)
+    st = create_drug_series(eng, i, err);
   for (size_t p = 0; p < net->n_pops && st == FS_OK; p++) {
     if (!pop_has_nmda_agents(net, p))
       continue;
@@ -209,8 +219,7 @@ void fs_engine_free(fs_engine *eng) {
   free(eng->mod);
   free(eng->bcoeff);
   free(eng->kin);
-  free(eng->tl_plasma);
-  free(eng->tl_effect);
+  free(eng->tl_conc);
   free(eng->tl_block);
   free(eng->block_acc[0]);
   free(eng->block_acc[1]);
@@ -559,12 +568,13 @@ static void write_timeline_row(fs_engine *eng, int64_t step, int parity) {
     return;
   fs_status st = append_value(eng, eng->tl_time, t);
   for (size_t i = 0; i < n_drugs && st == FS_OK; i++) {
-    double plasma, effect, ng, um;
-    fs_pharm_conc(eng->pharm, i, t, &plasma, &effect);
-    fs_pk_conc_to_output(plasma, fs_pharm_drug(eng->pharm, i)->molar_mass, &ng, NULL);
-    fs_pk_conc_to_output(effect, fs_pharm_drug(eng->pharm, i)->molar_mass, NULL, &um);
-    if ((st = append_value(eng, eng->tl_plasma[i], ng)) == FS_OK)
-      st = append_value(eng, eng->tl_effect[i], um);
+    double c[2], out[2][2];
+    fs_pharm_conc(eng->pharm, i, t, &c[0], &c[1]);
+    for (int w = 0; w < 2; w++)
+      fs_pk_conc_to_output(c[w], fs_pharm_drug(eng->pharm, i)->molar_mass, &out[w][0], &out[w][1]);
+    for (int w = 0; w < 2 && st == FS_OK; w++)
+      for (int u = 0; u < 2 && st == FS_OK; u++)
+        st = append_value(eng, eng->tl_conc[i][w][u], out[w][u]);
   }
   for (size_t p = 0; p < net->n_pops && st == FS_OK; p++) {
     if (!pop_has_nmda_agents(net, p))
