@@ -1,0 +1,13 @@
+"""fearsim_analysis: load fearsim result files (HDF5) and plot them.
+
+    from fearsim_analysis import load
+    run = load("out.h5")
+    run.spikes["LA"].timestamps      # s
+    run.rates.by_pop["CeM"]          # Hz, one value per bin of run.rates.time
+
+The layout of a result file is documented in include/fearsim/record.h.
+"""
+from .load import FearsimFileError, Population, Rates, Result, Series, Spikes, load, mean_rates
+
+__all__ = ["FearsimFileError", "Population", "Rates", "Result", "Series", "Spikes", "load",
+           "mean_rates"]

@@ -1,0 +1,217 @@
+"""Read a fearsim result file (HDF5) into plain Python objects.
+
+The layout is the one written by include/fearsim/record.h:
+
+    /                          attributes: fearsim_version, git_commit, seed, ..., experiment_yaml
+    /network/<pop>             group; attributes size, model, kind
+    /spikes/<pop>/timestamps   float64 (units "s"; "ms" is converted), SONATA layout
+    /spikes/<pop>/node_ids     uint64, ids within the population
+    /rates/time, /rates/<pop>  start of each bin (s), population rate per bin (Hz)
+    /timeline/<name>, ...      1-D series; the `time` dataset of the same group, if any,
+                               is their time axis
+
+Everything is read eagerly; a missing group is simply absent from the result.
+"""
+import os
+from dataclasses import dataclass, field
+
+import h5py
+import numpy as np
+
+#: Seconds per unit, for the time units a file may declare.
+TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6}
+
+
+class FearsimFileError(Exception):
+    """The file is missing, is not HDF5, is not a fearsim result, or is malformed."""
+
+
+@dataclass(frozen=True)
+class Population:
+    """A population declared in /network: size (neurons), model name, kind ("neuron"/"input")."""
+    name: str
+    size: int | None
+    model: str
+    kind: str
+
+
+@dataclass
+class Spikes:
+    """The spikes of one population: timestamps in s and node ids, in time order."""
+    timestamps: np.ndarray
+    node_ids: np.ndarray
+
+
+@dataclass
+class Rates:
+    """Binned population rates: time (start of each bin, s) and rate per population (Hz)."""
+    time: np.ndarray
+    by_pop: dict
+
+
+@dataclass
+class Series:
+    """A /timeline series: name (path below /timeline), values with their units, and the
+    time axis (s) of its group, or None when the group has no matching `time` dataset."""
+    name: str
+    time: np.ndarray | None
+    values: np.ndarray
+    units: str
+    description: str
+
+
+@dataclass
+class Result:
+    """One run. meta holds the root attributes except experiment_yaml, which is its own field."""
+    path: str
+    meta: dict
+    experiment_yaml: str
+    populations: dict = field(default_factory=dict)
+    spikes: dict = field(default_factory=dict)
+    rates: Rates | None = None
+    timeline: dict = field(default_factory=dict)
+
+    @property
+    def duration(self):
+        """Simulated duration in s (root attribute `duration`), or None if absent."""
+        d = self.meta.get("duration")
+        return float(d) if d is not None else None
+
+    def population_names(self):
+        """Every population named in /network, /spikes or /rates, /network's first."""
+        names = list(self.populations)
+        for pop in list(self.spikes) + list(self.rates.by_pop if self.rates else []):
+            if pop not in names:
+                names.append(pop)
+        return names
+
+
+def _value(v):
+    """An HDF5 attribute value as a plain Python value (strings decoded, scalars unwrapped)."""
+    if isinstance(v, (bytes, np.bytes_)):
+        return v.decode("utf-8", "replace")
+    if isinstance(v, np.ndarray):
+        return [_value(x) for x in v.tolist()] if v.ndim else _value(v[()])
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _units(dset):
+    """The `units` attribute of a dataset ("" if absent)."""
+    return str(_value(dset.attrs.get("units", "")))
+
+
+def _time(path, dset):
+    """A time dataset converted to seconds; a missing `units` attribute means seconds."""
+    units = _units(dset) or "s"
+    if units not in TIME_UNITS:
+        raise FearsimFileError(f"{path}: {dset.name} has time units {units!r}; "
+                               f"expected one of {', '.join(TIME_UNITS)}")
+    return dset[()].astype(np.float64) * TIME_UNITS[units]
+
+
+def _read_spikes(path, group):
+    spikes = {}
+    for pop, g in group.items():
+        if not (isinstance(g, h5py.Group) and "timestamps" in g and "node_ids" in g):
+            continue
+        t = _time(path, g["timestamps"])
+        ids = g["node_ids"][()].astype(np.int64)
+        if t.shape != ids.shape:
+            raise FearsimFileError(f"{path}: /spikes/{pop} has {t.size} timestamps but "
+                                   f"{ids.size} node_ids")
+        spikes[pop] = Spikes(t, ids)
+    return spikes
+
+
+def _read_rates(path, group):
+    if "time" not in group:
+        return None
+    time = _time(path, group["time"])
+    by_pop = {}
+    for pop, d in group.items():
+        if pop == "time" or not isinstance(d, h5py.Dataset):
+            continue
+        if d.shape != time.shape:
+            raise FearsimFileError(f"{path}: /rates/{pop} has {d.shape[0]} bins but "
+                                   f"/rates/time has {time.size}")
+        by_pop[pop] = d[()].astype(np.float64)
+    return Rates(time, by_pop)
+
+
+def _read_timeline(path, group):
+    series = {}
+
+    def visit(name, obj):
+        if not isinstance(obj, h5py.Dataset) or name.rsplit("/", 1)[-1] == "time":
+            return
+        parent = obj.parent
+        time = None
+        if "time" in parent and parent["time"].shape == obj.shape:
+            time = _time(path, parent["time"])
+        series[name] = Series(name, time, obj[()].astype(np.float64), _units(obj),
+                              str(_value(obj.attrs.get("description", ""))))
+
+    group.visititems(visit)
+    return series
+
+
+def load(path):
+    """Read the result file at path into a Result; raise FearsimFileError if it is not one."""
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FearsimFileError(f"{path}: no such file")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        raise FearsimFileError(f"{path}: not a readable HDF5 file ({e})") from None
+    with f:
+        if "fearsim_version" not in f.attrs:
+            raise FearsimFileError(f"{path}: not a fearsim result file "
+                                   "(no fearsim_version attribute on /)")
+        meta = {k: _value(v) for k, v in f.attrs.items()}
+        result = Result(path, meta, str(meta.pop("experiment_yaml", "")))
+        for pop, g in f.get("network", {}).items():
+            size = g.attrs.get("size")
+            result.populations[pop] = Population(
+                pop, int(size) if size is not None else None,
+                str(_value(g.attrs.get("model", ""))), str(_value(g.attrs.get("kind", ""))))
+        if "spikes" in f:
+            result.spikes = _read_spikes(path, f["spikes"])
+        if "rates" in f:
+            result.rates = _read_rates(path, f["rates"])
+        if "timeline" in f:
+            result.timeline = _read_timeline(path, f["timeline"])
+    return result
+
+
+def bin_widths(time, duration):
+    """Width of each rate bin (s): the gap to the next start, the last one ending at duration."""
+    if time.size == 0:
+        return time
+    gaps = np.diff(time)
+    if duration is not None and duration > time[-1]:
+        last = duration - time[-1]
+    else:
+        last = gaps[-1] if gaps.size else 1.0
+    return np.append(gaps, last)
+
+
+def mean_rates(result):
+    """Mean firing rate per neuron (Hz) of every population, as {pop: (rate, source)}.
+
+    source is "spikes" (spike count / (size * duration)) when the spikes were recorded
+    and size and duration are known, "rates" (bin-width weighted mean of /rates/<pop>)
+    otherwise, and "" with rate nan when neither is available."""
+    out = {}
+    for pop in result.population_names():
+        size = result.populations[pop].size if pop in result.populations else None
+        if pop in result.spikes and size and result.duration:
+            out[pop] = (result.spikes[pop].timestamps.size / (size * result.duration), "spikes")
+        elif result.rates and pop in result.rates.by_pop and result.rates.time.size:
+            w = bin_widths(result.rates.time, result.duration)
+            out[pop] = (float(np.average(result.rates.by_pop[pop], weights=w)), "rates")
+        else:
+            out[pop] = (float("nan"), "")
+    return out
