@@ -121,6 +121,22 @@ def summary(result, yaml=False):
     return "\n".join(lines)
 
 
+def _run_pk(args, error):
+    from .pk import parse_reference, pk_figure
+    try:
+        refs = [parse_reference(r) for r in args.reference]
+    except ValueError as e:
+        error(str(e))
+    results = [load(p) for p in args.results]
+    labels = args.labels.split(",") if args.labels else [os.path.basename(p) for p in args.results]
+    if len(labels) != len(results):
+        error("--labels needs one label per RESULT")
+    fig = pk_figure(results, labels, refs, args.t_start, args.t_stop)
+    fig.savefig(args.output, dpi=150)
+    print(f"wrote {args.output}")
+    return 0
+
+
 def _run_summary(args, error):
     print(summary(load(args.result), args.yaml))
     return 0
@@ -144,12 +160,24 @@ def main(argv=None):
                             description="Spike rasters, population rates and timeline "
                                         "series of one or several runs.")
     _add_plot_args(plot_p)
+    pk_p = sub.add_parser("pk", help="drug concentration over time (plasma and effect site)",
+                          description="Plasma (ng/mL) and effect-site (uM) concentration of "
+                                      "every drug of one or several runs.")
+    pk_p.add_argument("results", nargs="+", metavar="RESULT.h5")
+    pk_p.add_argument("-o", "--output", required=True, metavar="FIG.png")
+    pk_p.add_argument("--reference", action="append", default=[], metavar="NG_PER_ML[:LABEL]",
+                      help="a reference level drawn on the plasma panel (repeatable)")
+    pk_p.add_argument("--labels", default=None, metavar="A,B")
+    pk_p.add_argument("--t-start", type=float, default=None, metavar="S")
+    pk_p.add_argument("--t-stop", type=float, default=None, metavar="S")
     sum_p = sub.add_parser("summary", help="metadata, populations, spike counts, mean rates")
     sum_p.add_argument("result", metavar="RESULT.h5")
     sum_p.add_argument("--yaml", action="store_true", help="also print the experiment YAML")
     args = parser.parse_args(argv)
     if args.command == "plot":
         return _guard(_run_plot, args, plot_p.error, plot_p.prog)
+    if args.command == "pk":
+        return _guard(_run_pk, args, pk_p.error, pk_p.prog)
     return _guard(_run_summary, args, sum_p.error, sum_p.prog)
 
 
