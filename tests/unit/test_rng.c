@@ -1,0 +1,132 @@
+/* test_rng.c - Philox4x32-10 against its published known answers, the distributions' moments,
+ * and the independence of streams (a stream per agent, never per thread). */
+#include "fs_test.h"
+
+#include <fearsim/rng.h>
+
+static void check_kat(const uint32_t key[2], const uint32_t ctr[4], const uint32_t want[4]) {
+  uint32_t out[4];
+  fs_rng_philox4x32(key, ctr, out);
+  for (int i = 0; i < 4; i++)
+    assert_int_equal(out[i], want[i]);
+}
+
+/* Known-answer vectors of Random123's kat_vectors for philox4x32_10. */
+static void test_philox_known_answers(void **state) {
+  (void)state;
+  const uint32_t k0[2] = {0, 0}, c0[4] = {0, 0, 0, 0};
+  const uint32_t w0[4] = {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8};
+  const uint32_t k1[2] = {0xffffffff, 0xffffffff};
+  const uint32_t c1[4] = {0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff};
+  const uint32_t w1[4] = {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd};
+  const uint32_t k2[2] = {0xa4093822, 0x299f31d0};
+  const uint32_t c2[4] = {0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344};
+  const uint32_t w2[4] = {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1};
+  check_kat(k0, c0, w0);
+  check_kat(k1, c1, w1);
+  check_kat(k2, c2, w2);
+}
+
+#define N 200000
+
+static void test_uniform_moments(void **state) {
+  (void)state;
+  fs_rng r = fs_rng_make(42, fs_rng_stream_id(FS_RNG_INPUT, 3, 7), 0);
+  double sum = 0, sum2 = 0, lo = 1, hi = 0;
+  for (int i = 0; i < N; i++) {
+    double u = fs_rng_uniform(&r);
+    sum += u;
+    sum2 += u * u;
+    lo = u < lo ? u : lo;
+    hi = u > hi ? u : hi;
+  }
+  double mean = sum / N, var = sum2 / N - mean * mean;
+  assert_true(lo > 0.0 && hi < 1.0);
+  fs_assert_close(mean, 0.5, 0.0, 5 * sqrt(1.0 / 12 / N));
+  fs_assert_close(var, 1.0 / 12, 0.02, 0.0);
+}
+
+static void test_normal_and_exponential_moments(void **state) {
+  (void)state;
+  fs_rng r = fs_rng_make(7, fs_rng_stream_id(FS_RNG_INIT, 0, 1), 0);
+  double s = 0, s2 = 0, e = 0;
+  for (int i = 0; i < N; i++) {
+    double x = fs_rng_normal(&r);
+    s += x;
+    s2 += x * x;
+    e += fs_rng_exponential(&r);
+  }
+  fs_assert_close(s / N, 0.0, 0.0, 5.0 / sqrt(N));
+  fs_assert_close(s2 / N, 1.0, 0.02, 0.0);
+  fs_assert_close(e / N, 1.0, 0.0, 5.0 / sqrt(N));
+}
+
+static void test_geometric_and_below(void **state) {
+  (void)state;
+  fs_rng r = fs_rng_make(9, 1, 0);
+  const double p = 0.02;
+  double sum = 0;
+  for (int i = 0; i < N; i++)
+    sum += (double)fs_rng_geometric(&r, p);
+  double mean = (1 - p) / p, sd = sqrt(1 - p) / p;
+  fs_assert_close(sum / N, mean, 0.0, 5 * sd / sqrt(N));
+  assert_int_equal(fs_rng_geometric(&r, 1.0), 0);
+  assert_true(fs_rng_geometric(&r, 0.0) == UINT64_MAX);
+  /* below(7): each value about N/7 times (5 sigma) */
+  int count[7] = {0};
+  for (int i = 0; i < N; i++)
+    count[fs_rng_below(&r, 7)]++;
+  for (int k = 0; k < 7; k++)
+    fs_assert_close(count[k], N / 7.0, 0.0, 5 * sqrt(N / 7.0));
+}
+
+static double correlation(fs_rng a, fs_rng b) {
+  double sa = 0, sb = 0, sab = 0, saa = 0, sbb = 0;
+  for (int i = 0; i < N; i++) {
+    double x = fs_rng_uniform(&a), y = fs_rng_uniform(&b);
+    sa += x;
+    sb += y;
+    sab += x * y;
+    saa += x * x;
+    sbb += y * y;
+  }
+  double cov = sab / N - sa / N * sb / N;
+  return cov / sqrt((saa / N - sa * sa / N / N) * (sbb / N - sb * sb / N / N));
+}
+
+/* Neighbouring streams, seeds and purposes are uncorrelated. */
+static void test_stream_independence(void **state) {
+  (void)state;
+  uint64_t s0 = fs_rng_stream_id(FS_RNG_CONNECT, 2, 100);
+  uint64_t s1 = fs_rng_stream_id(FS_RNG_CONNECT, 2, 101);
+  uint64_t s2 = fs_rng_stream_id(FS_RNG_INIT, 2, 100);
+  double bound = 5.0 / sqrt(N);
+  assert_true(fabs(correlation(fs_rng_make(1, s0, 0), fs_rng_make(1, s1, 0))) < bound);
+  assert_true(fabs(correlation(fs_rng_make(1, s0, 0), fs_rng_make(2, s0, 0))) < bound);
+  assert_true(fabs(correlation(fs_rng_make(1, s0, 0), fs_rng_make(1, s2, 0))) < bound);
+  assert_true(s0 != s1 && s0 != s2);
+}
+
+/* A stream resumed at a counter continues the same sequence (checkpoints rely on it). */
+static void test_resume_at_counter(void **state) {
+  (void)state;
+  fs_rng a = fs_rng_make(5, 77, 0);
+  uint32_t first[8];
+  for (int i = 0; i < 8; i++)
+    first[i] = fs_rng_u32(&a);
+  fs_rng b = fs_rng_make(5, 77, 1); /* the second block of four words */
+  for (int i = 4; i < 8; i++)
+    assert_int_equal(fs_rng_u32(&b), first[i]);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_philox_known_answers),
+      cmocka_unit_test(test_uniform_moments),
+      cmocka_unit_test(test_normal_and_exponential_moments),
+      cmocka_unit_test(test_geometric_and_below),
+      cmocka_unit_test(test_stream_independence),
+      cmocka_unit_test(test_resume_at_counter),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
