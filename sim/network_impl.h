@@ -25,9 +25,27 @@ struct fs_step_ctx {
   double *in[FS_N_CHANNELS]; /* this step's ring slot per channel; the model adds it, then
                                 zeroes it */
   double i_ext;              /* injected current during this step, A, for every neuron */
+  int32_t *fired;            /* scratch of n_pad flags, zero outside [begin, end) */
   uint32_t *spikes;          /* output: ids that spiked, appended in increasing order */
   size_t n_spikes;
 };
+
+/* Appends to ctx->spikes the ids in [begin, end) whose flag is set, looking at a block of
+ * FS_NEURON_BLOCK flags at once (spikes are rare: most blocks are all zero). begin is a
+ * multiple of FS_NEURON_BLOCK and the flags are zero from end to the padded length. */
+static inline void fs_collect_spikes(fs_step_ctx *ctx, size_t begin, size_t end) {
+  const int32_t *f = ctx->fired;
+  for (size_t i = begin; i < end; i += FS_NEURON_BLOCK) {
+    int32_t any = 0;
+    for (size_t k = 0; k < FS_NEURON_BLOCK; k++)
+      any |= f[i + k];
+    if (any == 0)
+      continue;
+    for (size_t k = i; k < i + FS_NEURON_BLOCK && k < end; k++)
+      if (f[k])
+        ctx->spikes[ctx->n_spikes++] = (uint32_t)k;
+  }
+}
 
 typedef struct fs_thread_range {
   size_t begin, end;
@@ -45,6 +63,7 @@ struct fs_population {
   void *coeff;
   double *state[FS_MAX_STATE];
   int32_t *refractory; /* steps left */
+  int32_t *fired;      /* this step's spike flags, padded with zeros to n_pad */
   /* input ring: ring[(slot * FS_N_CHANNELS + channel) * n_pad + neuron] */
   double *ring;
   size_t ring_len;

@@ -83,16 +83,31 @@ static void lif_rest_state(const void *params, double *state0) {
 typedef struct lif_arrays {
   double *v, *ga, *gg, *nr, *nd, *in_a, *in_n, *in_g;
   int32_t *ref;
+  int32_t *fired;
 } lif_arrays;
 
+/* Threshold, reset and refractoriness, written as selects (no branch) so that the loops
+ * vectorise: a neuron not refractory whose V reached V_th fires, V goes to V_reset and stays
+ * there for ref_steps steps. */
+#define LIF_FIRE(vn, r, v_out, ref_out, fired_out)                                                 \
+  do {                                                                                             \
+    int32_t spike_ = ((r) <= 0) & ((vn) >= v_th);                                                  \
+    (ref_out) = spike_ ? ref_steps : ((r) > 0 ? (r) - 1 : 0);                                      \
+    (fired_out) = spike_;                                                                          \
+    (v_out) = ((r) > 0) | spike_ ? v_reset : (vn);                                                 \
+  } while (0)
+
 /* Membrane and conductances of neurons [begin, end) without NMDA input: no exp(). */
-static void lif_integrate_fast(const lif_params *p, const lif_coeff *c, double i_const,
-                               double *restrict v, double *restrict ga, double *restrict gg,
-                               double *restrict in_a, double *restrict in_g,
-                               int32_t *restrict ref, size_t begin, size_t end) {
-  const double g_L = p->g_L, E_ex = p->syn.E_ex, E_in = p->syn.E_in, V_reset = p->V_reset;
+static void lif_integrate_fast(const lif_params *p, const lif_coeff *c,
+                               double i_const, double *restrict v, double *restrict ga,
+                               double *restrict gg, double *restrict in_a, double *restrict in_g,
+                               int32_t *restrict ref, int32_t *restrict fired, size_t begin,
+                               size_t end) {
+  const double g_L = p->g_L, E_ex = p->syn.E_ex, E_in = p->syn.E_in;
   const double avg_a = c->syn.avg_ampa, avg_g = c->syn.avg_gaba, dt_over_c = c->dt_over_c;
   const double dec_a = c->syn.decay_ampa, dec_g = c->syn.decay_gaba;
+  const double v_th = p->V_th, v_reset = p->V_reset;
+  const int32_t ref_steps = c->ref_steps;
   for (size_t i = begin; i < end; i++) {
     double a = ga[i] + in_a[i], g = gg[i] + in_g[i];
     double gbar_a = a * avg_a, gbar_g = g * avg_g;
@@ -102,8 +117,7 @@ static void lif_integrate_fast(const lif_params *p, const lif_coeff *c, double i
     double i_tot = i_const + gbar_a * E_ex + gbar_g * E_in;
     double vn = fs_membrane_step(v[i], g_tot, i_tot, dt_over_c);
     int32_t r = ref[i];
-    v[i] = r > 0 ? V_reset : vn;
-    ref[i] = r > 0 ? r - 1 : 0;
+    LIF_FIRE(vn, r, v[i], ref[i], fired[i]);
     ga[i] = a * dec_a;
     gg[i] = g * dec_g;
   }
@@ -113,6 +127,8 @@ static void lif_integrate_fast(const lif_params *p, const lif_coeff *c, double i
 static void lif_integrate_nmda(const lif_params *p, const lif_coeff *c, double i_const,
                                const lif_arrays *x, size_t begin, size_t end) {
   const fs_cond_syn_coeff *s = &c->syn;
+  const double v_th = p->V_th, v_reset = p->V_reset;
+  const int32_t ref_steps = c->ref_steps;
   for (size_t i = begin; i < end; i++) {
     double a = x->ga[i] + x->in_a[i], g = x->gg[i] + x->in_g[i];
     double r = x->nr[i] + x->in_n[i] * s->nmda_norm, d = x->nd[i] + x->in_n[i] * s->nmda_norm;
@@ -124,8 +140,7 @@ static void lif_integrate_nmda(const lif_params *p, const lif_coeff *c, double i
     double i_tot = i_const + (gbar_a + gbar_n) * p->syn.E_ex + gbar_g * p->syn.E_in;
     double vn = fs_membrane_step(x->v[i], g_tot, i_tot, c->dt_over_c);
     int32_t rf = x->ref[i];
-    x->v[i] = rf > 0 ? p->V_reset : vn;
-    x->ref[i] = rf > 0 ? rf - 1 : 0;
+    LIF_FIRE(vn, rf, x->v[i], x->ref[i], x->fired[i]);
     x->ga[i] = a * s->decay_ampa;
     x->gg[i] = g * s->decay_gaba;
     x->nr[i] = r * s->decay_nr;
@@ -139,19 +154,14 @@ static void lif_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx *
   const double i_const = p->g_L * p->E_L + p->I_e + ctx->i_ext;
   lif_arrays x = {pop->state[LIF_V],      pop->state[LIF_G_AMPA], pop->state[LIF_G_GABA],
                   pop->state[LIF_NMDA_R], pop->state[LIF_NMDA_D], ctx->in[FS_CH_AMPA],
-                  ctx->in[FS_CH_NMDA],    ctx->in[FS_CH_GABA_A],  pop->refractory};
+                  ctx->in[FS_CH_NMDA],    ctx->in[FS_CH_GABA_A],  pop->refractory,
+                  ctx->fired};
   if (pop->has_nmda)
     lif_integrate_nmda(p, c, i_const, &x, begin, end);
   else
-    lif_integrate_fast(p, c, i_const, x.v, x.ga, x.gg, x.in_a, x.in_g, x.ref, begin, end);
-  double *v = x.v;
-  for (size_t i = begin; i < end; i++) {
-    if (v[i] >= p->V_th) {
-      v[i] = p->V_reset;
-      pop->refractory[i] = c->ref_steps;
-      ctx->spikes[ctx->n_spikes++] = (uint32_t)i;
-    }
-  }
+    lif_integrate_fast(p, c, i_const, x.v, x.ga, x.gg, x.in_a, x.in_g, x.ref, x.fired, begin,
+                       end);
+  fs_collect_spikes(ctx, begin, end);
 }
 
 const fs_neuron_model fs_neuron_lif_cond = {
