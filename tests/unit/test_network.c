@@ -24,17 +24,18 @@ typedef struct synapses {
   double *w, *d;
 } synapses;
 
-static const char *const head = "seed: 11\n"
-                                "simulation: {duration: 10 ms}\n"
-                                "populations:\n"
-                                "  A: {model: lif_cond, size: %d}\n"
-                                "  B: {model: lif_cond, size: %d}\n"
-                                "projections:\n"
-                                "  - %s\n";
+#define HEAD                                                                                       \
+  "seed: 11\n"                                                                                   \
+  "simulation: {duration: 10 ms}\n"                                                              \
+  "populations:\n"                                                                                \
+  "  A: {model: lif_cond, size: %d}\n"                                                             \
+  "  B: {model: lif_cond, size: %d}\n"                                                             \
+  "projections:\n"                                                                                \
+  "  - %s\n"
 
 static fs_experiment_spec *load(int n_a, int n_b, const char *projection) {
   char yaml[2048];
-  snprintf(yaml, sizeof yaml, head, n_a, n_b, projection);
+  snprintf(yaml, sizeof yaml, HEAD, n_a, n_b, projection);
   fs_error err = {0};
   fs_experiment_spec *spec = NULL;
   if (fs_experiment_load(fs_test_write("net.yaml", yaml), NULL, 0, &spec, &err) != FS_OK)
