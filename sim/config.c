@@ -1074,3 +1074,18 @@ fs_status fs_cfg_get_choice(fs_cfg_node parent, const char *key, const char *con
     return fs_cfg_error(v, err, "%s, got \"%s\" (did you mean \"%s\"?)", expected, text, close);
   return fs_cfg_error(v, err, "%s, got \"%s\"", expected, text);
 }
+
+fs_status fs_error_unknown_name(fs_error *err, const char *what, const char *name,
+                                const char *const *names, size_t n_names) {
+  const char *close = name ? fs_closest_name(name, names, n_names) : NULL;
+  if (close)
+    return fs_error_set(err, FS_ERR_INPUT, "unknown %s \"%s\" (did you mean \"%s\"?)", what,
+                        name, close);
+  char known[512] = "";
+  size_t used = 0;
+  for (size_t i = 0; i < n_names && used < sizeof known; i++)
+    used += (size_t)snprintf(known + used, sizeof known - used, "%s\"%s\"", i ? ", " : "",
+                             names[i]);
+  return fs_error_set(err, FS_ERR_INPUT, "unknown %s \"%s\" (known: %s)", what,
+                      name ? name : "", known);
+}

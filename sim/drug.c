@@ -39,14 +39,7 @@ const fs_drug *fs_drug_find(const char *name, fs_error *err) {
     if (name != NULL && strcmp(name, drugs[i]->name) == 0) return drugs[i];
     names[i] = drugs[i]->name;
   }
-  const char *close = name ? fs_closest_name(name, names, N_DRUGS) : NULL;
-  if (close != NULL)
-    fs_error_set(err, FS_ERR_INPUT, "unknown drug \"%s\" (did you mean \"%s\"?)", name, close);
-  else
-    fs_error_set(err, FS_ERR_INPUT,
-                 "unknown drug \"%s\" (known: \"ketamine\", \"esketamine\", \"mk801\", "
-                 "\"memantine\", \"apv\", \"dcycloserine\", \"saline\", \"midazolam\")",
-                 name ? name : "");
+  fs_error_unknown_name(err, "drug", name, names, N_DRUGS);
   return NULL;
 }
 

@@ -23,21 +23,11 @@ const fs_neuron_model *fs_neuron_model_at(size_t i) {
 const fs_neuron_model *fs_neuron_model_find(const char *name, fs_error *err) {
   const char *names[N_MODELS];
   for (size_t i = 0; i < N_MODELS; i++) {
-    if (strcmp(neuron_models[i]->name, name) == 0)
+    if (name != NULL && strcmp(neuron_models[i]->name, name) == 0)
       return neuron_models[i];
     names[i] = neuron_models[i]->name;
   }
-  char known[256] = "";
-  for (size_t i = 0; i < N_MODELS; i++) {
-    strncat(known, i ? ", " : "", sizeof known - strlen(known) - 1);
-    strncat(known, names[i], sizeof known - strlen(known) - 1);
-  }
-  const char *close = fs_closest_name(name, names, N_MODELS);
-  if (close)
-    fs_error_set(err, FS_ERR_INPUT, "unknown neuron model \"%s\" (did you mean \"%s\"?)", name,
-                 close);
-  else
-    fs_error_set(err, FS_ERR_INPUT, "unknown neuron model \"%s\" (known: %s)", name, known);
+  fs_error_unknown_name(err, "neuron model", name, names, N_MODELS);
   return NULL;
 }
 

@@ -40,15 +40,7 @@ const fs_pk_model *fs_pk_model_find(const char *name, fs_error *err) {
     if (name != NULL && strcmp(name, pk_models[i]->name) == 0) return pk_models[i];
     names[i] = pk_models[i]->name;
   }
-  const char *close = name ? fs_closest_name(name, names, N_PK_MODELS) : NULL;
-  if (close != NULL)
-    fs_error_set(err, FS_ERR_INPUT, "unknown PK model \"%s\" (did you mean \"%s\"?)",
-                 name ? name : "", close);
-  else
-    fs_error_set(err, FS_ERR_INPUT,
-                 "unknown PK model \"%s\" (known: \"clements\", \"domino\", \"rodent_1c\", "
-                 "\"none\")",
-                 name ? name : "");
+  fs_error_unknown_name(err, "PK model", name, names, N_PK_MODELS);
   return NULL;
 }
 

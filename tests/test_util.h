@@ -21,6 +21,17 @@ static inline int fs_test_dir_remove(void) {
   return system(cmd) == 0 ? 0 : -1;
 }
 
+/* cmocka group setup and teardown that only create and remove the folder. */
+static inline int fs_test_setup(void **state) {
+  (void)state;
+  return fs_test_dir_create();
+}
+
+static inline int fs_test_teardown(void **state) {
+  (void)state;
+  return fs_test_dir_remove();
+}
+
 /* Writes text to <dir>/<name> and returns the path (static buffer: use it before the next
  * call). */
 static inline const char *fs_test_write(const char *name, const char *text) {
@@ -32,6 +43,28 @@ static inline const char *fs_test_write(const char *name, const char *text) {
   fputs(text, f);
   fclose(f);
   return path;
+}
+
+/* A small valid experiment, and a variant of it written to <dir>/<name>: the first
+ * occurrence of from replaced by to (from NULL: none), then extra appended (may be NULL). */
+#define FS_TEST_BASE_EXPERIMENT                                                                    \
+  "simulation: {dt: 0.1 ms, duration: 10 ms}\n"                                                    \
+  "populations:\n"                                                                                 \
+  "  E: {model: lif_cond, size: 10}\n"                                                             \
+  "projections:\n"                                                                                 \
+  "  - {from: E, to: E, receptor: ampa, connect: {rule: all_to_all}, weight: 1 nS, delay: 1 ms}\n"
+
+static inline const char *fs_test_variant(const char *name, const char *from, const char *to,
+                                          const char *extra) {
+  static const char base[] = FS_TEST_BASE_EXPERIMENT;
+  char text[4096];
+  const char *at = from ? strstr(base, from) : NULL;
+  if (from && !at)
+    return NULL;
+  size_t head = at ? (size_t)(at - base) : strlen(base);
+  snprintf(text, sizeof text, "%.*s%s%s%s", (int)head, base, at ? to : "",
+           at ? at + strlen(from) : "", extra ? extra : "");
+  return fs_test_write(name, text);
 }
 
 #endif

@@ -4,31 +4,10 @@
 
 #include "cli_run.h"
 
-static const char *const base =
-    "simulation: {dt: 0.1 ms, duration: 10 ms}\n"
-    "populations:\n"
-    "  E: {model: lif_cond, size: 10}\n"
-    "projections:\n"
-    "  - {from: E, to: E, receptor: ampa, connect: {rule: all_to_all}, weight: 1 nS, delay: 1 ms}\n";
-
-static int setup(void **state) {
-  (void)state;
-  return fs_test_dir_create();
-}
-
-static int teardown(void **state) {
-  (void)state;
-  return fs_test_dir_remove();
-}
-
-/* base with from replaced by to (or extra appended), written as bad.yaml */
 static const char *bad_file(const char *from, const char *to, const char *extra) {
-  char text[2048];
-  const char *at = from ? strstr(base, from) : NULL;
-  size_t head = at ? (size_t)(at - base) : strlen(base);
-  snprintf(text, sizeof text, "%.*s%s%s%s", (int)head, base, at ? to : "",
-           at ? at + strlen(from) : "", extra ? extra : "");
-  return fs_test_write("bad.yaml", text);
+  const char *path = fs_test_variant("bad.yaml", from, to, extra);
+  assert_non_null(path);
+  return path;
 }
 
 /* Runs `fearsim run FILE -o out.h5 [more]`: exit 2, stderr starts with "fearsim: " + the
@@ -148,5 +127,5 @@ int main(void) {
       cmocka_unit_test(test_missing_experiment_and_bad_usage),
       cmocka_unit_test(test_existing_output),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }

@@ -8,17 +8,6 @@
 
 #include <hdf5.h>
 
-static int setup(void **state) {
-  (void)state;
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  return fs_test_dir_create();
-}
-
-static int teardown(void **state) {
-  (void)state;
-  return fs_test_dir_remove();
-}
-
 /* The row at 9.6667 h (the end of the 09:00 + 40 min infusion) of the pk table. */
 static void test_pk_table(void **state) {
   (void)state;
@@ -83,10 +72,11 @@ static void test_bad_dose(void **state) {
 }
 
 int main(void) {
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pk_table),
       cmocka_unit_test(test_run_writes_timeline),
       cmocka_unit_test(test_bad_dose),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }

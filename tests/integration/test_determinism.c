@@ -6,17 +6,6 @@
 
 #include <hdf5.h>
 
-static int setup(void **state) {
-  (void)state;
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  return fs_test_dir_create();
-}
-
-static int teardown(void **state) {
-  (void)state;
-  return fs_test_dir_remove();
-}
-
 static void run_with(const char *experiment, const char *out, const char *threads,
                      const char *extra_set) {
   const char *args[] = {"run",     experiment, "-o",    out, "--threads", threads, "--quiet",
@@ -123,10 +112,11 @@ static void test_other_seed_other_spikes(void **state) {
 }
 
 int main(void) {
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_coba_threads),
       cmocka_unit_test(test_drug_run_threads),
       cmocka_unit_test(test_other_seed_other_spikes),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }

@@ -4,16 +4,6 @@
 
 #include "cli_run.h"
 
-static int setup(void **state) {
-  (void)state;
-  return fs_test_dir_create();
-}
-
-static int teardown(void **state) {
-  (void)state;
-  return fs_test_dir_remove();
-}
-
 static void stop_with(int sig, const char *name) {
   const char *out = test_path(0, "long.h5");
   const char *args[] = {"run",   FS_SOURCE_DIR "/configs/benchmarks/coba.yaml",
@@ -51,5 +41,5 @@ int main(void) {
       cmocka_unit_test(test_sigterm),
       cmocka_unit_test(test_sigint),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }

@@ -5,33 +5,10 @@
 
 #include <fearsim/experiment.h>
 
-static const char *const base =
-    "simulation: {dt: 0.1 ms, duration: 10 ms}\n"
-    "populations:\n"
-    "  E: {model: lif_cond, size: 10}\n"
-    "projections:\n"
-    "  - {from: E, to: E, receptor: ampa, connect: {rule: all_to_all}, weight: 1 nS, delay: 1 ms}\n";
-
-static int setup(void **state) {
-  (void)state;
-  return fs_test_dir_create();
-}
-
-static int teardown(void **state) {
-  (void)state;
-  return fs_test_dir_remove();
-}
-
-/* base with the first occurrence of from replaced by to, plus extra at the end */
 static const char *variant(const char *from, const char *to, const char *extra) {
-  static char text[2048];
-  const char *at = from ? strstr(base, from) : NULL;
-  if (from)
-    assert_non_null(at);
-  size_t head = at ? (size_t)(at - base) : strlen(base);
-  snprintf(text, sizeof text, "%.*s%s%s%s", (int)head, base, at ? to : "",
-           at ? at + strlen(from) : "", extra ? extra : "");
-  return fs_test_write("exp.yaml", text);
+  const char *path = fs_test_variant("exp.yaml", from, to, extra);
+  assert_non_null(path);
+  return path;
 }
 
 /* Loading must fail with FS_ERR_INPUT and exactly "<path>:<rest>". */
@@ -157,5 +134,5 @@ int main(void) {
       cmocka_unit_test(test_parameter_relation),      cmocka_unit_test(test_missing_spike_file),
       cmocka_unit_test(test_spike_file_is_read),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }

@@ -8,16 +8,6 @@
 
 #include <stdlib.h>
 
-static int setup(void **state) {
-  (void)state;
-  return fs_test_dir_create();
-}
-
-static int teardown(void **state) {
-  (void)state;
-  return fs_test_dir_remove();
-}
-
 typedef struct synapses {
   uint64_t n;
   uint32_t *pre, *post;
@@ -193,5 +183,5 @@ int main(void) {
       cmocka_unit_test(test_thread_count_independent),
       cmocka_unit_test(test_memory_check),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }

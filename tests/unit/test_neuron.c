@@ -173,7 +173,7 @@ static void test_registry(void **state_) {
   assert_null(fs_neuron_model_find("lif_cnd", &err));
   fs_assert_msg(err, "unknown neuron model \"lif_cnd\" (did you mean \"lif_cond\"?)");
   assert_null(fs_neuron_model_find("hodgkin", &err));
-  fs_assert_msg(err, "unknown neuron model \"hodgkin\" (known: lif_cond, adex_cond)");
+  fs_assert_msg(err, "unknown neuron model \"hodgkin\" (known: \"lif_cond\", \"adex_cond\")");
 }
 
 int main(void) {

@@ -3,6 +3,7 @@
  * rest, stays trapped after washout until channels open (MK-801 far longer than ketamine),
  * is smaller at depolarised potentials; APV scales NMDA transmission by K_i/(K_i + [APV]). */
 #include "fs_test.h"
+#include "test_util.h"
 
 #include <fearsim/drug.h>
 #include <fearsim/engine.h>
@@ -12,30 +13,11 @@
 
 #include "network_impl.h"
 
-#include <stdlib.h>
-#include <unistd.h>
-
-static char dir[64];
-
-static int setup(void **state) {
-  (void)state;
-  snprintf(dir, sizeof dir, "/tmp/fs_drug_block_XXXXXX");
-  return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  return system(cmd);
-}
-
 /* One input unit -> one neuron through one NMDA synapse (no AMPA: the neuron stays near
  * rest), with a drug entry and optional holding current. */
 static fs_network *run(const char *times, const char *drug, const char *extra, int threads,
                        fs_experiment_spec **spec_out) {
-  char path[128], yaml[4096];
-  snprintf(path, sizeof path, "%s/exp.yaml", dir);
+  char yaml[4096];
   snprintf(yaml, sizeof yaml,
            "simulation: {duration: %s}\n"
            "populations:\n  P: {model: lif_cond, size: 1, params: {V_th: 100 mV}}\n"
@@ -44,10 +26,8 @@ static fs_network *run(const char *times, const char *drug, const char *extra, i
            " weight: 1 nS, delay: 1 ms}\n"
            "drugs:\n  - %s\n%s",
            "12 s", times, drug, extra);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(yaml, f);
-  fclose(f);
+  const char *path = fs_test_write("exp.yaml", yaml);
+  assert_non_null(path);
   fs_error err = {0};
   fs_experiment_spec *spec = NULL;
   fs_network *net = NULL;
@@ -199,5 +179,5 @@ int main(void) {
       cmocka_unit_test(test_voltage_dependence), cmocka_unit_test(test_apv_factor),
       cmocka_unit_test(test_block_thread_independent),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }
