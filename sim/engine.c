@@ -338,14 +338,18 @@ static void advance_populations(fs_network *net, size_t t, int64_t step) {
 
 /* --- phase 3: recording (thread 0) -------------------------------------------------------- */
 
+/* Thread u's spikes of a step: the spike-times inputs are played by thread 0 for the whole
+ * population, every other population's thread writes at the start of its range. */
+static const uint32_t *spikes_of(const fs_population *pre, int parity, size_t u) {
+  bool whole = pre->is_input && pre->spec->input == FS_INPUT_SPIKE_TIMES;
+  return pre->spike_buf[parity] + (whole ? 0 : pre->range[u].begin);
+}
+
 static size_t gather_spikes(const fs_population *pop, int parity, size_t n_threads, double t_spike,
                             pop_record *pr) {
   size_t n = 0;
   for (size_t t = 0; t < n_threads; t++) {
-    const uint32_t *src = pop->spike_buf[parity] + (pop->is_input && pop->spec->input ==
-                                                                         FS_INPUT_SPIKE_TIMES
-                                                        ? 0
-                                                        : pop->range[t].begin);
+    const uint32_t *src = spikes_of(pop, parity, t);
     for (size_t k = 0; k < pop->n_spikes[parity][t]; k++) {
       pr->t[n] = t_spike;
       pr->ids[n++] = src[k];
@@ -444,11 +448,6 @@ static uint64_t deliver_row_nmda(fs_proj_part *part, uint32_t src, fs_population
         part->weight[s] * (1.0 - b) * factor;
   }
   return s1 - s0;
-}
-
-static const uint32_t *spikes_of(const fs_population *pre, int parity, size_t u) {
-  bool whole = pre->is_input && pre->spec->input == FS_INPUT_SPIKE_TIMES;
-  return pre->spike_buf[parity] + (whole ? 0 : pre->range[u].begin);
 }
 
 static uint64_t deliver_nmda_projection(const fs_engine *eng, size_t k, size_t t, int64_t step) {

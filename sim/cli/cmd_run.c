@@ -77,8 +77,12 @@ static int parse_int_arg(const char *s, int *out) {
   return 0;
 }
 
-static int usage_error(const char *usage, const char *msg) {
-  fprintf(stderr, "fearsim: %s\n%s", msg, usage);
+/* Prints "fearsim: <msg>[ "<arg>"]" and the usage; returns the exit code of bad input. */
+static int usage_error(const char *usage, const char *msg, const char *arg) {
+  if (arg)
+    fprintf(stderr, "fearsim: %s \"%s\"\n%s", msg, arg, usage);
+  else
+    fprintf(stderr, "fearsim: %s\n%s", msg, usage);
   return 2;
 }
 
@@ -88,7 +92,7 @@ static int parse_run_opts(int argc, char **argv, const char *usage, run_opts *o)
     const char *a = argv[i];
     int set = fs_cli_take_set(argc, argv, &i, o->sets, &o->n_sets);
     if (set < 0)
-      return usage_error(usage, "--set needs key.path=value");
+      return usage_error(usage, "--set needs key.path=value", NULL);
     if (set > 0)
       continue;
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -101,7 +105,7 @@ static int parse_run_opts(int argc, char **argv, const char *usage, run_opts *o)
       o->sets[o->n_sets++] = o->seed_set;
     } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
       if (parse_int_arg(argv[++i], &o->threads) || o->threads == 0)
-        return usage_error(usage, "--threads takes a whole number from 1 to 4096");
+        return usage_error(usage, "--threads takes a whole number from 1 to 4096, got", argv[i]);
     } else if (strcmp(a, "--force") == 0) {
       o->force = true;
     } else if (strcmp(a, "--stats") == 0) {
@@ -109,14 +113,13 @@ static int parse_run_opts(int argc, char **argv, const char *usage, run_opts *o)
     } else if (strcmp(a, "--quiet") == 0) {
       o->quiet = true;
     } else if (a[0] == '-' || o->experiment) {
-      fprintf(stderr, "fearsim: unexpected argument \"%s\"\n", a);
-      return usage_error(usage, "see the usage above");
+      return usage_error(usage, "unexpected argument", a);
     } else {
       o->experiment = a;
     }
   }
   if (o->experiment == NULL)
-    return usage_error(usage, "missing the experiment file");
+    return usage_error(usage, "missing the experiment file", NULL);
   return -1;
 }
 
