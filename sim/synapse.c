@@ -11,22 +11,28 @@ fs_nmda_kinetics fs_nmda_kinetics_make(double tau_rise, double tau_decay, double
   return k;
 }
 
-double fs_nmda_open_time(const fs_nmda_kinetics *k, double x_rise, double x_decay, double h,
-                         double a) {
-  double decay_part = x_decay * k->tau_decay * -expm1(-h / k->tau_decay);
-  double rise_part = x_rise * k->tau_rise * -expm1(-h / k->tau_rise);
-  return k->p_open * a * (decay_part - rise_part);
+/* Open time from the traces and the decay terms expm1(-h/tau) of rise and decay. */
+static double open_time(const fs_nmda_kinetics *k, double x_rise, double x_decay, double em_rise,
+                        double em_decay, double a) {
+  return k->p_open * a * (x_rise * k->tau_rise * em_rise - x_decay * k->tau_decay * em_decay);
 }
 
+double fs_nmda_open_time(const fs_nmda_kinetics *k, double x_rise, double x_decay, double h,
+                         double a) {
+  return open_time(k, x_rise, x_decay, expm1(-h / k->tau_rise), expm1(-h / k->tau_decay), a);
+}
+
+/* One expm1 per trace serves both the open time and the traces' decay. */
 double fs_nmda_agent_arrive(fs_nmda_agent *s, const fs_nmda_kinetics *k,
                             const fs_block_coeffs *bc, int64_t now, double dt, double conc,
                             double v, double a) {
   double h = (double)(now - s->t_last) * dt;
-  double open = fs_nmda_open_time(k, s->x_rise, s->x_decay, h, a);
+  double em_rise = expm1(-h / k->tau_rise), em_decay = expm1(-h / k->tau_decay);
+  double open = open_time(k, s->x_rise, s->x_decay, em_rise, em_decay, a);
   s->block = fs_block_advance(bc, s->block, open, h - open, s->conc, v);
   s->conc = conc;
-  s->x_rise = s->x_rise * exp(-h / k->tau_rise) + k->norm;
-  s->x_decay = s->x_decay * exp(-h / k->tau_decay) + k->norm;
+  s->x_rise = s->x_rise * (1.0 + em_rise) + k->norm;
+  s->x_decay = s->x_decay * (1.0 + em_decay) + k->norm;
   s->t_last = now;
   return s->block;
 }
