@@ -314,6 +314,7 @@ static void neuron_step(fs_network *net, fs_population *pop, size_t t, int64_t s
     ctx.in[c] = pop->ring + (slot * FS_N_CHANNELS + (size_t)c) * pop->n_pad;
   ctx.i_ext = injected_current(net, pop->index, step);
   ctx.fired = pop->fired;
+  ctx.scratch = pop->scratch;
   ctx.spikes = out;
   ctx.n_spikes = 0;
   pop->model->step(pop, r.begin, r.end, &ctx);

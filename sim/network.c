@@ -148,9 +148,10 @@ static fs_status create_neurons(fs_population *pop, const fs_network *net, fs_er
   pop->coeff = calloc(1, m->coeff_size);
   pop->refractory = alloc_aligned(pop->n_pad * sizeof(int32_t));
   pop->fired = alloc_aligned(pop->n_pad * sizeof(int32_t));
+  pop->scratch = alloc_aligned(pop->n_pad * sizeof(double));
   pop->ring_len = net->max_delay + 2; /* a neuron spike lands 1 + delay steps ahead */
   pop->ring = alloc_aligned(pop->ring_len * FS_N_CHANNELS * pop->n_pad * sizeof(double));
-  if (!pop->coeff || !pop->refractory || !pop->fired || !pop->ring)
+  if (!pop->coeff || !pop->refractory || !pop->fired || !pop->scratch || !pop->ring)
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory for population %s", pop->name);
   for (size_t k = 0; k < m->n_state; k++)
     if ((pop->state[k] = alloc_aligned(pop->n_pad * sizeof(double))) == NULL)
@@ -207,6 +208,7 @@ static void free_population(fs_population *pop) {
   free(pop->coeff);
   free(pop->refractory);
   free(pop->fired);
+  free(pop->scratch);
   free(pop->ring);
   free(pop->range);
   free(pop->next_spike);

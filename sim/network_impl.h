@@ -26,6 +26,7 @@ struct fs_step_ctx {
                                 zeroes it */
   double i_ext;              /* injected current during this step, A, for every neuron */
   int32_t *fired;            /* scratch of n_pad flags, zero outside [begin, end) */
+  double *scratch;           /* scratch of n_pad values for the model's own use */
   uint32_t *spikes;          /* output: ids that spiked, appended in increasing order */
   size_t n_spikes;
 };
@@ -64,6 +65,7 @@ struct fs_population {
   double *state[FS_MAX_STATE];
   int32_t *refractory; /* steps left */
   int32_t *fired;      /* this step's spike flags, padded with zeros to n_pad */
+  double *scratch;     /* n_pad values a model may use within one step */
   /* input ring: ring[(slot * FS_N_CHANNELS + channel) * n_pad + neuron] */
   double *ring;
   size_t ring_len;

@@ -123,28 +123,44 @@ static void lif_integrate_fast(const lif_params *p, const lif_coeff *c,
   }
 }
 
-/* The same with the NMDA conductance and its Mg2+ block. */
+/* The unblocked fraction B(V) of each neuron's NMDA receptors at the start of the step: the
+ * one exp() per neuron, in a loop of its own so that the rest vectorises. */
+static void mg_unblocked(const lif_params *p, const lif_coeff *c, const double *restrict v,
+                         double *restrict out, size_t begin, size_t end) {
+  const double ratio = c->syn.mg_ratio, gamma = p->syn.mg_gamma;
+  for (size_t i = begin; i < end; i++)
+    out[i] = 1.0 / (1.0 + ratio * exp(-gamma * v[i]));
+}
+
+/* The same as lif_integrate_fast with the NMDA conductance, given B(V) in unblocked. */
 static void lif_integrate_nmda(const lif_params *p, const lif_coeff *c, double i_const,
-                               const lif_arrays *x, size_t begin, size_t end) {
-  const fs_cond_syn_coeff *s = &c->syn;
-  const double v_th = p->V_th, v_reset = p->V_reset;
+                               double *restrict v, double *restrict ga, double *restrict gg,
+                               double *restrict nr, double *restrict nd, double *restrict in_a,
+                               double *restrict in_g, double *restrict in_n,
+                               const double *restrict unblocked, int32_t *restrict ref,
+                               int32_t *restrict fired, size_t begin, size_t end) {
+  const double g_L = p->g_L, E_ex = p->syn.E_ex, E_in = p->syn.E_in, dt_over_c = c->dt_over_c;
+  const double avg_a = c->syn.avg_ampa, avg_g = c->syn.avg_gaba, avg_r = c->syn.avg_nr;
+  const double avg_d = c->syn.avg_nd, norm = c->syn.nmda_norm;
+  const double dec_a = c->syn.decay_ampa, dec_g = c->syn.decay_gaba, dec_r = c->syn.decay_nr;
+  const double dec_d = c->syn.decay_nd, v_th = p->V_th, v_reset = p->V_reset;
   const int32_t ref_steps = c->ref_steps;
   for (size_t i = begin; i < end; i++) {
-    double a = x->ga[i] + x->in_a[i], g = x->gg[i] + x->in_g[i];
-    double r = x->nr[i] + x->in_n[i] * s->nmda_norm, d = x->nd[i] + x->in_n[i] * s->nmda_norm;
-    x->in_a[i] = x->in_g[i] = x->in_n[i] = 0.0;
-    double gbar_a = a * s->avg_ampa, gbar_g = g * s->avg_gaba;
-    double gbar_n = (d * s->avg_nd - r * s->avg_nr) /
-                    (1.0 + s->mg_ratio * exp(-p->syn.mg_gamma * x->v[i]));
-    double g_tot = p->g_L + gbar_a + gbar_g + gbar_n;
-    double i_tot = i_const + (gbar_a + gbar_n) * p->syn.E_ex + gbar_g * p->syn.E_in;
-    double vn = fs_membrane_step(x->v[i], g_tot, i_tot, c->dt_over_c);
-    int32_t rf = x->ref[i];
-    LIF_FIRE(vn, rf, x->v[i], x->ref[i], x->fired[i]);
-    x->ga[i] = a * s->decay_ampa;
-    x->gg[i] = g * s->decay_gaba;
-    x->nr[i] = r * s->decay_nr;
-    x->nd[i] = d * s->decay_nd;
+    double a = ga[i] + in_a[i], g = gg[i] + in_g[i];
+    double r = nr[i] + in_n[i] * norm, d = nd[i] + in_n[i] * norm;
+    in_a[i] = 0.0;
+    in_g[i] = 0.0;
+    in_n[i] = 0.0;
+    double gbar_a = a * avg_a, gbar_g = g * avg_g, gbar_n = (d * avg_d - r * avg_r) * unblocked[i];
+    double g_tot = g_L + gbar_a + gbar_g + gbar_n;
+    double i_tot = i_const + (gbar_a + gbar_n) * E_ex + gbar_g * E_in;
+    double vn = fs_membrane_step(v[i], g_tot, i_tot, dt_over_c);
+    int32_t rf = ref[i];
+    LIF_FIRE(vn, rf, v[i], ref[i], fired[i]);
+    ga[i] = a * dec_a;
+    gg[i] = g * dec_g;
+    nr[i] = r * dec_r;
+    nd[i] = d * dec_d;
   }
 }
 
@@ -156,9 +172,11 @@ static void lif_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx *
                   pop->state[LIF_NMDA_R], pop->state[LIF_NMDA_D], ctx->in[FS_CH_AMPA],
                   ctx->in[FS_CH_NMDA],    ctx->in[FS_CH_GABA_A],  pop->refractory,
                   ctx->fired};
-  if (pop->has_nmda)
-    lif_integrate_nmda(p, c, i_const, &x, begin, end);
-  else
+  if (pop->has_nmda) {
+    mg_unblocked(p, c, x.v, ctx->scratch, begin, end);
+    lif_integrate_nmda(p, c, i_const, x.v, x.ga, x.gg, x.nr, x.nd, x.in_a, x.in_g, x.in_n,
+                       ctx->scratch, x.ref, x.fired, begin, end);
+  } else
     lif_integrate_fast(p, c, i_const, x.v, x.ga, x.gg, x.in_a, x.in_g, x.ref, x.fired, begin,
                        end);
   fs_collect_spikes(ctx, begin, end);

@@ -17,6 +17,7 @@ typedef struct bench_pop {
   fs_population pop;
   double in[FS_N_CHANNELS][16];
   int32_t fired[16];
+  double scratch[16];
   uint32_t spikes[16];
 } bench_pop;
 
@@ -57,7 +58,8 @@ static void free_pop(bench_pop *b) {
 }
 
 static size_t step(bench_pop *b, double i_ext) {
-  fs_step_ctx ctx = {0, DT, {b->in[0], b->in[1], b->in[2]}, i_ext, b->fired, b->spikes, 0};
+  fs_step_ctx ctx = {0, DT, {b->in[0], b->in[1], b->in[2]}, i_ext, b->fired, b->scratch,
+                     b->spikes, 0};
   b->pop.model->step(&b->pop, 0, b->pop.n, &ctx);
   return ctx.n_spikes;
 }
