@@ -17,7 +17,6 @@ typedef struct bench_pop {
   fs_population pop;
   double in[FS_N_CHANNELS][16];
   int32_t fired[16];
-  double scratch[16];
   uint32_t spikes[16];
 } bench_pop;
 
@@ -31,6 +30,7 @@ static bench_pop *make_pop(const char *model, size_t n, const char *const *names
   p->params = calloc(1, p->model->params_size);
   p->coeff = calloc(1, p->model->coeff_size);
   p->refractory = calloc(n, sizeof *p->refractory);
+  p->scratch = calloc(n, sizeof *p->scratch);
   fs_params_set_defaults(p->model->params, p->model->n_params, p->params);
   for (size_t k = 0; k < n_values; k++) {
     const fs_param_spec *s = fs_params_find(p->model->params, p->model->n_params, names[k]);
@@ -54,11 +54,12 @@ static void free_pop(bench_pop *b) {
   free(b->pop.params);
   free(b->pop.coeff);
   free(b->pop.refractory);
+  free(b->pop.scratch);
   free(b);
 }
 
 static size_t step(bench_pop *b, double i_ext) {
-  fs_step_ctx ctx = {0, DT, {b->in[0], b->in[1], b->in[2]}, i_ext, b->fired, b->scratch,
+  fs_step_ctx ctx = {0, DT, {b->in[0], b->in[1], b->in[2]}, i_ext, b->fired, b->pop.scratch,
                      b->spikes, 0};
   b->pop.model->step(&b->pop, 0, b->pop.n, &ctx);
   return ctx.n_spikes;
@@ -127,6 +128,29 @@ static void test_conductance_decay_exact(void **state_) {
   free_pop(b);
 }
 
+/* One NMDA arrival of weight w: g_N(t) = x_d - x_r peaks at w at
+ * t_peak = tau_d tau_r / (tau_d - tau_r) ln(tau_d / tau_r) (2 and 100 ms: 7.98 ms). */
+static void test_nmda_dual_exponential_peak(void **state_) {
+  (void)state_;
+  bench_pop *b = make_pop("lif_cond", 1, NULL, NULL, 0);
+  b->pop.has_nmda = true;
+  b->in[FS_CH_NMDA][0] = 2e-9;
+  double peak = 0;
+  int at = 0;
+  for (int n = 1; n <= 400; n++) {
+    step(b, 0.0);
+    double g = state(b, "nmda_decay")[0] - state(b, "nmda_rise")[0];
+    if (g > peak) {
+      peak = g;
+      at = n;
+    }
+  }
+  double t_peak = 0.1 * 0.002 / 0.098 * log(50.0);
+  fs_assert_close(peak, 2e-9, 1e-4, 0.0); /* sampled at whole steps near the peak */
+  assert_true(fabs(at * DT - t_peak) <= DT);
+  free_pop(b);
+}
+
 /* A strong current: a spike, then V held at V_reset for round(t_ref/dt) steps. */
 static void test_lif_spike_reset_refractory(void **state_) {
   (void)state_;
@@ -184,6 +208,7 @@ int main(void) {
       cmocka_unit_test(test_lif_constant_current_closed_form),
       cmocka_unit_test(test_lif_constant_conductance_closed_form),
       cmocka_unit_test(test_conductance_decay_exact),
+      cmocka_unit_test(test_nmda_dual_exponential_peak),
       cmocka_unit_test(test_lif_spike_reset_refractory),
       cmocka_unit_test(test_adex_adaptation),
       cmocka_unit_test(test_registry),
