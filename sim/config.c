@@ -1079,13 +1079,13 @@ fs_status fs_error_unknown_name(fs_error *err, const char *what, const char *nam
                                 const char *const *names, size_t n_names) {
   const char *close = name ? fs_closest_name(name, names, n_names) : NULL;
   if (close)
-    return fs_error_set(err, FS_ERR_INPUT, "unknown %s \"%s\" (did you mean \"%s\"?)", what,
-                        name, close);
+    return fs_error_set(err, FS_ERR_INPUT, "unknown %s \"%s\" (did you mean \"%s\"?)", what, name,
+                        close);
   char known[512] = "";
   size_t used = 0;
   for (size_t i = 0; i < n_names && used < sizeof known; i++)
-    used += (size_t)snprintf(known + used, sizeof known - used, "%s\"%s\"", i ? ", " : "",
-                             names[i]);
-  return fs_error_set(err, FS_ERR_INPUT, "unknown %s \"%s\" (known: %s)", what,
-                      name ? name : "", known);
+    used +=
+        (size_t)snprintf(known + used, sizeof known - used, "%s\"%s\"", i ? ", " : "", names[i]);
+  return fs_error_set(err, FS_ERR_INPUT, "unknown %s \"%s\" (known: %s)", what, name ? name : "",
+                      known);
 }

@@ -57,7 +57,7 @@ struct fs_engine {
   double *block_acc[2]; /* [parity]: per population, per neuron, sums over its NMDA synapses */
   size_t *acc_offset;   /* [pop]: the population's first entry in block_acc */
   uint64_t *block_n;    /* [parity][thread][pop] */
-  int64_t tl_written;  /* step of the last row written, -1 before the first */
+  int64_t tl_written;   /* step of the last row written, -1 before the first */
 };
 
 /* --- lifecycle -------------------------------------------------------------------------- */
@@ -74,23 +74,20 @@ static fs_status create_records(fs_engine *eng, fs_error *err) {
     pr->rates = calloc(eng->n_bins + 1, sizeof *pr->rates);
     if (!pr->t || !pr->ids || !pr->rates)
       return fs_error_set(err, FS_ERR_NOMEM, "out of memory for the records of %s", pop->name);
-    if (eng->rec == NULL)
-      continue;
+    if (eng->rec == NULL) continue;
     fs_status st = fs_record_add_population(
-        eng->rec, pop->name, pop->is_input ? (pop->spec->input == FS_INPUT_POISSON ? "poisson"
-                                                                                  : "spike_times")
-                                           : pop->model->name,
+        eng->rec, pop->name,
+        pop->is_input ? (pop->spec->input == FS_INPUT_POISSON ? "poisson" : "spike_times")
+                      : pop->model->name,
         pop->is_input ? "input" : "neuron", pop->n, pop->spec->record_spikes, &pr->handle, err);
-    if (st != FS_OK)
-      return st;
+    if (st != FS_OK) return st;
   }
   return FS_OK;
 }
 
 static bool pop_has_nmda_agents(const fs_network *net, size_t pop) {
   for (size_t k = 0; k < net->n_projs; k++)
-    if (net->projs[k].channel == FS_CH_NMDA && net->projs[k].post->index == pop)
-      return true;
+    if (net->projs[k].channel == FS_CH_NMDA && net->projs[k].post->index == pop) return true;
   return false;
 }
 
@@ -108,8 +105,8 @@ static fs_status create_drug_series(fs_engine *eng, size_t i, fs_error *err) {
       char path[128], desc[256];
       snprintf(path, sizeof path, "/timeline/%s_%s_%s", name, conc_where[w], conc_suffix[u]);
       snprintf(desc, sizeof desc, "%s concentration %s", name, conc_where_text[w]);
-      st = fs_record_series_create(eng->rec, path, conc_units[u], desc, &eng->tl_conc[i][w][u],
-                                   err);
+      st =
+          fs_record_series_create(eng->rec, path, conc_units[u], desc, &eng->tl_conc[i][w][u], err);
     }
   return st;
 }
@@ -129,18 +126,16 @@ static fs_status create_timeline(fs_engine *eng, fs_error *err) {
   eng->block_acc[1] = calloc(n_acc, sizeof(double));
   eng->block_n = calloc(n_sums, sizeof *eng->block_n);
   eng->tl_written = -1;
-  if (!eng->tl_conc || !eng->tl_block || !eng->acc_offset ||
-      !eng->block_acc[0] || !eng->block_acc[1] || !eng->block_n)
+  if (!eng->tl_conc || !eng->tl_block || !eng->acc_offset || !eng->block_acc[0] ||
+      !eng->block_acc[1] || !eng->block_n)
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory for the timeline");
-  if (eng->rec == NULL || (n_drugs == 0))
-    return FS_OK;
+  if (eng->rec == NULL || (n_drugs == 0)) return FS_OK;
   fs_status st = fs_record_series_create(eng->rec, "/timeline/time", "s",
                                          "time of each row of the timeline", &eng->tl_time, err);
   for (size_t i = 0; i < n_drugs && st == FS_OK; i++)
     st = create_drug_series(eng, i, err);
   for (size_t p = 0; p < net->n_pops && st == FS_OK; p++) {
-    if (!pop_has_nmda_agents(net, p))
-      continue;
+    if (!pop_has_nmda_agents(net, p)) continue;
     char path[128];
     snprintf(path, sizeof path, "/timeline/block_%s", net->pops[p].name);
     st = fs_record_series_create(eng->rec, path, "1",
@@ -168,11 +163,10 @@ static fs_status create_pharmacology(fs_engine *eng, fs_error *err) {
   for (size_t k = 0; k < net->n_projs; k++) {
     const fs_projection *proj = &net->projs[k];
     double tr, td;
-    if (proj->channel != FS_CH_NMDA)
-      continue;
+    if (proj->channel != FS_CH_NMDA) continue;
     fs_status st;
-    if ((st = fs_neuron_model_get_param(proj->post->model, proj->post->params, "tau_nmda_rise",
-                                        &tr, err)) != FS_OK ||
+    if ((st = fs_neuron_model_get_param(proj->post->model, proj->post->params, "tau_nmda_rise", &tr,
+                                        err)) != FS_OK ||
         (st = fs_neuron_model_get_param(proj->post->model, proj->post->params, "tau_nmda_decay",
                                         &td, err)) != FS_OK)
       return st;
@@ -185,8 +179,7 @@ fs_status fs_engine_create(fs_network *net, fs_record *rec, fs_engine **out, fs_
   fs_status st = FS_OK;
   fs_engine *eng = calloc(1, sizeof *eng);
   *out = NULL;
-  if (eng == NULL)
-    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (eng == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   eng->net = net;
   eng->rec = rec;
   eng->n_steps = net->spec->n_steps;
@@ -207,8 +200,7 @@ cleanup:
 }
 
 void fs_engine_free(fs_engine *eng) {
-  if (eng == NULL)
-    return;
+  if (eng == NULL) return;
   for (size_t i = 0; eng->prec && i < eng->net->n_pops; i++) {
     free(eng->prec[i].t);
     free(eng->prec[i].ids);
@@ -272,8 +264,7 @@ static size_t poisson_step(fs_population *pop, fs_thread_range r, int64_t step, 
   poisson_rate_change(pop, r, step, dt);
   double p = poisson_rate_at(pop->spec, step) * dt;
   for (size_t i = r.begin; i < r.end; i++) {
-    if (pop->next_spike[i] != (uint64_t)step)
-      continue;
+    if (pop->next_spike[i] != (uint64_t)step) continue;
     out[n++] = (uint32_t)i;
     uint64_t gap = fs_rng_geometric(&pop->rng[i], p);
     pop->next_spike[i] = gap == UINT64_MAX ? UINT64_MAX : (uint64_t)step + 1 + gap;
@@ -297,14 +288,13 @@ static double injected_current(const fs_network *net, size_t pop, int64_t step) 
   double i = 0.0;
   for (size_t k = 0; k < net->spec->n_currents; k++) {
     const fs_current_spec *c = &net->spec->currents[k];
-    if (c->pop == pop && step >= c->start && step < c->stop)
-      i += c->amplitude;
+    if (c->pop == pop && step >= c->start && step < c->stop) i += c->amplitude;
   }
   return i;
 }
 
-static void neuron_step(fs_network *net, fs_population *pop, size_t t, int64_t step,
-                        uint32_t *out, size_t *n_out) {
+static void neuron_step(fs_network *net, fs_population *pop, size_t t, int64_t step, uint32_t *out,
+                        size_t *n_out) {
   fs_thread_range r = pop->range[t];
   size_t slot = (size_t)(step % (int64_t)pop->ring_len);
   fs_step_ctx ctx;
@@ -371,8 +361,8 @@ static void record_step(fs_engine *eng, int64_t step) {
     eng->spikes += n;
     pr->count += n;
     if (n && eng->rec && pop->spec->record_spikes && eng->rec_status == FS_OK)
-      eng->rec_status = fs_record_append_spikes(eng->rec, pr->handle, pr->t, pr->ids, n,
-                                                &eng->rec_err);
+      eng->rec_status =
+          fs_record_append_spikes(eng->rec, pr->handle, pr->t, pr->ids, n, &eng->rec_err);
     if ((step + 1) % spec->rate_bin_steps == 0 || step + 1 == spec->n_steps) {
       int64_t bin = step / spec->rate_bin_steps;
       int64_t len = step + 1 - bin * spec->rate_bin_steps;
@@ -384,8 +374,7 @@ static void record_step(fs_engine *eng, int64_t step) {
 
 static void report_progress(fs_engine *eng, double *last, double t0) {
   double now = omp_get_wtime();
-  if (eng->progress == NULL || now - *last < eng->progress_interval)
-    return;
+  if (eng->progress == NULL || now - *last < eng->progress_interval) return;
   *last = now;
   fs_engine_stats s;
   eng->wall = now - t0;
@@ -400,8 +389,7 @@ static uint64_t deliver_row(const fs_proj_part *part, uint32_t src, double *ring
   uint64_t s0 = part->row_start[src], s1 = part->row_start[src + 1];
   for (uint64_t s = s0; s < s1; s++) {
     size_t slot = base_slot + part->delay[s];
-    if (slot >= ring_len)
-      slot -= ring_len;
+    if (slot >= ring_len) slot -= ring_len;
     ring[(slot * FS_N_CHANNELS + (size_t)ch) * n_pad + part->target[s]] += part->weight[s];
   }
   return s1 - s0;
@@ -508,8 +496,7 @@ static void deliver_spikes(fs_engine *eng, size_t t, int64_t step) {
 /* --- drugs and the timeline ------------------------------------------------------------ */
 
 static void refresh_drugs(fs_engine *eng, size_t t, int64_t step) {
-  if (eng->pharm == NULL || step % PHARM_REFRESH_STEPS != 0)
-    return;
+  if (eng->pharm == NULL || step % PHARM_REFRESH_STEPS != 0) return;
   const fs_network *net = eng->net;
   for (size_t p = 0; p < net->n_pops; p++)
     fs_pharm_get_nmda_mod(eng->pharm, p, (double)step * net->dt, &eng->mod[t * net->n_pops + p]);
@@ -523,16 +510,14 @@ static void sum_block(fs_engine *eng, size_t t, int parity) {
   for (size_t p = 0; p < net->n_pops; p++) {
     n[p] = 0;
     double *acc = eng->block_acc[parity] + eng->acc_offset[p];
-    for (size_t j = net->pops[p].range[t].begin; pop_has_nmda_agents(net, p) &&
-                                                 j < net->pops[p].range[t].end;
-         j++)
+    for (size_t j = net->pops[p].range[t].begin;
+         pop_has_nmda_agents(net, p) && j < net->pops[p].range[t].end; j++)
       acc[j] = 0.0;
   }
   for (size_t k = 0; k < net->n_projs; k++) {
     const fs_projection *proj = &net->projs[k];
     const fs_proj_part *part = &proj->part[t];
-    if (proj->channel != FS_CH_NMDA)
-      continue;
+    if (proj->channel != FS_CH_NMDA) continue;
     double *acc = eng->block_acc[parity] + eng->acc_offset[proj->post->index];
     for (uint64_t s = 0; s < part->n_syn; s++)
       acc[part->target[s]] += part->block[s];
@@ -545,8 +530,7 @@ static double mean_block(const fs_engine *eng, size_t p, int parity) {
   const fs_network *net = eng->net;
   double sum = 0.0;
   uint64_t n = 0;
-  if (parity < 0)
-    return 0.0;
+  if (parity < 0) return 0.0;
   const double *acc = eng->block_acc[parity] + eng->acc_offset[p];
   for (size_t j = 0; j < net->pops[p].n; j++)
     sum += acc[j];
@@ -578,8 +562,7 @@ static void write_timeline_row(fs_engine *eng, int64_t step, int parity) {
         st = append_value(eng, eng->tl_conc[i][w][u], out[w][u]);
   }
   for (size_t p = 0; p < net->n_pops && st == FS_OK; p++) {
-    if (!pop_has_nmda_agents(net, p))
-      continue;
+    if (!pop_has_nmda_agents(net, p)) continue;
     st = append_value(eng, eng->tl_block[p], mean_block(eng, p, parity));
   }
   eng->rec_status = st;
@@ -602,8 +585,7 @@ static void run_thread(fs_engine *eng, double t0) {
     advance_populations(net, t, step);
 #pragma omp barrier
     if (t == 0) {
-      if (step % k_tl == 0 && step > 0)
-        write_timeline_row(eng, step, (int)((step / k_tl) & 1));
+      if (step % k_tl == 0 && step > 0) write_timeline_row(eng, step, (int)((step / k_tl) & 1));
       record_step(eng, step);
       eng->step = step + 1;
       report_progress(eng, &last_report, t0);
@@ -613,16 +595,14 @@ static void run_thread(fs_engine *eng, double t0) {
       }
     }
     deliver_spikes(eng, t, step);
-    if ((step + 1) % k_tl == 0)
-      sum_block(eng, t, (int)(((step + 1) / k_tl) & 1));
+    if ((step + 1) % k_tl == 0) sum_block(eng, t, (int)(((step + 1) / k_tl) & 1));
     /* every STOP_CHECK_STEPS steps, all threads read thread 0's decision of the previous
      * check; the barrier of that step orders the write before this read */
     if ((step + 1) % STOP_CHECK_STEPS == 0 && step >= STOP_CHECK_STEPS) {
       int stop;
 #pragma omp atomic read
       stop = eng->stop[((step / STOP_CHECK_STEPS) - 1) & 1];
-      if (stop)
-        break;
+      if (stop) break;
     }
   }
 }
@@ -633,8 +613,7 @@ static void run_timeline_only(fs_engine *eng) {
   for (int64_t step = eng->step;;) {
     write_timeline_row(eng, step, -1);
     eng->step = step;
-    if (step == eng->n_steps || stop_requested(eng))
-      return;
+    if (step == eng->n_steps || stop_requested(eng)) return;
     step = step + k_tl < eng->n_steps ? step + k_tl : eng->n_steps;
   }
 }
@@ -643,37 +622,31 @@ fs_status fs_engine_run(fs_engine *eng, fs_error *err) {
   double t0 = omp_get_wtime();
   int64_t k_tl = eng->net->spec->timeline_steps;
   eng->stop[0] = eng->stop[1] = 0;
-  if (eng->step == 0)
-    write_timeline_row(eng, 0, -1);
+  if (eng->step == 0) write_timeline_row(eng, 0, -1);
   if (eng->net->n_pops == 0) {
     run_timeline_only(eng);
   } else {
 #pragma omp parallel num_threads((int)eng->net->n_threads) default(none) shared(eng, t0)
     run_thread(eng, t0);
     /* the row of the last step, whose sums no later step consumed */
-    if (eng->step % k_tl == 0)
-      write_timeline_row(eng, eng->step, (int)((eng->step / k_tl) & 1));
+    if (eng->step % k_tl == 0) write_timeline_row(eng, eng->step, (int)((eng->step / k_tl) & 1));
   }
   eng->wall += omp_get_wtime() - t0;
   if (eng->rec_status != FS_OK) {
-    if (err)
-      *err = eng->rec_err;
+    if (err) *err = eng->rec_err;
     return eng->rec_status;
   }
   if (eng->step < eng->n_steps)
     return fs_error_set(err, FS_ERR_INTERRUPTED, "interrupted at t = %g s of %g s",
-                        (double)eng->step * eng->net->dt,
-                        (double)eng->n_steps * eng->net->dt);
+                        (double)eng->step * eng->net->dt, (double)eng->n_steps * eng->net->dt);
   return FS_OK;
 }
 
 fs_status fs_engine_finish(fs_engine *eng, fs_error *err) {
   const fs_experiment_spec *spec = eng->net->spec;
-  if (eng->rec == NULL || eng->net->n_pops == 0)
-    return FS_OK;
+  if (eng->rec == NULL || eng->net->n_pops == 0) return FS_OK;
   double *time = malloc((eng->n_bins + 1) * sizeof *time);
-  if (time == NULL)
-    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (time == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   for (size_t b = 0; b < eng->n_bins; b++)
     time[b] = (double)b * spec->rate_bin;
   fs_status st = fs_record_write_array(eng->rec, "/rates/time", time, eng->n_bins, "s",

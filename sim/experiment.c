@@ -11,14 +11,14 @@
 
 #define MAX_POPULATION_SIZE 4294967295L /* node ids are 32-bit inside a population */
 
-static const char *const root_keys[] = {"name",   "description", "seed",        "simulation",
-                                        "record", "populations", "inputs",      "projections",
-                                        "currents", "subject",   "drugs"};
+static const char *const root_keys[] = {"name",     "description", "seed",   "simulation",
+                                        "record",   "populations", "inputs", "projections",
+                                        "currents", "subject",     "drugs"};
 static const char *const simulation_keys[] = {"dt", "duration", "threads"};
 static const char *const record_keys[] = {"spikes", "rate_bin", "timeline"};
 static const char *const population_keys[] = {"model", "size", "params", "init"};
 static const char *const input_kinds[] = {"poisson", "spike_times"};
-static const char *const projection_keys[] = {"name",   "from",   "to",    "receptor",
+static const char *const projection_keys[] = {"name",    "from",   "to",    "receptor",
                                               "connect", "weight", "delay", "nmda_p_open"};
 static const char *const connect_keys[] = {"rule", "p", "indegree", "autapses"};
 static const char *const connect_rules[] = {"all_to_all", "one_to_one", "fixed_probability",
@@ -35,11 +35,11 @@ static fs_status read_dist_map(fs_cfg_node node, fs_unit_kind kind, fs_dist *out
   static const char *const uniform_keys[] = {"low", "high"};
   static const char *const normal_keys[] = {"mean", "std"};
   fs_status st = fs_cfg_expect_keys(node, forms, COUNT(forms), err);
-  if (st != FS_OK)
-    return st;
+  if (st != FS_OK) return st;
   if (fs_cfg_len(node) != 1)
-    return fs_cfg_error(node, err, "expected one of {uniform: {low, high}} or "
-                                   "{normal: {mean, std}}");
+    return fs_cfg_error(node, err,
+                        "expected one of {uniform: {low, high}} or "
+                        "{normal: {mean, std}}");
   fs_cfg_node body = fs_cfg_item(node, 0);
   bool uniform = strcmp(fs_cfg_key(node, 0), "uniform") == 0;
   const char *const *keys = uniform ? uniform_keys : normal_keys;
@@ -59,8 +59,7 @@ static fs_status read_dist_map(fs_cfg_node node, fs_unit_kind kind, fs_dist *out
 static fs_status read_dist(fs_cfg_node parent, const char *key, fs_unit_kind kind, bool required,
                            fs_dist *out, fs_error *err) {
   fs_cfg_node node = fs_cfg_child(parent, key);
-  if (fs_cfg_is_map(node))
-    return read_dist_map(node, kind, out, err);
+  if (fs_cfg_is_map(node)) return read_dist_map(node, kind, out, err);
   out->kind = FS_DIST_CONST;
   out->b = 0.0;
   return fs_cfg_get_quantity(parent, key, kind, required, &out->a, err);
@@ -124,16 +123,14 @@ static fs_status read_record(fs_cfg_node root, fs_experiment_spec *spec, fs_erro
   bool every = !fs_cfg_exists(spikes) || (all && strcmp(all, "all") == 0);
   for (size_t i = 0; i < spec->n_pops; i++)
     spec->pops[i].record_spikes = every;
-  if (every || (all && strcmp(all, "none") == 0))
-    return FS_OK;
+  if (every || (all && strcmp(all, "none") == 0)) return FS_OK;
   if (!fs_cfg_is_seq(spikes))
     return fs_cfg_error(spikes, err, "expected all, none or a list of population names");
   for (size_t k = 0; k < fs_cfg_len(spikes); k++) {
     fs_cfg_node item = fs_cfg_item(spikes, k);
     const char *name = fs_cfg_scalar(item);
     long p = name ? fs_experiment_find_population(spec, name) : -1;
-    if (p < 0)
-      return fs_cfg_error(item, err, "no population named \"%s\"", name ? name : "");
+    if (p < 0) return fs_cfg_error(item, err, "no population named \"%s\"", name ? name : "");
     spec->pops[p].record_spikes = true;
   }
   return FS_OK;
@@ -144,8 +141,7 @@ static fs_status read_record(fs_cfg_node root, fs_experiment_spec *spec, fs_erro
 static fs_status read_init(fs_cfg_node node, fs_population_spec *pop, fs_error *err) {
   const fs_neuron_model *m = pop->model;
   fs_status st = fs_cfg_expect_keys(node, m->state_names, m->n_state, err);
-  if (st != FS_OK)
-    return st;
+  if (st != FS_OK) return st;
   for (size_t k = 0; k < fs_cfg_len(node) && k < FS_MAX_INIT; k++) {
     const char *var = fs_cfg_key(node, k);
     int idx = fs_neuron_model_state_index(m, var);
@@ -196,8 +192,7 @@ static fs_status read_population(fs_cfg_node node, const char *name, double dt,
     return st;
   pop->model = fs_neuron_model_at(model);
   pop->size = (uint64_t)size;
-  if ((st = read_model_params(node, pop, dt, err)) != FS_OK)
-    return st;
+  if ((st = read_model_params(node, pop, dt, err)) != FS_OK) return st;
   return read_init(fs_cfg_child(node, "init"), pop, err);
 }
 
@@ -248,8 +243,7 @@ typedef struct train_entry {
 
 static int compare_train(const void *a, const void *b) {
   const train_entry *x = a, *y = b;
-  if (x->step != y->step)
-    return x->step < y->step ? -1 : 1;
+  if (x->step != y->step) return x->step < y->step ? -1 : 1;
   return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
@@ -258,13 +252,10 @@ static fs_status train_push(fs_population_spec *pop, size_t *cap, int64_t step, 
   if (pop->n_train == *cap) {
     size_t ncap = *cap ? 2 * *cap : 64;
     int64_t *s = realloc(pop->train_step, ncap * sizeof *s);
-    if (s)
-      pop->train_step = s;
+    if (s) pop->train_step = s;
     uint32_t *u = realloc(pop->train_unit, ncap * sizeof *u);
-    if (u)
-      pop->train_unit = u;
-    if (!s || !u)
-      return fs_error_set(err, FS_ERR_NOMEM, "out of memory reading spike times");
+    if (u) pop->train_unit = u;
+    if (!s || !u) return fs_error_set(err, FS_ERR_NOMEM, "out of memory reading spike times");
     *cap = ncap;
   }
   pop->train_step[pop->n_train] = step;
@@ -278,8 +269,7 @@ static fs_status read_train_file(fs_cfg_node node, const fs_experiment_spec *spe
                                  fs_population_spec *pop, size_t *cap, fs_error *err) {
   const char *name = NULL;
   fs_status st = fs_cfg_get_string(node, "file", true, &name, err);
-  if (st != FS_OK)
-    return st;
+  if (st != FS_OK) return st;
   char path[4096];
   const char *slash = strrchr(spec->file, '/');
   if (name[0] == '/' || slash == NULL)
@@ -293,13 +283,11 @@ static fs_status read_train_file(fs_cfg_node node, const fs_experiment_spec *spe
   char line[256];
   for (long lineno = 1; st == FS_OK && fgets(line, sizeof line, f); lineno++) {
     char *hash = strchr(line, '#');
-    if (hash)
-      *hash = '\0';
+    if (hash) *hash = '\0';
     unsigned long unit;
     double t;
     char extra;
-    if (strspn(line, " \t\r\n") == strlen(line))
-      continue;
+    if (strspn(line, " \t\r\n") == strlen(line)) continue;
     if (sscanf(line, " %lu , %lf %c", &unit, &t, &extra) != 2 || t < 0 || unit >= pop->size)
       st = fs_error_set(err, FS_ERR_INPUT,
                         "%s:%ld: expected \"node_id,time_s\" with node_id below %llu and a "
@@ -321,8 +309,8 @@ static fs_status read_train_list(fs_cfg_node node, const fs_experiment_spec *spe
   for (size_t k = 0; k < fs_cfg_len(times); k++) {
     fs_cfg_node item = fs_cfg_item(times, k);
     double t;
-    fs_status st = fs_units_parse(fs_cfg_scalar(item) ? fs_cfg_scalar(item) : "", FS_UNIT_TIME,
-                                  &t, err);
+    fs_status st =
+        fs_units_parse(fs_cfg_scalar(item) ? fs_cfg_scalar(item) : "", FS_UNIT_TIME, &t, err);
     if (st != FS_OK) {
       char where[FS_ERROR_MSG_LEN];
       fs_cfg_where(item, where, sizeof where);
@@ -330,8 +318,7 @@ static fs_status read_train_list(fs_cfg_node node, const fs_experiment_spec *spe
       return st;
     }
     for (uint64_t u = 0; u < pop->size; u++)
-      if ((st = train_push(pop, cap, llround(t / spec->dt), (uint32_t)u, err)) != FS_OK)
-        return st;
+      if ((st = train_push(pop, cap, llround(t / spec->dt), (uint32_t)u, err)) != FS_OK) return st;
   }
   return FS_OK;
 }
@@ -342,11 +329,9 @@ static fs_status read_spike_times(fs_cfg_node node, const fs_experiment_spec *sp
   fs_status st = fs_cfg_exists(fs_cfg_child(node, "file"))
                      ? read_train_file(node, spec, pop, &cap, err)
                      : read_train_list(node, spec, pop, &cap, err);
-  if (st != FS_OK)
-    return st;
+  if (st != FS_OK) return st;
   train_entry *tmp = malloc((pop->n_train + 1) * sizeof *tmp);
-  if (tmp == NULL)
-    return fs_error_set(err, FS_ERR_NOMEM, "out of memory sorting spike times");
+  if (tmp == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory sorting spike times");
   for (size_t k = 0; k < pop->n_train; k++)
     tmp[k] = (train_entry){pop->train_step[k], pop->train_unit[k]};
   qsort(tmp, pop->n_train, sizeof *tmp, compare_train);
@@ -375,7 +360,8 @@ static fs_status read_input(fs_cfg_node node, const char *name, const fs_experim
     return st;
   pop->size = (uint64_t)size;
   pop->input = poisson ? FS_INPUT_POISSON : FS_INPUT_SPIKE_TIMES;
-  return poisson ? read_rate_schedule(node, spec, pop, err) : read_spike_times(node, spec, pop, err);
+  return poisson ? read_rate_schedule(node, spec, pop, err)
+                 : read_spike_times(node, spec, pop, err);
 }
 
 static fs_status check_unique_name(fs_cfg_node map, size_t k, const fs_experiment_spec *spec,
@@ -387,8 +373,7 @@ static fs_status check_unique_name(fs_cfg_node map, size_t k, const fs_experimen
                         "a population name must be letters, digits and _ (at most %d), got \"%s\"",
                         FS_NAME_LEN - 1, name);
   if (fs_experiment_find_population(spec, name) >= 0)
-    return fs_cfg_error(fs_cfg_item(map, k), err, "a population named \"%s\" exists already",
-                        name);
+    return fs_cfg_error(fs_cfg_item(map, k), err, "a population named \"%s\" exists already", name);
   return FS_OK;
 }
 
@@ -396,8 +381,7 @@ static fs_status read_populations(fs_cfg_node root, fs_experiment_spec *spec, fs
   fs_cfg_node neurons = fs_cfg_child(root, "populations"), inputs = fs_cfg_child(root, "inputs");
   bool drugs_only = !fs_cfg_exists(neurons) && !fs_cfg_exists(inputs) &&
                     fs_cfg_exists(fs_cfg_child(root, "drugs"));
-  if (drugs_only)
-    return FS_OK; /* a pharmacology-only experiment: no network, only the timeline */
+  if (drugs_only) return FS_OK; /* a pharmacology-only experiment: no network, only the timeline */
   if (!fs_cfg_is_map(neurons) || fs_cfg_len(neurons) == 0)
     return fs_cfg_error(fs_cfg_exists(neurons) ? neurons : root, err,
                         "expected populations: a mapping from names to populations");
@@ -405,8 +389,7 @@ static fs_status read_populations(fs_cfg_node root, fs_experiment_spec *spec, fs
     return fs_cfg_error(inputs, err, "expected a mapping from names to inputs");
   size_t n = fs_cfg_len(neurons) + fs_cfg_len(inputs);
   spec->pops = calloc(n, sizeof *spec->pops);
-  if (spec->pops == NULL)
-    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (spec->pops == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   fs_status st = FS_OK;
   for (size_t k = 0; k < fs_cfg_len(neurons) && st == FS_OK; k++) {
     if ((st = check_unique_name(neurons, k, spec, err)) == FS_OK)
@@ -426,12 +409,11 @@ static fs_status read_populations(fs_cfg_node root, fs_experiment_spec *spec, fs
 /* --- projections ---------------------------------------------------------------------- */
 
 static fs_status read_population_ref(fs_cfg_node node, const char *key,
-                                     const fs_experiment_spec *spec, bool neurons_only,
-                                     size_t *out, fs_error *err) {
+                                     const fs_experiment_spec *spec, bool neurons_only, size_t *out,
+                                     fs_error *err) {
   const char *name = NULL;
   fs_status st = fs_cfg_get_string(node, key, true, &name, err);
-  if (st != FS_OK)
-    return st;
+  if (st != FS_OK) return st;
   long p = fs_experiment_find_population(spec, name);
   if (p >= 0 && !(neurons_only && spec->pops[p].input != FS_INPUT_NONE)) {
     *out = (size_t)p;
@@ -440,8 +422,7 @@ static fs_status read_population_ref(fs_cfg_node node, const char *key,
   const char *names[256];
   size_t n = 0;
   for (size_t i = 0; i < spec->n_pops && n < 256; i++)
-    if (!neurons_only || spec->pops[i].input == FS_INPUT_NONE)
-      names[n++] = spec->pops[i].name;
+    if (!neurons_only || spec->pops[i].input == FS_INPUT_NONE) names[n++] = spec->pops[i].name;
   const char *close = fs_closest_name(name, names, n);
   if (p >= 0)
     return fs_cfg_error(fs_cfg_child(node, key), err,
@@ -459,8 +440,7 @@ static fs_status read_connect(fs_cfg_node node, const fs_experiment_spec *spec,
   long k = 0;
   fs_status st;
   proj->autapses = true;
-  if (!fs_cfg_exists(c))
-    return fs_cfg_error(node, err, "missing key \"connect\"");
+  if (!fs_cfg_exists(c)) return fs_cfg_error(node, err, "missing key \"connect\"");
   if ((st = fs_cfg_expect_keys(c, connect_keys, COUNT(connect_keys), err)) != FS_OK ||
       (st = fs_cfg_get_choice(c, "rule", connect_rules, COUNT(connect_rules), true, &rule, err)) !=
           FS_OK ||
@@ -472,8 +452,7 @@ static fs_status read_connect(fs_cfg_node node, const fs_experiment_spec *spec,
     if ((st = fs_cfg_get_quantity(c, "p", FS_UNIT_DIMENSIONLESS, true, &proj->p, err)) != FS_OK)
       return st;
     if (!(proj->p >= 0 && proj->p <= 1))
-      return fs_cfg_error(fs_cfg_child(c, "p"), err, "p must lie between 0 and 1, got %g",
-                          proj->p);
+      return fs_cfg_error(fs_cfg_child(c, "p"), err, "p must lie between 0 and 1, got %g", proj->p);
   } else if (proj->rule == FS_CONNECT_FIXED_INDEGREE) {
     bool self = proj->pre == proj->post && !proj->autapses;
     if ((st = fs_cfg_get_int(c, "indegree", 0, (long)(n_pre - self), true, &k, err)) != FS_OK)
@@ -511,8 +490,7 @@ static fs_status read_projection(fs_cfg_node node, const fs_experiment_spec *spe
   if (!(proj->p_open > 0 && proj->p_open <= 1))
     return fs_cfg_error(p_open, err, "nmda_p_open must be > 0 and <= 1, got %g", proj->p_open);
   proj->delay = (fs_dist){FS_DIST_CONST, spec->dt, 0.0};
-  if ((st = read_dist(node, "delay", FS_UNIT_TIME, false, &proj->delay, err)) != FS_OK)
-    return st;
+  if ((st = read_dist(node, "delay", FS_UNIT_TIME, false, &proj->delay, err)) != FS_OK) return st;
   if (name)
     snprintf(proj->name, sizeof proj->name, "%s", name);
   else
@@ -534,17 +512,13 @@ static fs_status read_projection(fs_cfg_node node, const fs_experiment_spec *spe
 
 static fs_status read_projections(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
   fs_cfg_node list = fs_cfg_child(root, "projections");
-  if (!fs_cfg_exists(list))
-    return FS_OK;
-  if (!fs_cfg_is_seq(list))
-    return fs_cfg_error(list, err, "expected a list of projections");
+  if (!fs_cfg_exists(list)) return FS_OK;
+  if (!fs_cfg_is_seq(list)) return fs_cfg_error(list, err, "expected a list of projections");
   spec->projs = calloc(fs_cfg_len(list) + 1, sizeof *spec->projs);
-  if (spec->projs == NULL)
-    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (spec->projs == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   for (size_t k = 0; k < fs_cfg_len(list); k++) {
     fs_status st = read_projection(fs_cfg_item(list, k), spec, &spec->projs[k], err);
-    if (st != FS_OK)
-      return st;
+    if (st != FS_OK) return st;
     spec->n_projs++;
   }
   return FS_OK;
@@ -564,8 +538,8 @@ static fs_status read_current(fs_cfg_node node, fs_experiment_spec *spec, fs_cur
       (st = fs_cfg_get_quantity(node, "stop", FS_UNIT_TIME, false, &stop, err)) != FS_OK)
     return st;
   if (!(start >= 0 && stop > start))
-    return fs_cfg_error(node, err, "expected 0 s <= start < stop, got start %g s, stop %g s",
-                        start, stop);
+    return fs_cfg_error(node, err, "expected 0 s <= start < stop, got start %g s, stop %g s", start,
+                        stop);
   cur->start = llround(start / spec->dt);
   cur->stop = llround(stop / spec->dt);
   return FS_OK;
@@ -573,17 +547,13 @@ static fs_status read_current(fs_cfg_node node, fs_experiment_spec *spec, fs_cur
 
 static fs_status read_currents(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
   fs_cfg_node list = fs_cfg_child(root, "currents");
-  if (!fs_cfg_exists(list))
-    return FS_OK;
-  if (!fs_cfg_is_seq(list))
-    return fs_cfg_error(list, err, "expected a list of injected currents");
+  if (!fs_cfg_exists(list)) return FS_OK;
+  if (!fs_cfg_is_seq(list)) return fs_cfg_error(list, err, "expected a list of injected currents");
   spec->currents = calloc(fs_cfg_len(list) + 1, sizeof *spec->currents);
-  if (spec->currents == NULL)
-    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (spec->currents == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   for (size_t k = 0; k < fs_cfg_len(list); k++) {
     fs_status st = read_current(fs_cfg_item(list, k), spec, &spec->currents[k], err);
-    if (st != FS_OK)
-      return st;
+    if (st != FS_OK) return st;
     spec->n_currents++;
   }
   return FS_OK;
@@ -595,8 +565,7 @@ static fs_status read_pharmacology(fs_cfg_node root, fs_experiment_spec *spec, f
   if (!fs_cfg_exists(fs_cfg_child(root, "drugs")) && !fs_cfg_exists(fs_cfg_child(root, "subject")))
     return FS_OK;
   const char **names = calloc(spec->n_pops + 1, sizeof *names);
-  if (names == NULL)
-    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (names == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < spec->n_pops; i++)
     names[i] = spec->pops[i].name;
   fs_status st = fs_pharmacology_read(root, names, spec->n_pops, spec->duration, &spec->pharm, err);
@@ -626,8 +595,7 @@ static fs_status read_root(const fs_config *cfg, fs_experiment_spec *spec, fs_er
 static char *copy_string(const char *s) {
   size_t n = strlen(s) + 1;
   char *c = malloc(n);
-  if (c)
-    memcpy(c, s, n);
+  if (c) memcpy(c, s, n);
   return c;
 }
 
@@ -659,8 +627,7 @@ cleanup:
 }
 
 void fs_experiment_free(fs_experiment_spec *spec) {
-  if (spec == NULL)
-    return;
+  if (spec == NULL) return;
   for (size_t i = 0; i < spec->n_pops; i++) {
     fs_population_spec *p = &spec->pops[i];
     free(p->params);
@@ -680,7 +647,6 @@ void fs_experiment_free(fs_experiment_spec *spec) {
 
 long fs_experiment_find_population(const fs_experiment_spec *spec, const char *name) {
   for (size_t i = 0; i < spec->n_pops; i++)
-    if (strcmp(spec->pops[i].name, name) == 0)
-      return (long)i;
+    if (strcmp(spec->pops[i].name, name) == 0) return (long)i;
   return -1;
 }

@@ -38,12 +38,9 @@ static double available_memory(void) {
   double kib = -1;
   char line[256];
   while (f && fgets(line, sizeof line, f))
-    if (sscanf(line, "MemAvailable: %lf kB", &kib) == 1)
-      break;
-  if (f)
-    fclose(f);
-  if (kib > 0)
-    return kib * 1024.0;
+    if (sscanf(line, "MemAvailable: %lf kB", &kib) == 1) break;
+  if (f) fclose(f);
+  if (kib > 0) return kib * 1024.0;
   return (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
 }
 
@@ -83,12 +80,10 @@ static void format_bytes(double b, char *buf, size_t len) {
   snprintf(buf, len, "%.1f %s", b, unit[u]);
 }
 
-fs_status fs_network_check_memory(const fs_experiment_spec *spec, size_t n_threads,
-                                  fs_error *err) {
+fs_status fs_network_check_memory(const fs_experiment_spec *spec, size_t n_threads, fs_error *err) {
   fs_memory_estimate e;
   fs_network_estimate(spec, n_threads, &e);
-  if (e.bytes <= 0.9 * e.available)
-    return FS_OK;
+  if (e.bytes <= 0.9 * e.available) return FS_OK;
   char need[32], have[32];
   format_bytes(e.bytes, need, sizeof need);
   format_bytes(e.available, have, sizeof have);
@@ -103,8 +98,7 @@ fs_status fs_network_check_memory(const fs_experiment_spec *spec, size_t n_threa
 static void *alloc_aligned(size_t n_bytes) {
   size_t rounded = (n_bytes + FS_ALIGN - 1) / FS_ALIGN * FS_ALIGN;
   void *p = aligned_alloc(FS_ALIGN, rounded ? rounded : FS_ALIGN);
-  if (p)
-    memset(p, 0, rounded ? rounded : FS_ALIGN);
+  if (p) memset(p, 0, rounded ? rounded : FS_ALIGN);
   return p;
 }
 
@@ -157,23 +151,21 @@ static fs_status create_neurons(fs_population *pop, const fs_network *net, fs_er
     if ((pop->state[k] = alloc_aligned(pop->n_pad * sizeof(double))) == NULL)
       return fs_error_set(err, FS_ERR_NOMEM, "out of memory for population %s", pop->name);
   fs_status st = m->precompute(pop->params, net->dt, pop->coeff, err);
-  if (st != FS_OK)
-    return st;
+  if (st != FS_OK) return st;
   init_neuron_state(pop, net->spec->seed);
   return FS_OK;
 }
 
 static fs_status create_inputs(fs_population *pop, const fs_network *net, fs_error *err) {
-  if (pop->spec->input != FS_INPUT_POISSON)
-    return FS_OK;
+  if (pop->spec->input != FS_INPUT_POISSON) return FS_OK;
   pop->next_spike = calloc(pop->n_pad, sizeof *pop->next_spike);
   pop->rng = calloc(pop->n_pad, sizeof *pop->rng);
   if (!pop->next_spike || !pop->rng)
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory for input %s", pop->name);
   double p = pop->spec->rate[0] * net->dt;
   for (size_t i = 0; i < pop->n; i++) {
-    pop->rng[i] = fs_rng_make(net->spec->seed,
-                              fs_rng_stream_id(FS_RNG_INPUT, (uint32_t)pop->index, i), 0);
+    pop->rng[i] =
+        fs_rng_make(net->spec->seed, fs_rng_stream_id(FS_RNG_INPUT, (uint32_t)pop->index, i), 0);
     pop->next_spike[i] = fs_rng_geometric(&pop->rng[i], p);
   }
   return FS_OK;
@@ -232,26 +224,20 @@ typedef struct syn_list {
 static int syn_list_grow(syn_list *l) {
   size_t cap = l->cap ? 2 * l->cap : 1024;
   uint32_t *a = realloc(l->pre, cap * sizeof *a);
-  if (a)
-    l->pre = a;
+  if (a) l->pre = a;
   uint32_t *b = realloc(l->post, cap * sizeof *b);
-  if (b)
-    l->post = b;
+  if (b) l->post = b;
   double *w = realloc(l->w, cap * sizeof *w);
-  if (w)
-    l->w = w;
+  if (w) l->w = w;
   uint16_t *d = realloc(l->d, cap * sizeof *d);
-  if (d)
-    l->d = d;
-  if (!a || !b || !w || !d)
-    return -1;
+  if (d) l->d = d;
+  if (!a || !b || !w || !d) return -1;
   l->cap = cap;
   return 0;
 }
 
 static int syn_list_push(syn_list *l, uint32_t pre, uint32_t post) {
-  if (l->n == l->cap && syn_list_grow(l))
-    return -1;
+  if (l->n == l->cap && syn_list_grow(l)) return -1;
   l->pre[l->n] = pre;
   l->post[l->n] = post;
   l->n++;
@@ -276,8 +262,7 @@ static int choose_sources(syn_list *l, uint32_t post, uint64_t n, uint64_t k, ui
     uint64_t pick = mark[t] ? j : t;
     mark[pick] = 1;
     uint64_t src = skip < n && pick >= skip ? pick + 1 : pick;
-    if (syn_list_push(l, (uint32_t)src, post))
-      return -1;
+    if (syn_list_push(l, (uint32_t)src, post)) return -1;
   }
   for (size_t s = first; s < l->n; s++) {
     uint64_t pick = l->pre[s];
@@ -286,21 +271,19 @@ static int choose_sources(syn_list *l, uint32_t post, uint64_t n, uint64_t k, ui
   return 0;
 }
 
-static int generate_target(const fs_projection_spec *p, uint64_t n_pre, uint32_t post,
-                           fs_rng *r, uint8_t *mark, syn_list *l) {
+static int generate_target(const fs_projection_spec *p, uint64_t n_pre, uint32_t post, fs_rng *r,
+                           uint8_t *mark, syn_list *l) {
   uint64_t self = p->pre == p->post && !p->autapses ? post : UINT64_MAX;
   switch (p->rule) {
   case FS_CONNECT_ALL_TO_ALL:
     for (uint64_t i = 0; i < n_pre; i++)
-      if (i != self && syn_list_push(l, (uint32_t)i, post))
-        return -1;
+      if (i != self && syn_list_push(l, (uint32_t)i, post)) return -1;
     return 0;
   case FS_CONNECT_ONE_TO_ONE:
     return post != self ? syn_list_push(l, post, post) : 0;
   case FS_CONNECT_FIXED_PROBABILITY:
     for (uint64_t i = fs_rng_geometric(r, p->p); i < n_pre; i += 1 + fs_rng_geometric(r, p->p))
-      if (i != self && syn_list_push(l, (uint32_t)i, post))
-        return -1;
+      if (i != self && syn_list_push(l, (uint32_t)i, post)) return -1;
     return 0;
   case FS_CONNECT_FIXED_INDEGREE:
     return choose_sources(l, post, n_pre, p->indegree, self, r, mark);
@@ -349,15 +332,13 @@ static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre) {
   part->target = malloc((l->n + 1) * sizeof *part->target);
   part->weight = malloc((l->n + 1) * sizeof *part->weight);
   part->delay = malloc((l->n + 1) * sizeof *part->delay);
-  if (!part->row_start || !part->target || !part->weight || !part->delay)
-    return -1;
+  if (!part->row_start || !part->target || !part->weight || !part->delay) return -1;
   for (size_t s = 0; s < l->n; s++)
     part->row_start[l->pre[s] + 1]++;
   for (uint64_t i = 0; i < n_pre; i++)
     part->row_start[i + 1] += part->row_start[i];
   uint64_t *fill = malloc((n_pre + 1) * sizeof *fill);
-  if (!fill)
-    return -1;
+  if (!fill) return -1;
   memcpy(fill, part->row_start, (n_pre + 1) * sizeof *fill);
   for (size_t s = 0; s < l->n; s++) {
     uint64_t at = fill[l->pre[s]]++;
@@ -394,13 +375,12 @@ static fs_status create_projections(fs_network *net, fs_error *err) {
     proj->part = calloc(net->n_threads, sizeof *proj->part);
     if (proj->part == NULL)
       return fs_error_set(err, FS_ERR_NOMEM, "out of memory for projection %s", proj->name);
-    if (s->channel == FS_CH_NMDA)
-      proj->post->has_nmda = true;
-    if (s->delay.kind == FS_DIST_CONST)
-      proj->same_delay = delay_steps(s->delay.a, net->dt);
+    if (s->channel == FS_CH_NMDA) proj->post->has_nmda = true;
+    if (s->delay.kind == FS_DIST_CONST) proj->same_delay = delay_steps(s->delay.a, net->dt);
   }
-#pragma omp parallel num_threads((int)net->n_threads) default(none) shared(net) \
-    reduction(| : failed)
+#pragma omp parallel num_threads((int)net->n_threads) default(none) shared(net)                    \
+    reduction(|                                                                                    \
+              : failed)
   {
     size_t t = (size_t)omp_get_thread_num();
     for (size_t k = 0; k < net->n_projs && !failed; k++) {
@@ -412,8 +392,7 @@ static fs_status create_projections(fs_network *net, fs_error *err) {
       syn_list_free(&l);
     }
   }
-  if (failed)
-    return fs_error_set(err, FS_ERR_NOMEM, "out of memory while building synapses");
+  if (failed) return fs_error_set(err, FS_ERR_NOMEM, "out of memory while building synapses");
   for (size_t k = 0; k < net->n_projs; k++)
     for (size_t t = 0; t < net->n_threads; t++)
       net->projs[k].n_syn += net->projs[k].part[t].n_syn;
@@ -440,8 +419,7 @@ fs_status fs_network_create(const fs_experiment_spec *spec, size_t n_threads, fs
   fs_status st = FS_OK;
   fs_network *net = calloc(1, sizeof *net);
   *out = NULL;
-  if (net == NULL)
-    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (net == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   net->spec = spec;
   net->n_threads = n_threads ? n_threads : 1;
   net->dt = spec->dt;
@@ -455,8 +433,7 @@ fs_status fs_network_create(const fs_experiment_spec *spec, size_t n_threads, fs
     goto cleanup;
   }
   for (size_t k = 0; k < spec->n_projs; k++)
-    if (spec->projs[k].channel == FS_CH_NMDA)
-      net->pops[spec->projs[k].post].has_nmda = true;
+    if (spec->projs[k].channel == FS_CH_NMDA) net->pops[spec->projs[k].post].has_nmda = true;
   for (size_t i = 0; i < spec->n_pops; i++)
     FS_TRY(create_population(net, i, err));
   FS_TRY(create_projections(net, err));
@@ -468,8 +445,7 @@ cleanup:
 }
 
 void fs_network_free(fs_network *net) {
-  if (net == NULL)
-    return;
+  if (net == NULL) return;
   for (size_t i = 0; net->pops && i < net->n_pops; i++)
     free_population(&net->pops[i]);
   for (size_t k = 0; net->projs && k < net->n_projs; k++) {
@@ -501,8 +477,7 @@ static fs_status part_canonical_order(const fs_projection *proj, size_t t, uint6
   const fs_proj_part *part = &proj->part[t];
   fs_thread_range r = proj->post->range[t];
   size_t *fill = calloc(r.end - r.begin + 1, sizeof *fill);
-  if (fill == NULL)
-    return FS_ERR_NOMEM;
+  if (fill == NULL) return FS_ERR_NOMEM;
   for (uint64_t s = 0; s < part->n_syn; s++)
     fill[part->target[s] - r.begin + 1]++;
   for (size_t j = 0; j < r.end - r.begin; j++)
@@ -520,8 +495,7 @@ static fs_status part_canonical_order(const fs_projection *proj, size_t t, uint6
 /* Visits the synapses of projection k in canonical order; NULL outputs are skipped. */
 static fs_status copy_canonical(const fs_network *net, size_t k, uint32_t *pre, uint32_t *post,
                                 double *weight, double *delay, double *block, fs_error *err) {
-  if (k >= net->n_projs)
-    return fs_error_set(err, FS_ERR_INPUT, "no projection %zu", k);
+  if (k >= net->n_projs) return fs_error_set(err, FS_ERR_INPUT, "no projection %zu", k);
   const fs_projection *proj = &net->projs[k];
   size_t at = 0;
   for (size_t t = 0; t < net->n_threads; t++) {
@@ -531,21 +505,15 @@ static fs_status copy_canonical(const fs_network *net, size_t k, uint32_t *pre, 
     fs_status st = order && pre_of ? part_canonical_order(proj, t, order, pre_of) : FS_ERR_NOMEM;
     for (uint64_t o = 0; st == FS_OK && o < part->n_syn; o++, at++) {
       uint64_t s = order[o];
-      if (pre)
-        pre[at] = pre_of[o];
-      if (post)
-        post[at] = part->target[s];
-      if (weight)
-        weight[at] = part->weight[s];
-      if (delay)
-        delay[at] = part->delay[s] * net->dt;
-      if (block)
-        block[at] = part->block ? part->block[s] : 0.0;
+      if (pre) pre[at] = pre_of[o];
+      if (post) post[at] = part->target[s];
+      if (weight) weight[at] = part->weight[s];
+      if (delay) delay[at] = part->delay[s] * net->dt;
+      if (block) block[at] = part->block ? part->block[s] : 0.0;
     }
     free(order);
     free(pre_of);
-    if (st != FS_OK)
-      return fs_error_set(err, FS_ERR_NOMEM, "out of memory copying synapses");
+    if (st != FS_OK) return fs_error_set(err, FS_ERR_NOMEM, "out of memory copying synapses");
   }
   return FS_OK;
 }
@@ -555,7 +523,6 @@ fs_status fs_network_get_synapses(const fs_network *net, size_t k, uint32_t *pre
   return copy_canonical(net, k, pre, post, weight, delay, NULL, err);
 }
 
-fs_status fs_network_get_nmda_block(const fs_network *net, size_t k, double *block,
-                                    fs_error *err) {
+fs_status fs_network_get_nmda_block(const fs_network *net, size_t k, double *block, fs_error *err) {
   return copy_canonical(net, k, NULL, NULL, NULL, NULL, block, err);
 }

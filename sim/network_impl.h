@@ -40,11 +40,9 @@ static inline void fs_collect_spikes(fs_step_ctx *ctx, size_t begin, size_t end)
     int32_t any = 0;
     for (size_t k = 0; k < FS_NEURON_BLOCK; k++)
       any |= f[i + k];
-    if (any == 0)
-      continue;
+    if (any == 0) continue;
     for (size_t k = i; k < i + FS_NEURON_BLOCK && k < end; k++)
-      if (f[k])
-        ctx->spikes[ctx->n_spikes++] = (uint32_t)k;
+      if (f[k]) ctx->spikes[ctx->n_spikes++] = (uint32_t)k;
   }
 }
 
@@ -88,7 +86,7 @@ typedef struct fs_proj_part {
   size_t n_syn;
   uint64_t *row_start; /* n_pre + 1 */
   uint32_t *target;
-  double *weight; /* S */
+  double *weight;  /* S */
   uint16_t *delay; /* steps */
   /* NMDA synapse agents (receptor nmda only, else NULL): each keeps its drug-blocked
    * fraction, its gating traces (rise and decay, peak-normalised) and the blocker

@@ -23,8 +23,7 @@ const fs_neuron_model *fs_neuron_model_at(size_t i) {
 const fs_neuron_model *fs_neuron_model_find(const char *name, fs_error *err) {
   const char *names[N_MODELS];
   for (size_t i = 0; i < N_MODELS; i++) {
-    if (name != NULL && strcmp(neuron_models[i]->name, name) == 0)
-      return neuron_models[i];
+    if (name != NULL && strcmp(neuron_models[i]->name, name) == 0) return neuron_models[i];
     names[i] = neuron_models[i]->name;
   }
   fs_error_unknown_name(err, "neuron model", name, names, N_MODELS);
@@ -33,8 +32,7 @@ const fs_neuron_model *fs_neuron_model_find(const char *name, fs_error *err) {
 
 int fs_neuron_model_state_index(const fs_neuron_model *model, const char *name) {
   for (size_t k = 0; k < model->n_state; k++)
-    if (strcmp(model->state_names[k], name) == 0)
-      return (int)k;
+    if (strcmp(model->state_names[k], name) == 0) return (int)k;
   return -1;
 }
 

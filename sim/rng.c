@@ -53,16 +53,15 @@ fs_rng fs_rng_make(uint64_t seed, uint64_t stream, uint64_t counter) {
 
 static void refill(fs_rng *r) {
   const uint32_t key[2] = {(uint32_t)r->seed, (uint32_t)(r->seed >> 32)};
-  const uint32_t ctr[4] = {(uint32_t)r->counter, (uint32_t)(r->counter >> 32),
-                           (uint32_t)r->stream, (uint32_t)(r->stream >> 32)};
+  const uint32_t ctr[4] = {(uint32_t)r->counter, (uint32_t)(r->counter >> 32), (uint32_t)r->stream,
+                           (uint32_t)(r->stream >> 32)};
   fs_rng_philox4x32(key, ctr, r->buf);
   r->counter++;
   r->used = 0;
 }
 
 uint32_t fs_rng_u32(fs_rng *r) {
-  if (r->used >= 4)
-    refill(r);
+  if (r->used >= 4) refill(r);
   return r->buf[r->used++];
 }
 
@@ -85,21 +84,17 @@ double fs_rng_exponential(fs_rng *r) {
 }
 
 uint64_t fs_rng_below(fs_rng *r, uint64_t n) {
-  if (n <= 1)
-    return 0;
+  if (n <= 1) return 0;
   uint64_t limit = UINT64_MAX - UINT64_MAX % n; /* reject the biased tail */
   for (;;) {
     uint64_t x = ((uint64_t)fs_rng_u32(r) << 32) | fs_rng_u32(r);
-    if (x < limit)
-      return x % n;
+    if (x < limit) return x % n;
   }
 }
 
 uint64_t fs_rng_geometric(fs_rng *r, double p) {
-  if (p >= 1.0)
-    return 0;
-  if (p <= 0.0)
-    return UINT64_MAX;
+  if (p >= 1.0) return 0;
+  if (p <= 0.0) return UINT64_MAX;
   double k = floor(log(fs_rng_uniform(r)) / log1p(-p));
   return k >= 1.8e19 ? UINT64_MAX : (uint64_t)k;
 }

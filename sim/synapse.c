@@ -23,9 +23,8 @@ double fs_nmda_open_time(const fs_nmda_kinetics *k, double x_rise, double x_deca
 }
 
 /* One expm1 per trace serves both the open time and the traces' decay. */
-double fs_nmda_agent_arrive(fs_nmda_agent *s, const fs_nmda_kinetics *k,
-                            const fs_block_coeffs *bc, int64_t now, double dt, double conc,
-                            double v, double a) {
+double fs_nmda_agent_arrive(fs_nmda_agent *s, const fs_nmda_kinetics *k, const fs_block_coeffs *bc,
+                            int64_t now, double dt, double conc, double v, double a) {
   double h = (double)(now - s->t_last) * dt;
   double em_rise = expm1(-h / k->tau_rise), em_decay = expm1(-h / k->tau_decay);
   double open = open_time(k, s->x_rise, s->x_decay, em_rise, em_decay, a);

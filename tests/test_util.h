@@ -38,8 +38,7 @@ static inline const char *fs_test_write(const char *name, const char *text) {
   static char path[256];
   snprintf(path, sizeof path, "%s/%s", fs_test_dir, name);
   FILE *f = fopen(path, "w");
-  if (f == NULL)
-    return NULL;
+  if (f == NULL) return NULL;
   fputs(text, f);
   fclose(f);
   return path;
@@ -59,8 +58,7 @@ static inline const char *fs_test_variant(const char *name, const char *from, co
   static const char base[] = FS_TEST_BASE_EXPERIMENT;
   char text[4096];
   const char *at = from ? strstr(base, from) : NULL;
-  if (from && !at)
-    return NULL;
+  if (from && !at) return NULL;
   size_t head = at ? (size_t)(at - base) : strlen(base);
   snprintf(text, sizeof text, "%.*s%s%s%s", (int)head, base, at ? to : "",
            at ? at + strlen(from) : "", extra ? extra : "");

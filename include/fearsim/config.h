@@ -49,7 +49,7 @@ bool fs_cfg_exists(fs_cfg_node n);
 bool fs_cfg_is_map(fs_cfg_node n);
 bool fs_cfg_is_seq(fs_cfg_node n);
 bool fs_cfg_is_scalar(fs_cfg_node n);
-size_t fs_cfg_len(fs_cfg_node n);                       /* entries of a map or sequence, else 0 */
+size_t fs_cfg_len(fs_cfg_node n);                         /* entries of a map or sequence, else 0 */
 fs_cfg_node fs_cfg_child(fs_cfg_node n, const char *key); /* absent if n is not a map or no key */
 fs_cfg_node fs_cfg_item(fs_cfg_node n, size_t i); /* i-th element of a sequence or value of a map */
 const char *fs_cfg_key(fs_cfg_node n, size_t i);  /* i-th key of a map, NULL otherwise */
@@ -72,8 +72,8 @@ fs_status fs_cfg_expect_keys(fs_cfg_node n, const char *const *allowed, size_t n
 /* Typed getters of parent.key. If the key is absent: a required one is an error
  * `<where of parent>: missing key "size"`, an optional one leaves *out unchanged and
  * returns FS_OK. A present value of the wrong type or unit is an error at its place. */
-fs_status fs_cfg_get_quantity(fs_cfg_node parent, const char *key, fs_unit_kind kind,
-                              bool required, double *out, fs_error *err);
+fs_status fs_cfg_get_quantity(fs_cfg_node parent, const char *key, fs_unit_kind kind, bool required,
+                              double *out, fs_error *err);
 fs_status fs_cfg_get_int(fs_cfg_node parent, const char *key, long min, long max, bool required,
                          long *out, fs_error *err);
 fs_status fs_cfg_get_bool(fs_cfg_node parent, const char *key, bool required, bool *out,

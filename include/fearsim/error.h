@@ -47,8 +47,7 @@ void fs_error_clear(fs_error *err);
 #define FS_TRY(expr)                                                                               \
   do {                                                                                             \
     st = (expr);                                                                                   \
-    if (st != FS_OK)                                                                               \
-      goto cleanup;                                                                                \
+    if (st != FS_OK) goto cleanup;                                                                 \
   } while (0)
 
 #ifdef __cplusplus

@@ -62,17 +62,17 @@ typedef struct fs_projection_spec {
   size_t pre, post; /* population indices */
   fs_channel channel;
   fs_connect_rule rule;
-  double p;         /* fixed_probability */
+  double p;          /* fixed_probability */
   uint64_t indegree; /* fixed_indegree */
-  bool autapses;    /* may a neuron connect to itself (same population) */
-  fs_dist weight;   /* S, clipped at 0 */
-  fs_dist delay;    /* s, rounded to steps, at least one step */
-  double p_open;    /* NMDA: peak open probability of a synapse's receptors after one release */
+  bool autapses;     /* may a neuron connect to itself (same population) */
+  fs_dist weight;    /* S, clipped at 0 */
+  fs_dist delay;     /* s, rounded to steps, at least one step */
+  double p_open;     /* NMDA: peak open probability of a synapse's receptors after one release */
 } fs_projection_spec;
 
 typedef struct fs_current_spec {
   size_t pop;
-  double amplitude;  /* A */
+  double amplitude;    /* A */
   int64_t start, stop; /* steps, [start, stop) */
 } fs_current_spec;
 

@@ -18,8 +18,8 @@ typedef struct fs_projection fs_projection;
 struct fs_experiment_spec;
 
 typedef struct fs_memory_estimate {
-  double synapses; /* expected number of synapses */
-  double bytes;    /* expected memory of the whole network */
+  double synapses;  /* expected number of synapses */
+  double bytes;     /* expected memory of the whole network */
   double available; /* bytes the machine has available now */
 } fs_memory_estimate;
 
@@ -48,8 +48,7 @@ fs_status fs_network_get_synapses(const fs_network *net, size_t k, uint32_t *pre
 
 /* The drug-blocked fraction of every synapse of projection k, in the same canonical order,
  * each as of its last transmitter arrival (0 for a projection without NMDA agents). */
-fs_status fs_network_get_nmda_block(const fs_network *net, size_t k, double *block,
-                                    fs_error *err);
+fs_status fs_network_get_nmda_block(const fs_network *net, size_t k, double *block, fs_error *err);
 
 #ifdef __cplusplus
 }

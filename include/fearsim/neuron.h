@@ -25,7 +25,7 @@ typedef struct fs_neuron_model {
   const char *description;
   const fs_param_spec *params;
   size_t n_params;
-  size_t params_size; /* sizeof the model's parameter struct */
+  size_t params_size;             /* sizeof the model's parameter struct */
   const char *const *state_names; /* the per-neuron state arrays, for init and recording */
   const fs_unit_kind *state_kinds;
   size_t n_state;

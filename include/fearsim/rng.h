@@ -40,9 +40,9 @@ fs_rng fs_rng_make(uint64_t seed, uint64_t stream, uint64_t counter);
 void fs_rng_philox4x32(const uint32_t key[2], const uint32_t ctr[4], uint32_t out[4]);
 
 uint32_t fs_rng_u32(fs_rng *r);
-double fs_rng_uniform(fs_rng *r);         /* in (0, 1): never 0, never 1; 53 random bits */
-double fs_rng_normal(fs_rng *r);          /* standard normal (Box–Muller, no cached pair) */
-double fs_rng_exponential(fs_rng *r);     /* mean 1 */
+double fs_rng_uniform(fs_rng *r);             /* in (0, 1): never 0, never 1; 53 random bits */
+double fs_rng_normal(fs_rng *r);              /* standard normal (Box–Muller, no cached pair) */
+double fs_rng_exponential(fs_rng *r);         /* mean 1 */
 uint64_t fs_rng_below(fs_rng *r, uint64_t n); /* uniform in [0, n), unbiased; n > 0 */
 
 /* Number of failures before the first success of Bernoulli(p) trials, 0 < p <= 1

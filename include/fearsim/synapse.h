@@ -50,9 +50,8 @@ typedef struct fs_nmda_agent {
  * block coefficients bc, the postsynaptic potential v (V) and allosteric gain a, then adds
  * this arrival to its gating and remembers conc (mol/m^3), the blocker concentration now.
  * Returns the blocked fraction that this arrival's transmission sees. */
-double fs_nmda_agent_arrive(fs_nmda_agent *s, const fs_nmda_kinetics *k,
-                            const fs_block_coeffs *bc, int64_t now, double dt, double conc,
-                            double v, double a);
+double fs_nmda_agent_arrive(fs_nmda_agent *s, const fs_nmda_kinetics *k, const fs_block_coeffs *bc,
+                            int64_t now, double dt, double conc, double v, double a);
 
 #ifdef __cplusplus
 }

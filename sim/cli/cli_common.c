@@ -5,8 +5,7 @@
 #include <string.h>
 
 int fs_cli_exit_code(fs_status st) {
-  if (st == FS_OK)
-    return 0;
+  if (st == FS_OK) return 0;
   return st == FS_ERR_INPUT ? 2 : 1;
 }
 
@@ -24,8 +23,7 @@ int fs_cli_take_set(int argc, char **argv, int *i, const char **sets, size_t *n_
     value = argv[++*i];
   else if (strcmp(arg, "--set") != 0)
     return 0;
-  if (value == NULL || *n_sets >= FS_CLI_MAX_SETS)
-    return -1;
+  if (value == NULL || *n_sets >= FS_CLI_MAX_SETS) return -1;
   sets[(*n_sets)++] = value;
   return 1;
 }

@@ -25,8 +25,7 @@ int fs_cli_info(int argc, char **argv) {
   }
   fs_error err = {0};
   char *text = NULL;
-  if (fs_record_info(argv[1], &text, &err) != FS_OK)
-    return fs_cli_fail(&err);
+  if (fs_record_info(argv[1], &text, &err) != FS_OK) return fs_cli_fail(&err);
   fputs(text, stdout);
   free(text);
   return 0;

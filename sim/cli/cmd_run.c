@@ -54,9 +54,11 @@ static const char run_usage[] =
     "Ctrl-C or SIGTERM stop the run and leave no result.\n"
     "\n"
     "  -o, --output OUT.h5  where to write the result\n"
-    "  --set k=v            override a value of the experiment, e.g. --set 'simulation.duration=2 s'\n"
+    "  --set k=v            override a value of the experiment, e.g. --set 'simulation.duration=2 "
+    "s'\n"
     "  --seed N             the random seed (same as --set seed=N)\n"
-    "  --threads N          OpenMP threads (default: the experiment's, else OMP_NUM_THREADS or all)\n"
+    "  --threads N          OpenMP threads (default: the experiment's, else OMP_NUM_THREADS or "
+    "all)\n"
     "  --force              overwrite an existing OUT.h5\n"
     "  --stats              print wall time, spikes, synaptic events per second and peak memory\n"
     "  --quiet              no progress output\n";
@@ -71,8 +73,7 @@ static int parse_int_arg(const char *s, int *out) {
   char *end;
   errno = 0;
   long v = strtol(s, &end, 10);
-  if (errno || *end || v < 0 || v > 4096)
-    return -1;
+  if (errno || *end || v < 0 || v > 4096) return -1;
   *out = (int)v;
   return 0;
 }
@@ -91,10 +92,8 @@ static int parse_run_opts(int argc, char **argv, const char *usage, run_opts *o)
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int set = fs_cli_take_set(argc, argv, &i, o->sets, &o->n_sets);
-    if (set < 0)
-      return usage_error(usage, "--set needs key.path=value", NULL);
-    if (set > 0)
-      continue;
+    if (set < 0) return usage_error(usage, "--set needs key.path=value", NULL);
+    if (set > 0) continue;
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       fputs(usage, stdout);
       return 0;
@@ -118,16 +117,13 @@ static int parse_run_opts(int argc, char **argv, const char *usage, run_opts *o)
       o->experiment = a;
     }
   }
-  if (o->experiment == NULL)
-    return usage_error(usage, "missing the experiment file", NULL);
+  if (o->experiment == NULL) return usage_error(usage, "missing the experiment file", NULL);
   return -1;
 }
 
 static size_t thread_count(const run_opts *o, const fs_experiment_spec *spec) {
-  if (o->threads > 0)
-    return (size_t)o->threads;
-  if (spec->threads > 0)
-    return (size_t)spec->threads;
+  if (o->threads > 0) return (size_t)o->threads;
+  if (spec->threads > 0) return (size_t)spec->threads;
   return (size_t)omp_get_max_threads();
 }
 
@@ -162,8 +158,7 @@ static void format_hms(double s, char *buf, size_t len) {
 static void on_progress(void *user, const fs_engine_stats *s, double t_end) {
   progress_state *p = user;
   double percent = 100.0 * s->t / t_end;
-  if (!p->tty && percent < p->next_percent)
-    return;
+  if (!p->tty && percent < p->next_percent) return;
   double speed = s->wall > 0 ? s->t / s->wall : 0;
   char eta[32];
   format_hms(speed > 0 ? (t_end - s->t) / speed : 0, eta, sizeof eta);
@@ -186,8 +181,8 @@ static void print_stats(const fs_network *net, const fs_engine *eng, double buil
   printf("wall build: %.3f s\n", build_wall);
   printf("wall simulate: %.3f s\n", s.wall);
   printf("spikes: %llu\n", (unsigned long long)s.spikes);
-  printf("synaptic events: %llu (%.4g per second of wall time)\n",
-         (unsigned long long)s.syn_events, s.wall > 0 ? (double)s.syn_events / s.wall : 0.0);
+  printf("synaptic events: %llu (%.4g per second of wall time)\n", (unsigned long long)s.syn_events,
+         s.wall > 0 ? (double)s.syn_events / s.wall : 0.0);
   printf("peak memory: %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
 }
 
@@ -200,25 +195,22 @@ static fs_status simulate(const run_opts *o, const fs_experiment_spec *spec, con
   char start[32], end[32];
   iso_time(start, sizeof start);
   double t0 = omp_get_wtime();
-  fs_record_meta meta = {spec->file, spec->yaml_text, start, spec->seed,
-                         (int)threads, 1, spec->dt, spec->duration};
+  fs_record_meta meta = {spec->file, spec->yaml_text, start,         spec->seed, (int)threads,
+                         1,          spec->dt,        spec->duration};
   FS_TRY(fs_network_create(spec, threads, &net, err));
   FS_TRY(fs_record_create(out, o->force, &meta, &rec, err));
   FS_TRY(fs_engine_create(net, rec, &eng, err));
   double build_wall = omp_get_wtime() - t0;
   progress_state prog = {isatty(STDERR_FILENO) != 0, 5.0};
-  if (!o->quiet)
-    fs_engine_set_progress(eng, on_progress, &prog, prog.tty ? 1.0 : 10.0);
+  if (!o->quiet) fs_engine_set_progress(eng, on_progress, &prog, prog.tty ? 1.0 : 10.0);
   fs_engine_set_stop_flag(eng, &stop_signal);
   st = fs_engine_run(eng, err);
-  if (!o->quiet && prog.tty)
-    fputc('\n', stderr);
+  if (!o->quiet && prog.tty) fputc('\n', stderr);
   FS_TRY(st);
   FS_TRY(fs_engine_finish(eng, err));
   iso_time(end, sizeof end);
   FS_TRY(fs_record_finish(rec, end, err));
-  if (o->stats)
-    print_stats(net, eng, build_wall, threads);
+  if (o->stats) print_stats(net, eng, build_wall, threads);
 cleanup:
   fs_engine_free(eng);
   fs_record_free(rec);
@@ -229,8 +221,7 @@ cleanup:
 int fs_cli_run(int argc, char **argv) {
   run_opts o = {0};
   int rc = parse_run_opts(argc, argv, run_usage, &o);
-  if (rc >= 0)
-    return rc;
+  if (rc >= 0) return rc;
   fs_error err = {0};
   fs_experiment_spec *spec = NULL;
   char out[4096];
@@ -245,8 +236,7 @@ int fs_cli_run(int argc, char **argv) {
         (st = fs_network_check_memory(spec, threads, &err)) == FS_OK) {
       install_signal_handlers();
       st = simulate(&o, spec, out, threads, &err);
-      if (st == FS_OK && !o.quiet)
-        fprintf(stderr, "wrote %s\n", out);
+      if (st == FS_OK && !o.quiet) fprintf(stderr, "wrote %s\n", out);
       if (st == FS_ERR_INTERRUPTED)
         fs_error_prefix(&err, "stopped by %s", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
     }
@@ -262,14 +252,12 @@ int fs_cli_run(int argc, char **argv) {
 int fs_cli_check(int argc, char **argv) {
   run_opts o = {0};
   int rc = parse_run_opts(argc, argv, check_usage, &o);
-  if (rc >= 0)
-    return rc;
+  if (rc >= 0) return rc;
   fs_error err = {0};
   fs_experiment_spec *spec = NULL;
   fs_status st = fs_experiment_load(o.experiment, o.sets, o.n_sets, &spec, &err);
   size_t threads = st == FS_OK ? thread_count(&o, spec) : 1;
-  if (st == FS_OK)
-    st = fs_network_check_memory(spec, threads, &err);
+  if (st == FS_OK) st = fs_network_check_memory(spec, threads, &err);
   if (st == FS_OK) {
     fs_memory_estimate e;
     fs_network_estimate(spec, threads, &e);

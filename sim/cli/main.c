@@ -40,8 +40,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   for (size_t i = 0; i < N_COMMANDS; i++)
-    if (strcmp(argv[1], commands[i].name) == 0)
-      return commands[i].run(argc - 1, argv + 1);
+    if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
   fprintf(stderr, "fearsim: unknown command \"%s\"\n", argv[1]);
   usage(stderr);
   return 2;

@@ -80,8 +80,8 @@ static fs_status adex_precompute(const void *params, double dt, void *coeff, fs_
   const adex_params *p = params;
   adex_coeff *c = coeff;
   if (!(p->V_reset < p->V_peak))
-    return fs_error_set(err, FS_ERR_INPUT, "V_reset (%g V) must be below V_peak (%g V)",
-                        p->V_reset, p->V_peak);
+    return fs_error_set(err, FS_ERR_INPUT, "V_reset (%g V) must be below V_peak (%g V)", p->V_reset,
+                        p->V_peak);
   if (!(p->V_T < p->V_peak))
     return fs_error_set(err, FS_ERR_INPUT, "V_T (%g V) must be below V_peak (%g V)", p->V_T,
                         p->V_peak);
@@ -102,8 +102,7 @@ static void adex_rest_state(const void *params, double *state0) {
 }
 
 static double exp_current(const adex_params *p, const adex_coeff *c, double v) {
-  if (p->Delta_T <= 0)
-    return 0.0;
+  if (p->Delta_T <= 0) return 0.0;
   return p->g_L * p->Delta_T * exp(fmin((v - p->V_T) / p->Delta_T, c->exp_cap));
 }
 
@@ -123,8 +122,7 @@ static void adex_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx 
     in_a[i] = in_g[i] = in_n[i] = 0.0;
     double gbar_a = a * s->avg_ampa, gbar_g = g * s->avg_gaba, gbar_n = 0.0;
     if (pop->has_nmda)
-      gbar_n = (d * s->avg_nd - r * s->avg_nr) /
-               (1.0 + s->mg_ratio * exp(-p->syn.mg_gamma * v[i]));
+      gbar_n = (d * s->avg_nd - r * s->avg_nr) / (1.0 + s->mg_ratio * exp(-p->syn.mg_gamma * v[i]));
     double v0 = v[i];
     double g_tot = p->g_L + gbar_a + gbar_g + gbar_n;
     double i_tot = i_const + (gbar_a + gbar_n) * p->syn.E_ex + gbar_g * p->syn.E_in +

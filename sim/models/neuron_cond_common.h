@@ -34,22 +34,70 @@ typedef struct fs_cond_syn_coeff {
 /* Parameter rows for the synaptic part of a model whose parameter struct has a
  * fs_cond_syn_params member named syn. Defaults: LITERATURE.md §1.1–1.2, §9. */
 #define FS_COND_SYN_PARAM_ROWS(T)                                                                  \
-  {"E_ex", FS_UNIT_VOLTAGE, 0.0, -0.2, 0.2, 0, offsetof(T, syn.E_ex),                              \
+  {"E_ex",                                                                                         \
+   FS_UNIT_VOLTAGE,                                                                                \
+   0.0,                                                                                            \
+   -0.2,                                                                                           \
+   0.2,                                                                                            \
+   0,                                                                                              \
+   offsetof(T, syn.E_ex),                                                                          \
    "reversal potential of AMPA and NMDA"},                                                         \
-      {"E_in", FS_UNIT_VOLTAGE, -70e-3, -0.2, 0.2, 0, offsetof(T, syn.E_in),                       \
+      {"E_in",                                                                                     \
+       FS_UNIT_VOLTAGE,                                                                            \
+       -70e-3,                                                                                     \
+       -0.2,                                                                                       \
+       0.2,                                                                                        \
+       0,                                                                                          \
+       offsetof(T, syn.E_in),                                                                      \
        "reversal potential of GABA-A"},                                                            \
-      {"tau_ampa", FS_UNIT_TIME, 2e-3, 0.0, 1.0, FS_PARAM_MIN_EXCLUSIVE,                            \
-       offsetof(T, syn.tau_ampa), "AMPA decay time constant"},                                     \
-      {"tau_gaba", FS_UNIT_TIME, 5e-3, 0.0, 1.0, FS_PARAM_MIN_EXCLUSIVE,                            \
-       offsetof(T, syn.tau_gaba), "GABA-A decay time constant"},                                   \
-      {"tau_nmda_rise", FS_UNIT_TIME, 2e-3, 0.0, 1.0, FS_PARAM_MIN_EXCLUSIVE,                       \
-       offsetof(T, syn.tau_nmda_rise), "NMDA rise time constant"},                                 \
-      {"tau_nmda_decay", FS_UNIT_TIME, 100e-3, 0.0, 10.0, FS_PARAM_MIN_EXCLUSIVE,                   \
-       offsetof(T, syn.tau_nmda_decay), "NMDA decay time constant"},                               \
-      {"mg", FS_UNIT_MOLAR, 1.0, 0.0, 100.0, 0, offsetof(T, syn.mg),                               \
+      {"tau_ampa",                                                                                 \
+       FS_UNIT_TIME,                                                                               \
+       2e-3,                                                                                       \
+       0.0,                                                                                        \
+       1.0,                                                                                        \
+       FS_PARAM_MIN_EXCLUSIVE,                                                                     \
+       offsetof(T, syn.tau_ampa),                                                                  \
+       "AMPA decay time constant"},                                                                \
+      {"tau_gaba",                                                                                 \
+       FS_UNIT_TIME,                                                                               \
+       5e-3,                                                                                       \
+       0.0,                                                                                        \
+       1.0,                                                                                        \
+       FS_PARAM_MIN_EXCLUSIVE,                                                                     \
+       offsetof(T, syn.tau_gaba),                                                                  \
+       "GABA-A decay time constant"},                                                              \
+      {"tau_nmda_rise",                                                                            \
+       FS_UNIT_TIME,                                                                               \
+       2e-3,                                                                                       \
+       0.0,                                                                                        \
+       1.0,                                                                                        \
+       FS_PARAM_MIN_EXCLUSIVE,                                                                     \
+       offsetof(T, syn.tau_nmda_rise),                                                             \
+       "NMDA rise time constant"},                                                                 \
+      {"tau_nmda_decay",                                                                           \
+       FS_UNIT_TIME,                                                                               \
+       100e-3,                                                                                     \
+       0.0,                                                                                        \
+       10.0,                                                                                       \
+       FS_PARAM_MIN_EXCLUSIVE,                                                                     \
+       offsetof(T, syn.tau_nmda_decay),                                                            \
+       "NMDA decay time constant"},                                                                \
+      {"mg",                                                                                       \
+       FS_UNIT_MOLAR,                                                                              \
+       1.0,                                                                                        \
+       0.0,                                                                                        \
+       100.0,                                                                                      \
+       0,                                                                                          \
+       offsetof(T, syn.mg),                                                                        \
        "extracellular Mg2+ concentration"},                                                        \
-      {"k_mg", FS_UNIT_MOLAR, 3.57, 0.0, 1000.0, FS_PARAM_MIN_EXCLUSIVE, offsetof(T, syn.k_mg),     \
-       "Mg2+ block constant K_Mg at 0 mV (Jahr & Stevens 1990)"},                                   \
+      {"k_mg",                                                                                     \
+       FS_UNIT_MOLAR,                                                                              \
+       3.57,                                                                                       \
+       0.0,                                                                                        \
+       1000.0,                                                                                     \
+       FS_PARAM_MIN_EXCLUSIVE,                                                                     \
+       offsetof(T, syn.k_mg),                                                                      \
+       "Mg2+ block constant K_Mg at 0 mV (Jahr & Stevens 1990)"},                                  \
   {                                                                                                \
     "mg_gamma", FS_UNIT_INV_VOLTAGE, 62.0, 0.0, 1000.0, 0, offsetof(T, syn.mg_gamma),              \
         "voltage coefficient of the Mg2+ block (Jahr & Stevens 1990)"                              \

@@ -50,8 +50,7 @@ static const fs_param_spec lif_params_table[] = {
      offsetof(lif_params, g_L), "leak conductance"},
     {"E_L", FS_UNIT_VOLTAGE, -70e-3, -0.2, 0.2, 0, offsetof(lif_params, E_L),
      "leak reversal potential"},
-    {"V_th", FS_UNIT_VOLTAGE, -50e-3, -0.2, 0.2, 0, offsetof(lif_params, V_th),
-     "spike threshold"},
+    {"V_th", FS_UNIT_VOLTAGE, -50e-3, -0.2, 0.2, 0, offsetof(lif_params, V_th), "spike threshold"},
     {"V_reset", FS_UNIT_VOLTAGE, -70e-3, -0.2, 0.2, 0, offsetof(lif_params, V_reset),
      "reset potential"},
     {"t_ref", FS_UNIT_TIME, 2e-3, 0.0, 1.0, 0, offsetof(lif_params, t_ref), "refractory period"},
@@ -92,17 +91,16 @@ typedef struct lif_arrays {
 #define LIF_FIRE(vn, r, v_out, ref_out, fired_out)                                                 \
   do {                                                                                             \
     int32_t spike_ = ((r) <= 0) & ((vn) >= v_th);                                                  \
-    (ref_out) = spike_ ? ref_steps : ((r) > 0 ? (r) - 1 : 0);                                      \
+    (ref_out) = spike_ ? ref_steps : ((r) > 0 ? (r)-1 : 0);                                        \
     (fired_out) = spike_;                                                                          \
     (v_out) = ((r) > 0) | spike_ ? v_reset : (vn);                                                 \
   } while (0)
 
 /* Membrane and conductances of neurons [begin, end) without NMDA input: no exp(). */
-static void lif_integrate_fast(const lif_params *p, const lif_coeff *c,
-                               double i_const, double *restrict v, double *restrict ga,
-                               double *restrict gg, double *restrict in_a, double *restrict in_g,
-                               int32_t *restrict ref, int32_t *restrict fired, size_t begin,
-                               size_t end) {
+static void lif_integrate_fast(const lif_params *p, const lif_coeff *c, double i_const,
+                               double *restrict v, double *restrict ga, double *restrict gg,
+                               double *restrict in_a, double *restrict in_g, int32_t *restrict ref,
+                               int32_t *restrict fired, size_t begin, size_t end) {
   const double g_L = p->g_L, E_ex = p->syn.E_ex, E_in = p->syn.E_in;
   const double avg_a = c->syn.avg_ampa, avg_g = c->syn.avg_gaba, dt_over_c = c->dt_over_c;
   const double dec_a = c->syn.decay_ampa, dec_g = c->syn.decay_gaba;
@@ -168,31 +166,25 @@ static void lif_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx *
   const lif_params *p = pop->params;
   const lif_coeff *c = pop->coeff;
   const double i_const = p->g_L * p->E_L + p->I_e + ctx->i_ext;
-  lif_arrays x = {pop->state[LIF_V],      pop->state[LIF_G_AMPA], pop->state[LIF_G_GABA],
-                  pop->state[LIF_NMDA_R], pop->state[LIF_NMDA_D], ctx->in[FS_CH_AMPA],
-                  ctx->in[FS_CH_NMDA],    ctx->in[FS_CH_GABA_A],  pop->refractory,
-                  ctx->fired};
+  lif_arrays x = {pop->state[LIF_V],      pop->state[LIF_G_AMPA],
+                  pop->state[LIF_G_GABA], pop->state[LIF_NMDA_R],
+                  pop->state[LIF_NMDA_D], ctx->in[FS_CH_AMPA],
+                  ctx->in[FS_CH_NMDA],    ctx->in[FS_CH_GABA_A],
+                  pop->refractory,        ctx->fired};
   if (pop->has_nmda) {
     mg_unblocked(p, c, x.v, ctx->scratch, begin, end);
     lif_integrate_nmda(p, c, i_const, x.v, x.ga, x.gg, x.nr, x.nd, x.in_a, x.in_g, x.in_n,
                        ctx->scratch, x.ref, x.fired, begin, end);
   } else
-    lif_integrate_fast(p, c, i_const, x.v, x.ga, x.gg, x.in_a, x.in_g, x.ref, x.fired, begin,
-                       end);
+    lif_integrate_fast(p, c, i_const, x.v, x.ga, x.gg, x.in_a, x.in_g, x.ref, x.fired, begin, end);
   fs_collect_spikes(ctx, begin, end);
 }
 
 const fs_neuron_model fs_neuron_lif_cond = {
-    "lif_cond",
-    "leaky integrate-and-fire, conductance-based AMPA/NMDA/GABA-A",
-    lif_params_table,
-    sizeof lif_params_table / sizeof lif_params_table[0],
-    sizeof(lif_params),
-    lif_state_names,
-    lif_state_kinds,
-    LIF_N_STATE,
-    sizeof(lif_coeff),
-    lif_precompute,
-    lif_rest_state,
-    lif_step,
+    "lif_cond",         "leaky integrate-and-fire, conductance-based AMPA/NMDA/GABA-A",
+    lif_params_table,   sizeof lif_params_table / sizeof lif_params_table[0],
+    sizeof(lif_params), lif_state_names,
+    lif_state_kinds,    LIF_N_STATE,
+    sizeof(lif_coeff),  lif_precompute,
+    lif_rest_state,     lif_step,
 };

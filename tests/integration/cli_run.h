@@ -23,8 +23,7 @@ static inline void read_file_into(const char *path, char *buf, size_t len) {
   FILE *f = fopen(path, "r");
   size_t n = f ? fread(buf, 1, len - 1, f) : 0;
   buf[n] = '\0';
-  if (f)
-    fclose(f);
+  if (f) fclose(f);
 }
 
 /* Starts FS_CLI with argv (NULL-terminated, without the program name), stdout and stderr
@@ -38,8 +37,7 @@ static inline pid_t cli_start(const char *const *args) {
     const char *argv[64] = {FS_CLI};
     for (int i = 0; args[i] && i < 62; i++)
       argv[i + 1] = args[i];
-    if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr))
-      _exit(127);
+    if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr)) _exit(127);
     execv(FS_CLI, (char *const *)argv);
     _exit(127);
   }

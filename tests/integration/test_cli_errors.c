@@ -70,9 +70,9 @@ static void test_network_too_big_for_the_machine(void **state) {
 
 static void test_bad_drug(void **state) {
   (void)state;
-  expect_bad(bad_file(NULL, NULL,
-                      "drugs: [{drug: ketamin, route: iv_bolus, dose: 1 mg, at: 1 ms}]\n"),
-             ":6:16: drugs[0].drug: expected one of", NULL);
+  expect_bad(
+      bad_file(NULL, NULL, "drugs: [{drug: ketamin, route: iv_bolus, dose: 1 mg, at: 1 ms}]\n"),
+      ":6:16: drugs[0].drug: expected one of", NULL);
   expect_bad(bad_file(NULL, NULL,
                       "drugs: [{drug: apv, route: local, concentration: 50 uM, populations: [LA],"
                       " at: 1 ms, duration: 5 ms}]\n"),

@@ -11,8 +11,8 @@
 /* The row at 9.6667 h (the end of the 09:00 + 40 min infusion) of the pk table. */
 static void test_pk_table(void **state) {
   (void)state;
-  const char *args[] = {"pk",     FS_SOURCE_DIR "/configs/pharmacology/ketamine_infusion.yaml",
-                        "--step", "10 min",
+  const char *args[] = {"pk",      FS_SOURCE_DIR "/configs/pharmacology/ketamine_infusion.yaml",
+                        "--step",  "10 min",
                         "--until", "12 h",
                         NULL};
   cli_result r;
@@ -29,8 +29,8 @@ static void test_pk_table(void **state) {
 static void test_run_writes_timeline(void **state) {
   (void)state;
   const char *out = test_path(0, "ket.h5");
-  const char *args[] = {"run", FS_SOURCE_DIR "/configs/pharmacology/ketamine_infusion.yaml",
-                        "-o",  out,
+  const char *args[] = {"run",     FS_SOURCE_DIR "/configs/pharmacology/ketamine_infusion.yaml",
+                        "-o",      out,
                         "--quiet", NULL};
   cli_result r;
   cli_run(args, &r);
@@ -63,8 +63,8 @@ static void test_run_writes_timeline(void **state) {
 
 static void test_bad_dose(void **state) {
   (void)state;
-  const char *args[] = {"pk", FS_SOURCE_DIR "/configs/pharmacology/ketamine_infusion.yaml",
-                        "--set", "drugs[0].dose=0.5 mV", NULL};
+  const char *args[] = {"pk", FS_SOURCE_DIR "/configs/pharmacology/ketamine_infusion.yaml", "--set",
+                        "drugs[0].dose=0.5 mV", NULL};
   cli_result r;
   cli_run(args, &r);
   assert_int_equal(r.status, 2);

@@ -11,19 +11,22 @@ static const char *result;
 
 static int setup(void **state) {
   (void)state;
-  if (fs_test_dir_create())
-    return -1;
+  if (fs_test_dir_create()) return -1;
   result = strdup(test_path(0, "q.h5"));
-  const char *args[] = {"run",   FS_SOURCE_DIR "/configs/quickstart.yaml",
-                        "-o",    result,
-                        "--set", "simulation.duration=0.3 s",
-                        "--set", "drugs=[{drug: ketamine, route: local, concentration: 100 uM, "
-                                 "populations: [E], at: 0.1 s, duration: 0.15 s}]",
-                        "--quiet", NULL};
+  const char *args[] = {"run",
+                        FS_SOURCE_DIR "/configs/quickstart.yaml",
+                        "-o",
+                        result,
+                        "--set",
+                        "simulation.duration=0.3 s",
+                        "--set",
+                        "drugs=[{drug: ketamine, route: local, concentration: 100 uM, "
+                        "populations: [E], at: 0.1 s, duration: 0.15 s}]",
+                        "--quiet",
+                        NULL};
   cli_result r;
   cli_run(args, &r);
-  if (r.status != 0)
-    fprintf(stderr, "fearsim run failed: %s\n", r.err);
+  if (r.status != 0) fprintf(stderr, "fearsim run failed: %s\n", r.err);
   return r.status;
 }
 
@@ -102,8 +105,7 @@ static void test_spikes_sonata_layout(void **state) {
   assert_true(n > 10);
   for (hsize_t k = 0; k < n; k++) {
     assert_true(t[k] > 0 && t[k] <= 0.3 + 1e-12);
-    if (k)
-      assert_true(t[k] >= t[k - 1]);
+    if (k) assert_true(t[k] >= t[k - 1]);
   }
   hid_t d = H5Dopen2(f, "/spikes/E/node_ids", H5P_DEFAULT);
   hid_t type = H5Dget_type(d);
@@ -137,8 +139,7 @@ static void test_spikes_sonata_layout(void **state) {
 }
 
 static herr_t check_dataset(hid_t obj, const char *name, const H5O_info_t *info, void *count) {
-  if (info->type != H5O_TYPE_DATASET)
-    return 0;
+  if (info->type != H5O_TYPE_DATASET) return 0;
   hid_t d = H5Dopen2(obj, name, H5P_DEFAULT);
   if (H5Aexists(d, "units") <= 0 || H5Aexists(d, "description") <= 0) {
     print_error("dataset %s lacks units or description\n", name);

@@ -8,20 +8,18 @@
 
 static void run_with(const char *experiment, const char *out, const char *threads,
                      const char *extra_set) {
-  const char *args[] = {"run",     experiment, "-o",    out, "--threads", threads, "--quiet",
-                        "--force", "--set",    "simulation.duration=0.2 s", "--set", extra_set,
-                        NULL};
+  const char *args[] = {"run",   experiment, "-o",      out,     "--threads",
+                        threads, "--quiet",  "--force", "--set", "simulation.duration=0.2 s",
+                        "--set", extra_set,  NULL};
   cli_result r;
   cli_run(args, &r);
-  if (r.status != 0)
-    fail_msg("fearsim run failed: %s", r.err);
+  if (r.status != 0) fail_msg("fearsim run failed: %s", r.err);
 }
 
 /* The raw bytes of a dataset, in its own type. */
 static unsigned char *read_raw(hid_t f, const char *name, size_t *bytes) {
   hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-  if (d < 0)
-    return NULL;
+  if (d < 0) return NULL;
   hid_t t = H5Dget_type(d), sp = H5Dget_space(d);
   *bytes = (size_t)H5Sget_simple_extent_npoints(sp) * H5Tget_size(t);
   unsigned char *buf = malloc(*bytes + 1);
@@ -42,8 +40,7 @@ typedef struct compare_ctx {
 
 static herr_t compare_dataset(hid_t f, const char *name, const H5O_info_t *info, void *p) {
   compare_ctx *c = p;
-  if (info->type != H5O_TYPE_DATASET)
-    return 0;
+  if (info->type != H5O_TYPE_DATASET) return 0;
   size_t na = 0, nb = 0;
   unsigned char *a = read_raw(f, name, &na), *b = read_raw(c->other, name, &nb);
   c->datasets++;

@@ -6,10 +6,11 @@
 
 static void stop_with(int sig, const char *name) {
   const char *out = test_path(0, "long.h5");
-  const char *args[] = {"run",   FS_SOURCE_DIR "/configs/benchmarks/coba.yaml",
-                        "-o",    out,
-                        "--set", "simulation.duration=300 s",
-                        "--threads", "2", NULL};
+  const char *args[] = {"run",       FS_SOURCE_DIR "/configs/benchmarks/coba.yaml",
+                        "-o",        out,
+                        "--set",     "simulation.duration=300 s",
+                        "--threads", "2",
+                        NULL};
   pid_t pid = cli_start(args);
   /* wait until the run has started writing (its .partial exists), then signal it */
   for (int i = 0; i < 200 && !file_exists(test_path(1, "long.h5.partial")); i++)

@@ -27,8 +27,7 @@ static void test_valid_file_in_si(void **state) {
   const char *overrides[] = {"simulation.duration=20 ms", "populations.E.params={C_m: 200 pF}"};
   fs_error err = {0};
   fs_experiment_spec *spec = NULL;
-  assert_int_equal(fs_experiment_load(variant(NULL, NULL, NULL), overrides, 2, &spec, &err),
-                   FS_OK);
+  assert_int_equal(fs_experiment_load(variant(NULL, NULL, NULL), overrides, 2, &spec, &err), FS_OK);
   fs_assert_close(spec->dt, 1e-4, 1e-15, 0.0);
   fs_assert_close(spec->duration, 20e-3, 1e-15, 0.0);
   assert_int_equal(spec->n_steps, 200);
@@ -100,8 +99,9 @@ static void test_parameter_relation(void **state) {
 
 static void test_missing_spike_file(void **state) {
   (void)state;
-  const char *path = variant(NULL, NULL, "inputs:\n  tone: {type: spike_times, size: 2, file: "
-                                         "nothere.csv}\n");
+  const char *path = variant(NULL, NULL,
+                             "inputs:\n  tone: {type: spike_times, size: 2, file: "
+                             "nothere.csv}\n");
   char rest[512];
   snprintf(rest, sizeof rest,
            "7:44: inputs.tone.file: cannot open \"%s/nothere.csv\": No such file or directory",
@@ -112,8 +112,9 @@ static void test_missing_spike_file(void **state) {
 static void test_spike_file_is_read(void **state) {
   (void)state;
   fs_test_write("train.csv", "# node_id,time_s\n1,0.002\n0,0.001\n1,0.001\n");
-  const char *path = variant(NULL, NULL, "inputs:\n  tone: {type: spike_times, size: 2, file: "
-                                         "train.csv}\n");
+  const char *path = variant(NULL, NULL,
+                             "inputs:\n  tone: {type: spike_times, size: 2, file: "
+                             "train.csv}\n");
   fs_error err = {0};
   fs_experiment_spec *spec = NULL;
   assert_int_equal(fs_experiment_load(path, NULL, 0, &spec, &err), FS_OK);
@@ -127,11 +128,16 @@ static void test_spike_file_is_read(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_valid_file_in_si),        cmocka_unit_test(test_unknown_key),
-      cmocka_unit_test(test_unknown_model),           cmocka_unit_test(test_wrong_unit_and_no_unit),
-      cmocka_unit_test(test_time_step),               cmocka_unit_test(test_delay_shorter_than_dt),
-      cmocka_unit_test(test_population_of_size_zero), cmocka_unit_test(test_unknown_population),
-      cmocka_unit_test(test_parameter_relation),      cmocka_unit_test(test_missing_spike_file),
+      cmocka_unit_test(test_valid_file_in_si),
+      cmocka_unit_test(test_unknown_key),
+      cmocka_unit_test(test_unknown_model),
+      cmocka_unit_test(test_wrong_unit_and_no_unit),
+      cmocka_unit_test(test_time_step),
+      cmocka_unit_test(test_delay_shorter_than_dt),
+      cmocka_unit_test(test_population_of_size_zero),
+      cmocka_unit_test(test_unknown_population),
+      cmocka_unit_test(test_parameter_relation),
+      cmocka_unit_test(test_missing_spike_file),
       cmocka_unit_test(test_spike_file_is_read),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);

@@ -15,12 +15,12 @@ typedef struct synapses {
 } synapses;
 
 #define HEAD                                                                                       \
-  "seed: 11\n"                                                                                   \
-  "simulation: {duration: 10 ms}\n"                                                              \
-  "populations:\n"                                                                                \
+  "seed: 11\n"                                                                                     \
+  "simulation: {duration: 10 ms}\n"                                                                \
+  "populations:\n"                                                                                 \
   "  A: {model: lif_cond, size: %d}\n"                                                             \
   "  B: {model: lif_cond, size: %d}\n"                                                             \
-  "projections:\n"                                                                                \
+  "projections:\n"                                                                                 \
   "  - %s\n"
 
 static fs_experiment_spec *load(int n_a, int n_b, const char *projection) {
@@ -58,8 +58,9 @@ static void drop(synapses *s) {
 
 static void test_fixed_probability(void **state) {
   (void)state;
-  synapses s = get(300, 200, "{from: A, to: B, receptor: ampa, connect: {rule: fixed_probability,"
-                             " p: 0.1}, weight: 1 nS}",
+  synapses s = get(300, 200,
+                   "{from: A, to: B, receptor: ampa, connect: {rule: fixed_probability,"
+                   " p: 0.1}, weight: 1 nS}",
                    2);
   double mean = 0.1 * 300 * 200, sd = sqrt(mean * 0.9);
   fs_assert_close((double)s.n, mean, 0.0, 5 * sd);
@@ -71,14 +72,16 @@ static void test_fixed_probability(void **state) {
 
 static void test_no_autapses(void **state) {
   (void)state;
-  synapses s = get(100, 10, "{from: A, to: A, receptor: ampa, connect: {rule: fixed_probability,"
-                            " p: 0.5, autapses: false}, weight: 1 nS}",
+  synapses s = get(100, 10,
+                   "{from: A, to: A, receptor: ampa, connect: {rule: fixed_probability,"
+                   " p: 0.5, autapses: false}, weight: 1 nS}",
                    1);
   for (uint64_t k = 0; k < s.n; k++)
     assert_true(s.pre[k] != s.post[k]);
   drop(&s);
-  s = get(100, 10, "{from: A, to: A, receptor: ampa, connect: {rule: all_to_all, "
-                   "autapses: false}, weight: 1 nS}",
+  s = get(100, 10,
+          "{from: A, to: A, receptor: ampa, connect: {rule: all_to_all, "
+          "autapses: false}, weight: 1 nS}",
           1);
   assert_int_equal(s.n, 100 * 99);
   drop(&s);
@@ -86,8 +89,9 @@ static void test_no_autapses(void **state) {
 
 static void test_fixed_indegree(void **state) {
   (void)state;
-  synapses s = get(50, 40, "{from: A, to: B, receptor: ampa, connect: {rule: fixed_indegree,"
-                           " indegree: 20}, weight: 1 nS}",
+  synapses s = get(50, 40,
+                   "{from: A, to: B, receptor: ampa, connect: {rule: fixed_indegree,"
+                   " indegree: 20}, weight: 1 nS}",
                    3);
   assert_int_equal(s.n, 40 * 20);
   for (uint32_t j = 0; j < 40; j++) {
@@ -102,8 +106,9 @@ static void test_fixed_indegree(void **state) {
 
 static void test_one_to_one_and_all_to_all(void **state) {
   (void)state;
-  synapses s = get(30, 30, "{from: A, to: B, receptor: gaba_a, connect: {rule: one_to_one},"
-                           " weight: 1 nS}",
+  synapses s = get(30, 30,
+                   "{from: A, to: B, receptor: gaba_a, connect: {rule: one_to_one},"
+                   " weight: 1 nS}",
                    2);
   assert_int_equal(s.n, 30);
   for (uint32_t k = 0; k < 30; k++)
@@ -116,9 +121,10 @@ static void test_one_to_one_and_all_to_all(void **state) {
 
 static void test_weight_and_delay_distributions(void **state) {
   (void)state;
-  synapses s = get(200, 200, "{from: A, to: B, receptor: ampa, connect: {rule: all_to_all},"
-                             " weight: {normal: {mean: 2 nS, std: 0.5 nS}},"
-                             " delay: {uniform: {low: 1 ms, high: 3 ms}}}",
+  synapses s = get(200, 200,
+                   "{from: A, to: B, receptor: ampa, connect: {rule: all_to_all},"
+                   " weight: {normal: {mean: 2 nS, std: 0.5 nS}},"
+                   " delay: {uniform: {low: 1 ms, high: 3 ms}}}",
                    2);
   double sum = 0, sum2 = 0, dmin = 1, dmax = 0;
   for (uint64_t k = 0; k < s.n; k++) {
@@ -133,8 +139,9 @@ static void test_weight_and_delay_distributions(void **state) {
   fs_assert_close(dmin, 1e-3, 1e-9, 0.0); /* rounded to whole steps of 0.1 ms */
   fs_assert_close(dmax, 3e-3, 1e-9, 0.0);
   drop(&s);
-  s = get(50, 50, "{from: A, to: B, receptor: ampa, connect: {rule: all_to_all},"
-                  " weight: {normal: {mean: 0.1 nS, std: 1 nS}}}",
+  s = get(50, 50,
+          "{from: A, to: B, receptor: ampa, connect: {rule: all_to_all},"
+          " weight: {normal: {mean: 0.1 nS, std: 1 nS}}}",
           1);
   for (uint64_t k = 0; k < s.n; k++) /* negative draws are clipped to 0 */
     assert_true(s.w[k] >= 0.0);
@@ -162,9 +169,9 @@ static void test_thread_count_independent(void **state) {
 
 static void test_memory_check(void **state) {
   (void)state;
-  fs_experiment_spec *spec =
-      load(3000000, 3000000, "{from: A, to: B, receptor: ampa, connect: {rule: all_to_all},"
-                             " weight: 1 nS}");
+  fs_experiment_spec *spec = load(3000000, 3000000,
+                                  "{from: A, to: B, receptor: ampa, connect: {rule: all_to_all},"
+                                  " weight: 1 nS}");
   fs_error err = {0};
   assert_int_equal(fs_network_check_memory(spec, 2, &err), FS_ERR_INPUT);
   assert_true(strncmp(err.msg, spec->file, strlen(spec->file)) == 0);

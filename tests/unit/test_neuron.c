@@ -59,7 +59,7 @@ static void free_pop(bench_pop *b) {
 }
 
 static size_t step(bench_pop *b, double i_ext) {
-  fs_step_ctx ctx = {0, DT, {b->in[0], b->in[1], b->in[2]}, i_ext, b->fired, b->pop.scratch,
+  fs_step_ctx ctx = {0,         DT, {b->in[0], b->in[1], b->in[2]}, i_ext, b->fired, b->pop.scratch,
                      b->spikes, 0};
   b->pop.model->step(&b->pop, 0, b->pop.n, &ctx);
   return ctx.n_spikes;

@@ -32,8 +32,7 @@ static fs_network *run(const char *times, const char *drug, const char *extra, i
   fs_experiment_spec *spec = NULL;
   fs_network *net = NULL;
   fs_engine *eng = NULL;
-  if (fs_experiment_load(path, NULL, 0, &spec, &err) != FS_OK)
-    fail_msg("%s", err.msg);
+  if (fs_experiment_load(path, NULL, 0, &spec, &err) != FS_OK) fail_msg("%s", err.msg);
   assert_int_equal(fs_network_create(spec, (size_t)threads, &net, &err), FS_OK);
   assert_int_equal(fs_engine_create(net, NULL, &eng, &err), FS_OK);
   assert_int_equal(fs_engine_run(eng, &err), FS_OK);
@@ -53,8 +52,9 @@ static double final_block(const char *times, const char *drug, const char *extra
   return b;
 }
 
-#define KETAMINE_10UM "{drug: ketamine, route: local, concentration: 10 uM, populations: [P], " \
-                      "at: 0 s, duration: 12 s}"
+#define KETAMINE_10UM                                                                              \
+  "{drug: ketamine, route: local, concentration: 10 uM, populations: [P], "                        \
+  "at: 0 s, duration: 12 s}"
 
 /* Row 2: block grows with activations, not with time at rest. */
 static void test_use_dependence(void **state) {
@@ -71,8 +71,7 @@ static void test_use_dependence(void **state) {
   fs_drug_params p;
   fs_block_coeffs bc;
   fs_drug_defaults(fs_drug_find("ketamine", NULL), &p);
-  assert_int_equal(fs_block_coeffs_init(fs_drug_find("ketamine", NULL), &p, 1.0, &bc, NULL),
-                   FS_OK);
+  assert_int_equal(fs_block_coeffs_init(fs_drug_find("ketamine", NULL), &p, 1.0, &bc, NULL), FS_OK);
   double open = 0.3 * k.norm * (100e-3 - 2e-3);
   double expected = fs_block_advance(&bc, 0.0, open, 2.9 - open, 10e-3, -70e-3);
   fs_assert_close(two, expected, 0.05, 0.0); /* V sits near, not at, -70 mV */
@@ -175,8 +174,8 @@ static void test_block_thread_independent(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_use_dependence),     cmocka_unit_test(test_trapping),
-      cmocka_unit_test(test_voltage_dependence), cmocka_unit_test(test_apv_factor),
+      cmocka_unit_test(test_use_dependence),           cmocka_unit_test(test_trapping),
+      cmocka_unit_test(test_voltage_dependence),       cmocka_unit_test(test_apv_factor),
       cmocka_unit_test(test_block_thread_independent),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
