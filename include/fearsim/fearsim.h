@@ -12,8 +12,10 @@
 #include <fearsim/neuron.h>
 #include <fearsim/param.h>
 #include <fearsim/pk.h>
+#include <fearsim/plasticity.h>
 #include <fearsim/record.h>
 #include <fearsim/rng.h>
+#include <fearsim/synapse.h>
 #include <fearsim/units.h>
 
 #endif

@@ -1,0 +1,75 @@
+/* plasticity.h - calcium-based early plasticity of one synapse (Graupner & Brunel 2012,
+ * MODEL.md §5), advanced in closed form from one event to the next so that its cost scales
+ * with spikes, not with synapses times steps.
+ *
+ *   dc/dt = -c / tau_ca,  c += c_pre * availability at a presynaptic event (delayed by D),
+ *                         c += c_post at a postsynaptic spike
+ *   tau drho/dt = -rho (1 - rho)(rho* - rho)                      when c < theta_d
+ *               = -gamma_d rho + sigma sqrt(tau) eta               when theta_d <= c < theta_p
+ *               = gamma_p (1 - rho) - gamma_d rho + sigma sqrt(2 tau) eta   when c >= theta_p
+ *
+ * Between events c decays monotonically, so an interval splits into at most three phases;
+ * the two active ones are Ornstein-Uhlenbeck processes, solved exactly (noise included), the
+ * drift phase is the bistable cubic, solved exactly through its integral. While calcium is
+ * above theta_d the slow cubic drift (tau = 150-700 s) is neglected beside gamma_p and
+ * gamma_d (hundreds), as in the event-driven form of Higgins, Graupner & Brunel 2014. rho is
+ * kept in [0, 1]. Parameter sets: LITERATURE.md §4.2 (M. Graupner's own code). */
+#ifndef FEARSIM_PLASTICITY_H
+#define FEARSIM_PLASTICITY_H
+
+#include <stddef.h>
+
+#include <fearsim/error.h>
+#include <fearsim/param.h>
+#include <fearsim/rng.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fs_gb_params {
+  double tau_ca;           /* s */
+  double c_pre, c_post;    /* calcium jumps (dimensionless) */
+  double theta_d, theta_p; /* thresholds, theta_d < theta_p */
+  double gamma_d, gamma_p; /* rates (dimensionless, divided by tau) */
+  double sigma;            /* noise amplitude */
+  double tau;              /* s, time constant of rho */
+  double rho_star;         /* the unstable fixed point between DOWN (0) and UP (1) */
+  double delay_pre;        /* s, D: presynaptic calcium delay */
+  double beta;             /* fraction of synapses initially DOWN */
+  double b;                /* w_UP / w_DOWN */
+} fs_gb_params;
+
+/* The parameter table (for reading and validating `params:` of a plastic projection). */
+extern const fs_param_spec fs_gb_param_specs[];
+extern const size_t fs_gb_n_param_specs;
+
+/* The named presets of LITERATURE.md §4.2: "cortical" (fit to cortical slices),
+ * "hippocampal" (hippocampal slices), "dp" (the canonical set of Fig. 2). Returns FS_ERR_INPUT
+ * with the known names for an unknown one. */
+fs_status fs_gb_preset(const char *name, fs_gb_params *out, fs_error *err);
+size_t fs_gb_preset_count(void);
+const char *fs_gb_preset_name(size_t i);
+
+/* Checks relations between parameters: 0 < theta_d < theta_p, rho_star in (0, 1). */
+fs_status fs_gb_check(const fs_gb_params *p, fs_error *err);
+
+/* One synapse: calcium and efficacy at the time of its last update. */
+typedef struct fs_gb_state {
+  double c, rho;
+} fs_gb_state;
+
+/* Time calcium c0 > 0 stays at or above theta while decaying, capped at h. */
+double fs_gb_time_above(const fs_gb_params *p, double c0, double theta, double h);
+
+/* Advances the state by h seconds without any calcium jump. noise draws the standard normals
+ * of the active phases (one per phase that occurs); NULL means no noise (sigma ignored). */
+void fs_gb_advance(const fs_gb_params *p, fs_gb_state *s, double h, fs_rng *noise);
+
+/* rho after time h of the drift phase alone (the exact solution of the cubic). */
+double fs_gb_drift(const fs_gb_params *p, double rho, double h);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

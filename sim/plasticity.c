@@ -1,0 +1,149 @@
+/* plasticity.c - Graupner & Brunel (2012) calcium-based early plasticity of one synapse,
+ * advanced in closed form between events (equations in include/fearsim/plasticity.h). */
+#include <fearsim/config.h>
+#include <fearsim/plasticity.h>
+
+#include <math.h>
+#include <string.h>
+
+/* | name      | cortical  | hippocampal | dp      | unit | meaning                          |
+ * |-----------|-----------|-------------|---------|------|----------------------------------|
+ * | tau_ca    | 22.6936   | 48.8373     | 20      | ms   | calcium decay                    |
+ * | c_pre     | 0.5617539 | 1           | 1       |      | presynaptic calcium jump         |
+ * | c_post    | 1.23964   | 0.275865    | 2       |      | postsynaptic calcium jump        |
+ * | theta_d   | 1         | 1           | 1       |      | depression threshold             |
+ * | theta_p   | 1.3       | 1.3         | 1.3     |      | potentiation threshold           |
+ * | gamma_d   | 331.909   | 313.0965    | 200     |      | depression rate                  |
+ * | gamma_p   | 725.085   | 1645.59     | 321.808 |      | potentiation rate                |
+ * | sigma     | 3.3501    | 9.1844      | 2.8284  |      | noise amplitude                  |
+ * | tau       | 346.3615  | 688.355     | 150     | s    | time constant of rho             |
+ * | rho_star  | 0.5       | 0.5         | 0.5     |      | unstable fixed point             |
+ * | delay_pre | 4.6098    | 18.8008     | 13.7    | ms   | presynaptic calcium delay D      |
+ * | beta      | 0.5       | 0.7         | 0.5     |      | fraction initially DOWN          |
+ * | b         | 5.40988   | 5.28145     | 5       |      | w_UP / w_DOWN                    |
+ * All from M. Graupner's code (mgraupe/CalciumBasedPlasticityModel), LITERATURE.md §4.2;
+ * the fit targets (Sjöström 2001, Wittenberg & Wang 2006) are "(from memory, verify)". */
+
+#define GB_ROW(field, kind, def, min, max, flags, text)                                            \
+  { #field, kind, def, min, max, flags, offsetof(fs_gb_params, field), text }
+
+const fs_param_spec fs_gb_param_specs[] = {
+    GB_ROW(tau_ca, FS_UNIT_TIME, 22.6936e-3, 0.0, 10.0, FS_PARAM_MIN_EXCLUSIVE, "calcium decay"),
+    GB_ROW(c_pre, FS_UNIT_DIMENSIONLESS, 0.5617539, 0.0, 100.0, 0, "presynaptic calcium jump"),
+    GB_ROW(c_post, FS_UNIT_DIMENSIONLESS, 1.23964, 0.0, 100.0, 0, "postsynaptic calcium jump"),
+    GB_ROW(theta_d, FS_UNIT_DIMENSIONLESS, 1.0, 0.0, 100.0, FS_PARAM_MIN_EXCLUSIVE,
+           "depression threshold"),
+    GB_ROW(theta_p, FS_UNIT_DIMENSIONLESS, 1.3, 0.0, 100.0, FS_PARAM_MIN_EXCLUSIVE,
+           "potentiation threshold"),
+    GB_ROW(gamma_d, FS_UNIT_DIMENSIONLESS, 331.909, 0.0, 1e6, 0, "depression rate"),
+    GB_ROW(gamma_p, FS_UNIT_DIMENSIONLESS, 725.085, 0.0, 1e6, 0, "potentiation rate"),
+    GB_ROW(sigma, FS_UNIT_DIMENSIONLESS, 3.3501, 0.0, 100.0, 0, "noise amplitude"),
+    GB_ROW(tau, FS_UNIT_TIME, 346.3615, 0.0, 1e6, FS_PARAM_MIN_EXCLUSIVE,
+           "time constant of the efficacy"),
+    GB_ROW(rho_star, FS_UNIT_DIMENSIONLESS, 0.5, 0.0, 1.0,
+           FS_PARAM_MIN_EXCLUSIVE | FS_PARAM_MAX_EXCLUSIVE, "unstable fixed point"),
+    GB_ROW(delay_pre, FS_UNIT_TIME, 4.6098e-3, 0.0, 1.0, 0, "presynaptic calcium delay"),
+    GB_ROW(beta, FS_UNIT_DIMENSIONLESS, 0.5, 0.0, 1.0, 0, "fraction of synapses initially DOWN"),
+    GB_ROW(b, FS_UNIT_DIMENSIONLESS, 5.40988, 1.0, 1000.0, 0, "w_UP / w_DOWN"),
+};
+const size_t fs_gb_n_param_specs = sizeof fs_gb_param_specs / sizeof fs_gb_param_specs[0];
+
+typedef struct gb_preset {
+  const char *name;
+  fs_gb_params p;
+} gb_preset;
+
+static const gb_preset presets[] = {
+    {"cortical",
+     {22.6936e-3, 0.5617539, 1.23964, 1.0, 1.3, 331.909, 725.085, 3.3501, 346.3615, 0.5, 4.6098e-3,
+      0.5, 5.40988}},
+    {"hippocampal",
+     {48.8373e-3, 1.0, 0.275865, 1.0, 1.3, 313.0965, 1645.59, 9.1844, 688.355, 0.5, 18.8008e-3, 0.7,
+      5.28145}},
+    {"dp", {20e-3, 1.0, 2.0, 1.0, 1.3, 200.0, 321.808, 2.8284, 150.0, 0.5, 13.7e-3, 0.5, 5.0}},
+};
+#define N_PRESETS (sizeof presets / sizeof presets[0])
+
+size_t fs_gb_preset_count(void) {
+  return N_PRESETS;
+}
+
+const char *fs_gb_preset_name(size_t i) {
+  return i < N_PRESETS ? presets[i].name : NULL;
+}
+
+fs_status fs_gb_preset(const char *name, fs_gb_params *out, fs_error *err) {
+  const char *names[N_PRESETS];
+  for (size_t i = 0; i < N_PRESETS; i++) {
+    if (strcmp(name, presets[i].name) == 0) {
+      *out = presets[i].p;
+      return FS_OK;
+    }
+    names[i] = presets[i].name;
+  }
+  return fs_error_unknown_name(err, "Graupner-Brunel preset", name, names, N_PRESETS);
+}
+
+fs_status fs_gb_check(const fs_gb_params *p, fs_error *err) {
+  if (!(p->theta_d < p->theta_p))
+    return fs_error_set(err, FS_ERR_INPUT, "theta_d (%g) must be below theta_p (%g)", p->theta_d,
+                        p->theta_p);
+  return FS_OK;
+}
+
+double fs_gb_time_above(const fs_gb_params *p, double c0, double theta, double h) {
+  if (!(c0 > theta)) return 0.0;
+  double t = p->tau_ca * log(c0 / theta);
+  return t < h ? t : h;
+}
+
+/* Exact Ornstein-Uhlenbeck step: drho = -k (rho - mean) dt + s dW over t. */
+static double ou_step(double rho, double k, double mean, double s, double t, fs_rng *noise) {
+  double decay = exp(-k * t);
+  double next = mean + (rho - mean) * decay;
+  if (noise && s > 0) next += s * sqrt(-expm1(-2.0 * k * t) / (2.0 * k)) * fs_rng_normal(noise);
+  return next < 0.0 ? 0.0 : (next > 1.0 ? 1.0 : next);
+}
+
+/* The integral F of drho / (rho (1 - rho)(a - rho)), so that F(rho(t)) = F(rho0) - t / tau. */
+static double drift_integral(double rho, double a) {
+  return log(rho) / a - log1p(-rho) / (a - 1.0) - log(fabs(a - rho)) / (a * (1.0 - a));
+}
+
+/* Solves F(rho) = target on the side of a that rho0 is on: Newton from the Euler guess,
+ * kept inside the bracket (F is monotonic there). */
+double fs_gb_drift(const fs_gb_params *p, double rho, double h) {
+  const double a = p->rho_star;
+  if (h <= 0 || rho <= 0.0 || rho >= 1.0 || rho == a) return rho;
+  double target = drift_integral(rho, a) - h / p->tau;
+  double lo = rho < a ? 0.0 : rho, hi = rho < a ? rho : 1.0;
+  double x = rho - rho * (1.0 - rho) * (a - rho) * h / p->tau;
+  for (int it = 0; it < 60; it++) {
+    if (!(x > lo && x < hi)) x = 0.5 * (lo + hi);
+    double f = drift_integral(x, a) - target;
+    /* F increases with rho below a and decreases above it */
+    if ((f > 0) == (rho < a))
+      hi = x;
+    else
+      lo = x;
+    double step = f * x * (1.0 - x) * (a - x);
+    x -= step;
+    if (fabs(step) <= 1e-15 * fmax(x, 1e-300) || hi - lo <= 1e-300) break;
+  }
+  return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
+}
+
+void fs_gb_advance(const fs_gb_params *p, fs_gb_state *s, double h, fs_rng *noise) {
+  double t_p = fs_gb_time_above(p, s->c, p->theta_p, h);
+  double t_d = fs_gb_time_above(p, s->c, p->theta_d, h);
+  double rho = s->rho;
+  if (t_p > 0) { /* both processes: towards gamma_p / (gamma_p + gamma_d) */
+    double g = p->gamma_p + p->gamma_d;
+    rho = ou_step(rho, g / p->tau, p->gamma_p / g, p->sigma * sqrt(2.0 / p->tau), t_p, noise);
+  }
+  if (t_d > t_p) /* depression alone: towards 0 */
+    rho = ou_step(rho, p->gamma_d / p->tau, 0.0, p->sigma / sqrt(p->tau), t_d - t_p, noise);
+  if (h > t_d) rho = fs_gb_drift(p, rho, h - t_d);
+  s->rho = rho;
+  s->c *= exp(-h / p->tau_ca);
+}
