@@ -20,9 +20,7 @@
 #ifndef FS_VERSION
 #define FS_VERSION "unknown"
 #endif
-#ifndef FS_GIT_COMMIT
-#define FS_GIT_COMMIT "unknown"
-#endif
+#include "fs_git_commit.h" /* FS_GIT_COMMIT, written at every build */
 
 enum {
   SPIKE_BLOCK = 1 << 16,     /* spikes buffered per population = chunk of the spike datasets */
