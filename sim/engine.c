@@ -11,6 +11,7 @@
 #include <fearsim/synapse.h>
 
 #include "network_impl.h"
+#include "synapse_impl.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -38,7 +39,8 @@ struct fs_engine {
   size_t n_bins;
   int64_t step, n_steps;
   uint64_t spikes;
-  uint64_t *syn_events; /* per thread */
+  uint64_t *syn_events;      /* per thread */
+  uint64_t *plastic_dropped; /* per thread: presynaptic calcium jumps dropped (too many pending) */
   double wall;
   fs_progress_fn progress;
   void *progress_user;
@@ -87,7 +89,7 @@ static fs_status create_records(fs_engine *eng, fs_error *err) {
 
 static bool pop_has_nmda_agents(const fs_network *net, size_t pop) {
   for (size_t k = 0; k < net->n_projs; k++)
-    if (net->projs[k].channel == FS_CH_NMDA && net->projs[k].post->index == pop) return true;
+    if (net->projs[k].nmda_agents && net->projs[k].post->index == pop) return true;
   return false;
 }
 
@@ -154,6 +156,8 @@ static fs_status create_pharmacology(fs_engine *eng, fs_error *err) {
   eng->kin = calloc(net->n_projs + 1, sizeof *eng->kin);
   if (!eng->mod || !eng->bcoeff || !eng->kin)
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < net->n_threads * (net->n_pops + 1); i++)
+    eng->mod[i] = (fs_nmda_mod){0.0, 1.0, 1.0, 1.0}; /* no drug */
   for (size_t p = 0; p < net->n_pops; p++) {
     if (eng->pharm)
       fs_pharm_get_block_coeffs(eng->pharm, p, &eng->bcoeff[p]);
@@ -163,7 +167,7 @@ static fs_status create_pharmacology(fs_engine *eng, fs_error *err) {
   for (size_t k = 0; k < net->n_projs; k++) {
     const fs_projection *proj = &net->projs[k];
     double tr, td;
-    if (proj->channel != FS_CH_NMDA) continue;
+    if (!proj->nmda_agents) continue;
     fs_status st;
     if ((st = fs_neuron_model_get_param(proj->post->model, proj->post->params, "tau_nmda_rise", &tr,
                                         err)) != FS_OK ||
@@ -186,7 +190,8 @@ fs_status fs_engine_create(fs_network *net, fs_record *rec, fs_engine **out, fs_
   eng->progress_interval = 1.0;
   eng->prec = calloc(net->n_pops + 1, sizeof *eng->prec);
   eng->syn_events = calloc(net->n_threads, sizeof *eng->syn_events);
-  if (!eng->prec || !eng->syn_events) {
+  eng->plastic_dropped = calloc(net->n_threads, sizeof *eng->plastic_dropped);
+  if (!eng->prec || !eng->syn_events || !eng->plastic_dropped) {
     st = fs_error_set(err, FS_ERR_NOMEM, "out of memory");
     goto cleanup;
   }
@@ -208,6 +213,7 @@ void fs_engine_free(fs_engine *eng) {
   }
   free(eng->prec);
   free(eng->syn_events);
+  free(eng->plastic_dropped);
   free(eng->mod);
   free(eng->bcoeff);
   free(eng->kin);
@@ -238,6 +244,9 @@ fs_status fs_engine_get_stats(const fs_engine *eng, fs_engine_stats *out) {
   for (size_t t = 0; t < eng->net->n_threads; t++)
     out->syn_events += eng->syn_events[t];
   out->wall = eng->wall;
+  out->plastic_dropped = 0;
+  for (size_t t = 0; t < eng->net->n_threads; t++)
+    out->plastic_dropped += eng->plastic_dropped[t];
   return FS_OK;
 }
 
@@ -405,56 +414,113 @@ static uint64_t deliver_row_same_delay(const fs_proj_part *part, uint32_t src, d
   return s1 - s0;
 }
 
-/* What the NMDA synapses of one projection see during one delivery. */
-typedef struct nmda_env {
+/* What the synapse agents of one projection see during one delivery by one thread. */
+typedef struct agent_env {
   const fs_nmda_kinetics *kin;
   const fs_block_coeffs *bc;
   const fs_nmda_mod *mod;
   const double *v_post; /* postsynaptic membrane potentials */
   double dt;
-} nmda_env;
+  bool drugs;                    /* update the block (it stays 0 without drugs) */
+  double nmda_scale;             /* NMDA conductance per unit weight: nmda_ratio, or 1 for nmda */
+  bool ampa;                     /* the synapse also has AMPA receptors (ampa_nmda) */
+  const fs_plastic_env *plastic; /* NULL: static weight */
+} agent_env;
 
-/* NMDA synapse agents: each brings its gating and block up to this arrival, then transmits
- * w (1 - b) * antagonist * gain. */
-static uint64_t deliver_row_nmda(fs_proj_part *part, uint32_t src, fs_population *post,
-                                 int64_t arrival_base, const nmda_env *e) {
+/* The drug-blocked fraction this arrival sees (0 without drugs). */
+static double agent_block(fs_proj_part *part, uint64_t s, int64_t arrive, uint32_t j,
+                          const agent_env *e) {
+  if (!e->drugs) return 0.0;
+  fs_nmda_agent a = {part->block[s], part->x_rise[s], part->x_decay[s], part->conc[s],
+                     part->t_last[s]};
+  double b = fs_nmda_agent_arrive(&a, e->kin, e->bc, arrive, e->dt, e->mod->blocker_conc,
+                                  e->v_post[j], e->mod->allosteric);
+  part->block[s] = a.block;
+  part->x_rise[s] = a.x_rise;
+  part->x_decay[s] = a.x_decay;
+  part->conc[s] = a.conc;
+  part->t_last[s] = a.t_last;
+  return b;
+}
+
+/* Synapse agents of one presynaptic spike emitted at step emit: each updates its block and,
+ * if plastic, its calcium and efficacy, then transmits its weight w(rho) to AMPA and
+ * w(rho) * nmda_scale * (1 - b) * antagonist * gain to NMDA. */
+static uint64_t deliver_row_agents(fs_proj_part *part, uint32_t src, fs_population *post,
+                                   int64_t emit, const agent_env *e) {
   uint64_t s0 = part->row_start[src], s1 = part->row_start[src + 1];
   double factor = e->mod->antagonist * e->mod->gain;
   for (uint64_t s = s0; s < s1; s++) {
-    int64_t now = arrival_base + part->delay[s];
+    int64_t arrive = emit + part->delay[s];
     uint32_t j = part->target[s];
-    fs_nmda_agent a = {part->block[s], part->x_rise[s], part->x_decay[s], part->conc[s],
-                       part->t_last[s]};
-    double b = fs_nmda_agent_arrive(&a, e->kin, e->bc, now, e->dt, e->mod->blocker_conc,
-                                    e->v_post[j], e->mod->allosteric);
-    part->block[s] = a.block;
-    part->x_rise[s] = a.x_rise;
-    part->x_decay[s] = a.x_decay;
-    part->conc[s] = a.conc;
-    part->t_last[s] = a.t_last;
-    size_t slot = (size_t)(now % (int64_t)post->ring_len);
-    post->ring[(slot * FS_N_CHANNELS + FS_CH_NMDA) * post->n_pad + j] +=
-        part->weight[s] * (1.0 - b) * factor;
+    double b = agent_block(part, s, arrive, j, e), w = part->weight[s];
+    if (e->plastic) {
+      fs_plastic_pre(part, s, emit, arrive + e->plastic->delay_pre, e->plastic);
+      w *= 1.0 + (e->plastic->gb->b - 1.0) * part->rho[s];
+    }
+    double *slot =
+        post->ring + (size_t)(arrive % (int64_t)post->ring_len) * FS_N_CHANNELS * post->n_pad;
+    if (e->ampa) slot[FS_CH_AMPA * post->n_pad + j] += w;
+    slot[FS_CH_NMDA * post->n_pad + j] += w * e->nmda_scale * (1.0 - b) * factor;
   }
   return s1 - s0;
 }
 
-static uint64_t deliver_nmda_projection(const fs_engine *eng, size_t k, size_t t, int64_t step) {
+static fs_plastic_env plastic_env(fs_engine *eng, const fs_projection *proj, size_t k, size_t t) {
+  const fs_gb_params *gb = &proj->spec->plastic.gb;
+  const fs_nmda_mod *m = &eng->mod[t * eng->net->n_pops + proj->post->index];
+  fs_plastic_env pe = {gb,
+                       eng->net->dt,
+                       eng->net->spec->seed,
+                       (uint32_t)k,
+                       proj->pre->n,
+                       m->antagonist * m->gain,
+                       llround(gb->delay_pre / eng->net->dt),
+                       &eng->plastic_dropped[t]};
+  return pe;
+}
+
+static uint64_t deliver_agent_projection(fs_engine *eng, size_t k, size_t t, int64_t step) {
   const fs_network *net = eng->net;
   const fs_projection *proj = &net->projs[k];
   const fs_population *pre = proj->pre;
   fs_population *post = proj->post;
   int parity = (int)(step & 1);
-  nmda_env e = {&eng->kin[k], &eng->bcoeff[post->index], &eng->mod[t * net->n_pops + post->index],
-                post->state[0], net->dt};
-  int64_t arrival_base = step + (pre->is_input ? 0 : 1);
+  fs_plastic_env pe = plastic_env(eng, proj, k, t);
+  agent_env e = {&eng->kin[k],
+                 &eng->bcoeff[post->index],
+                 &eng->mod[t * net->n_pops + post->index],
+                 post->state[0],
+                 net->dt,
+                 eng->pharm != NULL,
+                 proj->spec->nmda_ratio > 0 ? proj->spec->nmda_ratio : 1.0,
+                 proj->spec->nmda_ratio > 0,
+                 proj->plastic ? &pe : NULL};
+  int64_t emit = step + (pre->is_input ? 0 : 1);
   uint64_t events = 0;
   for (size_t u = 0; u < net->n_threads; u++) {
     const uint32_t *src = spikes_of(pre, parity, u);
     for (size_t n = 0; n < pre->n_spikes[parity][u]; n++)
-      events += deliver_row_nmda(&proj->part[t], src[n], post, arrival_base, &e);
+      events += deliver_row_agents(&proj->part[t], src[n], post, emit, &e);
   }
   return events;
+}
+
+/* The postsynaptic spikes of this step (time step + 1) reach the plastic synapses onto the
+ * spiking neurons of this thread. */
+static void push_post_spikes(fs_engine *eng, size_t k, size_t t, int64_t step) {
+  const fs_projection *proj = &eng->net->projs[k];
+  const fs_population *post = proj->post;
+  fs_proj_part *part = &proj->part[t];
+  fs_thread_range r = post->range[t];
+  int parity = (int)(step & 1);
+  const uint32_t *spk = post->spike_buf[parity] + r.begin;
+  fs_plastic_env pe = plastic_env(eng, proj, k, t);
+  for (size_t n = 0; n < post->n_spikes[parity][t]; n++) {
+    size_t j = spk[n] - r.begin;
+    for (uint64_t q = part->bkw_start[j]; q < part->bkw_start[j + 1]; q++)
+      fs_plastic_post(part, part->bkw[q], step + 1, &pe);
+  }
 }
 
 static uint64_t deliver_projection(const fs_network *net, const fs_projection *proj, size_t t,
@@ -482,15 +548,23 @@ static uint64_t deliver_projection(const fs_network *net, const fs_projection *p
   return events;
 }
 
+/* Synapse agents are needed for drugs, plasticity or a synapse with two receptors; without
+ * them a projection delivers its fixed weights on the fast path. */
+static bool needs_agents(const fs_engine *eng, const fs_projection *proj) {
+  return proj->nmda_agents && (eng->pharm || proj->plastic || proj->spec->nmda_ratio > 0);
+}
+
 static void deliver_spikes(fs_engine *eng, size_t t, int64_t step) {
   fs_network *net = eng->net;
   for (size_t k = 0; k < net->n_projs; k++) {
     const fs_projection *proj = &net->projs[k];
-    if (eng->pharm && proj->channel == FS_CH_NMDA)
-      eng->syn_events[t] += deliver_nmda_projection(eng, k, t, step);
+    if (needs_agents(eng, proj))
+      eng->syn_events[t] += deliver_agent_projection(eng, k, t, step);
     else
       eng->syn_events[t] += deliver_projection(net, proj, t, step);
   }
+  for (size_t k = 0; k < net->n_projs; k++)
+    if (net->projs[k].plastic) push_post_spikes(eng, k, t, step);
 }
 
 /* --- drugs and the timeline ------------------------------------------------------------ */
@@ -517,7 +591,7 @@ static void sum_block(fs_engine *eng, size_t t, int parity) {
   for (size_t k = 0; k < net->n_projs; k++) {
     const fs_projection *proj = &net->projs[k];
     const fs_proj_part *part = &proj->part[t];
-    if (proj->channel != FS_CH_NMDA) continue;
+    if (!proj->nmda_agents) continue;
     double *acc = eng->block_acc[parity] + eng->acc_offset[proj->post->index];
     for (uint64_t s = 0; s < part->n_syn; s++)
       acc[part->target[s]] += part->block[s];

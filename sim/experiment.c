@@ -18,12 +18,15 @@ static const char *const simulation_keys[] = {"dt", "duration", "threads"};
 static const char *const record_keys[] = {"spikes", "rate_bin", "timeline"};
 static const char *const population_keys[] = {"model", "size", "params", "init"};
 static const char *const input_kinds[] = {"poisson", "spike_times"};
-static const char *const projection_keys[] = {"name",    "from",   "to",    "receptor",
-                                              "connect", "weight", "delay", "nmda_p_open"};
+static const char *const projection_keys[] = {"name",       "from",      "to",    "receptor",
+                                              "connect",    "weight",    "delay", "nmda_p_open",
+                                              "nmda_ratio", "plasticity"};
+static const char *const plasticity_keys[] = {"rule", "preset", "params", "up_fraction"};
+static const char *const plasticity_rules[] = {"graupner_brunel"};
 static const char *const connect_keys[] = {"rule", "p", "indegree", "autapses"};
 static const char *const connect_rules[] = {"all_to_all", "one_to_one", "fixed_probability",
                                             "fixed_indegree"};
-static const char *const receptor_names[] = {"ampa", "nmda", "gaba_a"};
+static const char *const receptor_names[] = {"ampa", "nmda", "gaba_a", "ampa_nmda"};
 static const char *const current_keys[] = {"population", "amplitude", "start", "stop"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -465,6 +468,65 @@ static fs_status read_connect(fs_cfg_node node, const fs_experiment_spec *spec,
   return FS_OK;
 }
 
+/* ampa_nmda needs nmda_ratio (the NMDA peak conductance relative to the weight); no other
+ * receptor takes it. */
+static fs_status read_nmda_ratio(fs_cfg_node node, bool ampa_nmda, fs_projection_spec *proj,
+                                 fs_error *err) {
+  fs_cfg_node ratio = fs_cfg_child(node, "nmda_ratio");
+  if (!ampa_nmda && fs_cfg_exists(ratio))
+    return fs_cfg_error(ratio, err,
+                        "nmda_ratio applies only to projections with receptor "
+                        "ampa_nmda");
+  if (!ampa_nmda) return FS_OK;
+  fs_status st =
+      fs_cfg_get_quantity(node, "nmda_ratio", FS_UNIT_DIMENSIONLESS, true, &proj->nmda_ratio, err);
+  if (st == FS_OK && !(proj->nmda_ratio > 0 && proj->nmda_ratio <= 100))
+    return fs_cfg_error(ratio, err, "nmda_ratio must be > 0 and <= 100, got %g", proj->nmda_ratio);
+  return st;
+}
+
+/* plasticity: {rule: graupner_brunel, preset: cortical, params: {...}, up_fraction: 0.5} */
+static fs_status read_plasticity(fs_cfg_node node, fs_projection_spec *proj, fs_error *err) {
+  fs_cfg_node pl = fs_cfg_child(node, "plasticity");
+  const char *preset = "cortical";
+  size_t rule = 0;
+  fs_status st;
+  if (!fs_cfg_exists(pl)) return FS_OK;
+  if ((st = fs_cfg_expect_keys(pl, plasticity_keys, COUNT(plasticity_keys), err)) != FS_OK ||
+      (st = fs_cfg_get_choice(pl, "rule", plasticity_rules, COUNT(plasticity_rules), true, &rule,
+                              err)) != FS_OK)
+    return st;
+  const char *presets[8];
+  size_t n = fs_gb_preset_count(), which = 0;
+  for (size_t i = 0; i < n && i < 8; i++)
+    presets[i] = fs_gb_preset_name(i);
+  if ((st = fs_cfg_get_choice(pl, "preset", presets, n, false, &which, err)) != FS_OK) return st;
+  if (fs_cfg_exists(fs_cfg_child(pl, "preset"))) preset = presets[which];
+  fs_gb_preset(preset, &proj->plastic.gb, NULL);
+  proj->plastic.up_fraction = 1.0 - proj->plastic.gb.beta;
+  if ((st = fs_params_read_over(fs_cfg_child(pl, "params"), fs_gb_param_specs, fs_gb_n_param_specs,
+                                &proj->plastic.gb, err)) != FS_OK ||
+      (st = fs_cfg_get_quantity(pl, "up_fraction", FS_UNIT_DIMENSIONLESS, false,
+                                &proj->plastic.up_fraction, err)) != FS_OK)
+    return st;
+  if ((st = fs_gb_check(&proj->plastic.gb, err)) != FS_OK) {
+    char where[FS_ERROR_MSG_LEN];
+    fs_cfg_where(fs_cfg_exists(fs_cfg_child(pl, "params")) ? fs_cfg_child(pl, "params") : pl, where,
+                 sizeof where);
+    fs_error_prefix(err, "%s", where);
+    return st;
+  }
+  if (!(proj->plastic.up_fraction >= 0 && proj->plastic.up_fraction <= 1))
+    return fs_cfg_error(fs_cfg_child(pl, "up_fraction"), err,
+                        "up_fraction must lie between 0 and 1, got %g", proj->plastic.up_fraction);
+  if (!fs_projection_has_nmda(proj))
+    return fs_cfg_error(pl, err,
+                        "this rule needs NMDA receptors (its calcium enters through "
+                        "them): use receptor nmda or ampa_nmda");
+  proj->plastic.enabled = true;
+  return FS_OK;
+}
+
 static fs_status read_projection(fs_cfg_node node, const fs_experiment_spec *spec,
                                  fs_projection_spec *proj, fs_error *err) {
   size_t receptor = 0;
@@ -479,11 +541,15 @@ static fs_status read_projection(fs_cfg_node node, const fs_experiment_spec *spe
       (st = read_connect(node, spec, proj, err)) != FS_OK ||
       (st = read_dist(node, "weight", FS_UNIT_CONDUCTANCE, true, &proj->weight, err)) != FS_OK)
     return st;
-  proj->channel = (fs_channel)receptor;
+  proj->channel = receptor == 3 ? FS_CH_AMPA : (fs_channel)receptor;
+  if ((st = read_nmda_ratio(node, receptor == 3, proj, err)) != FS_OK ||
+      (st = read_plasticity(node, proj, err)) != FS_OK)
+    return st;
   proj->p_open = 0.3;
   fs_cfg_node p_open = fs_cfg_child(node, "nmda_p_open");
-  if (fs_cfg_exists(p_open) && proj->channel != FS_CH_NMDA)
-    return fs_cfg_error(p_open, err, "nmda_p_open applies only to projections with receptor nmda");
+  if (fs_cfg_exists(p_open) && !fs_projection_has_nmda(proj))
+    return fs_cfg_error(p_open, err,
+                        "nmda_p_open applies only to projections with receptor nmda or ampa_nmda");
   if ((st = fs_cfg_get_quantity(node, "nmda_p_open", FS_UNIT_DIMENSIONLESS, false, &proj->p_open,
                                 err)) != FS_OK)
     return st;

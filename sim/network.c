@@ -15,6 +15,9 @@
 
 #define BYTES_PER_SYNAPSE (sizeof(uint32_t) + sizeof(double) + sizeof(uint16_t))
 #define BYTES_PER_NMDA_AGENT (4 * sizeof(double) + sizeof(int64_t))
+#define BYTES_PER_PLASTIC                                                                          \
+  (2 * sizeof(double) + sizeof(int64_t) + FS_PEND_MAX * sizeof(uint16_t) + 1 +                     \
+   3 * sizeof(uint32_t) + sizeof(uint64_t))
 
 /* --- memory ----------------------------------------------------------------------------- */
 
@@ -53,7 +56,8 @@ void fs_network_estimate(const fs_experiment_spec *spec, size_t n_threads,
     syn += e;
     /* CSR rows per thread, and the build's temporary copy of every synapse */
     bytes += e * (2.0 * BYTES_PER_SYNAPSE + sizeof(uint32_t) +
-                  (p->channel == FS_CH_NMDA ? BYTES_PER_NMDA_AGENT : 0)) +
+                  (fs_projection_has_nmda(p) ? BYTES_PER_NMDA_AGENT : 0) +
+                  (p->plastic.enabled ? BYTES_PER_PLASTIC : 0)) +
              (double)n_threads * 8.0 * ((double)spec->pops[p->pre].size + 1);
     max_delay = fmax(max_delay, (p->delay.a + 5 * p->delay.b) / spec->dt + 1);
   }
@@ -219,6 +223,7 @@ typedef struct syn_list {
   uint32_t *pre, *post;
   double *w;
   uint16_t *d;
+  uint8_t *up; /* plastic synapses: starts UP */
 } syn_list;
 
 static int syn_list_grow(syn_list *l) {
@@ -231,7 +236,9 @@ static int syn_list_grow(syn_list *l) {
   if (w) l->w = w;
   uint16_t *d = realloc(l->d, cap * sizeof *d);
   if (d) l->d = d;
-  if (!a || !b || !w || !d) return -1;
+  uint8_t *up = realloc(l->up, cap * sizeof *up);
+  if (up) l->up = up;
+  if (!a || !b || !w || !d || !up) return -1;
   l->cap = cap;
   return 0;
 }
@@ -249,6 +256,7 @@ static void syn_list_free(syn_list *l) {
   free(l->post);
   free(l->w);
   free(l->d);
+  free(l->up);
 }
 
 /* k distinct sources out of n (Floyd's algorithm), skipping `skip` (or none if skip >= n);
@@ -309,6 +317,7 @@ static int generate_part(const fs_network *net, size_t k, fs_thread_range range,
     for (size_t s = first; s < l->n && rc == 0; s++) {
       l->w[s] = fmax(0.0, draw(&p->weight, &r));
       l->d[s] = delay_steps(draw(&p->delay, &r), net->dt);
+      l->up[s] = p->plastic.enabled && fs_rng_uniform(&r) < p->plastic.up_fraction;
     }
   }
   free(mark);
@@ -326,7 +335,43 @@ static int alloc_nmda_agents(fs_proj_part *part) {
 }
 
 /* Counting sort by presynaptic id (stable: a row stays ordered by target). */
-static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre) {
+static int alloc_plastic(fs_proj_part *part) {
+  size_t n = part->n_syn + 1;
+  part->ca = calloc(n, sizeof *part->ca);
+  part->rho = calloc(n, sizeof *part->rho);
+  part->t_plast = calloc(n, sizeof *part->t_plast);
+  part->pend = calloc(n * FS_PEND_MAX, sizeof *part->pend);
+  part->n_pend = calloc(n, sizeof *part->n_pend);
+  part->pre_of = calloc(n, sizeof *part->pre_of);
+  part->noise_ctr = calloc(n, sizeof *part->noise_ctr);
+  return part->ca && part->rho && part->t_plast && part->pend && part->n_pend && part->pre_of &&
+                 part->noise_ctr
+             ? 0
+             : -1;
+}
+
+/* The post -> synapse index of a part: a counting sort of its synapses by target. */
+static int build_bkw(fs_proj_part *part, fs_thread_range r) {
+  size_t n_targets = r.end - r.begin;
+  part->bkw_start = calloc(n_targets + 1, sizeof *part->bkw_start);
+  part->bkw = malloc((part->n_syn + 1) * sizeof *part->bkw);
+  uint64_t *fill = malloc((n_targets + 1) * sizeof *fill);
+  if (!part->bkw_start || !part->bkw || !fill) {
+    free(fill);
+    return -1;
+  }
+  for (uint64_t s = 0; s < part->n_syn; s++)
+    part->bkw_start[part->target[s] - r.begin + 1]++;
+  for (size_t j = 0; j < n_targets; j++)
+    part->bkw_start[j + 1] += part->bkw_start[j];
+  memcpy(fill, part->bkw_start, (n_targets + 1) * sizeof *fill);
+  for (uint64_t s = 0; s < part->n_syn; s++)
+    part->bkw[fill[part->target[s] - r.begin]++] = s;
+  free(fill);
+  return 0;
+}
+
+static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre, bool plastic) {
   part->n_syn = l->n;
   part->row_start = calloc(n_pre + 1, sizeof *part->row_start);
   part->target = malloc((l->n + 1) * sizeof *part->target);
@@ -340,17 +385,34 @@ static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre) {
   uint64_t *fill = malloc((n_pre + 1) * sizeof *fill);
   if (!fill) return -1;
   memcpy(fill, part->row_start, (n_pre + 1) * sizeof *fill);
+  if (plastic && alloc_plastic(part)) {
+    free(fill);
+    return -1;
+  }
   for (size_t s = 0; s < l->n; s++) {
     uint64_t at = fill[l->pre[s]]++;
     part->target[at] = l->post[s];
     part->weight[at] = l->w[s];
     part->delay[at] = l->d[s];
+    if (plastic) {
+      part->rho[at] = l->up[s] ? 1.0 : 0.0;
+      part->pre_of[at] = l->pre[s];
+    }
   }
   free(fill);
   return 0;
 }
 
 static void free_part(fs_proj_part *part) {
+  free(part->ca);
+  free(part->rho);
+  free(part->t_plast);
+  free(part->pend);
+  free(part->n_pend);
+  free(part->pre_of);
+  free(part->noise_ctr);
+  free(part->bkw_start);
+  free(part->bkw);
   free(part->block);
   free(part->x_rise);
   free(part->x_decay);
@@ -375,7 +437,9 @@ static fs_status create_projections(fs_network *net, fs_error *err) {
     proj->part = calloc(net->n_threads, sizeof *proj->part);
     if (proj->part == NULL)
       return fs_error_set(err, FS_ERR_NOMEM, "out of memory for projection %s", proj->name);
-    if (s->channel == FS_CH_NMDA) proj->post->has_nmda = true;
+    proj->nmda_agents = fs_projection_has_nmda(s);
+    proj->plastic = s->plastic.enabled;
+    if (proj->nmda_agents) proj->post->has_nmda = true;
     if (s->delay.kind == FS_DIST_CONST) proj->same_delay = delay_steps(s->delay.a, net->dt);
   }
 #pragma omp parallel num_threads((int)net->n_threads) default(none) shared(net)                    \
@@ -387,8 +451,9 @@ static fs_status create_projections(fs_network *net, fs_error *err) {
       fs_projection *proj = &net->projs[k];
       syn_list l = {0};
       failed |= generate_part(net, k, proj->post->range[t], &l) ||
-                build_csr(&proj->part[t], &l, proj->pre->n) ||
-                (proj->channel == FS_CH_NMDA && alloc_nmda_agents(&proj->part[t]));
+                build_csr(&proj->part[t], &l, proj->pre->n, proj->plastic) ||
+                (proj->nmda_agents && alloc_nmda_agents(&proj->part[t])) ||
+                (proj->plastic && build_bkw(&proj->part[t], proj->post->range[t]));
       syn_list_free(&l);
     }
   }
@@ -433,7 +498,7 @@ fs_status fs_network_create(const fs_experiment_spec *spec, size_t n_threads, fs
     goto cleanup;
   }
   for (size_t k = 0; k < spec->n_projs; k++)
-    if (spec->projs[k].channel == FS_CH_NMDA) net->pops[spec->projs[k].post].has_nmda = true;
+    if (fs_projection_has_nmda(&spec->projs[k])) net->pops[spec->projs[k].post].has_nmda = true;
   for (size_t i = 0; i < spec->n_pops; i++)
     FS_TRY(create_population(net, i, err));
   FS_TRY(create_projections(net, err));
@@ -493,8 +558,24 @@ static fs_status part_canonical_order(const fs_projection *proj, size_t t, uint6
 }
 
 /* Visits the synapses of projection k in canonical order; NULL outputs are skipped. */
-static fs_status copy_canonical(const fs_network *net, size_t k, uint32_t *pre, uint32_t *post,
-                                double *weight, double *delay, double *block, fs_error *err) {
+typedef struct canonical_out {
+  uint32_t *pre, *post;
+  double *weight, *delay, *block, *rho, *ca;
+} canonical_out;
+
+static void copy_one(const fs_network *net, const fs_proj_part *part, uint64_t s, uint32_t pre,
+                     size_t at, const canonical_out *o) {
+  if (o->pre) o->pre[at] = pre;
+  if (o->post) o->post[at] = part->target[s];
+  if (o->weight) o->weight[at] = part->weight[s];
+  if (o->delay) o->delay[at] = part->delay[s] * net->dt;
+  if (o->block) o->block[at] = part->block ? part->block[s] : 0.0;
+  if (o->rho) o->rho[at] = part->rho ? part->rho[s] : 0.0;
+  if (o->ca) o->ca[at] = part->ca ? part->ca[s] : 0.0;
+}
+
+static fs_status copy_canonical(const fs_network *net, size_t k, const canonical_out *out,
+                                fs_error *err) {
   if (k >= net->n_projs) return fs_error_set(err, FS_ERR_INPUT, "no projection %zu", k);
   const fs_projection *proj = &net->projs[k];
   size_t at = 0;
@@ -503,14 +584,8 @@ static fs_status copy_canonical(const fs_network *net, size_t k, uint32_t *pre, 
     uint64_t *order = malloc((part->n_syn + 1) * sizeof *order);
     uint32_t *pre_of = malloc((part->n_syn + 1) * sizeof *pre_of);
     fs_status st = order && pre_of ? part_canonical_order(proj, t, order, pre_of) : FS_ERR_NOMEM;
-    for (uint64_t o = 0; st == FS_OK && o < part->n_syn; o++, at++) {
-      uint64_t s = order[o];
-      if (pre) pre[at] = pre_of[o];
-      if (post) post[at] = part->target[s];
-      if (weight) weight[at] = part->weight[s];
-      if (delay) delay[at] = part->delay[s] * net->dt;
-      if (block) block[at] = part->block ? part->block[s] : 0.0;
-    }
+    for (uint64_t o = 0; st == FS_OK && o < part->n_syn; o++, at++)
+      copy_one(net, part, order[o], pre_of[o], at, out);
     free(order);
     free(pre_of);
     if (st != FS_OK) return fs_error_set(err, FS_ERR_NOMEM, "out of memory copying synapses");
@@ -520,9 +595,17 @@ static fs_status copy_canonical(const fs_network *net, size_t k, uint32_t *pre, 
 
 fs_status fs_network_get_synapses(const fs_network *net, size_t k, uint32_t *pre, uint32_t *post,
                                   double *weight, double *delay, fs_error *err) {
-  return copy_canonical(net, k, pre, post, weight, delay, NULL, err);
+  canonical_out o = {pre, post, weight, delay, NULL, NULL, NULL};
+  return copy_canonical(net, k, &o, err);
 }
 
 fs_status fs_network_get_nmda_block(const fs_network *net, size_t k, double *block, fs_error *err) {
-  return copy_canonical(net, k, NULL, NULL, NULL, NULL, block, err);
+  canonical_out o = {NULL, NULL, NULL, NULL, block, NULL, NULL};
+  return copy_canonical(net, k, &o, err);
+}
+
+fs_status fs_network_get_plasticity(const fs_network *net, size_t k, double *rho, double *ca,
+                                    fs_error *err) {
+  canonical_out o = {NULL, NULL, NULL, NULL, NULL, rho, ca};
+  return copy_canonical(net, k, &o, err);
 }

@@ -93,7 +93,21 @@ typedef struct fs_proj_part {
    * concentration as of its last transmitter arrival, at step t_last */
   double *block, *x_rise, *x_decay, *conc;
   int64_t *t_last;
+  /* plastic synapses (NULL otherwise): calcium and efficacy as of step t_plast, the
+   * presynaptic calcium jumps still to come (up to FS_PEND_MAX offsets in steps from
+   * t_plast, in time order), the presynaptic id and the blocks of noise drawn */
+  double *ca, *rho;
+  int64_t *t_plast;
+  uint16_t *pend;
+  uint8_t *n_pend;
+  uint32_t *pre_of;
+  uint32_t *noise_ctr;
+  /* post -> synapse index: the synapses onto target j of this part are
+   * bkw[bkw_start[j - begin]] .. bkw[bkw_start[j - begin + 1] - 1] */
+  uint64_t *bkw_start, *bkw;
 } fs_proj_part;
+
+#define FS_PEND_MAX 8
 
 struct fs_projection {
   char name[FS_NAME_LEN * 2 + 4];
@@ -103,6 +117,8 @@ struct fs_projection {
   fs_proj_part *part; /* per thread */
   uint64_t n_syn;
   uint16_t same_delay; /* the delay in steps of every synapse, or 0 if they differ */
+  bool nmda_agents;    /* the synapses carry NMDA receptors (receptor nmda or ampa_nmda) */
+  bool plastic;
 };
 
 struct fs_network {

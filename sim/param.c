@@ -91,9 +91,14 @@ static fs_status read_one(fs_cfg_node map, const fs_param_spec *spec, void *out,
 
 fs_status fs_params_read(fs_cfg_node map, const fs_param_spec *specs, size_t n, void *out,
                          fs_error *err) {
+  fs_params_set_defaults(specs, n, out);
+  return fs_params_read_over(map, specs, n, out, err);
+}
+
+fs_status fs_params_read_over(fs_cfg_node map, const fs_param_spec *specs, size_t n, void *out,
+                              fs_error *err) {
   fs_status st = FS_OK;
   const char **names = NULL;
-  fs_params_set_defaults(specs, n, out);
   if (!fs_cfg_exists(map)) return FS_OK;
   names = malloc((n > 0 ? n : 1) * sizeof *names);
   if (names == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");

@@ -2,6 +2,8 @@
  * closed form at each transmitter arrival (equations in include/fearsim/synapse.h). */
 #include <fearsim/synapse.h>
 
+#include "synapse_impl.h"
+
 #include <math.h>
 
 fs_nmda_kinetics fs_nmda_kinetics_make(double tau_rise, double tau_decay, double p_open) {
@@ -34,4 +36,52 @@ double fs_nmda_agent_arrive(fs_nmda_agent *s, const fs_nmda_kinetics *k, const f
   s->x_decay = s->x_decay * (1.0 + em_decay) + k->norm;
   s->t_last = now;
   return s->block;
+}
+
+/* --- plastic synapse agents (sim/synapse_impl.h) ------------------------------------- */
+
+/* The presynaptic calcium jump sees the synapse's NMDA availability: its blocked fraction
+ * and the competitive and glycine-site factors of the moment. */
+static double pre_jump(const fs_proj_part *part, uint64_t s, const fs_plastic_env *e) {
+  double unblocked = part->block ? 1.0 - part->block[s] : 1.0;
+  return e->gb->c_pre * unblocked * e->nmda_factor;
+}
+
+void fs_plastic_advance(fs_proj_part *part, uint64_t s, int64_t to, const fs_plastic_env *e) {
+  int64_t t0 = part->t_plast[s], cur = t0;
+  uint16_t *pend = part->pend + s * FS_PEND_MAX;
+  int n = part->n_pend[s], used = 0;
+  fs_gb_state st = {part->ca[s], part->rho[s]};
+  uint64_t who = (uint64_t)part->target[s] * e->n_pre + part->pre_of[s];
+  fs_rng noise =
+      fs_rng_make(e->seed, fs_rng_stream_id(FS_RNG_PLASTIC, e->proj, who), part->noise_ctr[s]);
+  for (; used < n && t0 + pend[used] <= to; used++) {
+    int64_t at = t0 + pend[used];
+    fs_gb_advance(e->gb, &st, (double)(at - cur) * e->dt, &noise);
+    st.c += pre_jump(part, s, e);
+    cur = at;
+  }
+  fs_gb_advance(e->gb, &st, (double)(to - cur) * e->dt, &noise);
+  for (int i = used; i < n; i++)
+    pend[i - used] = (uint16_t)(t0 + pend[i] - to);
+  part->n_pend[s] = (uint8_t)(n - used);
+  part->t_plast[s] = to;
+  part->ca[s] = st.c;
+  part->rho[s] = st.rho;
+  part->noise_ctr[s] = (uint32_t)noise.counter;
+}
+
+void fs_plastic_pre(fs_proj_part *part, uint64_t s, int64_t emit, int64_t jump_at,
+                    const fs_plastic_env *e) {
+  fs_plastic_advance(part, s, emit, e);
+  if (part->n_pend[s] == FS_PEND_MAX) {
+    (*e->dropped)++;
+    return;
+  }
+  part->pend[s * FS_PEND_MAX + part->n_pend[s]++] = (uint16_t)(jump_at - emit);
+}
+
+void fs_plastic_post(fs_proj_part *part, uint64_t s, int64_t at, const fs_plastic_env *e) {
+  fs_plastic_advance(part, s, at, e);
+  part->ca[s] += e->gb->c_post;
 }

@@ -29,6 +29,9 @@ typedef struct fs_engine_stats {
   uint64_t spikes;     /* spikes of neurons and inputs */
   uint64_t syn_events; /* spike deliveries to synapses */
   double wall;         /* s spent in fs_engine_run */
+  /* presynaptic calcium jumps dropped because FS_PEND_MAX (8) were pending at a synapse
+   * (presynaptic rates above about 300 Hz) */
+  uint64_t plastic_dropped;
 } fs_engine_stats;
 
 /* Called on thread 0 about every interval seconds of wall time. */

@@ -12,6 +12,7 @@
 #include <fearsim/dosing.h>
 #include <fearsim/error.h>
 #include <fearsim/neuron.h>
+#include <fearsim/plasticity.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -57,10 +58,18 @@ typedef enum fs_connect_rule {
   FS_CONNECT_FIXED_INDEGREE
 } fs_connect_rule;
 
+/* Early plasticity of a projection's synapses (Graupner & Brunel 2012). */
+typedef struct fs_plasticity_spec {
+  bool enabled;
+  fs_gb_params gb;
+  double up_fraction; /* fraction of synapses that start UP (rho = 1), the others at 0 */
+} fs_plasticity_spec;
+
 typedef struct fs_projection_spec {
   char name[FS_NAME_LEN * 2 + 4];
-  size_t pre, post; /* population indices */
-  fs_channel channel;
+  size_t pre, post;   /* population indices */
+  fs_channel channel; /* AMPA for ampa_nmda, whose NMDA part is nmda_ratio times the weight */
+  double nmda_ratio;  /* ampa_nmda: NMDA peak conductance relative to AMPA; 0 otherwise */
   fs_connect_rule rule;
   double p;          /* fixed_probability */
   uint64_t indegree; /* fixed_indegree */
@@ -68,7 +77,13 @@ typedef struct fs_projection_spec {
   fs_dist weight;    /* S, clipped at 0 */
   fs_dist delay;     /* s, rounded to steps, at least one step */
   double p_open;     /* NMDA: peak open probability of a synapse's receptors after one release */
+  fs_plasticity_spec plastic;
 } fs_projection_spec;
+
+/* Does the projection's synapse carry NMDA receptors (receptor nmda or ampa_nmda)? */
+static inline bool fs_projection_has_nmda(const fs_projection_spec *p) {
+  return p->channel == FS_CH_NMDA || p->nmda_ratio > 0;
+}
 
 typedef struct fs_current_spec {
   size_t pop;

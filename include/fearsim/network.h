@@ -50,6 +50,11 @@ fs_status fs_network_get_synapses(const fs_network *net, size_t k, uint32_t *pre
  * each as of its last transmitter arrival (0 for a projection without NMDA agents). */
 fs_status fs_network_get_nmda_block(const fs_network *net, size_t k, double *block, fs_error *err);
 
+/* The efficacy rho and calcium of every synapse of a plastic projection k, in the same
+ * canonical order, each as of its last update (0 for a projection without plasticity). */
+fs_status fs_network_get_plasticity(const fs_network *net, size_t k, double *rho, double *ca,
+                                    fs_error *err);
+
 #ifdef __cplusplus
 }
 #endif

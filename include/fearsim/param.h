@@ -38,6 +38,11 @@ void fs_params_set_defaults(const fs_param_spec *specs, size_t n, void *out);
 fs_status fs_params_read(fs_cfg_node map, const fs_param_spec *specs, size_t n, void *out,
                          fs_error *err);
 
+/* The same without writing the defaults first: the keys present override what out holds
+ * (a preset, say). */
+fs_status fs_params_read_over(fs_cfg_node map, const fs_param_spec *specs, size_t n, void *out,
+                              fs_error *err);
+
 /* Checks a value against a row's bounds; on failure a message "<name> must be ..." with the
  * bounds in SI units, without a location. */
 fs_status fs_param_check(const fs_param_spec *spec, double value, fs_error *err);

@@ -184,6 +184,9 @@ static void print_stats(const fs_network *net, const fs_engine *eng, double buil
   printf("synaptic events: %llu (%.4g per second of wall time)\n", (unsigned long long)s.syn_events,
          s.wall > 0 ? (double)s.syn_events / s.wall : 0.0);
   printf("peak memory: %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
+  if (s.plastic_dropped)
+    printf("presynaptic calcium jumps dropped (too many pending): %llu\n",
+           (unsigned long long)s.plastic_dropped);
 }
 
 static fs_status simulate(const run_opts *o, const fs_experiment_spec *spec, const char *out,
