@@ -126,6 +126,131 @@ static void test_spike_file_is_read(void **state) {
   fs_experiment_free(spec);
 }
 
+static double param(const fs_population_spec *pop, const char *name) {
+  double v = 0;
+  fs_error err = {0};
+  assert_int_equal(fs_neuron_model_get_param(pop->model, pop->params, name, &v, &err), FS_OK);
+  return v;
+}
+
+static fs_experiment_spec *load_config(const char *rel) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", FS_SOURCE_DIR, rel);
+  fs_error err = {0};
+  fs_experiment_spec *spec = NULL;
+  if (fs_experiment_load(path, NULL, 0, &spec, &err) != FS_OK) fail_msg("%s", err.msg);
+  return spec;
+}
+
+/* configs/quickstart.yaml in SI units: populations, inputs (after the neurons), a rate
+ * schedule in steps, parameters, rules, weights and delays (default: one step). */
+static void test_quickstart_in_si(void **state) {
+  (void)state;
+  fs_experiment_spec *spec = load_config("configs/quickstart.yaml");
+  assert_int_equal(spec->seed, 1);
+  fs_assert_close(spec->dt, 1e-4, 1e-15, 0.0);
+  assert_int_equal(spec->n_steps, 15000);
+  assert_int_equal(spec->n_pops, 4);
+  const char *names[] = {"E", "I", "background", "tone"};
+  const uint64_t sizes[] = {400, 100, 200, 50};
+  for (size_t i = 0; i < 4; i++) {
+    assert_string_equal(spec->pops[i].name, names[i]);
+    assert_int_equal(spec->pops[i].size, sizes[i]);
+  }
+  assert_int_equal(spec->pops[2].input, FS_INPUT_POISSON);
+  fs_assert_close(spec->pops[2].rate[0], 16.0, 1e-15, 0.0);
+  const fs_population_spec *tone = &spec->pops[3];
+  assert_int_equal(tone->n_rates, 3);
+  assert_true(tone->rate_step[0] == 0 && tone->rate_step[1] == 5000 && tone->rate_step[2] == 10000);
+  assert_true(tone->rate[0] == 0.0 && tone->rate[2] == 0.0);
+  fs_assert_close(tone->rate[1], 50.0, 1e-15, 0.0);
+  fs_assert_close(param(&spec->pops[0], "t_ref"), 2e-3, 1e-15, 0.0);
+  fs_assert_close(param(&spec->pops[1], "t_ref"), 1e-3, 1e-15, 0.0);
+  fs_assert_close(param(&spec->pops[1], "C_m"), 250e-12, 1e-15, 0.0);
+  assert_int_equal(spec->n_projs, 8);
+  const fs_projection_spec *pr = spec->projs;
+  assert_int_equal(pr[0].rule, FS_CONNECT_FIXED_INDEGREE);
+  assert_int_equal(pr[0].indegree, 100);
+  assert_true(pr[0].pre == 2 && pr[0].post == 0);
+  fs_assert_close(pr[0].weight.a, 2e-9, 1e-15, 0.0);
+  fs_assert_close(pr[0].delay.a, 1e-4, 1e-15, 0.0);
+  assert_int_equal(pr[2].rule, FS_CONNECT_FIXED_PROBABILITY);
+  fs_assert_close(pr[2].p, 0.4, 1e-15, 0.0);
+  fs_assert_close(pr[2].delay.a, 5e-3, 1e-15, 0.0);
+  assert_int_equal(pr[4].channel, FS_CH_NMDA);
+  fs_assert_close(pr[4].weight.a, 0.2e-9, 1e-15, 0.0);
+  fs_assert_close(pr[4].delay.a, 1.5e-3, 1e-15, 0.0);
+  assert_int_equal(pr[6].channel, FS_CH_GABA_A);
+  fs_assert_close(pr[6].weight.a, 4e-9, 1e-15, 0.0);
+  assert_string_equal(pr[6].name, "I->E");
+  fs_experiment_free(spec);
+}
+
+/* configs/benchmarks/coba.yaml: the YAML anchors give I the same parameters and initial
+ * distributions as E. */
+static void test_coba_in_si(void **state) {
+  (void)state;
+  fs_experiment_spec *spec = load_config("configs/benchmarks/coba.yaml");
+  assert_int_equal(spec->seed, 12345);
+  assert_int_equal(spec->n_steps, 10000);
+  assert_int_equal(spec->rate_bin_steps, 10);
+  assert_int_equal(spec->n_pops, 2);
+  assert_int_equal(spec->pops[0].size, 3200);
+  assert_int_equal(spec->pops[1].size, 800);
+  for (size_t i = 0; i < 2; i++) {
+    const fs_population_spec *p = &spec->pops[i];
+    fs_assert_close(param(p, "C_m"), 200e-12, 1e-15, 0.0);
+    fs_assert_close(param(p, "g_L"), 10e-9, 1e-15, 0.0);
+    fs_assert_close(param(p, "E_L"), -60e-3, 1e-15, 0.0);
+    fs_assert_close(param(p, "t_ref"), 5e-3, 1e-15, 0.0);
+    fs_assert_close(param(p, "E_in"), -80e-3, 1e-15, 0.0);
+    fs_assert_close(param(p, "tau_gaba"), 10e-3, 1e-15, 0.0);
+    assert_int_equal(p->n_init, 3);
+    assert_int_equal(p->init_var[0], fs_neuron_model_state_index(p->model, "v"));
+    assert_int_equal(p->init[0].kind, FS_DIST_NORMAL);
+    fs_assert_close(p->init[0].a, -65e-3, 1e-15, 0.0);
+    fs_assert_close(p->init[0].b, 5e-3, 1e-15, 0.0);
+    fs_assert_close(p->init[2].a, 200e-9, 1e-15, 0.0);
+    fs_assert_close(p->init[2].b, 120e-9, 1e-15, 0.0);
+  }
+  assert_int_equal(spec->n_projs, 4);
+  for (size_t k = 0; k < 4; k++) {
+    fs_assert_close(spec->projs[k].p, 0.02, 1e-15, 0.0);
+    fs_assert_close(spec->projs[k].delay.a, 1e-4, 1e-15, 0.0);
+    fs_assert_close(spec->projs[k].weight.a, k < 2 ? 6e-9 : 67e-9, 1e-15, 0.0);
+    assert_int_equal(spec->projs[k].channel, k < 2 ? FS_CH_AMPA : FS_CH_GABA_A);
+  }
+  fs_experiment_free(spec);
+}
+
+static void test_missing_duration_and_negative_weight(void **state) {
+  (void)state;
+  expect_error(variant(", duration: 10 ms", "", NULL),
+               "1:13: simulation: missing key \"duration\"");
+  expect_error(variant("weight: 1 nS", "weight: -1 nS", NULL),
+               "5:75: projections[0].weight: weights are conductances and must not be negative "
+               "(the receptor decides whether a synapse excites or inhibits)");
+}
+
+/* An override replaces the file's value before validation, and is validated like it. */
+static void test_override_validated(void **state) {
+  (void)state;
+  const char *bad[] = {"simulation.dt=0 ms"};
+  fs_error err = {0};
+  fs_experiment_spec *spec = NULL;
+  assert_int_equal(fs_experiment_load(variant(NULL, NULL, NULL), bad, 1, &spec, &err),
+                   FS_ERR_INPUT);
+  assert_null(spec);
+  fs_assert_msg(err, "--set 'simulation.dt=0 ms': simulation.dt: the time step must be > 0 s, "
+                     "got 0 s");
+  const char *ok[] = {"populations.E.size=25", "seed=99"};
+  assert_int_equal(fs_experiment_load(variant(NULL, NULL, NULL), ok, 2, &spec, &err), FS_OK);
+  assert_int_equal(spec->pops[0].size, 25);
+  assert_int_equal(spec->seed, 99);
+  assert_int_equal(spec->n_steps, 100);
+  fs_experiment_free(spec);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_valid_file_in_si),
@@ -139,6 +264,10 @@ int main(void) {
       cmocka_unit_test(test_parameter_relation),
       cmocka_unit_test(test_missing_spike_file),
       cmocka_unit_test(test_spike_file_is_read),
+      cmocka_unit_test(test_quickstart_in_si),
+      cmocka_unit_test(test_coba_in_si),
+      cmocka_unit_test(test_missing_duration_and_negative_weight),
+      cmocka_unit_test(test_override_validated),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }

@@ -148,23 +148,199 @@ static void test_weight_and_delay_distributions(void **state) {
   drop(&s);
 }
 
-/* The same network (every pair, weight and delay, bit for bit) for 1, 2 and 3 threads. */
+/* The same network (every pair, weight and delay, bit for bit) for 1, 2 and 3 threads, with
+ * two projections so that the second's streams are not the first's. */
+static void same(const synapses *a, const synapses *b) {
+  assert_int_equal(a->n, b->n);
+  assert_memory_equal(a->pre, b->pre, a->n * sizeof *a->pre);
+  assert_memory_equal(a->post, b->post, a->n * sizeof *a->post);
+  assert_memory_equal(a->w, b->w, a->n * sizeof *a->w);
+  assert_memory_equal(a->d, b->d, a->n * sizeof *a->d);
+}
+
 static void test_thread_count_independent(void **state) {
   (void)state;
   const char *p = "{from: A, to: B, receptor: ampa, connect: {rule: fixed_probability, p: 0.2},"
-                  " weight: {uniform: {low: 1 nS, high: 2 nS}}, delay: {normal: {mean: 2 ms,"
-                  " std: 0.5 ms}}}";
+                  " weight: {normal: {mean: 1 nS, std: 0.5 nS}}, delay: {uniform: {low: 1 ms,"
+                  " high: 3 ms}}}";
+  const char *q = "{from: B, to: A, receptor: gaba_a, connect: {rule: fixed_indegree,"
+                  " indegree: 9}, weight: {uniform: {low: 1 nS, high: 2 nS}}}";
   synapses s1 = get(123, 77, p, 1), s2 = get(123, 77, p, 2), s3 = get(123, 77, p, 3);
-  assert_int_equal(s1.n, s2.n);
-  assert_int_equal(s1.n, s3.n);
-  assert_memory_equal(s1.pre, s2.pre, s1.n * sizeof *s1.pre);
-  assert_memory_equal(s1.post, s3.post, s1.n * sizeof *s1.post);
-  assert_memory_equal(s1.w, s2.w, s1.n * sizeof *s1.w);
-  assert_memory_equal(s1.w, s3.w, s1.n * sizeof *s1.w);
-  assert_memory_equal(s1.d, s3.d, s1.n * sizeof *s1.d);
+  assert_true(s1.n > 0);
+  same(&s1, &s2);
+  same(&s1, &s3);
   drop(&s1);
   drop(&s2);
   drop(&s3);
+  s1 = get(123, 77, q, 1), s2 = get(123, 77, q, 2), s3 = get(123, 77, q, 3);
+  assert_int_equal(s1.n, 123 * 9);
+  same(&s1, &s2);
+  same(&s1, &s3);
+  drop(&s1);
+  drop(&s2);
+  drop(&s3);
+}
+
+/* all_to_all: every pair once, in canonical order (by post, then pre). */
+static void test_all_to_all_pairs(void **state) {
+  (void)state;
+  synapses s = get(7, 5,
+                   "{from: A, to: B, receptor: ampa, connect: {rule: all_to_all},"
+                   " weight: 1.5 nS, delay: 1.26 ms}",
+                   3);
+  assert_int_equal(s.n, 35);
+  for (uint32_t k = 0; k < 35; k++) {
+    assert_int_equal(s.post[k], k / 7);
+    assert_int_equal(s.pre[k], k % 7);
+    fs_assert_close(s.w[k], 1.5e-9, 1e-15, 0.0);    /* 1.5 * 1e-9 in the unit parser */
+    fs_assert_close(s.d[k], 13 * 1e-4, 1e-12, 0.0); /* 1.26 ms rounds to 13 steps */
+  }
+  drop(&s);
+  s = get(12, 5,
+          "{from: A, to: A, receptor: ampa, connect: {rule: all_to_all,"
+          " autapses: false}, weight: 1 nS}",
+          2);
+  assert_int_equal(s.n, 12 * 11);
+  for (uint32_t k = 0; k < 12 * 11; k++) { /* row j: every i != j */
+    uint32_t j = k / 11, m = k % 11;
+    assert_int_equal(s.post[k], j);
+    assert_int_equal(s.pre[k], m < j ? m : m + 1);
+  }
+  drop(&s);
+}
+
+/* fixed_indegree without autapses: k sources, none of them the target; with k = n - 1 every
+ * other neuron. */
+static void test_fixed_indegree_no_autapses(void **state) {
+  (void)state;
+  const int ks[] = {10, 39};
+  for (int c = 0; c < 2; c++) {
+    char proj[256];
+    snprintf(proj, sizeof proj,
+             "{from: A, to: A, receptor: ampa, connect: {rule: fixed_indegree, indegree: %d,"
+             " autapses: false}, weight: 1 nS}",
+             ks[c]);
+    synapses s = get(40, 3, proj, 3);
+    int k = ks[c];
+    assert_int_equal(s.n, 40 * k);
+    for (uint32_t j = 0; j < 40; j++)
+      for (int m = 0; m < k; m++) {
+        uint64_t at = j * (uint64_t)k + (uint64_t)m;
+        assert_int_equal(s.post[at], j);
+        assert_true(s.pre[at] != j && s.pre[at] < 40);
+        if (m > 0) assert_true(s.pre[at] > s.pre[at - 1]);
+        if (k == 39) assert_int_equal(s.pre[at], (uint32_t)m < j ? (uint32_t)m : (uint32_t)m + 1);
+      }
+    drop(&s);
+  }
+}
+
+/* fixed_indegree picks sources uniformly: each of 50 sources is chosen by about
+ * 400 * 10 / 50 = 80 of 400 targets (binomial, 5 sigma). */
+static void test_fixed_indegree_uniform_sources(void **state) {
+  (void)state;
+  synapses s = get(50, 400,
+                   "{from: A, to: B, receptor: ampa, connect: {rule: fixed_indegree,"
+                   " indegree: 10}, weight: 1 nS}",
+                   2);
+  int count[50] = {0};
+  for (uint64_t k = 0; k < s.n; k++)
+    count[s.pre[k]]++;
+  for (int i = 0; i < 50; i++)
+    fs_assert_close(count[i], 80.0, 0.0, 5 * sqrt(400 * 0.2 * 0.8));
+  drop(&s);
+}
+
+/* fixed_probability with p = 1 is all_to_all, with p = 0 empty. */
+static void test_fixed_probability_limits(void **state) {
+  (void)state;
+  synapses s = get(9, 6,
+                   "{from: A, to: B, receptor: ampa, connect: {rule: fixed_probability,"
+                   " p: 1}, weight: 1 nS}",
+                   2);
+  assert_int_equal(s.n, 54);
+  for (uint32_t k = 0; k < 54; k++)
+    assert_true(s.post[k] == k / 9 && s.pre[k] == k % 9);
+  drop(&s);
+  s = get(9, 6,
+          "{from: A, to: B, receptor: ampa, connect: {rule: fixed_probability,"
+          " p: 0}, weight: 1 nS}",
+          2);
+  assert_int_equal(s.n, 0);
+  drop(&s);
+}
+
+/* Weights: uniform [1, 3] nS has mean 2 nS and std 2/sqrt(12) nS; a normal clipped at 0,
+ * max(0, X) with X ~ N(mu, sigma), is 0 with probability Phi(-mu/sigma) and has mean
+ * mu Phi(mu/sigma) + sigma phi(mu/sigma). */
+static void test_weight_uniform_and_clipped_normal(void **state) {
+  (void)state;
+  synapses s = get(200, 200,
+                   "{from: A, to: B, receptor: ampa, connect: {rule: all_to_all},"
+                   " weight: {uniform: {low: 1 nS, high: 3 nS}}}",
+                   2);
+  double sum = 0, sum2 = 0, n = (double)s.n;
+  for (uint64_t k = 0; k < s.n; k++) {
+    assert_true(s.w[k] >= 1e-9 && s.w[k] <= 3e-9);
+    sum += s.w[k];
+    sum2 += s.w[k] * s.w[k];
+  }
+  double sd = 2e-9 / sqrt(12.0), mean = sum / n;
+  fs_assert_close(mean, 2e-9, 0.0, 5 * sd / sqrt(n));
+  fs_assert_close(sqrt(sum2 / n - mean * mean), sd, 0.01, 0.0);
+  drop(&s);
+  s = get(200, 200,
+          "{from: A, to: B, receptor: ampa, connect: {rule: all_to_all},"
+          " weight: {normal: {mean: 0.5 nS, std: 1 nS}}}",
+          2);
+  const double mu = 0.5e-9, sigma = 1e-9, z = mu / sigma;
+  double phi = exp(-0.5 * z * z) / sqrt(2 * 3.14159265358979323846), p0 = 0.5 * erfc(z / sqrt(2.0));
+  double want = mu * (1 - p0) + sigma * phi;
+  int zeros = 0;
+  sum = 0;
+  for (uint64_t k = 0; k < s.n; k++) {
+    assert_true(s.w[k] >= 0.0);
+    zeros += s.w[k] == 0.0;
+    sum += s.w[k];
+  }
+  n = (double)s.n;
+  fs_assert_close(zeros / n, p0, 0.0, 5 * sqrt(p0 * (1 - p0) / n));
+  fs_assert_close(sum / n, want, 0.0, 5 * sigma / sqrt(n));
+  drop(&s);
+}
+
+/* Normal delays are rounded to whole steps and clipped at one step. */
+static void test_normal_delays_in_steps(void **state) {
+  (void)state;
+  synapses s = get(8, 8,
+                   "{from: A, to: B, receptor: ampa, connect: {rule: all_to_all},"
+                   " weight: 1 nS, delay: {normal: {mean: 0.3 ms, std: 0.2 ms}}}",
+                   1);
+  int at_one = 0;
+  for (uint64_t k = 0; k < s.n; k++) {
+    double steps = s.d[k] / 1e-4;
+    fs_assert_close(steps, round(steps), 1e-12, 0.0);
+    assert_true(round(steps) >= 1);
+    at_one += round(steps) == 1;
+  }
+  /* P(X < 1.5 steps) = Phi((1.5 - 3)/2) = 0.227 */
+  fs_assert_close(at_one / 64.0, 0.2266, 0.0, 5 * sqrt(0.2266 * 0.7734 / 64));
+  drop(&s);
+}
+
+static void test_get_synapses_bad_index(void **state) {
+  (void)state;
+  fs_experiment_spec *spec = load(3, 3,
+                                  "{from: A, to: B, receptor: ampa, connect: {rule:"
+                                  " one_to_one}, weight: 1 nS}");
+  fs_network *net = NULL;
+  fs_error err = {0};
+  assert_int_equal(fs_network_create(spec, 1, &net, &err), FS_OK);
+  assert_int_equal(fs_network_projection_size(net, 1), 0);
+  assert_int_equal(fs_network_get_synapses(net, 1, NULL, NULL, NULL, NULL, &err), FS_ERR_INPUT);
+  fs_assert_msg(err, "no projection 1");
+  fs_network_free(net);
+  fs_experiment_free(spec);
 }
 
 static void test_memory_check(void **state) {
@@ -177,6 +353,17 @@ static void test_memory_check(void **state) {
   assert_true(strncmp(err.msg, spec->file, strlen(spec->file)) == 0);
   assert_non_null(strstr(err.msg, "the network needs about"));
   assert_non_null(strstr(err.msg, "(9e+12 synapses), more than the"));
+  assert_non_null(strstr(err.msg, "this machine has available; shrink the populations or the "
+                                  "connectivity"));
+  fs_experiment_free(spec);
+  spec = load(1000, 1000,
+              "{from: A, to: B, receptor: ampa, connect: {rule: fixed_probability,"
+              " p: 0.1}, weight: 1 nS}");
+  fs_memory_estimate e;
+  fs_network_estimate(spec, 2, &e);
+  fs_assert_close(e.synapses, 1e5, 1e-12, 0.0);
+  assert_true(e.bytes > 1e5 * 14 && e.available > 0);
+  assert_int_equal(fs_network_check_memory(spec, 2, &err), FS_OK);
   fs_experiment_free(spec);
 }
 
@@ -188,6 +375,13 @@ int main(void) {
       cmocka_unit_test(test_one_to_one_and_all_to_all),
       cmocka_unit_test(test_weight_and_delay_distributions),
       cmocka_unit_test(test_thread_count_independent),
+      cmocka_unit_test(test_all_to_all_pairs),
+      cmocka_unit_test(test_fixed_indegree_no_autapses),
+      cmocka_unit_test(test_fixed_indegree_uniform_sources),
+      cmocka_unit_test(test_fixed_probability_limits),
+      cmocka_unit_test(test_weight_uniform_and_clipped_normal),
+      cmocka_unit_test(test_normal_delays_in_steps),
+      cmocka_unit_test(test_get_synapses_bad_index),
       cmocka_unit_test(test_memory_check),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);

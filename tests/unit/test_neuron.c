@@ -8,6 +8,7 @@
 
 #include "network_impl.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
 #define DT 1e-4
@@ -182,6 +183,230 @@ static void test_adex_adaptation(void **state_) {
   free_pop(b);
 }
 
+/* The same closed form from V0 = -60 mV, with the current split between the I_e parameter
+ * and the injected current: V(t) = V_inf + (V0 - V_inf) exp(-t g_L / C). */
+static void test_lif_current_from_other_start(void **state_) {
+  (void)state_;
+  const char *names[] = {"V_th", "I_e"};
+  const double values[] = {0.1, 100e-12};
+  bench_pop *b = make_pop("lif_cond", 1, names, values, 2);
+  const double C = 250e-12, gL = 16.7e-9, EL = -70e-3, I = 250e-12, v0 = -60e-3;
+  state(b, "v")[0] = v0;
+  double v_inf = EL + I / gL;
+  for (int n = 1; n <= 2000; n++) {
+    step(b, 150e-12);
+    fs_assert_close(state(b, "v")[0], v_inf + (v0 - v_inf) * exp(-n * DT * gL / C), 1e-8, 0.0);
+  }
+  free_pop(b);
+}
+
+/* AMPA and GABA-A held together (E_ex = 0 mV, E_in = -70 mV by default, here -80 mV), with
+ * conductances large enough that dt (g_L + g)/C = 0.05, where the Pade step is least exact:
+ * V relaxes to (g_L E_L + g_a E_ex + g_g E_in)/(g_L + g_a + g_g). */
+static void test_lif_two_conductances_closed_form(void **state_) {
+  (void)state_;
+  const char *names[] = {"V_th", "E_in", "tau_gaba"};
+  const double values[] = {0.1, -80e-3, 8e-3};
+  bench_pop *b = make_pop("lif_cond", 1, names, values, 3);
+  const double C = 250e-12, gL = 16.7e-9, EL = -70e-3, ga = 40e-9, gg = 68.3e-9;
+  double ga_avg = ga * 2e-3 / DT * -expm1(-DT / 2e-3), gg_avg = gg * 8e-3 / DT * -expm1(-DT / 8e-3);
+  double g_tot = gL + ga_avg + gg_avg;
+  double v_inf = (gL * EL + ga_avg * 0.0 + gg_avg * -80e-3) / g_tot;
+  for (int n = 1; n <= 2000; n++) {
+    state(b, "g_ampa")[0] = ga;
+    state(b, "g_gaba")[0] = gg;
+    step(b, 0.0);
+    fs_assert_close(state(b, "v")[0], v_inf + (EL - v_inf) * exp(-n * DT * g_tot / C), 1e-9, 0.0);
+  }
+  fs_assert_close(state(b, "g_ampa")[0], ga * exp(-DT / 2e-3), 1e-14, 0.0);
+  fs_assert_close(state(b, "g_gaba")[0], gg * exp(-DT / 8e-3), 1e-14, 0.0);
+  free_pop(b);
+}
+
+/* One step with NMDA conductance only, from V0: the membrane sees the step average of
+ * g_N = x_d - x_r times B(V0) (MODEL.md §2), so
+ * V1 = V_inf + (V0 - V_inf) exp(-dt g/C), g = g_L + gbar_N B(V0),
+ * V_inf = (g_L E_L + gbar_N B(V0) E_ex)/g. At V0 = -60 mV, B = 0.080 (§8 row 1). */
+static void test_lif_nmda_step_with_mg_block(void **state_) {
+  (void)state_;
+  const double C = 250e-12, gL = 16.7e-9, EL = -70e-3, xd = 20e-9;
+  const double v0s[] = {-60e-3, -20e-3, 0.0};
+  for (int k = 0; k < 3; k++) {
+    const char *names[] = {"V_th"};
+    const double values[] = {0.1}; /* no spike from -20 or 0 mV */
+    bench_pop *b = make_pop("lif_cond", 1, names, values, 1);
+    b->pop.has_nmda = true;
+    state(b, "v")[0] = v0s[k];
+    state(b, "nmda_decay")[0] = xd;
+    double B = 1.0 / (1.0 + 1.0 / 3.57 * exp(-62.0 * v0s[k]));
+    double gn = xd * 0.1 / DT * -expm1(-DT / 0.1) * B, g = gL + gn;
+    double v_inf = (gL * EL + gn * 0.0) / g;
+    step(b, 0.0);
+    /* the Pade step's error is below x^5/720 |V0 - V_inf|, x = dt g/C < 0.02: < 1e-13 V */
+    fs_assert_close(state(b, "v")[0], v_inf + (v0s[k] - v_inf) * exp(-DT * g / C), 1e-12, 1e-13);
+    fs_assert_close(state(b, "nmda_decay")[0], xd * exp(-DT / 0.1), 1e-14, 0.0);
+    free_pop(b);
+  }
+}
+
+/* The first spike comes at the first step whose closed-form V reaches V_th; V then stays at
+ * V_reset for round(t_ref/dt) steps (t_ref 2.26 ms: 23 steps) and integrates again from
+ * V_reset, so the second spike comes 23 + n2 steps later, n2 from the closed form from
+ * V_reset. */
+static int first_crossing(double v0, double v_inf, double rate, double v_th) {
+  for (int n = 1;; n++) {
+    double v = v_inf + (v0 - v_inf) * exp(-n * DT * rate);
+    if (v >= v_th) {
+      assert_true(v - v_th > 1e-7); /* not a near tie that rounding could move */
+      return n;
+    }
+  }
+}
+
+static void test_lif_spike_times_closed_form(void **state_) {
+  (void)state_;
+  const char *names[] = {"t_ref", "V_reset"};
+  const double values[] = {2.26e-3, -65e-3};
+  bench_pop *b = make_pop("lif_cond", 1, names, values, 2);
+  const double C = 250e-12, gL = 16.7e-9, EL = -70e-3, I = 400e-12, vth = -50e-3;
+  double v_inf = EL + I / gL;
+  int n1 = first_crossing(EL, v_inf, gL / C, vth), n2 = first_crossing(-65e-3, v_inf, gL / C, vth);
+  int spikes[3], n_sp = 0;
+  for (int n = 1; n <= n1 + 23 + n2 + 1 && n_sp < 3; n++) {
+    if (step(b, I)) {
+      spikes[n_sp++] = n;
+      assert_int_equal(b->fired[0], 1);
+      fs_assert_close(state(b, "v")[0], -65e-3, 0.0, 0.0);
+      assert_int_equal(b->pop.refractory[0], 23);
+    } else
+      assert_int_equal(b->fired[0], 0);
+  }
+  assert_int_equal(n_sp, 2);
+  assert_int_equal(spikes[0], n1);
+  assert_int_equal(spikes[1], n1 + 23 + n2);
+  free_pop(b);
+}
+
+/* Several neurons in one call: the ids that cross are reported in increasing order with
+ * their flags; a refractory neuron above threshold does not fire and is held at V_reset. */
+static void test_lif_spike_ids_and_flags(void **state_) {
+  (void)state_;
+  bench_pop *b = make_pop("lif_cond", 11, NULL, NULL, 0);
+  const int up[] = {2, 7, 9, 10, 3};
+  for (int k = 0; k < 5; k++)
+    state(b, "v")[up[k]] = -40e-3;
+  b->pop.refractory[3] = 5;
+  assert_int_equal(step(b, 0.0), 4);
+  for (int k = 0; k < 4; k++)
+    assert_int_equal(b->spikes[k], up[k]);
+  for (int i = 0; i < 11; i++) {
+    bool fired = i == 2 || i == 7 || i == 9 || i == 10;
+    assert_int_equal(b->fired[i], fired);
+    assert_int_equal(b->pop.refractory[i], fired ? 20 : (i == 3 ? 4 : 0));
+  }
+  fs_assert_close(state(b, "v")[3], -70e-3, 0.0, 0.0);
+  free_pop(b);
+}
+
+/* AdEx with a = b = 0 and Delta_T = 0 is the LIF: the same closed form (C 281 pF, g_L 30 nS,
+ * E_L -70.6 mV); with Delta_T = 2 mV the exponential term moves V by microvolts only far below
+ * V_T, and V settles exactly on the fixed point of
+ * g_L (E_L - V) + g_L Delta_T exp((V - V_T)/Delta_T) + I = 0 (bisection). */
+static void test_adex_without_adaptation_is_lif_like(void **state_) {
+  (void)state_;
+  const double C = 281e-12, gL = 30e-9, EL = -70.6e-3, VT = -50.4e-3, D = 2e-3, I = 200e-12;
+  double v_inf = EL + I / gL;
+  const char *names[] = {"a", "b", "Delta_T"};
+  const double lif_like[] = {0.0, 0.0, 0.0}, eif[] = {0.0, 0.0, D};
+  bench_pop *b0 = make_pop("adex_cond", 1, names, lif_like, 3);
+  bench_pop *b1 = make_pop("adex_cond", 1, names, eif, 3);
+  for (int n = 1; n <= 2000; n++) {
+    step(b0, I);
+    step(b1, I);
+    double lif = v_inf + (EL - v_inf) * exp(-n * DT * gL / C);
+    fs_assert_close(state(b0, "v")[0], lif, 1e-9, 0.0);
+    fs_assert_close(state(b1, "v")[0], lif, 0.0, 1e-5);
+    assert_true(state(b1, "v")[0] > state(b0, "v")[0]); /* the exponential current depolarises */
+    fs_assert_close(state(b0, "w")[0], 0.0, 0.0, 0.0);
+  }
+  double lo = EL, hi = VT;
+  for (int k = 0; k < 200; k++) {
+    double mid = 0.5 * (lo + hi);
+    double f = gL * (EL - mid) + gL * D * exp((mid - VT) / D) + I;
+    if (f > 0)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  fs_assert_close(state(b1, "v")[0], 0.5 * (lo + hi), 1e-9, 0.0);
+  free_pop(b0);
+  free_pop(b1);
+}
+
+/* AdEx with a = 0: w is 0 until the spike, b = 80.5 pA right after it, then b exp(-t/tau_w)
+ * (144 ms); V stays at V_reset for 20 steps. */
+static void test_adex_spike_triggered_adaptation(void **state_) {
+  (void)state_;
+  const char *names[] = {"a"};
+  const double values[] = {0.0};
+  bench_pop *b = make_pop("adex_cond", 1, names, values, 1);
+  int n = 0;
+  while (step(b, 1e-9) == 0) {
+    fs_assert_close(state(b, "w")[0], 0.0, 0.0, 0.0);
+    assert_true(++n < 20000);
+  }
+  fs_assert_close(state(b, "w")[0], 80.5e-12, 1e-15, 0.0);
+  fs_assert_close(state(b, "v")[0], -70.6e-3, 0.0, 0.0);
+  for (int k = 1; k <= 20; k++) {
+    assert_int_equal(step(b, 1e-9), 0);
+    fs_assert_close(state(b, "v")[0], -70.6e-3, 0.0, 0.0);
+    fs_assert_close(state(b, "w")[0], 80.5e-12 * exp(-k * DT / 144e-3), 1e-12, 0.0);
+  }
+  step(b, 1e-9);
+  assert_true(state(b, "v")[0] > -70.6e-3);
+  free_pop(b);
+}
+
+/* Subthreshold adaptation: with V held at E_L + 10 mV, w relaxes exactly to a * 10 mV:
+ * w(t) = a dV (1 - exp(-t/tau_w)), a = 4 nS. */
+static void test_adex_subthreshold_adaptation(void **state_) {
+  (void)state_;
+  bench_pop *b = make_pop("adex_cond", 1, NULL, NULL, 0);
+  for (int n = 1; n <= 3000; n++) {
+    state(b, "v")[0] = -60.6e-3;
+    step(b, 0.0);
+    fs_assert_close(state(b, "w")[0], 4e-9 * 10e-3 * -expm1(-n * DT / 144e-3), 1e-11, 0.0);
+  }
+  free_pop(b);
+}
+
+/* Parameter relations are checked by precompute, with messages that name both values. */
+static void expect_precompute_error(const char *model, const char *name, double value,
+                                    const char *msg) {
+  const fs_neuron_model *m = fs_neuron_model_find(model, NULL);
+  void *params = calloc(1, m->params_size), *coeff = calloc(1, m->coeff_size);
+  fs_params_set_defaults(m->params, m->n_params, params);
+  const fs_param_spec *s = fs_params_find(m->params, m->n_params, name);
+  assert_non_null(s);
+  *(double *)((char *)params + s->offset) = value;
+  fs_error err = {0};
+  assert_int_equal(m->precompute(params, DT, coeff, &err), FS_ERR_INPUT);
+  fs_assert_msg(err, msg);
+  free(params);
+  free(coeff);
+}
+
+static void test_precompute_relations(void **state_) {
+  (void)state_;
+  expect_precompute_error("lif_cond", "V_reset", -50e-3,
+                          "V_reset (-0.05 V) must be below V_th (-0.05 V)");
+  expect_precompute_error("lif_cond", "tau_nmda_rise", 0.1,
+                          "tau_nmda_rise (0.1 s) must be shorter than tau_nmda_decay (0.1 s)");
+  expect_precompute_error("adex_cond", "V_T", 0.0, "V_T (0 V) must be below V_peak (0 V)");
+  expect_precompute_error("adex_cond", "V_reset", 1e-3,
+                          "V_reset (0.001 V) must be below V_peak (0 V)");
+}
+
 static void test_registry(void **state_) {
   (void)state_;
   size_t n = fs_neuron_model_count();
@@ -211,6 +436,15 @@ int main(void) {
       cmocka_unit_test(test_nmda_dual_exponential_peak),
       cmocka_unit_test(test_lif_spike_reset_refractory),
       cmocka_unit_test(test_adex_adaptation),
+      cmocka_unit_test(test_lif_current_from_other_start),
+      cmocka_unit_test(test_lif_two_conductances_closed_form),
+      cmocka_unit_test(test_lif_nmda_step_with_mg_block),
+      cmocka_unit_test(test_lif_spike_times_closed_form),
+      cmocka_unit_test(test_lif_spike_ids_and_flags),
+      cmocka_unit_test(test_adex_without_adaptation_is_lif_like),
+      cmocka_unit_test(test_adex_spike_triggered_adaptation),
+      cmocka_unit_test(test_adex_subthreshold_adaptation),
+      cmocka_unit_test(test_precompute_relations),
       cmocka_unit_test(test_registry),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
