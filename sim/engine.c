@@ -649,11 +649,110 @@ static int stop_requested(const fs_engine *eng) {
   return (eng->stop_flag && *eng->stop_flag) || eng->rec_status != FS_OK;
 }
 
+/* --- snapshots: the full synaptic state at chosen times ------------------------------------ */
+
+typedef struct snapshot_arrays {
+  uint64_t *pre, *post;
+  double *weight, *rho, *calcium, *block;
+} snapshot_arrays;
+
+/* Synapse s of a part, as it is at step now: a plastic one brought there without changing it. */
+static void snapshot_one(fs_engine *eng, const fs_projection *proj, size_t k,
+                         const fs_proj_part *part, uint64_t s, int64_t now, size_t at,
+                         const snapshot_arrays *a) {
+  a->post[at] = part->target[s];
+  a->weight[at] = part->weight[s];
+  a->block[at] = part->block ? part->block[s] : 0.0;
+  a->rho[at] = a->calcium[at] = 0.0;
+  if (proj->plastic) {
+    fs_plastic_env pe = plastic_env(eng, proj, k, 0);
+    fs_gb_state st = fs_plastic_peek(part, s, now, &pe);
+    a->rho[at] = st.rho;
+    a->calcium[at] = st.c;
+    a->weight[at] *= 1.0 + (proj->spec->plastic.gb.b - 1.0) * st.rho;
+  }
+}
+
+static fs_status fill_snapshot(fs_engine *eng, size_t k, int64_t now, const snapshot_arrays *a) {
+  const fs_projection *proj = &eng->net->projs[k];
+  size_t at = 0;
+  for (size_t t = 0; t < eng->net->n_threads; t++) {
+    const fs_proj_part *part = &proj->part[t];
+    uint64_t *order = malloc((part->n_syn + 1) * sizeof *order);
+    uint32_t *pre_of = malloc((part->n_syn + 1) * sizeof *pre_of);
+    fs_status st = order && pre_of ? fs_part_canonical_order(proj, t, order, pre_of) : FS_ERR_NOMEM;
+    for (uint64_t o = 0; st == FS_OK && o < part->n_syn; o++, at++) {
+      a->pre[at] = pre_of[o];
+      snapshot_one(eng, proj, k, part, order[o], now, at, a);
+    }
+    free(order);
+    free(pre_of);
+    if (st != FS_OK) return fs_error_set(&eng->rec_err, st, "out of memory for a snapshot");
+  }
+  return FS_OK;
+}
+
+static fs_status write_projection_snapshot(fs_engine *eng, size_t index, size_t k, int64_t now) {
+  const fs_projection *proj = &eng->net->projs[k];
+  size_t n = proj->n_syn;
+  snapshot_arrays a = {malloc((n + 1) * 8), malloc((n + 1) * 8), malloc((n + 1) * 8),
+                       malloc((n + 1) * 8), malloc((n + 1) * 8), malloc((n + 1) * 8)};
+  fs_status st = a.pre && a.post && a.weight && a.rho && a.calcium && a.block
+                     ? fill_snapshot(eng, k, now, &a)
+                     : fs_error_set(&eng->rec_err, FS_ERR_NOMEM, "out of memory for a snapshot");
+  const char *names[] = {"weight", "rho", "calcium", "block"};
+  const double *values[] = {a.weight, a.rho, a.calcium, a.block};
+  char path[256];
+  snprintf(path, sizeof path, "/snapshots/%zu/%s/pre", index, proj->name);
+  if (st == FS_OK)
+    st = fs_record_write_array_u64(eng->rec, path, a.pre, n, NULL, NULL, &eng->rec_err);
+  snprintf(path, sizeof path, "/snapshots/%zu/%s/post", index, proj->name);
+  if (st == FS_OK)
+    st = fs_record_write_array_u64(eng->rec, path, a.post, n, NULL, NULL, &eng->rec_err);
+  /* rho and calcium only for plastic synapses, block only for synapses with NMDA receptors */
+  const bool present[] = {true, proj->plastic, proj->plastic, proj->nmda_agents};
+  for (int f = 0; f < 4 && st == FS_OK; f++) {
+    if (!present[f]) continue;
+    snprintf(path, sizeof path, "/snapshots/%zu/%s/%s", index, proj->name, names[f]);
+    st = fs_record_write_array(eng->rec, path, values[f], n, NULL, NULL, &eng->rec_err);
+  }
+  free(a.pre);
+  free(a.post);
+  free(a.weight);
+  free(a.rho);
+  free(a.calcium);
+  free(a.block);
+  return st;
+}
+
+/* Snapshot number index at step now; only thread 0, while the others wait at a barrier. */
+static void write_snapshot(fs_engine *eng, size_t index, int64_t now) {
+  if (eng->rec == NULL || eng->rec_status != FS_OK) return;
+  fs_status st = FS_OK;
+  for (size_t k = 0; k < eng->net->n_projs && st == FS_OK; k++)
+    st = write_projection_snapshot(eng, index, k, now);
+  char group[64];
+  snprintf(group, sizeof group, "/snapshots/%zu", index);
+  if (st == FS_OK && eng->net->n_projs > 0)
+    st = fs_record_set_attr_double(eng->rec, group, "time", (double)now * eng->net->dt, "s",
+                                   &eng->rec_err);
+  eng->rec_status = st;
+}
+
+/* The index of the first snapshot after step. */
+static size_t next_snapshot(const fs_experiment_spec *spec, int64_t step) {
+  size_t i = 0;
+  while (i < spec->n_snapshots && spec->snapshot_steps[i] <= step)
+    i++;
+  return i;
+}
+
 static void run_thread(fs_engine *eng, double t0) {
   fs_network *net = eng->net;
   size_t t = (size_t)omp_get_thread_num();
   double last_report = t0;
   int64_t k_tl = net->spec->timeline_steps;
+  size_t snap = next_snapshot(net->spec, eng->step);
   for (int64_t step = eng->step; step < eng->n_steps; step++) {
     refresh_drugs(eng, t, step);
     advance_populations(net, t, step);
@@ -670,6 +769,12 @@ static void run_thread(fs_engine *eng, double t0) {
     }
     deliver_spikes(eng, t, step);
     if ((step + 1) % k_tl == 0) sum_block(eng, t, (int)(((step + 1) / k_tl) & 1));
+    if (snap < net->spec->n_snapshots && net->spec->snapshot_steps[snap] == step + 1) {
+#pragma omp barrier
+      if (t == 0) write_snapshot(eng, snap, step + 1);
+#pragma omp barrier
+      snap++;
+    }
     /* every STOP_CHECK_STEPS steps, all threads read thread 0's decision of the previous
      * check; the barrier of that step orders the write before this read */
     if ((step + 1) % STOP_CHECK_STEPS == 0 && step >= STOP_CHECK_STEPS) {
@@ -696,7 +801,11 @@ fs_status fs_engine_run(fs_engine *eng, fs_error *err) {
   double t0 = omp_get_wtime();
   int64_t k_tl = eng->net->spec->timeline_steps;
   eng->stop[0] = eng->stop[1] = 0;
-  if (eng->step == 0) write_timeline_row(eng, 0, -1);
+  if (eng->step == 0) {
+    write_timeline_row(eng, 0, -1);
+    if (eng->net->spec->n_snapshots > 0 && eng->net->spec->snapshot_steps[0] == 0)
+      write_snapshot(eng, 0, 0);
+  }
   if (eng->net->n_pops == 0) {
     run_timeline_only(eng);
   } else {

@@ -15,7 +15,7 @@ static const char *const root_keys[] = {"name",     "description", "seed",   "si
                                         "record",   "populations", "inputs", "projections",
                                         "currents", "subject",     "drugs"};
 static const char *const simulation_keys[] = {"dt", "duration", "threads"};
-static const char *const record_keys[] = {"spikes", "rate_bin", "timeline"};
+static const char *const record_keys[] = {"spikes", "rate_bin", "timeline", "snapshots"};
 static const char *const population_keys[] = {"model", "size", "params", "init"};
 static const char *const input_kinds[] = {"poisson", "spike_times"};
 static const char *const projection_keys[] = {"name",       "from",      "to",    "receptor",
@@ -101,6 +101,35 @@ static fs_status read_simulation(fs_cfg_node root, fs_experiment_spec *spec, fs_
   return FS_OK;
 }
 
+/* record.snapshots: increasing times within the run, each written as /snapshots/<k>. */
+static fs_status read_snapshots(fs_cfg_node rec, fs_experiment_spec *spec, fs_error *err) {
+  fs_cfg_node list = fs_cfg_child(rec, "snapshots");
+  if (!fs_cfg_exists(list)) return FS_OK;
+  if (!fs_cfg_is_seq(list)) return fs_cfg_error(list, err, "expected a list of times");
+  spec->snapshot_steps = calloc(fs_cfg_len(list) + 1, sizeof *spec->snapshot_steps);
+  if (spec->snapshot_steps == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t k = 0; k < fs_cfg_len(list); k++) {
+    fs_cfg_node item = fs_cfg_item(list, k);
+    double t = 0;
+    fs_status st =
+        fs_units_parse(fs_cfg_scalar(item) ? fs_cfg_scalar(item) : "", FS_UNIT_TIME, &t, err);
+    if (st != FS_OK) {
+      char where[FS_ERROR_MSG_LEN];
+      fs_cfg_where(item, where, sizeof where);
+      fs_error_prefix(err, "%s", where);
+      return st;
+    }
+    int64_t step = llround(t / spec->dt);
+    if (t < 0 || step > spec->n_steps)
+      return fs_cfg_error(item, err, "a snapshot at %g s is outside the experiment (0 s to %g s)",
+                          t, spec->duration);
+    if (k > 0 && step <= spec->snapshot_steps[k - 1])
+      return fs_cfg_error(item, err, "snapshot times must increase");
+    spec->snapshot_steps[spec->n_snapshots++] = step;
+  }
+  return FS_OK;
+}
+
 static fs_status read_record(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
   fs_cfg_node rec = fs_cfg_child(root, "record");
   fs_status st;
@@ -117,6 +146,7 @@ static fs_status read_record(fs_cfg_node root, fs_experiment_spec *spec, fs_erro
   if (spec->timeline_steps < 1)
     return fs_cfg_error(fs_cfg_child(rec, "timeline"), err,
                         "the timeline interval must be at least one time step (%g s)", spec->dt);
+  if ((st = read_snapshots(rec, spec, err)) != FS_OK) return st;
   spec->rate_bin_steps = llround(spec->rate_bin / spec->dt);
   if (spec->rate_bin_steps < 1)
     return fs_cfg_error(fs_cfg_child(rec, "rate_bin"), err,
@@ -570,7 +600,7 @@ static fs_status read_projection(fs_cfg_node node, const fs_experiment_spec *spe
     return fs_cfg_error(fs_cfg_child(node, "delay"), err,
                         "a delay of %g s is shorter than the time step dt = %g s",
                         dist_low(&proj->delay), spec->dt);
-  if (proj->delay.a + 5 * proj->delay.b > 6.5 * spec->dt * 10000)
+  if (fs_dist_high(&proj->delay) > 65000 * spec->dt)
     return fs_cfg_error(fs_cfg_child(node, "delay"), err,
                         "delays must stay below 65000 time steps (%g s)", 65000 * spec->dt);
   return FS_OK;
@@ -705,6 +735,7 @@ void fs_experiment_free(fs_experiment_spec *spec) {
   free(spec->pops);
   free(spec->projs);
   free(spec->currents);
+  free(spec->snapshot_steps);
   fs_pharmacology_free(spec->pharm);
   free(spec->file);
   free(spec->yaml_text);

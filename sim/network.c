@@ -59,7 +59,7 @@ void fs_network_estimate(const fs_experiment_spec *spec, size_t n_threads,
                   (fs_projection_has_nmda(p) ? BYTES_PER_NMDA_AGENT : 0) +
                   (p->plastic.enabled ? BYTES_PER_PLASTIC : 0)) +
              (double)n_threads * 8.0 * ((double)spec->pops[p->pre].size + 1);
-    max_delay = fmax(max_delay, (p->delay.a + 5 * p->delay.b) / spec->dt + 1);
+    max_delay = fmax(max_delay, fs_dist_high(&p->delay) / spec->dt + 1);
   }
   for (size_t i = 0; i < spec->n_pops; i++) {
     const fs_population_spec *p = &spec->pops[i];
@@ -290,8 +290,13 @@ static int generate_target(const fs_projection_spec *p, uint64_t n_pre, uint32_t
   case FS_CONNECT_ONE_TO_ONE:
     return post != self ? syn_list_push(l, post, post) : 0;
   case FS_CONNECT_FIXED_PROBABILITY:
-    for (uint64_t i = fs_rng_geometric(r, p->p); i < n_pre; i += 1 + fs_rng_geometric(r, p->p))
+    /* skip ahead by geometric gaps; a gap past the end (UINT64_MAX for p -> 0) ends the row */
+    for (uint64_t i = fs_rng_geometric(r, p->p); i < n_pre;) {
       if (i != self && syn_list_push(l, (uint32_t)i, post)) return -1;
+      uint64_t gap = fs_rng_geometric(r, p->p);
+      if (gap >= n_pre - i) break;
+      i += 1 + gap;
+    }
     return 0;
   case FS_CONNECT_FIXED_INDEGREE:
     return choose_sources(l, post, n_pre, p->indegree, self, r, mark);
@@ -316,7 +321,7 @@ static int generate_part(const fs_network *net, size_t k, fs_thread_range range,
     rc = generate_target(p, n_pre, (uint32_t)j, &r, mark, l);
     for (size_t s = first; s < l->n && rc == 0; s++) {
       l->w[s] = fmax(0.0, draw(&p->weight, &r));
-      l->d[s] = delay_steps(draw(&p->delay, &r), net->dt);
+      l->d[s] = delay_steps(fmin(draw(&p->delay, &r), fs_dist_high(&p->delay)), net->dt);
       l->up[s] = p->plastic.enabled && fs_rng_uniform(&r) < p->plastic.up_fraction;
     }
   }
@@ -469,11 +474,7 @@ static fs_status create_projections(fs_network *net, fs_error *err) {
 static size_t max_delay_steps(const fs_experiment_spec *spec) {
   size_t m = 1;
   for (size_t k = 0; k < spec->n_projs; k++) {
-    const fs_dist *d = &spec->projs[k].delay;
-    double hi = d->kind == FS_DIST_UNIFORM ? d->b : d->a + (d->kind == FS_DIST_NORMAL ? 1 : 0);
-    size_t s = delay_steps(hi, spec->dt);
-    if (d->kind == FS_DIST_NORMAL)
-      s = 65000; /* unbounded draws: size the ring for the clipped maximum */
+    size_t s = delay_steps(fs_dist_high(&spec->projs[k].delay), spec->dt);
     m = s > m ? s : m;
   }
   return m;
@@ -537,8 +538,8 @@ uint64_t fs_network_projection_size(const fs_network *net, size_t k) {
 /* For one thread's part, the index in the part of each synapse in canonical (post, pre)
  * order: a counting sort by target of its rows, which are visited in ascending pre order;
  * pre_of[] receives each one's presynaptic id. */
-static fs_status part_canonical_order(const fs_projection *proj, size_t t, uint64_t *order,
-                                      uint32_t *pre_of) {
+fs_status fs_part_canonical_order(const fs_projection *proj, size_t t, uint64_t *order,
+                                  uint32_t *pre_of) {
   const fs_proj_part *part = &proj->part[t];
   fs_thread_range r = proj->post->range[t];
   size_t *fill = calloc(r.end - r.begin + 1, sizeof *fill);
@@ -583,7 +584,7 @@ static fs_status copy_canonical(const fs_network *net, size_t k, const canonical
     const fs_proj_part *part = &proj->part[t];
     uint64_t *order = malloc((part->n_syn + 1) * sizeof *order);
     uint32_t *pre_of = malloc((part->n_syn + 1) * sizeof *pre_of);
-    fs_status st = order && pre_of ? part_canonical_order(proj, t, order, pre_of) : FS_ERR_NOMEM;
+    fs_status st = order && pre_of ? fs_part_canonical_order(proj, t, order, pre_of) : FS_ERR_NOMEM;
     for (uint64_t o = 0; st == FS_OK && o < part->n_syn; o++, at++)
       copy_one(net, part, order[o], pre_of[o], at, out);
     free(order);

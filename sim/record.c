@@ -68,6 +68,15 @@ static const output_field output_fields[] = {
     {"/rates/time", FIELD_F64, "s", "start time of each rate bin"},
     {"/rates/*", FIELD_F64, "Hz", "population firing rate per bin"},
     {"/timeline/*", FIELD_F64, NULL, NULL},
+    {"/snapshots/*/*/pre", FIELD_U64, "1", "presynaptic node id of each synapse"},
+    {"/snapshots/*/*/post", FIELD_U64, "1", "postsynaptic node id of each synapse"},
+    {"/snapshots/*/*/weight", FIELD_F64, "S",
+     "weight of each synapse: its AMPA (or only) "
+     "peak conductance"},
+    {"/snapshots/*/*/rho", FIELD_F64, "1", "early-phase efficacy of each plastic synapse"},
+    {"/snapshots/*/*/calcium", FIELD_F64, "1", "calcium of each plastic synapse"},
+    {"/snapshots/*/*/block", FIELD_F64, "1",
+     "drug-blocked fraction of each synapse's NMDA receptors"},
 };
 
 /* ---- the record ------------------------------------------------------------------------ */
@@ -723,25 +732,37 @@ fs_status fs_record_series_append(fs_record *rec, size_t handle, const double *v
   return note(rec, st);
 }
 
-fs_status fs_record_write_array(fs_record *rec, const char *path, const double *v, size_t n,
-                                const char *units, const char *description, fs_error *err) {
+/* A whole 1-D dataset of the given type at once. */
+static fs_status write_whole(fs_record *rec, const char *path, field_type type, hid_t mem_type,
+                             const void *v, size_t n, const char *units, const char *description,
+                             fs_error *err) {
   fs_status st = check_open(rec, "fs_record_write_array", err);
   hid_t ds = H5I_INVALID_HID;
   if (st != FS_OK) return st;
-  FS_TRY(resolve_field(path, FIELD_F64, &units, &description, err));
+  FS_TRY(resolve_field(path, type, &units, &description, err));
   if (n > 0 && v == NULL)
     return fs_error_set(err, FS_ERR_INTERNAL, "dataset \"%s\": no values", path);
   silence_hdf5();
   /* A chunk may not exceed a fixed extent, and may not be 0: an empty array stays growable. */
   hsize_t chunk = n == 0 ? 1 : (n < ARRAY_CHUNK_MAX ? n : ARRAY_CHUNK_MAX);
-  dataset_spec d = {path, FIELD_F64, n, n == 0 ? H5S_UNLIMITED : n, chunk, units, description};
+  dataset_spec d = {path, type, n, n == 0 ? H5S_UNLIMITED : n, chunk, units, description};
   FS_TRY(create_dataset(rec->file, &d, &ds, err));
   if (n > 0)
-    TRY_H5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v),
-           "cannot write dataset \"%s\"", path);
+    TRY_H5(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v), "cannot write dataset \"%s\"",
+           path);
 cleanup:
   h5_release(&ds, path ? path : "", &st, err);
   return note(rec, st);
+}
+
+fs_status fs_record_write_array(fs_record *rec, const char *path, const double *v, size_t n,
+                                const char *units, const char *description, fs_error *err) {
+  return write_whole(rec, path, FIELD_F64, H5T_NATIVE_DOUBLE, v, n, units, description, err);
+}
+
+fs_status fs_record_write_array_u64(fs_record *rec, const char *path, const uint64_t *v, size_t n,
+                                    const char *units, const char *description, fs_error *err) {
+  return write_whole(rec, path, FIELD_U64, H5T_NATIVE_UINT64, v, n, units, description, err);
 }
 
 static fs_status check_attr_args(const fs_record *rec, const char *fn, const char *path,

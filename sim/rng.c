@@ -67,10 +67,11 @@ uint32_t fs_rng_u32(fs_rng *r) {
 
 double fs_rng_uniform(fs_rng *r) {
   uint64_t hi = fs_rng_u32(r) >> 6; /* 26 bits */
-  uint64_t lo = fs_rng_u32(r) >> 5; /* 27 bits */
-  uint64_t bits = (hi << 27) | lo;  /* 53 bits */
-  /* (bits + 0.5) / 2^53 keeps the value strictly inside (0, 1) */
-  return ((double)bits + 0.5) * 0x1.0p-53;
+  uint64_t lo = fs_rng_u32(r) >> 6; /* 26 bits */
+  uint64_t bits = (hi << 26) | lo;  /* 52 bits */
+  /* (bits + 0.5) / 2^52 lies strictly inside (0, 1) and is exact: with 53 bits the largest
+   * value, 1 - 2^-54, would round to 1 */
+  return ((double)bits + 0.5) * 0x1.0p-52;
 }
 
 double fs_rng_normal(fs_rng *r) {

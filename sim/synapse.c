@@ -47,21 +47,33 @@ static double pre_jump(const fs_proj_part *part, uint64_t s, const fs_plastic_en
   return e->gb->c_pre * unblocked * e->nmda_factor;
 }
 
-void fs_plastic_advance(fs_proj_part *part, uint64_t s, int64_t to, const fs_plastic_env *e) {
+/* The state of synapse s brought to step to, without storing it: the calcium jumps due are
+ * applied (*used of them) and the noise stream advanced. */
+static fs_gb_state advanced(const fs_proj_part *part, uint64_t s, int64_t to,
+                            const fs_plastic_env *e, fs_rng *noise, int *used) {
   int64_t t0 = part->t_plast[s], cur = t0;
-  uint16_t *pend = part->pend + s * FS_PEND_MAX;
-  int n = part->n_pend[s], used = 0;
+  const uint16_t *pend = part->pend + s * FS_PEND_MAX;
+  int n = part->n_pend[s], k = 0;
   fs_gb_state st = {part->ca[s], part->rho[s]};
   uint64_t who = (uint64_t)part->target[s] * e->n_pre + part->pre_of[s];
-  fs_rng noise =
-      fs_rng_make(e->seed, fs_rng_stream_id(FS_RNG_PLASTIC, e->proj, who), part->noise_ctr[s]);
-  for (; used < n && t0 + pend[used] <= to; used++) {
-    int64_t at = t0 + pend[used];
-    fs_gb_advance(e->gb, &st, (double)(at - cur) * e->dt, &noise);
+  *noise = fs_rng_make(e->seed, fs_rng_stream_id(FS_RNG_PLASTIC, e->proj, who), part->noise_ctr[s]);
+  for (; k < n && t0 + pend[k] <= to; k++) {
+    int64_t at = t0 + pend[k];
+    fs_gb_advance(e->gb, &st, (double)(at - cur) * e->dt, noise);
     st.c += pre_jump(part, s, e);
     cur = at;
   }
-  fs_gb_advance(e->gb, &st, (double)(to - cur) * e->dt, &noise);
+  fs_gb_advance(e->gb, &st, (double)(to - cur) * e->dt, noise);
+  *used = k;
+  return st;
+}
+
+void fs_plastic_advance(fs_proj_part *part, uint64_t s, int64_t to, const fs_plastic_env *e) {
+  fs_rng noise;
+  int used, n = part->n_pend[s];
+  int64_t t0 = part->t_plast[s];
+  fs_gb_state st = advanced(part, s, to, e, &noise, &used);
+  uint16_t *pend = part->pend + s * FS_PEND_MAX;
   for (int i = used; i < n; i++)
     pend[i - used] = (uint16_t)(t0 + pend[i] - to);
   part->n_pend[s] = (uint8_t)(n - used);
@@ -69,6 +81,13 @@ void fs_plastic_advance(fs_proj_part *part, uint64_t s, int64_t to, const fs_pla
   part->ca[s] = st.c;
   part->rho[s] = st.rho;
   part->noise_ctr[s] = (uint32_t)noise.counter;
+}
+
+fs_gb_state fs_plastic_peek(const fs_proj_part *part, uint64_t s, int64_t to,
+                            const fs_plastic_env *e) {
+  fs_rng noise;
+  int used;
+  return advanced(part, s, to, e, &noise, &used);
 }
 
 void fs_plastic_pre(fs_proj_part *part, uint64_t s, int64_t emit, int64_t jump_at,

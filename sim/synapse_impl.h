@@ -23,6 +23,11 @@ typedef struct fs_plastic_env {
  * due by then; to is not before the synapse's last update. */
 void fs_plastic_advance(fs_proj_part *part, uint64_t s, int64_t to, const fs_plastic_env *e);
 
+/* The state synapse s would have at step to, without changing it (for snapshots, so that
+ * taking one does not alter the run). */
+fs_gb_state fs_plastic_peek(const fs_proj_part *part, uint64_t s, int64_t to,
+                            const fs_plastic_env *e);
+
 /* A presynaptic spike emitted at step emit: the synapse is brought to emit and its calcium
  * jump scheduled at step jump_at (arrival + D). */
 void fs_plastic_pre(fs_proj_part *part, uint64_t s, int64_t emit, int64_t jump_at,

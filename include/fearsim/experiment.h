@@ -28,6 +28,19 @@ typedef struct fs_dist {
   double a, b;
 } fs_dist;
 
+/* The largest value a distribution is taken to reach: a normal one is clipped at mean + 5 sd. */
+static inline double fs_dist_high(const fs_dist *d) {
+  switch (d->kind) {
+  case FS_DIST_UNIFORM:
+    return d->b;
+  case FS_DIST_NORMAL:
+    return d->a + 5.0 * d->b;
+  case FS_DIST_CONST:
+    break;
+  }
+  return d->a;
+}
+
 typedef enum fs_input_kind { FS_INPUT_NONE, FS_INPUT_POISSON, FS_INPUT_SPIKE_TIMES } fs_input_kind;
 
 typedef struct fs_population_spec {
@@ -103,6 +116,8 @@ typedef struct fs_experiment_spec {
   int64_t rate_bin_steps;
   double timeline; /* s between two rows of /timeline */
   int64_t timeline_steps;
+  int64_t *snapshot_steps; /* increasing steps at which /snapshots/<k> is written */
+  size_t n_snapshots;
   fs_population_spec *pops;
   size_t n_pops;
   fs_projection_spec *projs;

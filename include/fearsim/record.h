@@ -77,6 +77,10 @@ fs_status fs_record_series_append(fs_record *rec, size_t handle, const double *v
 fs_status fs_record_write_array(fs_record *rec, const char *path, const double *v, size_t n,
                                 const char *units, const char *description, fs_error *err);
 
+/* The same for unsigned 64-bit integers (node ids). */
+fs_status fs_record_write_array_u64(fs_record *rec, const char *path, const uint64_t *v, size_t n,
+                                    const char *units, const char *description, fs_error *err);
+
 /* Attributes on an existing group or dataset (path "/" for the root). A double attribute
  * gets a companion "<name>_units" string attribute when units is not NULL. */
 fs_status fs_record_set_attr_string(fs_record *rec, const char *path, const char *name,

@@ -251,6 +251,50 @@ static void test_override_validated(void **state) {
   fs_experiment_free(spec);
 }
 
+/* Plasticity: the bad inputs of issue 4 (unknown rule or preset, thresholds out of order, a
+ * plastic projection without NMDA receptors, snapshot times outside the experiment), and a
+ * valid block that takes the preset and overrides it. */
+static void test_plasticity_errors(void **state) {
+  (void)state;
+  expect_error(variant("delay: 1 ms}", "delay: 1 ms, plasticity: {rule: stdp}}", NULL),
+               "5:113: projections[0].plasticity.rule: expected one of \"graupner_brunel\", got "
+               "\"stdp\"");
+  expect_error(variant("delay: 1 ms}", "delay: 1 ms, plasticity: {rule: graupner_brunel}}", NULL),
+               "5:106: projections[0].plasticity: this rule needs NMDA receptors (its calcium "
+               "enters through them): use receptor nmda or ampa_nmda");
+  expect_error(variant("receptor: ampa,",
+                       "receptor: ampa_nmda, nmda_ratio: 0.5, plasticity: {rule: graupner_brunel,"
+                       " preset: cortex},",
+                       NULL),
+               "5:104: projections[0].plasticity.preset: expected one of \"cortical\", "
+               "\"hippocampal\", \"dp\", got \"cortex\"");
+  expect_error(
+      variant("receptor: ampa,",
+              "receptor: nmda, plasticity: {rule: graupner_brunel, params: {theta_p: 0.5}},", NULL),
+      "5:82: projections[0].plasticity.params: theta_d (1) must be below theta_p (0.5)");
+  expect_error(variant(NULL, NULL, "record: {snapshots: [5 ms, 20 ms]}\n"),
+               "6:28: record.snapshots[1]: a snapshot at 0.02 s is outside the experiment (0 s to "
+               "0.01 s)");
+}
+
+static void test_plasticity_block(void **state) {
+  (void)state;
+  fs_error err = {0};
+  fs_experiment_spec *spec = NULL;
+  const char *path = variant("receptor: ampa,",
+                             "receptor: ampa_nmda, nmda_ratio: 0.5, plasticity: {rule: "
+                             "graupner_brunel, preset: hippocampal, params: {sigma: 0}},",
+                             NULL);
+  assert_int_equal(fs_experiment_load(path, NULL, 0, &spec, &err), FS_OK);
+  const fs_plasticity_spec *pl = &spec->projs[0].plastic;
+  assert_true(pl->enabled);
+  fs_assert_close(pl->gb.gamma_p, 1645.59, 1e-12, 0.0); /* the preset */
+  fs_assert_close(pl->gb.sigma, 0.0, 0.0, 0.0);         /* overridden */
+  fs_assert_close(pl->up_fraction, 0.3, 1e-12, 0.0);    /* 1 - beta of the preset */
+  fs_assert_close(spec->projs[0].nmda_ratio, 0.5, 0.0, 0.0);
+  fs_experiment_free(spec);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_valid_file_in_si),
@@ -264,6 +308,8 @@ int main(void) {
       cmocka_unit_test(test_parameter_relation),
       cmocka_unit_test(test_missing_spike_file),
       cmocka_unit_test(test_spike_file_is_read),
+      cmocka_unit_test(test_plasticity_errors),
+      cmocka_unit_test(test_plasticity_block),
       cmocka_unit_test(test_quickstart_in_si),
       cmocka_unit_test(test_coba_in_si),
       cmocka_unit_test(test_missing_duration_and_negative_weight),

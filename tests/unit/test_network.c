@@ -367,6 +367,28 @@ static void test_memory_check(void **state) {
   fs_experiment_free(spec);
 }
 
+/* Normal delays are clipped at mean + 5 sd (here 2 + 5 * 2 = 12 ms), so the input rings stay
+ * small; uniform delays up to a second and a half are accepted. */
+static void test_delay_bounds(void **state) {
+  (void)state;
+  synapses s = get(200, 200,
+                   "{from: A, to: B, receptor: ampa, connect: {rule: all_to_all},"
+                   " weight: 1 nS, delay: {normal: {mean: 2 ms, std: 2 ms}}}",
+                   2);
+  double dmax = 0;
+  for (uint64_t k = 0; k < s.n; k++)
+    dmax = fmax(dmax, s.d[k]);
+  assert_true(dmax <= 12e-3 + 1e-12);
+  assert_true(dmax > 9e-3); /* 40000 draws reach the tail */
+  drop(&s);
+  s = get(5, 5,
+          "{from: A, to: B, receptor: ampa, connect: {rule: all_to_all}, weight: 1 nS,"
+          " delay: {uniform: {low: 1 ms, high: 1.5 s}}}",
+          1);
+  assert_int_equal(s.n, 25);
+  drop(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fixed_probability),
@@ -383,6 +405,7 @@ int main(void) {
       cmocka_unit_test(test_normal_delays_in_steps),
       cmocka_unit_test(test_get_synapses_bad_index),
       cmocka_unit_test(test_memory_check),
+      cmocka_unit_test(test_delay_bounds),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }

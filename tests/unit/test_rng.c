@@ -157,18 +157,13 @@ static void test_uniform_extremes(void **state) {
   for (int i = 0; i < 4; i++)
     r.buf[i] = 0; /* a block of four zero words, as if drawn */
   r.used = 0;
-  fs_assert_close(fs_rng_uniform(&r), 0x1.0p-54, 0.0, 0.0);
+  fs_assert_close(fs_rng_uniform(&r), 0x1.0p-53, 0.0, 0.0);
   for (int i = 0; i < 4; i++)
     r.buf[i] = 0xffffffffu;
   r.used = 0;
   double u = fs_rng_uniform(&r);
-  /* KNOWN BUG (reported): (2^53 - 1) + 0.5 rounds to 2^53 and sim/rng.c returns exactly 1.0.
-   * Remove this guard together with the fix. */
-  if (u == 1.0) {
-    print_message("KNOWN BUG: fs_rng_uniform returns 1.0 for an all-ones draw\n");
-    skip();
-  }
   assert_true(u < 1.0);
+  fs_assert_close(u, 1.0 - 0x1.0p-53, 0.0, 0.0);
 }
 
 /* A stream resumed at a counter continues the same sequence (checkpoints rely on it). */

@@ -9,6 +9,8 @@
 #include <fearsim/network.h>
 #include <fearsim/plasticity.h>
 
+#include <hdf5.h>
+
 /* One input unit -> one neuron that cannot fire, through one plastic ampa_nmda synapse that
  * starts DOWN; a train of n pulses at rate f, then one last pulse at 1.9 s. */
 static const char *experiment(int n, double f, const char *drugs) {
@@ -131,11 +133,76 @@ static void test_thread_independent(void **state) {
   fs_experiment_free(s3);
 }
 
+static unsigned char *read_raw(const char *file, const char *name, size_t *bytes) {
+  hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t d = f >= 0 ? H5Dopen2(f, name, H5P_DEFAULT) : H5I_INVALID_HID;
+  unsigned char *buf = NULL;
+  if (d >= 0) {
+    hid_t t = H5Dget_type(d), sp = H5Dget_space(d);
+    *bytes = (size_t)H5Sget_simple_extent_npoints(sp) * H5Tget_size(t);
+    buf = malloc(*bytes + 1);
+    if (H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+      free(buf);
+      buf = NULL;
+    }
+    H5Sclose(sp);
+    H5Tclose(t);
+    H5Dclose(d);
+  }
+  if (f >= 0) H5Fclose(f);
+  return buf;
+}
+
+/* Snapshots through the command line: the synapses' state at the chosen times, the same for
+ * 1 and 2 threads, taken without changing the run (spikes equal with and without them). */
+static void test_snapshots(void **state) {
+  (void)state;
+  const char *path = fs_test_write(
+      "snap.yaml", "seed: 9\nsimulation: {duration: 0.4 s}\n"
+                   "populations:\n  E: {model: lif_cond, size: 120}\n"
+                   "inputs:\n  bg: {type: poisson, size: 100, rate: 20 Hz}\n"
+                   "projections:\n"
+                   "  - {name: EE, from: E, to: E, receptor: ampa_nmda, nmda_ratio: 0.3,"
+                   " weight: 1 nS, delay: 1 ms, connect: {rule: fixed_probability, p: 0.2},"
+                   " plasticity: {rule: graupner_brunel, preset: dp}}\n"
+                   "  - {from: bg, to: E, receptor: ampa, weight: 3 nS,"
+                   " connect: {rule: fixed_indegree, indegree: 40}}\n");
+  char cmd[1024], out[4][256];
+  const char *opts[] = {"--threads 1 --set 'record.snapshots=[0.2 s, 0.4 s]'",
+                        "--threads 2 --set 'record.snapshots=[0.2 s, 0.4 s]'", "--threads 2", NULL};
+  for (int i = 0; opts[i]; i++) {
+    snprintf(out[i], sizeof out[i], "%s/snap%d.h5", fs_test_dir, i);
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --quiet %s", FS_CLI, path, out[i], opts[i]);
+    assert_int_equal(system(cmd), 0);
+  }
+  const char *names[] = {"/snapshots/1/EE/rho", "/snapshots/1/EE/calcium", "/snapshots/0/EE/weight",
+                         "/snapshots/1/bg->E/weight"};
+  for (int k = 0; k < 4; k++) {
+    size_t n1 = 0, n2 = 0;
+    unsigned char *a = read_raw(out[0], names[k], &n1), *b = read_raw(out[1], names[k], &n2);
+    assert_true(a && b && n1 == n2 && n1 > 0);
+    assert_memory_equal(a, b, n1);
+    free(a);
+    free(b);
+  }
+  size_t n1 = 0, n2 = 0;
+  unsigned char *a = read_raw(out[1], "/spikes/E/node_ids", &n1);
+  unsigned char *b = read_raw(out[2], "/spikes/E/node_ids", &n2);
+  assert_true(a && b && n1 == n2);
+  assert_memory_equal(a, b, n1);
+  free(a);
+  free(b);
+  size_t n = 0;
+  assert_null(read_raw(out[1], "/snapshots/0/bg->E/rho", &n)); /* not plastic: no rho */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_engine_equals_single_synapse),
       cmocka_unit_test(test_apv_abolishes_plasticity),
       cmocka_unit_test(test_thread_independent),
+      cmocka_unit_test(test_snapshots),
   };
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }
