@@ -11,6 +11,9 @@
  *   /rates/<pop>              float64, Hz: population rate per bin
  *   /network/<pop>            group; attributes size, model, kind ("neuron" or "input")
  *   /timeline/<name>, ...     1-D float64 series appended as the run goes
+ *   /snapshots/<k>/<proj>/    the synapses of each projection at the k-th snapshot time (group
+ *                             attribute time): pre, post (uint64), weight (S), and rho, calcium
+ *                             (plastic synapses) and block (synapses with NMDA receptors)
  * The run writes OUT.h5.partial (opened exclusively) and renames it to OUT.h5 only in
  * fs_record_finish, so a file that exists is complete. */
 #ifndef FEARSIM_RECORD_H
