@@ -59,7 +59,11 @@ struct fs_engine {
   double *block_acc[2]; /* [parity]: per population, per neuron, sums over its NMDA synapses */
   size_t *acc_offset;   /* [pop]: the population's first entry in block_acc */
   uint64_t *block_n;    /* [parity][thread][pop] */
-  int64_t tl_written;   /* step of the last row written, -1 before the first */
+  /* plastic projections: per target neuron, sums of rho and of the weight, by parity */
+  double *plast_acc[2];
+  size_t *plast_offset;       /* [projection]: its first entry (rho sums; weight sums follow) */
+  size_t *tl_rho, *tl_weight; /* record handles per projection */
+  int64_t tl_written;         /* step of the last row written, -1 before the first */
 };
 
 /* --- lifecycle -------------------------------------------------------------------------- */
@@ -113,6 +117,14 @@ static fs_status create_drug_series(fs_engine *eng, size_t i, fs_error *err) {
   return st;
 }
 
+/* A timeline is written when there is something that changes slowly: drugs or plasticity. */
+static bool has_timeline(const fs_engine *eng) {
+  if (eng->pharm && fs_pharm_n_drugs(eng->pharm) > 0) return true;
+  for (size_t k = 0; k < eng->net->n_projs; k++)
+    if (eng->net->projs[k].plastic) return true;
+  return false;
+}
+
 static fs_status create_timeline(fs_engine *eng, fs_error *err) {
   const fs_network *net = eng->net;
   size_t n_drugs = eng->pharm ? fs_pharm_n_drugs(eng->pharm) : 0;
@@ -127,23 +139,49 @@ static fs_status create_timeline(fs_engine *eng, fs_error *err) {
   eng->block_acc[0] = calloc(n_acc, sizeof(double));
   eng->block_acc[1] = calloc(n_acc, sizeof(double));
   eng->block_n = calloc(n_sums, sizeof *eng->block_n);
+  size_t n_plast = 1;
+  eng->plast_offset = calloc(net->n_projs + 1, sizeof *eng->plast_offset);
+  for (size_t k = 0; eng->plast_offset && k < net->n_projs; k++) {
+    eng->plast_offset[k] = n_plast;
+    n_plast += net->projs[k].plastic ? 2 * net->projs[k].post->n_pad : 0;
+  }
+  eng->plast_acc[0] = calloc(n_plast, sizeof(double));
+  eng->plast_acc[1] = calloc(n_plast, sizeof(double));
+  eng->tl_rho = calloc(net->n_projs + 1, sizeof *eng->tl_rho);
+  eng->tl_weight = calloc(net->n_projs + 1, sizeof *eng->tl_weight);
   eng->tl_written = -1;
   if (!eng->tl_conc || !eng->tl_block || !eng->acc_offset || !eng->block_acc[0] ||
-      !eng->block_acc[1] || !eng->block_n)
+      !eng->block_acc[1] || !eng->block_n || !eng->plast_offset || !eng->plast_acc[0] ||
+      !eng->plast_acc[1] || !eng->tl_rho || !eng->tl_weight)
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory for the timeline");
-  if (eng->rec == NULL || (n_drugs == 0)) return FS_OK;
+  if (eng->rec == NULL || !has_timeline(eng)) return FS_OK;
   fs_status st = fs_record_series_create(eng->rec, "/timeline/time", "s",
                                          "time of each row of the timeline", &eng->tl_time, err);
   for (size_t i = 0; i < n_drugs && st == FS_OK; i++)
     st = create_drug_series(eng, i, err);
   for (size_t p = 0; p < net->n_pops && st == FS_OK; p++) {
-    if (!pop_has_nmda_agents(net, p)) continue;
+    if (!eng->pharm || !pop_has_nmda_agents(net, p)) continue;
     char path[128];
     snprintf(path, sizeof path, "/timeline/block_%s", net->pops[p].name);
     st = fs_record_series_create(eng->rec, path, "1",
                                  "mean drug-blocked fraction of the NMDA synapses onto the "
                                  "population, each as of its last transmitter arrival",
                                  &eng->tl_block[p], err);
+  }
+  for (size_t k = 0; k < net->n_projs && st == FS_OK; k++) {
+    if (!net->projs[k].plastic) continue;
+    char path[160];
+    snprintf(path, sizeof path, "/timeline/rho_%s", net->projs[k].name);
+    st = fs_record_series_create(eng->rec, path, "1",
+                                 "mean early-phase efficacy of the projection's synapses, each "
+                                 "as of its last update",
+                                 &eng->tl_rho[k], err);
+    snprintf(path, sizeof path, "/timeline/weight_%s", net->projs[k].name);
+    if (st == FS_OK)
+      st = fs_record_series_create(eng->rec, path, "S",
+                                   "mean weight of the projection's synapses, each as of its "
+                                   "last update",
+                                   &eng->tl_weight[k], err);
   }
   return st;
 }
@@ -223,6 +261,11 @@ void fs_engine_free(fs_engine *eng) {
   free(eng->block_acc[1]);
   free(eng->acc_offset);
   free(eng->block_n);
+  free(eng->plast_acc[0]);
+  free(eng->plast_acc[1]);
+  free(eng->plast_offset);
+  free(eng->tl_rho);
+  free(eng->tl_weight);
   free(eng);
 }
 
@@ -576,6 +619,23 @@ static void refresh_drugs(fs_engine *eng, size_t t, int64_t step) {
     fs_pharm_get_nmda_mod(eng->pharm, p, (double)step * net->dt, &eng->mod[t * net->n_pops + p]);
 }
 
+/* Thread t's sums of rho and of the weight over the plastic synapses of projection k, per
+ * target neuron. */
+static void sum_plastic(fs_engine *eng, size_t k, size_t t, int parity) {
+  const fs_projection *proj = &eng->net->projs[k];
+  const fs_proj_part *part = &proj->part[t];
+  fs_thread_range r = proj->post->range[t];
+  double *rho = eng->plast_acc[parity] + eng->plast_offset[k];
+  double *w = rho + proj->post->n_pad;
+  double up = proj->spec->plastic.gb.b - 1.0;
+  for (size_t j = r.begin; j < r.end; j++)
+    rho[j] = w[j] = 0.0;
+  for (uint64_t s = 0; s < part->n_syn; s++) {
+    rho[part->target[s]] += part->rho[s];
+    w[part->target[s]] += part->weight[s] * (1.0 + up * part->rho[s]);
+  }
+}
+
 /* Thread t's sums of the blocked fractions of its NMDA synapses, per target neuron (so
  * that the population's sum, taken over neurons in order, is the same for any thread count). */
 static void sum_block(fs_engine *eng, size_t t, int parity) {
@@ -597,6 +657,8 @@ static void sum_block(fs_engine *eng, size_t t, int parity) {
       acc[part->target[s]] += part->block[s];
     n[proj->post->index] += part->n_syn;
   }
+  for (size_t k = 0; k < net->n_projs; k++)
+    if (net->projs[k].plastic) sum_plastic(eng, k, t, parity);
 }
 
 /* The mean block over the NMDA synapses onto population p, from the sums of a parity. */
@@ -619,11 +681,46 @@ static fs_status append_value(fs_engine *eng, size_t handle, double v) {
 
 /* One row of the timeline at step: drug concentrations and, from the sums of the given
  * parity (-1: none), the mean block per population. */
+/* The mean over the plastic synapses of projection k of rho (field 0) or the weight (1). */
+static double mean_plastic(const fs_engine *eng, size_t k, int field, int parity) {
+  const fs_projection *proj = &eng->net->projs[k];
+  const double *acc = eng->plast_acc[parity] + eng->plast_offset[k] + field * proj->post->n_pad;
+  double sum = 0.0;
+  for (size_t j = 0; j < proj->post->n; j++)
+    sum += acc[j];
+  return proj->n_syn ? sum / (double)proj->n_syn : 0.0;
+}
+
+static fs_status append_plastic_means(fs_engine *eng, int parity) {
+  fs_status st = FS_OK;
+  for (size_t k = 0; k < eng->net->n_projs && st == FS_OK; k++) {
+    const fs_projection *proj = &eng->net->projs[k];
+    if (!proj->plastic) continue;
+    double rho = 0, w = 0;
+    if (parity >= 0) {
+      rho = mean_plastic(eng, k, 0, parity);
+      w = mean_plastic(eng, k, 1, parity);
+    } else { /* the first row: the initial state, read directly */
+      for (size_t t = 0; t < eng->net->n_threads; t++)
+        for (uint64_t s = 0; s < proj->part[t].n_syn; s++) {
+          rho += proj->part[t].rho[s];
+          w += proj->part[t].weight[s] *
+               (1.0 + (proj->spec->plastic.gb.b - 1.0) * proj->part[t].rho[s]);
+        }
+      rho = proj->n_syn ? rho / (double)proj->n_syn : 0.0;
+      w = proj->n_syn ? w / (double)proj->n_syn : 0.0;
+    }
+    if ((st = append_value(eng, eng->tl_rho[k], rho)) == FS_OK)
+      st = append_value(eng, eng->tl_weight[k], w);
+  }
+  return st;
+}
+
 static void write_timeline_row(fs_engine *eng, int64_t step, int parity) {
   const fs_network *net = eng->net;
   size_t n_drugs = eng->pharm ? fs_pharm_n_drugs(eng->pharm) : 0;
   double t = (double)step * net->dt;
-  if (eng->rec == NULL || n_drugs == 0 || eng->rec_status != FS_OK || step == eng->tl_written)
+  if (eng->rec == NULL || !has_timeline(eng) || eng->rec_status != FS_OK || step == eng->tl_written)
     return;
   fs_status st = append_value(eng, eng->tl_time, t);
   for (size_t i = 0; i < n_drugs && st == FS_OK; i++) {
@@ -636,9 +733,10 @@ static void write_timeline_row(fs_engine *eng, int64_t step, int parity) {
         st = append_value(eng, eng->tl_conc[i][w][u], out[w][u]);
   }
   for (size_t p = 0; p < net->n_pops && st == FS_OK; p++) {
-    if (!pop_has_nmda_agents(net, p)) continue;
+    if (!eng->pharm || !pop_has_nmda_agents(net, p)) continue;
     st = append_value(eng, eng->tl_block[p], mean_block(eng, p, parity));
   }
+  if (st == FS_OK) st = append_plastic_means(eng, parity);
   eng->rec_status = st;
   eng->tl_written = step;
 }

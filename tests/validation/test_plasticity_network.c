@@ -194,6 +194,18 @@ static void test_snapshots(void **state) {
   free(b);
   size_t n = 0;
   assert_null(read_raw(out[1], "/snapshots/0/bg->E/rho", &n)); /* not plastic: no rho */
+  /* the timeline's last mean rho is the mean of the last snapshot's */
+  double *tl = (double *)read_raw(out[1], "/timeline/rho_EE", &n);
+  size_t m = 0;
+  double *snap = (double *)read_raw(out[1], "/snapshots/1/EE/rho", &m);
+  assert_true(tl && snap && n > 0 && m > 0);
+  double mean = 0;
+  for (size_t k = 0; k < m / sizeof(double); k++)
+    mean += snap[k];
+  mean /= (double)(m / sizeof(double));
+  fs_assert_close(tl[n / sizeof(double) - 1], mean, 1e-3, 0.0);
+  free(tl);
+  free(snap);
 }
 
 int main(void) {
