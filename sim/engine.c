@@ -814,6 +814,15 @@ static fs_status write_projection_snapshot(fs_engine *eng, size_t index, size_t 
     snprintf(path, sizeof path, "/snapshots/%zu/%s/%s", index, proj->name, names[f]);
     st = fs_record_write_array(eng->rec, path, values[f], n, NULL, NULL, &eng->rec_err);
   }
+  if (st == FS_OK && proj->plastic) {
+    /* what a reader needs to tell UP from DOWN and the weight of each state */
+    snprintf(path, sizeof path, "/snapshots/%zu/%s", index, proj->name);
+    st = fs_record_set_attr_double(eng->rec, path, "b", proj->spec->plastic.gb.b, NULL,
+                                   &eng->rec_err);
+    if (st == FS_OK)
+      st = fs_record_set_attr_double(eng->rec, path, "rho_star", proj->spec->plastic.gb.rho_star,
+                                     NULL, &eng->rec_err);
+  }
   free(a.pre);
   free(a.post);
   free(a.weight);

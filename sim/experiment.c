@@ -17,7 +17,7 @@ static const char *const root_keys[] = {"name",     "description", "seed",   "si
 static const char *const simulation_keys[] = {"dt", "duration", "threads"};
 static const char *const record_keys[] = {"spikes", "rate_bin", "timeline", "snapshots"};
 static const char *const population_keys[] = {"model", "size", "params", "init"};
-static const char *const input_kinds[] = {"poisson", "spike_times"};
+static const char *const input_kinds[] = {"poisson", "spike_times", "periodic"};
 static const char *const projection_keys[] = {"name",       "from",      "to",    "receptor",
                                               "connect",    "weight",    "delay", "nmda_p_open",
                                               "nmda_ratio", "plasticity"};
@@ -376,6 +376,36 @@ static fs_status read_spike_times(fs_cfg_node node, const fs_experiment_spec *sp
   return FS_OK;
 }
 
+/* A periodic train: every unit fires at start + k / rate, count times (default: to the end);
+ * stimulation protocols such as 900 pulses at 1 Hz. */
+static fs_status read_periodic(fs_cfg_node node, const fs_experiment_spec *spec,
+                               fs_population_spec *pop, fs_error *err) {
+  static const char *const keys[] = {"type", "size", "rate", "start", "count"};
+  double rate = 0, start = 0;
+  long size = 1, count = -1;
+  size_t cap = 0;
+  fs_status st;
+  if ((st = fs_cfg_expect_keys(node, keys, COUNT(keys), err)) != FS_OK ||
+      (st = fs_cfg_get_int(node, "size", 1, MAX_POPULATION_SIZE, false, &size, err)) != FS_OK ||
+      (st = fs_cfg_get_quantity(node, "rate", FS_UNIT_FREQUENCY, true, &rate, err)) != FS_OK ||
+      (st = fs_cfg_get_quantity(node, "start", FS_UNIT_TIME, false, &start, err)) != FS_OK ||
+      (st = fs_cfg_get_int(node, "count", 1, 100000000L, false, &count, err)) != FS_OK)
+    return st;
+  if (!(rate > 0 && rate * spec->dt <= 1.0))
+    return fs_cfg_error(fs_cfg_child(node, "rate"), err,
+                        "the rate must lie above 0 Hz and at most 1/dt = %g Hz", 1.0 / spec->dt);
+  if (start < 0) return fs_cfg_error(fs_cfg_child(node, "start"), err, "start must be >= 0 s");
+  pop->size = (uint64_t)size;
+  pop->input = FS_INPUT_SPIKE_TIMES;
+  for (long k = 0; count < 0 || k < count; k++) {
+    int64_t step = llround((start + (double)k / rate) / spec->dt);
+    if (step >= spec->n_steps) break;
+    for (uint64_t u = 0; u < pop->size; u++)
+      if ((st = train_push(pop, &cap, step, (uint32_t)u, err)) != FS_OK) return st;
+  }
+  return FS_OK;
+}
+
 static fs_status read_input(fs_cfg_node node, const char *name, const fs_experiment_spec *spec,
                             fs_population_spec *pop, fs_error *err) {
   static const char *const poisson_keys[] = {"type", "size", "rate", "schedule"};
@@ -387,6 +417,7 @@ static fs_status read_input(fs_cfg_node node, const char *name, const fs_experim
   if ((st = fs_cfg_get_choice(node, "type", input_kinds, COUNT(input_kinds), true, &kind, err)) !=
       FS_OK)
     return st;
+  if (kind == 2) return read_periodic(node, spec, pop, err);
   bool poisson = kind == 0;
   if ((st = fs_cfg_expect_keys(node, poisson ? poisson_keys : times_keys, 4, err)) != FS_OK ||
       (st = fs_cfg_get_int(node, "size", 1, MAX_POPULATION_SIZE, poisson, &size, err)) != FS_OK)

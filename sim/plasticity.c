@@ -21,8 +21,12 @@
  * | delay_pre | 4.6098    | 18.8008     | 13.7    | ms   | presynaptic calcium delay D      |
  * | beta      | 0.5       | 0.7         | 0.5     |      | fraction initially DOWN          |
  * | b         | 5.40988   | 5.28145     | 5       |      | w_UP / w_DOWN                    |
+ * | post_nmda | 1         | 1           | 1       |      | NMDA share of postsynaptic Ca    |
  * All from M. Graupner's code (mgraupe/CalciumBasedPlasticityModel), LITERATURE.md §4.2;
- * the fit targets (Sjöström 2001, Wittenberg & Wang 2006) are "(from memory, verify)". */
+ * the fit targets (Sjöström 2001, Wittenberg & Wang 2006) are "(from memory, verify)".
+ * post_nmda is fearsim's (judgment): LITERATURE §4.2 leaves the postsynaptic jump "unchanged
+ * or partially reduced" by block; with 1, a full NMDA block abolishes LTP and LTD (MODEL.md
+ * §8 row 7), as APV does in slices; GB2012 itself has no drug. */
 
 #define GB_ROW(field, kind, def, min, max, flags, text)                                            \
   { #field, kind, def, min, max, flags, offsetof(fs_gb_params, field), text }
@@ -45,6 +49,8 @@ const fs_param_spec fs_gb_param_specs[] = {
     GB_ROW(delay_pre, FS_UNIT_TIME, 4.6098e-3, 0.0, 1.0, 0, "presynaptic calcium delay"),
     GB_ROW(beta, FS_UNIT_DIMENSIONLESS, 0.5, 0.0, 1.0, 0, "fraction of synapses initially DOWN"),
     GB_ROW(b, FS_UNIT_DIMENSIONLESS, 5.40988, 1.0, 1000.0, 0, "w_UP / w_DOWN"),
+    GB_ROW(post_nmda, FS_UNIT_DIMENSIONLESS, 1.0, 0.0, 1.0, 0,
+           "fraction of the postsynaptic calcium that enters through NMDA receptors"),
 };
 const size_t fs_gb_n_param_specs = sizeof fs_gb_param_specs / sizeof fs_gb_param_specs[0];
 
@@ -56,11 +62,11 @@ typedef struct gb_preset {
 static const gb_preset presets[] = {
     {"cortical",
      {22.6936e-3, 0.5617539, 1.23964, 1.0, 1.3, 331.909, 725.085, 3.3501, 346.3615, 0.5, 4.6098e-3,
-      0.5, 5.40988}},
+      0.5, 5.40988, 1.0}},
     {"hippocampal",
      {48.8373e-3, 1.0, 0.275865, 1.0, 1.3, 313.0965, 1645.59, 9.1844, 688.355, 0.5, 18.8008e-3, 0.7,
-      5.28145}},
-    {"dp", {20e-3, 1.0, 2.0, 1.0, 1.3, 200.0, 321.808, 2.8284, 150.0, 0.5, 13.7e-3, 0.5, 5.0}},
+      5.28145, 1.0}},
+    {"dp", {20e-3, 1.0, 2.0, 1.0, 1.3, 200.0, 321.808, 2.8284, 150.0, 0.5, 13.7e-3, 0.5, 5.0, 1.0}},
 };
 #define N_PRESETS (sizeof presets / sizeof presets[0])
 

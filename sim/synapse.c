@@ -42,9 +42,13 @@ double fs_nmda_agent_arrive(fs_nmda_agent *s, const fs_nmda_kinetics *k, const f
 
 /* The presynaptic calcium jump sees the synapse's NMDA availability: its blocked fraction
  * and the competitive and glycine-site factors of the moment. */
-static double pre_jump(const fs_proj_part *part, uint64_t s, const fs_plastic_env *e) {
+static double availability(const fs_proj_part *part, uint64_t s, const fs_plastic_env *e) {
   double unblocked = part->block ? 1.0 - part->block[s] : 1.0;
-  return e->gb->c_pre * unblocked * e->nmda_factor;
+  return unblocked * e->nmda_factor;
+}
+
+static double pre_jump(const fs_proj_part *part, uint64_t s, const fs_plastic_env *e) {
+  return e->gb->c_pre * availability(part, s, e);
 }
 
 /* The state of synapse s brought to step to, without storing it: the calcium jumps due are
@@ -102,5 +106,6 @@ void fs_plastic_pre(fs_proj_part *part, uint64_t s, int64_t emit, int64_t jump_a
 
 void fs_plastic_post(fs_proj_part *part, uint64_t s, int64_t at, const fs_plastic_env *e) {
   fs_plastic_advance(part, s, at, e);
-  part->ca[s] += e->gb->c_post;
+  double f = e->gb->post_nmda;
+  part->ca[s] += e->gb->c_post * (1.0 - f + f * availability(part, s, e));
 }

@@ -2,8 +2,9 @@
  * MODEL.md §5), advanced in closed form from one event to the next so that its cost scales
  * with spikes, not with synapses times steps.
  *
- *   dc/dt = -c / tau_ca,  c += c_pre * availability at a presynaptic event (delayed by D),
- *                         c += c_post at a postsynaptic spike
+ *   dc/dt = -c / tau_ca,  c += c_pre * A at a presynaptic event (delayed by D),
+ *                         c += c_post * (1 - post_nmda + post_nmda * A) at a postsynaptic spike
+ *   A = NMDA availability (1 - block) * antagonist * glycine-site gain
  *   tau drho/dt = -rho (1 - rho)(rho* - rho)                      when c < theta_d
  *               = -gamma_d rho + sigma sqrt(tau) eta               when theta_d <= c < theta_p
  *               = gamma_p (1 - rho) - gamma_d rho + sigma sqrt(2 tau) eta   when c >= theta_p
@@ -38,6 +39,8 @@ typedef struct fs_gb_params {
   double delay_pre;        /* s, D: presynaptic calcium delay */
   double beta;             /* fraction of synapses initially DOWN */
   double b;                /* w_UP / w_DOWN */
+  double post_nmda;        /* fraction of the postsynaptic calcium that enters through NMDA
+                              receptors (and so sees their block) */
 } fs_gb_params;
 
 /* The parameter table (for reading and validating `params:` of a plastic projection). */
