@@ -13,6 +13,8 @@ function(fs_add_test NAME)
     FS_SOURCE_DIR="${CMAKE_SOURCE_DIR}" FS_BINARY_DIR="${CMAKE_BINARY_DIR}"
     FS_CLI="$<TARGET_FILE:fearsim_cli>")
   add_test(NAME ${NAME} COMMAND ${NAME} ${T_ARGS})
+  # ctest -j runs several multi-threaded tests on few cores: libgomp's long spin-waits at
+  # barriers would then burn the time slices the other process needs, so spin briefly.
   set_tests_properties(${NAME} PROPERTIES LABELS ${T_LABEL}
-                       ENVIRONMENT "CMOCKA_MESSAGE_OUTPUT=stdout")
+                       ENVIRONMENT "CMOCKA_MESSAGE_OUTPUT=stdout;GOMP_SPINCOUNT=10000")
 endfunction()

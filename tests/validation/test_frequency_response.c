@@ -53,7 +53,7 @@ static void run(const char *extra, double change[N_FREQS]) {
   snprintf(out, sizeof out, "%s/freq.h5", fs_test_dir);
   snprintf(cmd, sizeof cmd,
            "'%s' run '%s/configs/plasticity/frequency_response.yaml' -o '%s' "
-           "--force --quiet %s",
+           "--force --quiet --threads 1 %s",
            FS_CLI, FS_SOURCE_DIR, out, extra);
   assert_int_equal(system(cmd), 0);
   hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
