@@ -137,6 +137,16 @@ def _run_pk(args, error):
     return 0
 
 
+def _run_frequency(args, error):
+    from .plasticity import frequency_figure, frequency_response
+    points = frequency_response(args.result)
+    for f, change in points:
+        print(f"{f:g} Hz: {100 * change:+.1f} %")
+    frequency_figure(points).savefig(args.output, dpi=150)
+    print(f"wrote {args.output}")
+    return 0
+
+
 def _run_summary(args, error):
     print(summary(load(args.result), args.yaml))
     return 0
@@ -170,6 +180,12 @@ def main(argv=None):
     pk_p.add_argument("--labels", default=None, metavar="A,B")
     pk_p.add_argument("--t-start", type=float, default=None, metavar="S")
     pk_p.add_argument("--t-stop", type=float, default=None, metavar="S")
+    freq_p = sub.add_parser("frequency", help="frequency-response curve of a stimulation run",
+                            description="Change of synaptic strength per stimulation "
+                                        "frequency, from the first and last snapshots of the "
+                                        "plastic projections named by a frequency (\"10Hz\").")
+    freq_p.add_argument("result", metavar="RESULT.h5")
+    freq_p.add_argument("-o", "--output", required=True, metavar="FIG.png")
     sum_p = sub.add_parser("summary", help="metadata, populations, spike counts, mean rates")
     sum_p.add_argument("result", metavar="RESULT.h5")
     sum_p.add_argument("--yaml", action="store_true", help="also print the experiment YAML")
@@ -178,6 +194,8 @@ def main(argv=None):
         return _guard(_run_plot, args, plot_p.error, plot_p.prog)
     if args.command == "pk":
         return _guard(_run_pk, args, pk_p.error, pk_p.prog)
+    if args.command == "frequency":
+        return _guard(_run_frequency, args, freq_p.error, freq_p.prog)
     return _guard(_run_summary, args, sum_p.error, sum_p.prog)
 
 
