@@ -23,6 +23,7 @@
 #define STOP_CHECK_STEPS 64
 /* The drugs' concentrations change over minutes; every 1 ms of simulated time is plenty. */
 #define PHARM_REFRESH_STEPS 10
+#define POST_PREFETCH 8
 
 typedef struct pop_record {
   size_t handle;  /* record handle */
@@ -499,7 +500,7 @@ static uint64_t deliver_row_agents(fs_proj_part *part, uint32_t src, fs_populati
     double b = agent_block(part, s, arrive, j, e), w = part->weight[s];
     if (e->plastic) {
       fs_plastic_pre(part, s, emit, arrive + e->plastic->delay_pre, e->plastic);
-      w *= 1.0 + (e->plastic->gb->b - 1.0) * part->rho[s];
+      w *= 1.0 + (e->plastic->gb->b - 1.0) * part->plast[s].rho;
     }
     double *slot =
         post->ring + (size_t)(arrive % (int64_t)post->ring_len) * FS_N_CHANNELS * post->n_pad;
@@ -561,8 +562,15 @@ static void push_post_spikes(fs_engine *eng, size_t k, size_t t, int64_t step) {
   fs_plastic_env pe = plastic_env(eng, proj, k, t);
   for (size_t n = 0; n < post->n_spikes[parity][t]; n++) {
     size_t j = spk[n] - r.begin;
-    for (uint64_t q = part->bkw_start[j]; q < part->bkw_start[j + 1]; q++)
+    uint64_t q0 = part->bkw_start[j], q1 = part->bkw_start[j + 1];
+    /* the synapses of one neuron lie scattered over the rows of their presynaptic neurons:
+     * fetch a few ahead so that their cache misses overlap */
+    for (uint64_t q = q0; q < q1 && q < q0 + POST_PREFETCH; q++)
+      __builtin_prefetch(&part->plast[part->bkw[q]]);
+    for (uint64_t q = q0; q < q1; q++) {
+      if (q + POST_PREFETCH < q1) __builtin_prefetch(&part->plast[part->bkw[q + POST_PREFETCH]]);
       fs_plastic_post(part, part->bkw[q], step + 1, &pe);
+    }
   }
 }
 
@@ -631,8 +639,8 @@ static void sum_plastic(fs_engine *eng, size_t k, size_t t, int parity) {
   for (size_t j = r.begin; j < r.end; j++)
     rho[j] = w[j] = 0.0;
   for (uint64_t s = 0; s < part->n_syn; s++) {
-    rho[part->target[s]] += part->rho[s];
-    w[part->target[s]] += part->weight[s] * (1.0 + up * part->rho[s]);
+    rho[part->target[s]] += part->plast[s].rho;
+    w[part->target[s]] += part->weight[s] * (1.0 + up * part->plast[s].rho);
   }
 }
 
@@ -703,9 +711,9 @@ static fs_status append_plastic_means(fs_engine *eng, int parity) {
     } else { /* the first row: the initial state, read directly */
       for (size_t t = 0; t < eng->net->n_threads; t++)
         for (uint64_t s = 0; s < proj->part[t].n_syn; s++) {
-          rho += proj->part[t].rho[s];
+          rho += proj->part[t].plast[s].rho;
           w += proj->part[t].weight[s] *
-               (1.0 + (proj->spec->plastic.gb.b - 1.0) * proj->part[t].rho[s]);
+               (1.0 + (proj->spec->plastic.gb.b - 1.0) * proj->part[t].plast[s].rho);
         }
       rho = proj->n_syn ? rho / (double)proj->n_syn : 0.0;
       w = proj->n_syn ? w / (double)proj->n_syn : 0.0;

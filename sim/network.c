@@ -341,18 +341,8 @@ static int alloc_nmda_agents(fs_proj_part *part) {
 
 /* Counting sort by presynaptic id (stable: a row stays ordered by target). */
 static int alloc_plastic(fs_proj_part *part) {
-  size_t n = part->n_syn + 1;
-  part->ca = calloc(n, sizeof *part->ca);
-  part->rho = calloc(n, sizeof *part->rho);
-  part->t_plast = calloc(n, sizeof *part->t_plast);
-  part->pend = calloc(n * FS_PEND_MAX, sizeof *part->pend);
-  part->n_pend = calloc(n, sizeof *part->n_pend);
-  part->pre_of = calloc(n, sizeof *part->pre_of);
-  part->noise_ctr = calloc(n, sizeof *part->noise_ctr);
-  return part->ca && part->rho && part->t_plast && part->pend && part->n_pend && part->pre_of &&
-                 part->noise_ctr
-             ? 0
-             : -1;
+  part->plast = calloc(part->n_syn + 1, sizeof *part->plast);
+  return part->plast ? 0 : -1;
 }
 
 /* The post -> synapse index of a part: a counting sort of its synapses by target. */
@@ -400,8 +390,9 @@ static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre, bool
     part->weight[at] = l->w[s];
     part->delay[at] = l->d[s];
     if (plastic) {
-      part->rho[at] = l->up[s] ? 1.0 : 0.0;
-      part->pre_of[at] = l->pre[s];
+      part->plast[at].rho = l->up[s] ? 1.0 : 0.0;
+      part->plast[at].pre = l->pre[s];
+      part->plast[at].post = l->post[s];
     }
   }
   free(fill);
@@ -409,13 +400,7 @@ static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre, bool
 }
 
 static void free_part(fs_proj_part *part) {
-  free(part->ca);
-  free(part->rho);
-  free(part->t_plast);
-  free(part->pend);
-  free(part->n_pend);
-  free(part->pre_of);
-  free(part->noise_ctr);
+  free(part->plast);
   free(part->bkw_start);
   free(part->bkw);
   free(part->block);
@@ -571,8 +556,8 @@ static void copy_one(const fs_network *net, const fs_proj_part *part, uint64_t s
   if (o->weight) o->weight[at] = part->weight[s];
   if (o->delay) o->delay[at] = part->delay[s] * net->dt;
   if (o->block) o->block[at] = part->block ? part->block[s] : 0.0;
-  if (o->rho) o->rho[at] = part->rho ? part->rho[s] : 0.0;
-  if (o->ca) o->ca[at] = part->ca ? part->ca[s] : 0.0;
+  if (o->rho) o->rho[at] = part->plast ? part->plast[s].rho : 0.0;
+  if (o->ca) o->ca[at] = part->plast ? part->plast[s].ca : 0.0;
 }
 
 static fs_status copy_canonical(const fs_network *net, size_t k, const canonical_out *out,

@@ -80,6 +80,19 @@ struct fs_population {
   size_t spike_cap;    /* per thread */
 };
 
+#define FS_PEND_MAX 8
+
+/* The state of one plastic synapse: calcium and efficacy as of step t_plast, the presynaptic
+ * calcium jumps still to come (offsets in steps from t_plast, in time order), its presynaptic
+ * and postsynaptic ids (its noise stream) and the blocks of noise it has drawn. 56 bytes. */
+typedef struct fs_plastic_syn {
+  double ca, rho;
+  int64_t t_plast;
+  uint32_t pre, post, noise_ctr;
+  uint16_t pend[FS_PEND_MAX];
+  uint8_t n_pend;
+} fs_plastic_syn;
+
 /* The synapses of one projection whose targets one thread owns, as CSR rows keyed by the
  * presynaptic id; within a row ordered by target, then by creation. */
 typedef struct fs_proj_part {
@@ -93,21 +106,13 @@ typedef struct fs_proj_part {
    * concentration as of its last transmitter arrival, at step t_last */
   double *block, *x_rise, *x_decay, *conc;
   int64_t *t_last;
-  /* plastic synapses (NULL otherwise): calcium and efficacy as of step t_plast, the
-   * presynaptic calcium jumps still to come (up to FS_PEND_MAX offsets in steps from
-   * t_plast, in time order), the presynaptic id and the blocks of noise drawn */
-  double *ca, *rho;
-  int64_t *t_plast;
-  uint16_t *pend;
-  uint8_t *n_pend;
-  uint32_t *pre_of;
-  uint32_t *noise_ctr;
+  /* plastic synapses (NULL otherwise), one record each: a synapse is reached in random order
+   * through the post -> synapse index, so its state sits in one cache line */
+  fs_plastic_syn *plast;
   /* post -> synapse index: the synapses onto target j of this part are
    * bkw[bkw_start[j - begin]] .. bkw[bkw_start[j - begin + 1] - 1] */
   uint64_t *bkw_start, *bkw;
 } fs_proj_part;
-
-#define FS_PEND_MAX 8
 
 struct fs_projection {
   char name[FS_NAME_LEN * 2 + 4];

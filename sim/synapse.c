@@ -51,18 +51,18 @@ static double pre_jump(const fs_proj_part *part, uint64_t s, const fs_plastic_en
   return e->gb->c_pre * availability(part, s, e);
 }
 
-/* The state of synapse s brought to step to, without storing it: the calcium jumps due are
+/* The state of synapse y brought to step to, without storing it: the calcium jumps due are
  * applied (*used of them) and the noise stream advanced. */
 static fs_gb_state advanced(const fs_proj_part *part, uint64_t s, int64_t to,
                             const fs_plastic_env *e, fs_rng *noise, int *used) {
-  int64_t t0 = part->t_plast[s], cur = t0;
-  const uint16_t *pend = part->pend + s * FS_PEND_MAX;
-  int n = part->n_pend[s], k = 0;
-  fs_gb_state st = {part->ca[s], part->rho[s]};
-  uint64_t who = (uint64_t)part->target[s] * e->n_pre + part->pre_of[s];
-  *noise = fs_rng_make(e->seed, fs_rng_stream_id(FS_RNG_PLASTIC, e->proj, who), part->noise_ctr[s]);
-  for (; k < n && t0 + pend[k] <= to; k++) {
-    int64_t at = t0 + pend[k];
+  const fs_plastic_syn *y = &part->plast[s];
+  int64_t cur = y->t_plast;
+  int n = y->n_pend, k = 0;
+  fs_gb_state st = {y->ca, y->rho};
+  uint64_t who = (uint64_t)y->post * e->n_pre + y->pre;
+  *noise = fs_rng_make(e->seed, fs_rng_stream_id(FS_RNG_PLASTIC, e->proj, who), y->noise_ctr);
+  for (; k < n && y->t_plast + y->pend[k] <= to; k++) {
+    int64_t at = y->t_plast + y->pend[k];
     fs_gb_advance(e->gb, &st, (double)(at - cur) * e->dt, noise);
     st.c += pre_jump(part, s, e);
     cur = at;
@@ -74,17 +74,16 @@ static fs_gb_state advanced(const fs_proj_part *part, uint64_t s, int64_t to,
 
 void fs_plastic_advance(fs_proj_part *part, uint64_t s, int64_t to, const fs_plastic_env *e) {
   fs_rng noise;
-  int used, n = part->n_pend[s];
-  int64_t t0 = part->t_plast[s];
+  int used;
   fs_gb_state st = advanced(part, s, to, e, &noise, &used);
-  uint16_t *pend = part->pend + s * FS_PEND_MAX;
-  for (int i = used; i < n; i++)
-    pend[i - used] = (uint16_t)(t0 + pend[i] - to);
-  part->n_pend[s] = (uint8_t)(n - used);
-  part->t_plast[s] = to;
-  part->ca[s] = st.c;
-  part->rho[s] = st.rho;
-  part->noise_ctr[s] = (uint32_t)noise.counter;
+  fs_plastic_syn *y = &part->plast[s];
+  for (int i = used; i < y->n_pend; i++)
+    y->pend[i - used] = (uint16_t)(y->t_plast + y->pend[i] - to);
+  y->n_pend = (uint8_t)(y->n_pend - used);
+  y->t_plast = to;
+  y->ca = st.c;
+  y->rho = st.rho;
+  y->noise_ctr = (uint32_t)noise.counter;
 }
 
 fs_gb_state fs_plastic_peek(const fs_proj_part *part, uint64_t s, int64_t to,
@@ -97,15 +96,16 @@ fs_gb_state fs_plastic_peek(const fs_proj_part *part, uint64_t s, int64_t to,
 void fs_plastic_pre(fs_proj_part *part, uint64_t s, int64_t emit, int64_t jump_at,
                     const fs_plastic_env *e) {
   fs_plastic_advance(part, s, emit, e);
-  if (part->n_pend[s] == FS_PEND_MAX) {
+  fs_plastic_syn *y = &part->plast[s];
+  if (y->n_pend == FS_PEND_MAX) {
     (*e->dropped)++;
     return;
   }
-  part->pend[s * FS_PEND_MAX + part->n_pend[s]++] = (uint16_t)(jump_at - emit);
+  y->pend[y->n_pend++] = (uint16_t)(jump_at - emit);
 }
 
 void fs_plastic_post(fs_proj_part *part, uint64_t s, int64_t at, const fs_plastic_env *e) {
   fs_plastic_advance(part, s, at, e);
   double f = e->gb->post_nmda;
-  part->ca[s] += e->gb->c_post * (1.0 - f + f * availability(part, s, e));
+  part->plast[s].ca += e->gb->c_post * (1.0 - f + f * availability(part, s, e));
 }
