@@ -1,0 +1,86 @@
+#!/usr/bin/python3
+"""The peer of configs/benchmarks/coba_plastic.yaml: Brian2's COBA network (as
+../shared/bench/brian2/coba.py builds it) with the same Graupner-Brunel rule on E->E, written in
+Brian2's equations. Brian2 has no event-driven form for a rule whose efficacy depends on the
+time calcium spends above thresholds, so calcium and efficacy are clock-driven per synapse
+(Heun, which Brian2 needs for multiplicative noise; dt = 0.1 ms): the usual way, and the cost fearsim's event-driven synapses
+avoid. Prints one line 'RESULT {json}' like coba.py.
+
+  /usr/bin/python3 configs/benchmarks/brian2_coba_plastic.py --duration 1 --threads 0
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+import numpy as np
+from brian2 import (NeuronGroup, Synapses, Network, defaultclock, device, set_device, prefs,
+                    seed, ms, mV, second)
+
+# COBA (Brette et al. 2007), conductances in units of g_L = 10 nS, as coba.py
+TAUM, TAUE, TAUI = 20 * ms, 5 * ms, 10 * ms
+EL, VT, VR, EE, EI = -60 * mV, -50 * mV, -60 * mV, 0 * mV, -80 * mV
+TREF, WE, WI, P_CONN = 5 * ms, 0.6, 6.7, 0.02
+# Graupner & Brunel 2012, "dp" set (LITERATURE.md §4.2), as fearsim's preset
+GB = dict(tau_ca=20 * ms, c_pre=1.0, c_post=2.0, theta_d=1.0, theta_p=1.3, gamma_d=200.0,
+          gamma_p=321.808, sigma=2.8284, tau_rho=150 * second, rho_star=0.5, D=13.7 * ms, b=5.0)
+W_DOWN = WE / GB['b']  # an UP synapse weighs WE, as in coba_plastic.yaml
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--duration', type=float, default=1.0)
+    ap.add_argument('--threads', type=int, default=0)
+    ap.add_argument('--seed', type=int, default=12345)
+    a = ap.parse_args()
+    set_device('cpp_standalone', build_on_run=False)
+    prefs.devices.cpp_standalone.openmp_threads = a.threads
+    defaultclock.dt = 0.1 * ms
+    seed(a.seed)
+    ns = dict(EL=EL, EE=EE, EI=EI, TAUM=TAUM, TAUE=TAUE, TAUI=TAUI, VT=VT, VR=VR, WE=WE, WI=WI,
+              W_DOWN=W_DOWN, **GB)
+    P = NeuronGroup(4000, '''dv/dt = (EL - v + ge*(EE - v) + gi*(EI - v)) / TAUM : volt (unless refractory)
+                             dge/dt = -ge/TAUE : 1
+                             dgi/dt = -gi/TAUI : 1
+                             nspk : integer''',
+                    threshold='v > VT', reset='v = VR; nspk += 1', refractory=TREF,
+                    method='euler', namespace=ns)
+    P.v = 'EL + (randn()*5 - 5)*mV'
+    P.ge = 'randn()*1.5 + 4'
+    P.gi = 'randn()*12 + 20'
+    PE, PI = P[:3200], P[3200:]
+    Cee = Synapses(PE, PE, '''
+        dc/dt = -c/tau_ca : 1 (clock-driven)
+        drho/dt = (-rho*(1 - rho)*(rho_star - rho) + gamma_p*(1 - rho)*int(c > theta_p)
+                   - gamma_d*rho*int(c > theta_d))/tau_rho
+                  + sigma*sqrt((int(c > theta_d) + int(c > theta_p))/tau_rho)*xi : 1 (clock-driven)
+        ''', on_pre={'pre': 'ge_post += W_DOWN*(1 + (b - 1)*clip(rho, 0, 1))',
+                     'calcium': 'c += c_pre'},
+        on_post='c += c_post', method='heun', namespace=ns)
+    Cee.connect(p=P_CONN)
+    Cee.calcium.delay = GB['D']
+    Cee.rho = 1.0
+    Cei = Synapses(PE, PI, on_pre='ge_post += WE', namespace=ns)
+    Cei.connect(p=P_CONN)
+    Ci = Synapses(PI, P, on_pre='gi_post += WI', namespace=ns)
+    Ci.connect(p=P_CONN)
+    net = Network(P, Cee, Cei, Ci)
+    net.run(a.duration * second, namespace={})
+    d = tempfile.mkdtemp(prefix='b2_coba_plastic_')
+    tic = time.perf_counter()
+    device.build(directory=d, compile=True, run=True, clean=True, with_output=False)
+    out = dict(model='coba_plastic', threads=a.threads, duration=a.duration,
+               t_build=time.perf_counter() - tic, t_main=device.timers['run_binary'],
+               t_sim=device._last_run_time, n_syn_plastic=int(len(Cee)))
+    nspk = np.asarray(P.nspk[:])
+    out['rate_E'] = float(nspk[:3200].sum() / 3200 / a.duration)
+    out['rate_I'] = float(nspk[3200:].sum() / 800 / a.duration)
+    out['rho_mean'] = float(np.mean(Cee.rho[:]))
+    print('RESULT ' + json.dumps(out))
+
+
+if __name__ == '__main__':
+    sys.exit(main())
