@@ -1,11 +1,14 @@
 /* engine.c - the fast-phase time loop. One OpenMP parallel region per run; per step:
  *   1. each thread generates the input spikes and advances the neurons of its ranges;
  *   2. barrier: the step's spikes of every thread are now visible;
- *   3. thread 0 records spikes and rates and reports progress;
- *   4. each thread delivers every spike, in (population, id) order, to the synapses it owns,
- *      adding into its own neurons' ring slots.
+ *   3. thread 0 writes the timeline row due, records spikes and rates, reports progress;
+ *   4. each thread delivers every spike, in (population, id) order, to the synapses it owns
+ *      (synapse agents update their drug block and plasticity on the way), adding into its
+ *      own neurons' ring slots, then passes its neurons' spikes to their plastic synapses;
+ *   5. at a snapshot time, two barriers around thread 0 writing every synapse.
  * Spike lists are double-buffered by step parity, so step n+1's neuron update never writes
- * a list another thread may still be reading for step n. */
+ * a list another thread may still be reading for step n. Sums for the timeline are taken per
+ * target neuron and added in neuron order, so they do not depend on the thread count. */
 #include <fearsim/engine.h>
 #include <fearsim/pk.h>
 #include <fearsim/synapse.h>
