@@ -637,18 +637,38 @@ static fs_status read_projection(fs_cfg_node node, const fs_experiment_spec *spe
   return FS_OK;
 }
 
-static fs_status read_projections(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
-  fs_cfg_node list = fs_cfg_child(root, "projections");
+/* A list section (projections, currents): an array of items of size elem, each read by
+ * read_item; *n counts the items read, so that a failure frees what was built. */
+typedef fs_status (*item_reader)(fs_cfg_node node, fs_experiment_spec *spec, void *item,
+                                 fs_error *err);
+
+static fs_status read_list(fs_cfg_node root, const char *key, const char *what, size_t elem,
+                           item_reader read_item, fs_experiment_spec *spec, void **items, size_t *n,
+                           fs_error *err) {
+  fs_cfg_node list = fs_cfg_child(root, key);
   if (!fs_cfg_exists(list)) return FS_OK;
-  if (!fs_cfg_is_seq(list)) return fs_cfg_error(list, err, "expected a list of projections");
-  spec->projs = calloc(fs_cfg_len(list) + 1, sizeof *spec->projs);
-  if (spec->projs == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (!fs_cfg_is_seq(list)) return fs_cfg_error(list, err, "expected a list of %s", what);
+  *items = calloc(fs_cfg_len(list) + 1, elem);
+  if (*items == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   for (size_t k = 0; k < fs_cfg_len(list); k++) {
-    fs_status st = read_projection(fs_cfg_item(list, k), spec, &spec->projs[k], err);
+    fs_status st = read_item(fs_cfg_item(list, k), spec, (char *)*items + k * elem, err);
     if (st != FS_OK) return st;
-    spec->n_projs++;
+    (*n)++;
   }
   return FS_OK;
+}
+
+static fs_status projection_item(fs_cfg_node node, fs_experiment_spec *spec, void *item,
+                                 fs_error *err) {
+  return read_projection(node, spec, item, err);
+}
+
+static fs_status read_projections(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
+  void *items = NULL;
+  fs_status st = read_list(root, "projections", "projections", sizeof *spec->projs, projection_item,
+                           spec, &items, &spec->n_projs, err);
+  spec->projs = items; /* also on failure, so that fs_experiment_free releases it */
+  return st;
 }
 
 /* --- injected currents ---------------------------------------------------------------- */
@@ -672,18 +692,17 @@ static fs_status read_current(fs_cfg_node node, fs_experiment_spec *spec, fs_cur
   return FS_OK;
 }
 
+static fs_status current_item(fs_cfg_node node, fs_experiment_spec *spec, void *item,
+                              fs_error *err) {
+  return read_current(node, spec, item, err);
+}
+
 static fs_status read_currents(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
-  fs_cfg_node list = fs_cfg_child(root, "currents");
-  if (!fs_cfg_exists(list)) return FS_OK;
-  if (!fs_cfg_is_seq(list)) return fs_cfg_error(list, err, "expected a list of injected currents");
-  spec->currents = calloc(fs_cfg_len(list) + 1, sizeof *spec->currents);
-  if (spec->currents == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
-  for (size_t k = 0; k < fs_cfg_len(list); k++) {
-    fs_status st = read_current(fs_cfg_item(list, k), spec, &spec->currents[k], err);
-    if (st != FS_OK) return st;
-    spec->n_currents++;
-  }
-  return FS_OK;
+  void *items = NULL;
+  fs_status st = read_list(root, "currents", "injected currents", sizeof *spec->currents,
+                           current_item, spec, &items, &spec->n_currents, err);
+  spec->currents = items;
+  return st;
 }
 
 /* --- pharmacology --------------------------------------------------------------------- */
