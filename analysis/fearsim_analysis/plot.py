@@ -50,7 +50,12 @@ def _clip(ax, scale, t_start, t_stop):
 
 
 def plot_raster(ax, result, pop, max_neurons=100, t_start=None, t_stop=None, title=None):
-    """Spike raster of one population, showing at most max_neurons neurons (subsample_ids)."""
+    """Spike raster of one population, showing at most max_neurons neurons (subsample_ids).
+
+    Without a time window the x axis spans the whole run (0 to duration), so the rasters of
+    populations that fire only part of the time line up with the others."""
+    t_start = 0.0 if t_start is None else t_start
+    t_stop = result.duration if t_stop is None else t_stop
     t, ids = result.spikes[pop].timestamps, result.spikes[pop].node_ids
     size = result.populations[pop].size if pop in result.populations else None
     if size is None:
