@@ -4,10 +4,13 @@
     run = load("out.h5")
     run.spikes["LA"].timestamps      # s
     run.rates.by_pop["CeM"]          # Hz, one value per bin of run.rates.time
+    run.trials["freezing"]           # fraction 0..1, one row per trial (run.trials is None
+                                     # when the file has no /trials)
 
 The layout of a result file is documented in include/fearsim/record.h.
 """
-from .load import FearsimFileError, Population, Rates, Result, Series, Spikes, load, mean_rates
+from .load import (FearsimFileError, Population, Rates, Result, Series, Spikes, Trials, load,
+                   mean_rates)
 
-__all__ = ["FearsimFileError", "Population", "Rates", "Result", "Series", "Spikes", "load",
-           "mean_rates"]
+__all__ = ["FearsimFileError", "Population", "Rates", "Result", "Series", "Spikes", "Trials",
+           "load", "mean_rates"]

@@ -4,6 +4,7 @@
                                 [--what raster,rates,timeline] [--t-start S] [--t-stop S]
                                 [--labels a,b] [--max-neurons N]
     python3 -m fearsim_analysis summary RESULT.h5 [--yaml]
+    python3 -m fearsim_analysis freezing|weights|report ...   (see report.py)
 
 Exit codes: 0 success, 1 failure while writing the figure, 2 bad arguments or a file
 that is not a fearsim result.
@@ -15,6 +16,7 @@ import sys
 
 from .load import FearsimFileError, load, mean_rates
 from .plot import WHAT, make_figure, save
+from .report import add_commands
 
 FORMATS = ("png", "pdf")
 #: Units of root attributes that record.h documents without a "<name>_units" companion.
@@ -170,9 +172,11 @@ def main(argv=None):
                             description="Spike rasters, population rates and timeline "
                                         "series of one or several runs.")
     _add_plot_args(plot_p)
-    pk_p = sub.add_parser("pk", help="drug concentration over time (plasma and effect site)",
+    pk_p = sub.add_parser("pk", help="drug concentration (plasma, effect site) and receptor "
+                                     "block over time",
                           description="Plasma (ng/mL) and effect-site (uM) concentration of "
-                                      "every drug of one or several runs.")
+                                      "every drug of one or several runs, and the receptor "
+                                      "block per population when the runs record it.")
     pk_p.add_argument("results", nargs="+", metavar="RESULT.h5")
     pk_p.add_argument("-o", "--output", required=True, metavar="FIG.png")
     pk_p.add_argument("--reference", action="append", default=[], metavar="NG_PER_ML[:LABEL]",
@@ -189,7 +193,11 @@ def main(argv=None):
     sum_p = sub.add_parser("summary", help="metadata, populations, spike counts, mean rates")
     sum_p.add_argument("result", metavar="RESULT.h5")
     sum_p.add_argument("--yaml", action="store_true", help="also print the experiment YAML")
+    days = add_commands(sub)  # freezing, weights, report (report.py)
     args = parser.parse_args(argv)
+    if args.command in days:
+        return _guard(days[args.command][1], args, days[args.command][0].error,
+                      days[args.command][0].prog)
     if args.command == "plot":
         return _guard(_run_plot, args, plot_p.error, plot_p.prog)
     if args.command == "pk":

@@ -9,6 +9,8 @@ The layout is the one written by include/fearsim/record.h:
     /rates/time, /rates/<pop>  start of each bin (s), population rate per bin (Hz)
     /timeline/<name>, ...      1-D series; the `time` dataset of the same group, if any,
                                is their time axis
+    /trials/<column>           one row per trial: day, session, trial, context, kind, cs_on, ...,
+                               freezing, rate_<pop>; attributes contexts, session_names
 
 Everything is read eagerly; a missing group is simply absent from the result.
 """
@@ -61,6 +63,38 @@ class Series:
 
 
 @dataclass
+class Trials:
+    """/trials: one row per trial of the protocol. columns: {name: 1-D array}, all the same
+    length; units: {name: units}; contexts and session_names: the attributes of /trials
+    (the `context` and `session` columns index them)."""
+    columns: dict
+    units: dict
+    contexts: list
+    session_names: list
+
+    def __len__(self):
+        return len(self.columns["day"])
+
+    def __getitem__(self, name):
+        return self.columns[name]
+
+    def rate_populations(self):
+        """The populations with a `rate_<pop>` column (mean rate during the CS)."""
+        return [c[len("rate_"):] for c in self.columns if c.startswith("rate_")]
+
+    def session_name(self, index):
+        """The name of session `index`, or "session <index>" if the file does not name it."""
+        index = int(index)
+        return self.session_names[index] if 0 <= index < len(self.session_names) \
+            else f"session {index}"
+
+    def context_name(self, index):
+        """The name of context `index`, or its number if the file does not name it."""
+        index = int(index)
+        return self.contexts[index] if 0 <= index < len(self.contexts) else str(index)
+
+
+@dataclass
 class Result:
     """One run. meta holds the root attributes except experiment_yaml, which is its own field."""
     path: str
@@ -70,6 +104,7 @@ class Result:
     spikes: dict = field(default_factory=dict)
     rates: Rates | None = None
     timeline: dict = field(default_factory=dict)
+    trials: Trials | None = None
 
     @property
     def duration(self):
@@ -157,6 +192,30 @@ def _read_timeline(path, group):
     return series
 
 
+#: The /trials columns every reader relies on.
+TRIAL_COLUMNS = ("day", "session", "trial", "kind", "freezing")
+
+
+def _strings(value):
+    """An attribute holding one string or an array of strings, as a list of str."""
+    value = _value(value)
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _read_trials(path, group):
+    columns = {n: d[()] for n, d in group.items() if isinstance(d, h5py.Dataset) and d.ndim == 1}
+    missing = [c for c in TRIAL_COLUMNS if c not in columns]
+    if missing:
+        raise FearsimFileError(f"{path}: /trials has no {', '.join(missing)} dataset")
+    lengths = {n: len(c) for n, c in columns.items()}
+    if len(set(lengths.values())) > 1:
+        raise FearsimFileError(f"{path}: the /trials datasets differ in length "
+                               f"({', '.join(f'{n}: {k}' for n, k in lengths.items())})")
+    units = {n: _units(group[n]) for n in columns}
+    return Trials(columns, units, _strings(group.attrs.get("contexts", [])),
+                  _strings(group.attrs.get("session_names", [])))
+
+
 def load(path):
     """Read the result file at path into a Result; raise FearsimFileError if it is not one."""
     path = os.fspath(path)
@@ -183,32 +242,66 @@ def load(path):
             result.rates = _read_rates(path, f["rates"])
         if "timeline" in f:
             result.timeline = _read_timeline(path, f["timeline"])
+        if "trials" in f:
+            result.trials = _read_trials(path, f["trials"])
     return result
 
 
+def require_trials(result):
+    """result.trials, or FearsimFileError if the run has no /trials (no protocol trials)."""
+    if result.trials is None:
+        raise FearsimFileError(f"{result.path}: no /trials in the file (the run has no "
+                               "protocol with trials)")
+    return result.trials
+
+
+def _bin(time):
+    """The usual bin width of a rate series (s): the median step between bin starts."""
+    return float(np.median(np.diff(time))) if time.size > 1 else 1.0
+
+
+def window_slices(time):
+    """Slices of the rate bins that follow each other without a gap.
+
+    A multi-day run records rates only inside its fast windows, so /rates/time jumps from
+    one window to the next; a step longer than 1.5 usual bins starts a new window."""
+    if time.size == 0:
+        return []
+    cuts = np.flatnonzero(np.diff(time) > 1.5 * _bin(time)) + 1
+    bounds = [0, *cuts.tolist(), time.size]
+    return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
 def bin_widths(time, duration):
-    """Width of each rate bin (s): the gap to the next start, the last one ending at duration."""
+    """Width of each rate bin (s): the step to the next start, the last one ending at duration.
+
+    The last bin of a window (window_slices) that is followed by a gap, and the last bin of
+    all when duration would make it longer than 1.5 usual bins, get the usual width."""
     if time.size == 0:
         return time
-    gaps = np.diff(time)
-    if duration is not None and duration > time[-1]:
-        last = duration - time[-1]
-    else:
-        last = gaps[-1] if gaps.size else 1.0
-    return np.append(gaps, last)
+    usual = _bin(time)
+    last = duration - time[-1] if duration is not None and duration > time[-1] else usual
+    widths = np.append(np.diff(time), last)
+    widths[widths > 1.5 * usual] = usual
+    return widths
 
 
 def mean_rates(result):
     """Mean firing rate per neuron (Hz) of every population, as {pop: (rate, source)}.
 
-    source is "spikes" (spike count / (size * duration)) when the spikes were recorded
+    source is "spikes" (spike count / (size * spiking time)) when the spikes were recorded
     and size and duration are known, "rates" (bin-width weighted mean of /rates/<pop>)
-    otherwise, and "" with rate nan when neither is available."""
+    otherwise, and "" with rate nan when neither is available. The spiking time is the
+    time covered by the rate bins when there are any (a multi-day run spikes only in its
+    fast windows), else the duration."""
     out = {}
+    active = result.duration
+    if result.rates and result.rates.time.size:
+        active = float(bin_widths(result.rates.time, result.duration).sum())
     for pop in result.population_names():
         size = result.populations[pop].size if pop in result.populations else None
-        if pop in result.spikes and size and result.duration:
-            out[pop] = (result.spikes[pop].timestamps.size / (size * result.duration), "spikes")
+        if pop in result.spikes and size and active:
+            out[pop] = (result.spikes[pop].timestamps.size / (size * active), "spikes")
         elif result.rates and pop in result.rates.by_pop and result.rates.time.size:
             w = bin_widths(result.rates.time, result.duration)
             out[pop] = (float(np.average(result.rates.by_pop[pop], weights=w)), "rates")

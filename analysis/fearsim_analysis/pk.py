@@ -1,15 +1,18 @@
 """Drug concentration over time: plasma (ng/mL) and effect site (uM) of every drug in a run,
 optionally beside published reference levels (e.g. the 185 ng/mL observed at the end of a
-0.5 mg/kg / 40 min ketamine infusion, Zarate et al. 2006)."""
+0.5 mg/kg / 40 min ketamine infusion, Zarate et al. 2006), and the receptor block that the
+drug causes in each population (/timeline/block_<population>)."""
 import re
 
 from matplotlib.figure import Figure
 
 from .load import FearsimFileError
+from .plot import _time_axis, draw_curves
 
 _SERIES = re.compile(r"^(?P<drug>.+)_(?P<where>plasma|effect)_(?P<unit>ng_per_mL|uM)$")
-_TIME_UNITS = ((600, "s", 1.0), (3 * 3600, "min", 60.0), (3 * 86400, "h", 3600.0),
-               (float("inf"), "days", 86400.0))
+_BLOCK = re.compile(r"^block_(?P<pop>.+)$")
+#: The concentration panels: (where, unit, y label).
+_PANELS = (("plasma", "ng_per_mL", "plasma (ng/mL)"), ("effect", "uM", "effect site (uM)"))
 
 
 def drug_series(result):
@@ -22,6 +25,12 @@ def drug_series(result):
     return drugs
 
 
+def block_series(result):
+    """{population: Series} of the run's receptor-block series (fraction blocked, 0..1)."""
+    return {m["pop"]: s for name, s in result.timeline.items()
+            if (m := _BLOCK.match(name)) and s.time is not None}
+
+
 def parse_reference(text):
     """'185:observed Cmax' -> (185.0, 'observed Cmax'); the label is optional."""
     value, _, label = text.partition(":")
@@ -31,36 +40,56 @@ def parse_reference(text):
         raise ValueError(f"expected VALUE[:LABEL] in ng/mL, got {text!r}") from None
 
 
-def pk_figure(results, labels, references=(), t_start=None, t_stop=None):
-    """Two panels: plasma in ng/mL with the reference levels, effect site in uM."""
-    found = [(r, lab, drug_series(r)) for r, lab in zip(results, labels)]
-    if not any(d for _, _, d in found):
-        raise FearsimFileError(f"{results[0].path}: no drug concentrations in /timeline")
-    span = max(s.time.max() for _, _, d in found for by in d.values() for s in by.values())
-    lo, hi = t_start or 0.0, t_stop if t_stop is not None else span
-    unit, scale = next((n, k) for limit, n, k in _TIME_UNITS if hi - lo <= limit)
-    fig = Figure(figsize=(8, 6), constrained_layout=True)
-    axes = fig.subplots(2, 1, sharex=True)
-    for ax, (where, u, ylabel) in zip(axes, (("plasma", "ng_per_mL", "plasma (ng/mL)"),
-                                             ("effect", "uM", "effect site (uM)"))):
-        for _, lab, drugs in found:
-            for drug, by in drugs.items():
-                s = by.get((where, u))
-                if s is None:
-                    continue
-                keep = (s.time >= lo) & (s.time <= hi)
-                name = drug if len(found) == 1 else f"{lab}: {drug}"
-                ax.plot(s.time[keep] / scale, s.values[keep], label=name)
-        ax.set_ylabel(ylabel)
-        ax.grid(alpha=0.3)
-    top = max([axes[0].get_ylim()[1]] + [1.2 * v for v, _ in references])
-    axes[0].set_ylim(0, top)
+def _curves(results, labels, find):
+    """[(curve label, Series)] of every item of find(run) ({name: Series}) of every run; the
+    label is the item's name and, when there are several run labels, the run's label too."""
+    several = len(set(labels)) > 1
+    return [(f"{lab}: {key}" if several else key, s)
+            for r, lab in zip(results, labels) for key, s in find(r).items()]
+
+
+def _references(ax, references):
+    """Dashed horizontal lines at the reference levels, each with its label."""
+    ax.set_ylim(0, max([ax.get_ylim()[1]] + [1.2 * v for v, _ in references]))
     for value, label in references:
-        axes[0].axhline(value, color="0.3", linestyle="--", linewidth=1)
-        axes[0].annotate(label, (0.01, value), xycoords=("axes fraction", "data"),
-                         xytext=(0, 3), textcoords="offset points", ha="left", va="bottom",
-                         fontsize=8, color="0.3")
+        ax.axhline(value, color="0.3", linestyle="--", linewidth=1)
+        ax.annotate(label, (0.01, value), xycoords=("axes fraction", "data"), xytext=(0, 3),
+                    textcoords="offset points", ha="left", va="bottom", fontsize=8,
+                    color="0.3")
+
+
+def pk_figure(results, labels, references=(), t_start=None, t_stop=None, block=True):
+    """Plasma in ng/mL with the reference levels, effect site in uM and, if block and the
+    runs record it, the receptor block per population (fraction 0..1), on one time axis.
+
+    Runs with the same label (a group) share a colour. Raises FearsimFileError when no run
+    has a drug concentration."""
+    drugs = [drug_series(r) for r in results]
+    if not any(drugs):
+        raise FearsimFileError(f"{results[0].path}: no drug concentrations in /timeline")
+    blocks = [block_series(r) for r in results] if block else []
+    times = [s.time for d in drugs for by in d.values() for s in by.values()]
+    lo = t_start or 0.0
+    hi = t_stop if t_stop is not None else max(t.max() for t in times)
+    unit, scale = _time_axis(times, lo, hi)
+    n = 3 if any(blocks) else 2
+    fig = Figure(figsize=(8, 3 * n), constrained_layout=True)
+    axes = fig.subplots(n, 1, sharex=True)
+    for ax, (where, u, ylabel) in zip(axes, _PANELS):
+        curves = _curves(results, labels, lambda r, k=(where, u): {
+            d: by[k] for d, by in drug_series(r).items() if k in by})
+        draw_curves(ax, curves, scale, lo, hi)
+        ax.set_ylabel(ylabel)
+    if n == 3:
+        draw_curves(axes[2], _curves(results, labels, block_series), scale, lo, hi)
+        axes[2].set_ylim(-0.02, 1.02)
+        axes[2].set_ylabel("receptor block (fraction)")
+        axes[2].legend(loc="upper right", fontsize=8)
+    _references(axes[0], references)
     axes[0].legend(loc="upper right", fontsize=8, bbox_to_anchor=(1.0, 0.85))
-    axes[1].set_xlabel(f"time ({unit})")
-    axes[0].set_title("drug concentration over time")
+    for ax in axes:
+        ax.grid(alpha=0.3)
+    axes[-1].set_xlabel(f"time ({unit})")
+    axes[0].set_title("drug concentration" + (" and receptor block" if n == 3 else "")
+                      + " over time")
     return fig

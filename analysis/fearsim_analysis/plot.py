@@ -10,7 +10,7 @@ import os
 import numpy as np
 from matplotlib.figure import Figure
 
-from .load import FearsimFileError, bin_widths
+from .load import FearsimFileError, bin_widths, window_slices
 
 #: The kinds of panel, in the order they appear in a figure.
 WHAT = ("raster", "rates", "timeline")
@@ -75,15 +75,25 @@ def plot_raster(ax, result, pop, max_neurons=100, t_start=None, t_stop=None, tit
     ax.set_title(title or f"{pop}: spikes")
 
 
+def rate_steps(start, widths):
+    """[(slice, edges)] of a rate series, one per window (window_slices): the bins of a
+    window and their edges (s), so that no step bridges the gap between two windows."""
+    return [(w, np.append(start[w], start[w][-1] + widths[w][-1])) for w in window_slices(start)]
+
+
 def plot_rates(ax, runs, labels, pop, t_start=None, t_stop=None):
-    """Population rate of pop over time (one step per bin), one line per run that recorded it."""
+    """Population rate of pop over time (one step per bin), one line per run that recorded it.
+
+    A run that recorded rates in several fast windows (a multi-day protocol) gets one step
+    line per window, in one colour, with nothing drawn across the gaps."""
     shown = [(r, lab) for r, lab in zip(runs, labels)
              if r.rates and r.rates.time.size and pop in r.rates.by_pop]
     scale = _set_time(ax, [r.rates.time for r, _ in shown], t_start, t_stop)
-    for r, lab in shown:
+    for k, (r, lab) in enumerate(shown):
         start = r.rates.time
-        edges = np.append(start, start[-1] + bin_widths(start, r.duration)[-1])
-        ax.stairs(r.rates.by_pop[pop], edges / scale, baseline=None, label=lab)
+        for i, (w, edges) in enumerate(rate_steps(start, bin_widths(start, r.duration))):
+            ax.stairs(r.rates.by_pop[pop][w], edges / scale, baseline=None, color=f"C{k}",
+                      label=lab if i == 0 else None)
     _clip(ax, scale, t_start, t_stop)
     ax.set_ylabel("rate (Hz)")
     ax.set_title(f"{pop}: population rate")
@@ -104,6 +114,28 @@ def plot_series(ax, runs, labels, name, t_start=None, t_stop=None):
     units = shown[0][0].units
     ax.set_ylabel(f"{name.rsplit('/', 1)[-1]}" + (f" ({units})" if units not in ("", "1") else ""))
     ax.set_title(shown[0][0].description or name)
+
+
+def draw_curves(ax, curves, scale, t_start=None, t_stop=None, **style):
+    """Plot each (label, Series) of curves against time / scale, inside [t_start, t_stop].
+
+    Curves with the same label (the files of one group) share a colour and one legend
+    entry. Series without a time axis are skipped. Returns the number of curves drawn."""
+    colours, drawn = {}, 0
+    for label, s in curves:
+        if s is None or s.time is None:
+            continue
+        keep = np.ones(s.time.size, bool)
+        if t_start is not None:
+            keep &= s.time >= t_start
+        if t_stop is not None:
+            keep &= s.time <= t_stop
+        first = label not in colours
+        colours.setdefault(label, f"C{len(colours)}")
+        ax.plot(s.time[keep] / scale, s.values[keep], color=colours[label],
+                label=label if first else None, **style)
+        drawn += 1
+    return drawn
 
 
 def _union(lists):

@@ -108,3 +108,104 @@ def result_file(tmp_path):
 def cli_env():
     """The environment for running `python3 -m fearsim_analysis` in a subprocess."""
     return dict(os.environ, PYTHONPATH=ANALYSIS_DIR)
+
+
+#: The protocol of the multi-day file: (day, session, context, kinds of its trials in order).
+#: Session 1 has an unsignalled US (kind 1) between its CS trials.
+PROTOCOL = [(1, 0, 0, [0, 0]), (1, 1, 0, [0, 1, 0, 0]), (2, 2, 1, [0, 0, 0, 0]),
+            (3, 3, 1, [0, 0])]
+SESSION_NAMES = ["habituation", "conditioning", "extinction", "recall"]
+CONTEXTS = ["A", "B"]
+DAY = 86400.0
+#: Fast windows of the multi-day file: start (s) of each 30 s window with 1 s rate bins.
+WINDOWS = [9 * 3600.0, DAY + 9 * 3600.0, 2 * DAY + 9 * 3600.0]
+
+
+def trial_rows():
+    """(day, session, trial, context, kind) of every trial of PROTOCOL, in order."""
+    return [(day, s, i, ctx, kind) for day, s, ctx, kinds in PROTOCOL
+            for i, kind in enumerate(kinds)]
+
+
+def _write_trials(f, freezing):
+    rows = np.array(trial_rows())
+    g = f.create_group("trials")
+    g.attrs["contexts"] = CONTEXTS
+    g.attrs["session_names"] = SESSION_NAMES
+    for j, name in enumerate(["day", "session", "trial", "context", "kind"]):
+        _dataset(g, name, rows[:, j], "i8", "1", name)
+    cs = rows[:, 4] == 0
+    start = np.array([WINDOWS[d - 1] + 5.0 * i for d, _, i, _, _ in trial_rows()])
+    for name, value in [("cs_on", np.where(cs, start, np.nan)),
+                        ("cs_off", np.where(cs, start + 3, np.nan)),
+                        ("us_on", start + 2.5), ("us_off", start + 3),
+                        ("us_intensity", np.full(len(rows), 0.5e-3))]:
+        _dataset(g, name, value, "f8", "A" if name == "us_intensity" else "s", name)
+    _dataset(g, "freezing", np.where(cs, freezing, np.nan), "f8", "1", "freezing fraction")
+    _dataset(g, "rate_LA_E", np.where(cs, 10 * np.asarray(freezing), np.nan), "f8", "Hz",
+             "LA_E rate during the CS")
+
+
+def timeline_time():
+    """Irregular rows: dense (1 s) inside each fast window, one per 10 min elsewhere."""
+    slow = np.arange(0, 3 * DAY + 1, 600.0)
+    fast = np.concatenate([w + np.arange(0, 30.0) for w in WINDOWS])
+    return np.unique(np.concatenate([slow, fast]))
+
+
+def slow_values(time, scale=1.0):
+    """{name: (values, units)} of the /timeline series of the multi-day file."""
+    days = time / DAY
+    plasma = 180.0 * scale * np.exp(-np.maximum(time - DAY, 0) / 3 / 3600) * (time >= DAY)
+    return {"ketamine_plasma_ng_per_mL": (plasma, "ng/mL"),
+            "ketamine_effect_ng_per_mL": (0.9 * plasma, "ng/mL"),
+            "ketamine_plasma_uM": (plasma / 237.7, "uM"),
+            "ketamine_effect_uM": (0.9 * plasma / 237.7, "uM"),
+            "block_LA_E": (plasma / (plasma + 100.0), "1"),
+            "weight_CS->LA_E": ((1.0 + 0.1 * scale * days) * 1e-9, "S"),
+            "weight_early_CS->LA_E": ((0.5 + 0.1 * scale * days) * 1e-9, "S"),
+            "weight_late_CS->LA_E": (np.full(time.size, 0.5e-9), "S"),
+            "rho_CS->LA_E": (0.2 + 0.1 * days, "1"),
+            "z_CS->LA_E": (0.05 * days, "1"),
+            "spines_LA_E": (1.0 + 0.02 * scale * days, "1"),
+            "bdnf_LA_E": (np.ones(time.size), "1"),
+            "prp_LA_E": (np.zeros(time.size), "1")}
+
+
+def multiday_file(path, freezing, scale=1.0, trials=True):
+    """A three-day fear experiment (PROTOCOL): freezing gives one value per trial row (the
+    US-alone row is stored as NaN whatever it holds); scale multiplies the drug, weight and
+    spine changes. Spikes and rates exist only in the three 30 s WINDOWS."""
+    bins = np.concatenate([w + np.arange(30.0) for w in WINDOWS])
+    t, ids = _spikes(600, 100, 30.0, 5)
+    spikes = np.sort(np.concatenate([w + t[k::3] for k, w in enumerate(WINDOWS)]))
+    write_result(path, {"LA_E": (100, "lif", "neuron")},
+                 {"LA_E": (spikes, ids[np.argsort(np.argsort(spikes))])},
+                 (bins, {"LA_E": 2.0 + np.sin(bins)}), duration=3 * DAY)
+    time = timeline_time()
+    with h5py.File(path, "a") as f:
+        g = f.create_group("timeline")
+        _dataset(g, "time", time, "f8", "s", "time of each row of the timeline")
+        for name, (values, units) in slow_values(time, scale).items():
+            _dataset(g, name, values, "f8", units, name.replace("_", " "))
+        if trials:
+            _write_trials(f, freezing)
+    return path
+
+
+#: Freezing per trial row of PROTOCOL for two saline and two ketamine runs (the fifth
+#: row, 0.99, is the unsignalled US and must be ignored).
+FREEZING = {
+    "sal1": [0.0, 0.1, 0.2, 0.99, 0.6, 0.8, 0.7, 0.6, 0.5, 0.4, 0.5, 0.6],
+    "sal2": [0.1, 0.1, 0.4, 0.99, 0.6, 0.6, 0.9, 0.8, 0.6, 0.5, 0.7, 0.8],
+    "ket1": [0.0, 0.0, 0.2, 0.99, 0.5, 0.7, 0.5, 0.3, 0.2, 0.1, 0.1, 0.2],
+    "ket2": [0.2, 0.0, 0.2, 0.99, 0.7, 0.9, 0.5, 0.3, 0.2, 0.1, 0.3, 0.2],
+}
+
+
+@pytest.fixture
+def multiday(tmp_path):
+    """{name: path} of the four multi-day files of FREEZING (ketamine runs: scale 2)."""
+    return {name: multiday_file(str(tmp_path / f"{name}.h5"), values,
+                                2.0 if name.startswith("ket") else 1.0)
+            for name, values in FREEZING.items()}

@@ -7,17 +7,21 @@ import pytest
 
 from conftest import write_result
 from fearsim_analysis.load import FearsimFileError, load
-from fearsim_analysis.pk import drug_series, parse_reference, pk_figure
+from fearsim_analysis.pk import block_series, drug_series, parse_reference, pk_figure
 
 PLASMA = np.array([0.0, 100.0, 177.0, 120.0, 60.0])
 
 
-def _pk_file(path):
+BLOCK = PLASMA / (PLASMA + 200.0)
+
+
+def _pk_file(path, block=True):
     timeline = {"ketamine_plasma_ng_per_mL": (PLASMA, "ng/mL"),
                 "ketamine_plasma_uM": (PLASMA / 237.7, "uM"),
                 "ketamine_effect_ng_per_mL": (PLASMA * 0.99, "ng/mL"),
-                "ketamine_effect_uM": (PLASMA * 0.99 / 237.7, "uM"),
-                "block_E": (np.zeros(5), "1")}
+                "ketamine_effect_uM": (PLASMA * 0.99 / 237.7, "uM")}
+    if block:
+        timeline.update({"block_LA_E": (BLOCK, "1"), "block_CeM": (BLOCK / 2, "1")})
     return write_result(str(path), {}, {}, None, timeline)
 
 
@@ -29,8 +33,15 @@ def test_drug_series_finds_the_four_concentrations(tmp_path):
     assert drugs["ketamine"][("plasma", "ng_per_mL")].values.max() == 177.0
 
 
+def test_block_series_per_population(tmp_path):
+    blocks = block_series(load(_pk_file(tmp_path / "k.h5")))
+    assert sorted(blocks) == ["CeM", "LA_E"]
+    np.testing.assert_allclose(blocks["LA_E"].values, BLOCK)
+    np.testing.assert_allclose(blocks["LA_E"].time, np.arange(5) * 60.0)
+
+
 def test_figure_draws_curves_and_reference(tmp_path):
-    result = load(_pk_file(tmp_path / "k.h5"))
+    result = load(_pk_file(tmp_path / "k.h5", block=False))
     fig = pk_figure([result], ["k"], [(185.0, "observed")])
     plasma, effect = fig.axes
     assert len(plasma.lines) == 2  # the curve and the reference line
@@ -38,6 +49,25 @@ def test_figure_draws_curves_and_reference(tmp_path):
     assert plasma.lines[1].get_ydata()[0] == 185.0
     assert plasma.get_ylim()[1] >= 185.0
     np.testing.assert_allclose(effect.lines[0].get_ydata(), PLASMA * 0.99 / 237.7)
+
+
+def test_block_panel_beside_the_concentrations(tmp_path):
+    fig = pk_figure([load(_pk_file(tmp_path / "k.h5"))], ["k"])
+    plasma, effect, block = fig.axes
+    assert block.get_ylabel() == "receptor block (fraction)"
+    curves = {line.get_label(): line.get_ydata() for line in block.lines}
+    np.testing.assert_allclose(curves["LA_E"], BLOCK)
+    np.testing.assert_allclose(curves["CeM"], BLOCK / 2)
+    assert len(pk_figure([load(_pk_file(tmp_path / "k.h5"))], ["k"], block=False).axes) == 2
+
+
+def test_group_members_share_a_colour(tmp_path):
+    runs = [load(_pk_file(tmp_path / f"{k}.h5")) for k in "abc"]
+    fig = pk_figure(runs, ["ket", "ket", "saline"])
+    plasma = fig.axes[0]
+    assert [line.get_color() for line in plasma.lines] == ["C0", "C0", "C1"]
+    assert [t.get_text() for t in plasma.get_legend().get_texts()] == [
+        "ket: ketamine", "saline: ketamine"]
 
 
 def test_parse_reference():

@@ -1,10 +1,11 @@
 """Figures: panels per population and series, overlays, raster subsampling."""
 import numpy as np
 import pytest
-from conftest import _spikes, standard_file, write_result
+from conftest import WINDOWS, _spikes, standard_file, write_result
 
-from fearsim_analysis import FearsimFileError, load
-from fearsim_analysis.plot import make_figure, plot_raster, save, subsample_ids
+from fearsim_analysis import FearsimFileError, load, mean_rates
+from fearsim_analysis.load import bin_widths, window_slices
+from fearsim_analysis.plot import make_figure, plot_raster, rate_steps, save, subsample_ids
 from matplotlib.figure import Figure
 
 
@@ -85,3 +86,34 @@ def test_raster_subsampled_and_windowed(tmp_path):
     assert len(xy) == expected
     _, xy = _raster_offsets(run, max_neurons=40, t_start=0.5, t_stop=1.0)
     assert xy[:, 0].min() >= 0.5 and xy[:, 0].max() < 1.0
+
+
+def test_rate_windows_split_at_gaps():
+    # three windows of 1 s bins, the second 0.5 s bins, one bin alone at the end
+    time = np.concatenate([np.arange(0.0, 5.0), 100 + np.arange(0.0, 3.0), [500.0]])
+    assert [(w.start, w.stop) for w in window_slices(time)] == [(0, 5), (5, 8), (8, 9)]
+    widths = bin_widths(time, duration=1000.0)
+    np.testing.assert_array_equal(widths, np.ones(9))  # no bin stretches over a gap
+    steps = rate_steps(time, widths)
+    np.testing.assert_array_equal(steps[0][1], [0, 1, 2, 3, 4, 5])
+    np.testing.assert_array_equal(steps[1][1], [100, 101, 102, 103])
+    np.testing.assert_array_equal(steps[2][1], [500, 501])
+    assert window_slices(np.arange(0.0, 1.0, 0.001)) == [slice(0, 1000)]
+    assert window_slices(np.array([])) == []
+
+
+def test_multiday_rates_do_not_bridge_days(multiday):
+    run = load(multiday["sal1"])
+    fig = make_figure([run], what=["rates"])
+    steps = fig.axes[0].patches
+    assert len(steps) == len(WINDOWS)
+    assert len({p.get_edgecolor() for p in steps}) == 1  # one run, one colour
+    scale = 3600.0  # three days are drawn in hours
+    for p, start in zip(steps, WINDOWS):
+        _, edges, _ = p.get_data()
+        assert edges[0] * scale == pytest.approx(start)
+        assert edges[-1] * scale == pytest.approx(start + 30.0)
+    # the mean rate counts the 90 s of the fast windows, not the three days
+    assert mean_rates(run)["LA_E"] == (pytest.approx(600 / (100 * 90.0)), "spikes")
+    fig = make_figure([run], what=["raster"])
+    assert fig.axes[0].collections[0].get_offsets().shape[0] == 600

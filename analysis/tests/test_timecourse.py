@@ -1,0 +1,48 @@
+"""Weights, spines and other slow series over days (/timeline), runs and groups overlaid."""
+import numpy as np
+import pytest
+from conftest import DAY, timeline_time
+
+from fearsim_analysis import FearsimFileError, load
+from fearsim_analysis.timecourse import available, panels, slow_series, timecourse_figure
+
+
+def test_slow_series_by_kind(multiday):
+    by_kind = slow_series(load(multiday["sal1"]))
+    assert set(by_kind) == {"weight", "weight_early", "weight_late", "rho", "z", "spines",
+                            "bdnf", "prp"}
+    assert list(by_kind["weight"]) == ["CS->LA_E"]  # not weight of "early_CS->LA_E"
+    assert list(by_kind["weight_early"]) == ["CS->LA_E"]
+    assert list(by_kind["spines"]) == ["LA_E"] and by_kind["weight"]["CS->LA_E"].units == "S"
+
+
+def test_panels_and_unknown_names(multiday):
+    run = load(multiday["sal1"])
+    assert panels([run]) == [("weight", "CS->LA_E"), ("spines", "LA_E")]
+    assert panels([run], ("z", "bdnf"), ["LA_E"]) == [("bdnf", "LA_E")]
+    with pytest.raises(FearsimFileError, match="no weight/spines series for BLA; the file has "
+                                               "CS->LA_E, LA_E"):
+        panels([run], names=["BLA"])
+    assert available([run], "prp") == ["LA_E"]
+
+
+def test_figure_in_days_weights_in_nS(multiday, tmp_path):
+    runs = [load(multiday[k]) for k in ("sal1", "sal2", "ket1")]
+    fig = timecourse_figure(runs, ["saline", "saline", "ketamine"], early_late=True)
+    weight, spines = fig.axes
+    assert spines.get_xlabel() == "time (days)" and weight.get_ylabel() == "mean weight (nS)"
+    total = [line for line in weight.lines if line.get_linestyle() == "-"]
+    assert [line.get_color() for line in total] == ["C0", "C0", "C1"]  # a group: one colour
+    t = timeline_time()
+    np.testing.assert_allclose(total[0].get_xdata(), t / DAY)
+    np.testing.assert_allclose(total[2].get_ydata(), 1.0 + 0.2 * t / DAY)  # ketamine: scale 2
+    assert {line.get_linestyle() for line in weight.lines} == {"-", "--", ":"}
+    assert [x.get_text() for x in spines.get_legend().get_texts()] == ["saline", "ketamine"]
+    for ext, magic in (("png", b"\x89PNG"), ("pdf", b"%PDF")):
+        fig.savefig(tmp_path / f"w.{ext}")
+        assert (tmp_path / f"w.{ext}").read_bytes().startswith(magic)
+
+
+def test_run_without_slow_series(result_file):
+    with pytest.raises(FearsimFileError, match="no weight, spines series"):
+        timecourse_figure([load(result_file)], ["x"])
