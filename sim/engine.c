@@ -14,6 +14,7 @@
 #include <fearsim/synapse.h>
 
 #include "network_impl.h"
+#include "slow_impl.h"
 #include "synapse_impl.h"
 
 #include <math.h>
@@ -68,14 +69,53 @@ struct fs_engine {
   size_t *plast_offset;       /* [projection]: its first entry (rho sums; weight sums follow) */
   size_t *tl_rho, *tl_weight; /* record handles per projection */
   int64_t tl_written;         /* step of the last row written, -1 before the first */
+  /* phases: rate bins cover the fast phases only */
+  size_t *bin_base; /* [phase]: the index of a fast phase's first bin */
+  double *bin_time; /* [bin]: its start, s */
+  size_t phase;     /* the phase being run */
+  int slow_stop;    /* thread 0's decision during a slow phase */
+  /* the slow clock (late phase, BDNF, spines) */
+  bool has_slow;
+  int64_t slow_last;    /* step of the last slow step */
+  fs_plastic_env *penv; /* [thread * n_projs + projection] */
+  uint64_t *pool_empty; /* per thread: spines that found their neuron's reserve used up */
+  int64_t *slow_from;   /* per thread: step of its last slow step */
+  double *slow_acc[2];  /* [parity]: per population with slow state, bdnf, prp, alive per neuron */
+  size_t *slow_offset;  /* [population] */
+  size_t *tl_bdnf, *tl_prp, *tl_spines; /* record handles per population */
+  size_t *tl_z, *tl_early, *tl_late;    /* record handles per projection */
 };
+
+/* Per target neuron of a plastic projection, the sums over its synapses kept for the timeline;
+ * they are PF_COUNT blocks of n_pad values. */
+enum { PF_RHO, PF_WEIGHT, PF_Z, PF_EARLY, PF_LATE, PF_ALIVE, PF_COUNT };
+/* Per neuron with slow state: BDNF, PRP and plastic synapses alive (SF_COUNT blocks). */
+enum { SF_BDNF, SF_PRP, SF_ALIVE, SF_COUNT };
 
 /* --- lifecycle -------------------------------------------------------------------------- */
 
 static fs_status create_records(fs_engine *eng, fs_error *err) {
   const fs_network *net = eng->net;
   const fs_experiment_spec *spec = net->spec;
-  eng->n_bins = (size_t)((spec->n_steps + spec->rate_bin_steps - 1) / spec->rate_bin_steps);
+  eng->bin_base = calloc(spec->n_phases + 1, sizeof *eng->bin_base);
+  if (eng->bin_base == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  eng->n_bins = 0;
+  for (size_t ph = 0; ph < spec->n_phases; ph++) {
+    const fs_phase *p = &spec->phases[ph];
+    eng->bin_base[ph] = eng->n_bins;
+    if (p->fast)
+      eng->n_bins +=
+          (size_t)((p->stop - p->start + spec->rate_bin_steps - 1) / spec->rate_bin_steps);
+  }
+  eng->bin_time = malloc((eng->n_bins + 1) * sizeof *eng->bin_time);
+  if (eng->bin_time == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t ph = 0; ph < spec->n_phases; ph++)
+    for (size_t b = eng->bin_base[ph]; spec->phases[ph].fast && b < eng->n_bins &&
+                                       (ph + 1 == spec->n_phases || b < eng->bin_base[ph + 1]);
+         b++)
+      eng->bin_time[b] = (double)(spec->phases[ph].start +
+                                  (int64_t)(b - eng->bin_base[ph]) * spec->rate_bin_steps) *
+                         spec->dt;
   for (size_t i = 0; i < net->n_pops; i++) {
     const fs_population *pop = &net->pops[i];
     pop_record *pr = &eng->prec[i];
@@ -124,9 +164,75 @@ static fs_status create_drug_series(fs_engine *eng, size_t i, fs_error *err) {
 /* A timeline is written when there is something that changes slowly: drugs or plasticity. */
 static bool has_timeline(const fs_engine *eng) {
   if (eng->pharm && fs_pharm_n_drugs(eng->pharm) > 0) return true;
+  if (eng->has_slow) return true;
   for (size_t k = 0; k < eng->net->n_projs; k++)
     if (eng->net->projs[k].plastic) return true;
   return false;
+}
+
+static int create_slow_sums(fs_engine *eng) {
+  const fs_network *net = eng->net;
+  size_t n = 1;
+  eng->slow_offset = calloc(net->n_pops + 1, sizeof *eng->slow_offset);
+  eng->tl_bdnf = calloc(net->n_pops + 1, sizeof *eng->tl_bdnf);
+  eng->tl_prp = calloc(net->n_pops + 1, sizeof *eng->tl_prp);
+  eng->tl_spines = calloc(net->n_pops + 1, sizeof *eng->tl_spines);
+  eng->tl_z = calloc(net->n_projs + 1, sizeof *eng->tl_z);
+  eng->tl_early = calloc(net->n_projs + 1, sizeof *eng->tl_early);
+  eng->tl_late = calloc(net->n_projs + 1, sizeof *eng->tl_late);
+  if (!eng->slow_offset || !eng->tl_bdnf || !eng->tl_prp || !eng->tl_spines || !eng->tl_z ||
+      !eng->tl_early || !eng->tl_late)
+    return -1;
+  for (size_t p = 0; p < net->n_pops; p++) {
+    eng->slow_offset[p] = n;
+    n += net->pops[p].bdnf ? SF_COUNT * net->pops[p].n_pad : 0;
+  }
+  eng->slow_acc[0] = calloc(n, sizeof(double));
+  eng->slow_acc[1] = calloc(n, sizeof(double));
+  return eng->slow_acc[0] && eng->slow_acc[1] ? 0 : -1;
+}
+
+static fs_status create_series(fs_engine *eng, const char *prefix, const char *name,
+                               const char *unit, const char *desc, size_t *handle, fs_error *err) {
+  char path[192];
+  snprintf(path, sizeof path, "/timeline/%s_%s", prefix, name);
+  return fs_record_series_create(eng->rec, path, unit, desc, handle, err);
+}
+
+/* BDNF, PRP and spine density per population with slow state; z and the early and late
+ * weights per late-phase projection. */
+static fs_status create_slow_series(fs_engine *eng, fs_error *err) {
+  const fs_network *net = eng->net;
+  fs_status st = FS_OK;
+  for (size_t p = 0; p < net->n_pops && st == FS_OK; p++) {
+    const char *name = net->pops[p].name;
+    if (!net->pops[p].bdnf) continue;
+    st = create_series(eng, "bdnf", name, "1", "mean BDNF of the neurons, relative to rest",
+                       &eng->tl_bdnf[p], err);
+    if (st == FS_OK)
+      st = create_series(eng, "prp", name, "1", "mean plasticity-related protein of the neurons",
+                         &eng->tl_prp[p], err);
+    if (st == FS_OK)
+      st = create_series(eng, "spines", name, "1",
+                         "spine density: late-phase synapses alive onto the population, "
+                         "relative to the start",
+                         &eng->tl_spines[p], err);
+  }
+  for (size_t k = 0; k < net->n_projs && st == FS_OK; k++) {
+    const char *name = net->projs[k].name;
+    if (!net->projs[k].late) continue;
+    st = create_series(eng, "z", name, "1", "mean consolidated state z of the synapses alive",
+                       &eng->tl_z[k], err);
+    if (st == FS_OK)
+      st = create_series(eng, "weight_early", name, "S",
+                         "mean early part of the weight, base weight * rho / rho_0",
+                         &eng->tl_early[k], err);
+    if (st == FS_OK)
+      st = create_series(eng, "weight_late", name, "S",
+                         "mean late (consolidated) part of the weight, base weight * z",
+                         &eng->tl_late[k], err);
+  }
+  return st;
 }
 
 static fs_status create_timeline(fs_engine *eng, fs_error *err) {
@@ -147,7 +253,7 @@ static fs_status create_timeline(fs_engine *eng, fs_error *err) {
   eng->plast_offset = calloc(net->n_projs + 1, sizeof *eng->plast_offset);
   for (size_t k = 0; eng->plast_offset && k < net->n_projs; k++) {
     eng->plast_offset[k] = n_plast;
-    n_plast += net->projs[k].plastic ? 2 * net->projs[k].post->n_pad : 0;
+    n_plast += net->projs[k].plastic ? PF_COUNT * net->projs[k].post->n_pad : 0;
   }
   eng->plast_acc[0] = calloc(n_plast, sizeof(double));
   eng->plast_acc[1] = calloc(n_plast, sizeof(double));
@@ -156,7 +262,7 @@ static fs_status create_timeline(fs_engine *eng, fs_error *err) {
   eng->tl_written = -1;
   if (!eng->tl_conc || !eng->tl_block || !eng->acc_offset || !eng->block_acc[0] ||
       !eng->block_acc[1] || !eng->block_n || !eng->plast_offset || !eng->plast_acc[0] ||
-      !eng->plast_acc[1] || !eng->tl_rho || !eng->tl_weight)
+      !eng->plast_acc[1] || !eng->tl_rho || !eng->tl_weight || create_slow_sums(eng))
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory for the timeline");
   if (eng->rec == NULL || !has_timeline(eng)) return FS_OK;
   fs_status st = fs_record_series_create(eng->rec, "/timeline/time", "s",
@@ -187,7 +293,7 @@ static fs_status create_timeline(fs_engine *eng, fs_error *err) {
                                    "last update",
                                    &eng->tl_weight[k], err);
   }
-  return st;
+  return st == FS_OK ? create_slow_series(eng, err) : st;
 }
 
 static fs_status create_pharmacology(fs_engine *eng, fs_error *err) {
@@ -230,10 +336,15 @@ fs_status fs_engine_create(fs_network *net, fs_record *rec, fs_engine **out, fs_
   eng->rec = rec;
   eng->n_steps = net->spec->n_steps;
   eng->progress_interval = 1.0;
+  eng->has_slow = fs_experiment_has_late_phase(net->spec);
   eng->prec = calloc(net->n_pops + 1, sizeof *eng->prec);
   eng->syn_events = calloc(net->n_threads, sizeof *eng->syn_events);
   eng->plastic_dropped = calloc(net->n_threads, sizeof *eng->plastic_dropped);
-  if (!eng->prec || !eng->syn_events || !eng->plastic_dropped) {
+  eng->pool_empty = calloc(net->n_threads, sizeof *eng->pool_empty);
+  eng->penv = calloc(net->n_threads * (net->n_projs + 1), sizeof *eng->penv);
+  eng->slow_from = calloc(net->n_threads, sizeof *eng->slow_from);
+  if (!eng->prec || !eng->syn_events || !eng->plastic_dropped || !eng->pool_empty || !eng->penv ||
+      !eng->slow_from) {
     st = fs_error_set(err, FS_ERR_NOMEM, "out of memory");
     goto cleanup;
   }
@@ -270,6 +381,20 @@ void fs_engine_free(fs_engine *eng) {
   free(eng->plast_offset);
   free(eng->tl_rho);
   free(eng->tl_weight);
+  free(eng->bin_base);
+  free(eng->bin_time);
+  free(eng->penv);
+  free(eng->pool_empty);
+  free(eng->slow_from);
+  free(eng->slow_acc[0]);
+  free(eng->slow_acc[1]);
+  free(eng->slow_offset);
+  free(eng->tl_bdnf);
+  free(eng->tl_prp);
+  free(eng->tl_spines);
+  free(eng->tl_z);
+  free(eng->tl_early);
+  free(eng->tl_late);
   free(eng);
 }
 
@@ -291,9 +416,11 @@ fs_status fs_engine_get_stats(const fs_engine *eng, fs_engine_stats *out) {
   for (size_t t = 0; t < eng->net->n_threads; t++)
     out->syn_events += eng->syn_events[t];
   out->wall = eng->wall;
-  out->plastic_dropped = 0;
-  for (size_t t = 0; t < eng->net->n_threads; t++)
+  out->plastic_dropped = out->spines_unformed = 0;
+  for (size_t t = 0; t < eng->net->n_threads; t++) {
     out->plastic_dropped += eng->plastic_dropped[t];
+    out->spines_unformed += eng->pool_empty[t];
+  }
   return FS_OK;
 }
 
@@ -374,9 +501,11 @@ static void advance_populations(fs_network *net, size_t t, int64_t step) {
     fs_thread_range r = pop->range[t];
     uint32_t *out = pop->spike_buf[parity] + r.begin;
     size_t *n = &pop->n_spikes[parity][t];
-    if (!pop->is_input)
+    if (!pop->is_input) {
       neuron_step(net, pop, t, step, out, n);
-    else if (pop->spec->input == FS_INPUT_POISSON)
+      for (size_t k = 0; pop->spike_count && k < *n; k++)
+        pop->spike_count[out[k]]++;
+    } else if (pop->spec->input == FS_INPUT_POISSON)
       *n = poisson_step(pop, r, step, net->dt, out);
     else
       *n = t == 0 ? train_step(pop, step, pop->spike_buf[parity]) : 0;
@@ -408,6 +537,8 @@ static size_t gather_spikes(const fs_population *pop, int parity, size_t n_threa
 static void record_step(fs_engine *eng, int64_t step) {
   fs_network *net = eng->net;
   const fs_experiment_spec *spec = net->spec;
+  const fs_phase *ph = &spec->phases[eng->phase];
+  int64_t in_phase = step - ph->start;
   int parity = (int)(step & 1);
   for (size_t i = 0; i < net->n_pops; i++) {
     fs_population *pop = &net->pops[i];
@@ -419,10 +550,11 @@ static void record_step(fs_engine *eng, int64_t step) {
     if (n && eng->rec && pop->spec->record_spikes && eng->rec_status == FS_OK)
       eng->rec_status =
           fs_record_append_spikes(eng->rec, pr->handle, pr->t, pr->ids, n, &eng->rec_err);
-    if ((step + 1) % spec->rate_bin_steps == 0 || step + 1 == spec->n_steps) {
-      int64_t bin = step / spec->rate_bin_steps;
-      int64_t len = step + 1 - bin * spec->rate_bin_steps;
-      pr->rates[bin] = (double)pr->count / ((double)pop->n * (double)len * net->dt);
+    if ((in_phase + 1) % spec->rate_bin_steps == 0 || step + 1 == ph->stop) {
+      int64_t bin = in_phase / spec->rate_bin_steps;
+      int64_t len = in_phase + 1 - bin * spec->rate_bin_steps;
+      pr->rates[eng->bin_base[eng->phase] + (size_t)bin] =
+          (double)pr->count / ((double)pop->n * (double)len * net->dt);
       pr->count = 0;
     }
   }
@@ -500,10 +632,11 @@ static uint64_t deliver_row_agents(fs_proj_part *part, uint32_t src, fs_populati
   for (uint64_t s = s0; s < s1; s++) {
     int64_t arrive = emit + part->delay[s];
     uint32_t j = part->target[s];
+    if (e->plastic && !part->plast[s].alive) continue; /* a spine not formed (yet) */
     double b = agent_block(part, s, arrive, j, e), w = part->weight[s];
     if (e->plastic) {
       fs_plastic_pre(part, s, emit, arrive + e->plastic->delay_pre, e->plastic);
-      w *= 1.0 + (e->plastic->gb->b - 1.0) * part->plast[s].rho;
+      w *= fs_gb_weight_factor(e->plastic->gb, part->plast[s].rho, part->plast[s].z);
     }
     double *slot =
         post->ring + (size_t)(arrive % (int64_t)post->ring_len) * FS_N_CHANNELS * post->n_pad;
@@ -572,7 +705,7 @@ static void push_post_spikes(fs_engine *eng, size_t k, size_t t, int64_t step) {
       __builtin_prefetch(&part->plast[part->bkw[q]]);
     for (uint64_t q = q0; q < q1; q++) {
       if (q + POST_PREFETCH < q1) __builtin_prefetch(&part->plast[part->bkw[q + POST_PREFETCH]]);
-      fs_plastic_post(part, part->bkw[q], step + 1, &pe);
+      if (part->plast[part->bkw[q]].alive) fs_plastic_post(part, part->bkw[q], step + 1, &pe);
     }
   }
 }
@@ -623,27 +756,52 @@ static void deliver_spikes(fs_engine *eng, size_t t, int64_t step) {
 
 /* --- drugs and the timeline ------------------------------------------------------------ */
 
-static void refresh_drugs(fs_engine *eng, size_t t, int64_t step) {
-  if (eng->pharm == NULL || step % PHARM_REFRESH_STEPS != 0) return;
+static void refresh_drugs(fs_engine *eng, size_t t, int64_t step, bool now) {
+  if (eng->pharm == NULL || (!now && step % PHARM_REFRESH_STEPS != 0)) return;
   const fs_network *net = eng->net;
   for (size_t p = 0; p < net->n_pops; p++)
     fs_pharm_get_nmda_mod(eng->pharm, p, (double)step * net->dt, &eng->mod[t * net->n_pops + p]);
 }
 
-/* Thread t's sums of rho and of the weight over the plastic synapses of projection k, per
- * target neuron. */
+/* Thread t's sums over the plastic synapses alive of projection k, per target neuron: rho,
+ * weight, z, early and late weight and their count (PF_*). */
 static void sum_plastic(fs_engine *eng, size_t k, size_t t, int parity) {
   const fs_projection *proj = &eng->net->projs[k];
   const fs_proj_part *part = &proj->part[t];
+  const fs_gb_params *gb = &proj->spec->plastic.gb;
   fs_thread_range r = proj->post->range[t];
-  double *rho = eng->plast_acc[parity] + eng->plast_offset[k];
-  double *w = rho + proj->post->n_pad;
-  double up = proj->spec->plastic.gb.b - 1.0;
-  for (size_t j = r.begin; j < r.end; j++)
-    rho[j] = w[j] = 0.0;
+  size_t n_pad = proj->post->n_pad;
+  double *acc = eng->plast_acc[parity] + eng->plast_offset[k];
+  for (int f = 0; f < PF_COUNT; f++)
+    for (size_t j = r.begin; j < r.end; j++)
+      acc[f * n_pad + j] = 0.0;
   for (uint64_t s = 0; s < part->n_syn; s++) {
-    rho[part->target[s]] += part->plast[s].rho;
-    w[part->target[s]] += part->weight[s] * (1.0 + up * part->plast[s].rho);
+    const fs_plastic_syn *y = &part->plast[s];
+    size_t j = part->target[s];
+    double w0 = part->weight[s];
+    if (!y->alive) continue;
+    acc[PF_RHO * n_pad + j] += y->rho;
+    acc[PF_WEIGHT * n_pad + j] += w0 * fs_gb_weight_factor(gb, y->rho, y->z);
+    acc[PF_Z * n_pad + j] += y->z;
+    acc[PF_EARLY * n_pad + j] += gb->kappa > 0 ? w0 * y->rho / gb->rho_0 : 0.0;
+    acc[PF_LATE * n_pad + j] += w0 * y->z;
+    acc[PF_ALIVE * n_pad + j] += 1.0;
+  }
+}
+
+/* Thread t's copies of the slow state of its neurons (the owners change it during a step
+ * while thread 0 writes a row). */
+static void sum_slow(fs_engine *eng, size_t t, int parity) {
+  const fs_network *net = eng->net;
+  for (size_t p = 0; p < net->n_pops; p++) {
+    const fs_population *pop = &net->pops[p];
+    if (!pop->bdnf) continue;
+    double *acc = eng->slow_acc[parity] + eng->slow_offset[p];
+    for (size_t j = pop->range[t].begin; j < pop->range[t].end; j++) {
+      acc[SF_BDNF * pop->n_pad + j] = pop->bdnf[j];
+      acc[SF_PRP * pop->n_pad + j] = pop->prp[j];
+      acc[SF_ALIVE * pop->n_pad + j] = (double)pop->n_alive[j];
+    }
   }
 }
 
@@ -670,6 +828,7 @@ static void sum_block(fs_engine *eng, size_t t, int parity) {
   }
   for (size_t k = 0; k < net->n_projs; k++)
     if (net->projs[k].plastic) sum_plastic(eng, k, t, parity);
+  sum_slow(eng, t, parity);
 }
 
 /* The mean block over the NMDA synapses onto population p, from the sums of a parity. */
@@ -690,43 +849,63 @@ static fs_status append_value(fs_engine *eng, size_t handle, double v) {
   return fs_record_series_append(eng->rec, handle, &v, 1, &eng->rec_err);
 }
 
-/* One row of the timeline at step: drug concentrations and, from the sums of the given
- * parity (-1: none), the mean block per population. */
-/* The mean over the plastic synapses of projection k of rho (field 0) or the weight (1). */
-static double mean_plastic(const fs_engine *eng, size_t k, int field, int parity) {
+/* The mean over the plastic synapses alive of projection k of field f (PF_*). */
+static double mean_plastic(const fs_engine *eng, size_t k, int f, int parity) {
   const fs_projection *proj = &eng->net->projs[k];
-  const double *acc = eng->plast_acc[parity] + eng->plast_offset[k] + field * proj->post->n_pad;
+  size_t n_pad = proj->post->n_pad;
+  const double *acc = eng->plast_acc[parity] + eng->plast_offset[k];
+  double sum = 0.0, n = 0.0;
+  for (size_t j = 0; j < proj->post->n; j++) {
+    sum += acc[(size_t)f * n_pad + j];
+    n += acc[PF_ALIVE * n_pad + j];
+  }
+  return n > 0 ? sum / n : 0.0;
+}
+
+/* The mean over the neurons of population p of field f (SF_*) of the slow state. */
+static double mean_slow(const fs_engine *eng, size_t p, int f, int parity) {
+  const fs_population *pop = &eng->net->pops[p];
+  const double *acc = eng->slow_acc[parity] + eng->slow_offset[p] + (size_t)f * pop->n_pad;
   double sum = 0.0;
-  for (size_t j = 0; j < proj->post->n; j++)
+  for (size_t j = 0; j < pop->n; j++)
     sum += acc[j];
-  return proj->n_syn ? sum / (double)proj->n_syn : 0.0;
+  return pop->n ? sum / (double)pop->n : 0.0;
+}
+
+static double spine_density(const fs_engine *eng, size_t p, int parity) {
+  const fs_population *pop = &eng->net->pops[p];
+  double start = 0.0;
+  for (size_t j = 0; j < pop->n; j++)
+    start += pop->n_start[j];
+  return start > 0 ? mean_slow(eng, p, SF_ALIVE, parity) * (double)pop->n / start : 1.0;
 }
 
 static fs_status append_plastic_means(fs_engine *eng, int parity) {
   fs_status st = FS_OK;
-  for (size_t k = 0; k < eng->net->n_projs && st == FS_OK; k++) {
-    const fs_projection *proj = &eng->net->projs[k];
+  const fs_network *net = eng->net;
+  for (size_t k = 0; k < net->n_projs && st == FS_OK; k++) {
+    const fs_projection *proj = &net->projs[k];
     if (!proj->plastic) continue;
-    double rho = 0, w = 0;
-    if (parity >= 0) {
-      rho = mean_plastic(eng, k, 0, parity);
-      w = mean_plastic(eng, k, 1, parity);
-    } else { /* the first row: the initial state, read directly */
-      for (size_t t = 0; t < eng->net->n_threads; t++)
-        for (uint64_t s = 0; s < proj->part[t].n_syn; s++) {
-          rho += proj->part[t].plast[s].rho;
-          w += proj->part[t].weight[s] *
-               (1.0 + (proj->spec->plastic.gb.b - 1.0) * proj->part[t].plast[s].rho);
-        }
-      rho = proj->n_syn ? rho / (double)proj->n_syn : 0.0;
-      w = proj->n_syn ? w / (double)proj->n_syn : 0.0;
-    }
-    if ((st = append_value(eng, eng->tl_rho[k], rho)) == FS_OK)
-      st = append_value(eng, eng->tl_weight[k], w);
+    st = append_value(eng, eng->tl_rho[k], mean_plastic(eng, k, PF_RHO, parity));
+    if (st == FS_OK)
+      st = append_value(eng, eng->tl_weight[k], mean_plastic(eng, k, PF_WEIGHT, parity));
+    if (st != FS_OK || !proj->late) continue;
+    st = append_value(eng, eng->tl_z[k], mean_plastic(eng, k, PF_Z, parity));
+    if (st == FS_OK)
+      st = append_value(eng, eng->tl_early[k], mean_plastic(eng, k, PF_EARLY, parity));
+    if (st == FS_OK) st = append_value(eng, eng->tl_late[k], mean_plastic(eng, k, PF_LATE, parity));
+  }
+  for (size_t p = 0; p < net->n_pops && st == FS_OK; p++) {
+    if (!net->pops[p].bdnf) continue;
+    st = append_value(eng, eng->tl_bdnf[p], mean_slow(eng, p, SF_BDNF, parity));
+    if (st == FS_OK) st = append_value(eng, eng->tl_prp[p], mean_slow(eng, p, SF_PRP, parity));
+    if (st == FS_OK) st = append_value(eng, eng->tl_spines[p], spine_density(eng, p, parity));
   }
   return st;
 }
 
+/* One row of the timeline at step: drug concentrations and, from the sums of the given
+ * parity (-1: no network), the means per population and projection. */
 static void write_timeline_row(fs_engine *eng, int64_t step, int parity) {
   const fs_network *net = eng->net;
   size_t n_drugs = eng->pharm ? fs_pharm_n_drugs(eng->pharm) : 0;
@@ -747,7 +926,7 @@ static void write_timeline_row(fs_engine *eng, int64_t step, int parity) {
     if (!eng->pharm || !pop_has_nmda_agents(net, p)) continue;
     st = append_value(eng, eng->tl_block[p], mean_block(eng, p, parity));
   }
-  if (st == FS_OK) st = append_plastic_means(eng, parity);
+  if (st == FS_OK && parity >= 0) st = append_plastic_means(eng, parity);
   eng->rec_status = st;
   eng->tl_written = step;
 }
@@ -760,26 +939,38 @@ static int stop_requested(const fs_engine *eng) {
 
 /* --- snapshots: the full synaptic state at chosen times ------------------------------------ */
 
+/* The per-synapse fields of a snapshot besides pre and post. */
+enum { SN_WEIGHT, SN_RHO, SN_CALCIUM, SN_BLOCK, SN_Z, SN_TAG, SN_ALIVE, SN_COUNT };
+static const char *const snap_names[SN_COUNT] = {"weight", "rho", "calcium", "block",
+                                                 "z",      "tag", "alive"};
+
 typedef struct snapshot_arrays {
   uint64_t *pre, *post;
-  double *weight, *rho, *calcium, *block;
+  double *f[SN_COUNT];
 } snapshot_arrays;
 
-/* Synapse s of a part, as it is at step now: a plastic one brought there without changing it. */
+/* Synapse s of a part, as it is at step now: a plastic one brought there without changing it.
+ * A synapse of the spine pool that has not formed has weight 0 and alive 0. */
 static void snapshot_one(fs_engine *eng, const fs_projection *proj, size_t k,
                          const fs_proj_part *part, uint64_t s, int64_t now, size_t at,
                          const snapshot_arrays *a) {
   a->post[at] = part->target[s];
-  a->weight[at] = part->weight[s];
-  a->block[at] = part->block ? part->block[s] : 0.0;
-  a->rho[at] = a->calcium[at] = 0.0;
-  if (proj->plastic) {
-    fs_plastic_env pe = plastic_env(eng, proj, k, 0);
-    fs_gb_state st = fs_plastic_peek(part, s, now, &pe);
-    a->rho[at] = st.rho;
-    a->calcium[at] = st.c;
-    a->weight[at] *= 1.0 + (proj->spec->plastic.gb.b - 1.0) * st.rho;
-  }
+  for (int f = 0; f < SN_COUNT; f++)
+    a->f[f][at] = 0.0;
+  a->f[SN_WEIGHT][at] = part->weight[s];
+  a->f[SN_BLOCK][at] = part->block ? part->block[s] : 0.0;
+  a->f[SN_ALIVE][at] = 1.0;
+  if (!proj->plastic) return;
+  const fs_gb_params *gb = &proj->spec->plastic.gb;
+  const fs_plastic_syn *y = &part->plast[s];
+  fs_plastic_env pe = plastic_env(eng, proj, k, 0);
+  fs_gb_state st = fs_plastic_peek(part, s, now, &pe);
+  a->f[SN_RHO][at] = st.rho;
+  a->f[SN_CALCIUM][at] = st.c;
+  a->f[SN_Z][at] = y->z;
+  a->f[SN_TAG][at] = proj->late ? fs_tag_of(&eng->net->spec->cons.late, st.rho, gb->rho_0) : 0;
+  a->f[SN_ALIVE][at] = y->alive;
+  a->f[SN_WEIGHT][at] *= y->alive ? fs_gb_weight_factor(gb, st.rho, y->z) : 0.0;
 }
 
 static fs_status fill_snapshot(fs_engine *eng, size_t k, int64_t now, const snapshot_arrays *a) {
@@ -801,16 +992,45 @@ static fs_status fill_snapshot(fs_engine *eng, size_t k, int64_t now, const snap
   return FS_OK;
 }
 
+/* Which fields a projection's snapshot holds: rho and calcium for plastic synapses, block for
+ * synapses with NMDA receptors, z and tag with a late phase, alive with a spine pool. */
+static bool snapshot_has(const fs_projection *proj, int f) {
+  switch (f) {
+  case SN_RHO:
+  case SN_CALCIUM:
+    return proj->plastic;
+  case SN_BLOCK:
+    return proj->nmda_agents;
+  case SN_Z:
+  case SN_TAG:
+    return proj->late;
+  case SN_ALIVE:
+    return proj->late && proj->spec->plastic.reserve > 0;
+  default:
+    return true;
+  }
+}
+
+static fs_status snapshot_attrs(fs_engine *eng, const fs_projection *proj, const char *path) {
+  const fs_gb_params *gb = &proj->spec->plastic.gb;
+  /* what a reader needs to tell UP from DOWN, and the weight of each state */
+  const char *names[] = {"b", "rho_star", "rho_0", "kappa"};
+  const double values[] = {gb->b, gb->rho_star, gb->rho_0, gb->kappa};
+  fs_status st = FS_OK;
+  for (int i = 0; i < 4 && st == FS_OK; i++)
+    st = fs_record_set_attr_double(eng->rec, path, names[i], values[i], NULL, &eng->rec_err);
+  return st;
+}
+
 static fs_status write_projection_snapshot(fs_engine *eng, size_t index, size_t k, int64_t now) {
   const fs_projection *proj = &eng->net->projs[k];
   size_t n = proj->n_syn;
-  snapshot_arrays a = {malloc((n + 1) * 8), malloc((n + 1) * 8), malloc((n + 1) * 8),
-                       malloc((n + 1) * 8), malloc((n + 1) * 8), malloc((n + 1) * 8)};
-  fs_status st = a.pre && a.post && a.weight && a.rho && a.calcium && a.block
-                     ? fill_snapshot(eng, k, now, &a)
-                     : fs_error_set(&eng->rec_err, FS_ERR_NOMEM, "out of memory for a snapshot");
-  const char *names[] = {"weight", "rho", "calcium", "block"};
-  const double *values[] = {a.weight, a.rho, a.calcium, a.block};
+  snapshot_arrays a = {malloc((n + 1) * 8), malloc((n + 1) * 8), {NULL}};
+  bool ok = a.pre && a.post;
+  for (int f = 0; f < SN_COUNT; f++)
+    ok = (a.f[f] = malloc((n + 1) * sizeof(double))) != NULL && ok;
+  fs_status st = ok ? fill_snapshot(eng, k, now, &a)
+                    : fs_error_set(&eng->rec_err, FS_ERR_NOMEM, "out of memory for a snapshot");
   char path[256];
   snprintf(path, sizeof path, "/snapshots/%zu/%s/pre", index, proj->name);
   if (st == FS_OK)
@@ -818,28 +1038,17 @@ static fs_status write_projection_snapshot(fs_engine *eng, size_t index, size_t 
   snprintf(path, sizeof path, "/snapshots/%zu/%s/post", index, proj->name);
   if (st == FS_OK)
     st = fs_record_write_array_u64(eng->rec, path, a.post, n, NULL, NULL, &eng->rec_err);
-  /* rho and calcium only for plastic synapses, block only for synapses with NMDA receptors */
-  const bool present[] = {true, proj->plastic, proj->plastic, proj->nmda_agents};
-  for (int f = 0; f < 4 && st == FS_OK; f++) {
-    if (!present[f]) continue;
-    snprintf(path, sizeof path, "/snapshots/%zu/%s/%s", index, proj->name, names[f]);
-    st = fs_record_write_array(eng->rec, path, values[f], n, NULL, NULL, &eng->rec_err);
+  for (int f = 0; f < SN_COUNT && st == FS_OK; f++) {
+    if (!snapshot_has(proj, f)) continue;
+    snprintf(path, sizeof path, "/snapshots/%zu/%s/%s", index, proj->name, snap_names[f]);
+    st = fs_record_write_array(eng->rec, path, a.f[f], n, NULL, NULL, &eng->rec_err);
   }
-  if (st == FS_OK && proj->plastic) {
-    /* what a reader needs to tell UP from DOWN and the weight of each state */
-    snprintf(path, sizeof path, "/snapshots/%zu/%s", index, proj->name);
-    st = fs_record_set_attr_double(eng->rec, path, "b", proj->spec->plastic.gb.b, NULL,
-                                   &eng->rec_err);
-    if (st == FS_OK)
-      st = fs_record_set_attr_double(eng->rec, path, "rho_star", proj->spec->plastic.gb.rho_star,
-                                     NULL, &eng->rec_err);
-  }
+  snprintf(path, sizeof path, "/snapshots/%zu/%s", index, proj->name);
+  if (st == FS_OK && proj->plastic) st = snapshot_attrs(eng, proj, path);
   free(a.pre);
   free(a.post);
-  free(a.weight);
-  free(a.rho);
-  free(a.calcium);
-  free(a.block);
+  for (int f = 0; f < SN_COUNT; f++)
+    free(a.f[f]);
   return st;
 }
 
@@ -865,29 +1074,85 @@ static size_t next_snapshot(const fs_experiment_spec *spec, int64_t step) {
   return i;
 }
 
-static void run_thread(fs_engine *eng, double t0) {
+/* --- phases ------------------------------------------------------------------------------ */
+
+/* Thread t's neurons start a fast phase that follows a slow one at rest, with empty input
+ * rings (what was in flight fell into the slow phase); Poisson inputs draw their next spike
+ * afresh from the rate in force, which is exact for a memoryless process. */
+static void start_fast_phase(fs_engine *eng, size_t t, int64_t start) {
   fs_network *net = eng->net;
-  size_t t = (size_t)omp_get_thread_num();
-  double last_report = t0;
-  int64_t k_tl = net->spec->timeline_steps;
-  size_t snap = next_snapshot(net->spec, eng->step);
-  for (int64_t step = eng->step; step < eng->n_steps; step++) {
-    refresh_drugs(eng, t, step);
+  for (size_t i = 0; i < net->n_pops; i++) {
+    fs_population *pop = &net->pops[i];
+    fs_thread_range r = pop->range[t];
+    if (pop->is_input) {
+      if (pop->spec->input != FS_INPUT_POISSON) continue;
+      double p = poisson_rate_at(pop->spec, start) * net->dt;
+      for (size_t j = r.begin; j < r.end; j++) {
+        uint64_t gap = fs_rng_geometric(&pop->rng[j], p);
+        pop->next_spike[j] = gap == UINT64_MAX ? UINT64_MAX : (uint64_t)start + gap;
+      }
+      continue;
+    }
+    double rest[FS_MAX_STATE];
+    pop->model->rest_state(pop->params, rest);
+    for (size_t v = 0; v < pop->model->n_state; v++)
+      for (size_t j = r.begin; j < r.end; j++)
+        pop->state[v][j] = rest[v];
+    for (size_t j = r.begin; j < r.end; j++)
+      pop->refractory[j] = 0;
+    for (size_t row = 0; row < pop->ring_len * FS_N_CHANNELS; row++)
+      memset(pop->ring + row * pop->n_pad + r.begin, 0, (r.end - r.begin) * sizeof(double));
+  }
+}
+
+/* Thread t's share of the slow clock from its last slow step to step `to`. */
+static void slow_step(fs_engine *eng, size_t t, int64_t to) {
+  fs_network *net = eng->net;
+  fs_plastic_env *env = eng->penv + t * (net->n_projs + 1);
+  for (size_t k = 0; k < net->n_projs; k++)
+    if (net->projs[k].plastic) env[k] = plastic_env(eng, &net->projs[k], k, t);
+  fs_slow_ctx c = {net, eng->pharm, eng->bcoeff, env, t, &eng->pool_empty[t]};
+  fs_slow_step(&c, eng->slow_from[t], to);
+  eng->slow_from[t] = to;
+}
+
+/* A row of the timeline at step at, between barriers, from sums every thread takes anew. */
+static void synced_row(fs_engine *eng, size_t t, int64_t at) {
+#pragma omp barrier
+  sum_block(eng, t, 0);
+#pragma omp barrier
+  if (t == 0) write_timeline_row(eng, at, 0);
+#pragma omp barrier
+}
+
+/* The fast phase ph: every step of it. Returns true if the run was stopped. */
+static bool run_fast(fs_engine *eng, size_t t, size_t ph, double t0, double *last_report) {
+  fs_network *net = eng->net;
+  const fs_experiment_spec *spec = net->spec;
+  const fs_phase *p = &spec->phases[ph];
+  int64_t k_tl = spec->timeline_steps, first = eng->step > p->start ? eng->step : p->start;
+  size_t snap = next_snapshot(spec, first);
+  if (first == p->start && p->start > 0) start_fast_phase(eng, t, p->start);
+  refresh_drugs(eng, t, first, true);
+  for (int64_t step = first; step < p->stop; step++) {
+    refresh_drugs(eng, t, step, false);
     advance_populations(net, t, step);
 #pragma omp barrier
     if (t == 0) {
-      if (step % k_tl == 0 && step > 0) write_timeline_row(eng, step, (int)((step / k_tl) & 1));
+      if (step % k_tl == 0) write_timeline_row(eng, step, (int)((step / k_tl) & 1));
       record_step(eng, step);
       eng->step = step + 1;
-      report_progress(eng, &last_report, t0);
+      report_progress(eng, last_report, t0);
       if ((step + 1) % STOP_CHECK_STEPS == 0) {
 #pragma omp atomic write
         eng->stop[(step / STOP_CHECK_STEPS) & 1] = stop_requested(eng);
       }
     }
     deliver_spikes(eng, t, step);
+    if (eng->has_slow && ((step + 1) % spec->slow_step_steps == 0 || step + 1 == p->stop))
+      slow_step(eng, t, step + 1);
     if ((step + 1) % k_tl == 0) sum_block(eng, t, (int)(((step + 1) / k_tl) & 1));
-    if (snap < net->spec->n_snapshots && net->spec->snapshot_steps[snap] == step + 1) {
+    if (snap < spec->n_snapshots && spec->snapshot_steps[snap] == step + 1) {
 #pragma omp barrier
       if (t == 0) write_snapshot(eng, snap, step + 1);
 #pragma omp barrier
@@ -899,8 +1164,68 @@ static void run_thread(fs_engine *eng, double t0) {
       int stop;
 #pragma omp atomic read
       stop = eng->stop[((step / STOP_CHECK_STEPS) - 1) & 1];
-      if (stop) break;
+      if (stop) return true;
     }
+  }
+  synced_row(eng, t, p->stop);
+  return false;
+}
+
+/* The next time the slow phase must stop at after step now: a slow step, a timeline row, a
+ * snapshot or the end of the phase. */
+static int64_t next_slow_event(const fs_experiment_spec *spec, int64_t now, int64_t stop,
+                               size_t snap) {
+  int64_t next = stop;
+  int64_t every[] = {spec->slow_step_steps, spec->timeline_slow_steps};
+  for (int i = 0; i < 2; i++) {
+    int64_t at = (now / every[i] + 1) * every[i];
+    if (at < next) next = at;
+  }
+  if (snap < spec->n_snapshots && spec->snapshot_steps[snap] < next)
+    next = spec->snapshot_steps[snap];
+  return next;
+}
+
+/* The slow phase ph: no spikes; from event to event, the slow clock, rows and snapshots. */
+static bool run_slow(fs_engine *eng, size_t t, size_t ph, double t0, double *last_report) {
+  const fs_experiment_spec *spec = eng->net->spec;
+  const fs_phase *p = &spec->phases[ph];
+  int64_t now = eng->step > p->start ? eng->step : p->start;
+  size_t snap = next_snapshot(spec, now);
+  while (now < p->stop) {
+    int64_t next = next_slow_event(spec, now, p->stop, snap);
+    bool tick = next % spec->slow_step_steps == 0 || next == p->stop;
+    bool row = next % spec->timeline_slow_steps == 0 || next == p->stop;
+    bool shot = snap < spec->n_snapshots && spec->snapshot_steps[snap] == next;
+    if (eng->has_slow && tick) slow_step(eng, t, next);
+    if (row) sum_block(eng, t, 0);
+#pragma omp barrier
+    if (t == 0) {
+      eng->step = next;
+      if (row) write_timeline_row(eng, next, 0);
+      if (shot) write_snapshot(eng, snap, next);
+      report_progress(eng, last_report, t0);
+      eng->slow_stop = stop_requested(eng);
+    }
+#pragma omp barrier
+    snap += shot;
+    if (eng->slow_stop) return true;
+    now = next;
+  }
+  return false;
+}
+
+static void run_thread(fs_engine *eng, double t0) {
+  const fs_experiment_spec *spec = eng->net->spec;
+  size_t t = (size_t)omp_get_thread_num();
+  double last_report = t0;
+  for (size_t ph = 0; ph < spec->n_phases; ph++) {
+    const fs_phase *p = &spec->phases[ph];
+    if (p->stop <= eng->step) continue;
+    if (t == 0) eng->phase = ph;
+    bool stopped =
+        p->fast ? run_fast(eng, t, ph, t0, &last_report) : run_slow(eng, t, ph, t0, &last_report);
+    if (stopped) return;
   }
 }
 
@@ -917,10 +1242,12 @@ static void run_timeline_only(fs_engine *eng) {
 
 fs_status fs_engine_run(fs_engine *eng, fs_error *err) {
   double t0 = omp_get_wtime();
-  int64_t k_tl = eng->net->spec->timeline_steps;
   eng->stop[0] = eng->stop[1] = 0;
+  eng->slow_stop = 0;
   if (eng->step == 0) {
-    write_timeline_row(eng, 0, -1);
+    for (size_t t = 0; t < eng->net->n_threads && eng->net->n_pops > 0; t++)
+      sum_block(eng, t, 0);
+    write_timeline_row(eng, 0, eng->net->n_pops > 0 ? 0 : -1);
     if (eng->net->spec->n_snapshots > 0 && eng->net->spec->snapshot_steps[0] == 0)
       write_snapshot(eng, 0, 0);
   }
@@ -929,8 +1256,6 @@ fs_status fs_engine_run(fs_engine *eng, fs_error *err) {
   } else {
 #pragma omp parallel num_threads((int)eng->net->n_threads) default(none) shared(eng, t0)
     run_thread(eng, t0);
-    /* the row of the last step, whose sums no later step consumed */
-    if (eng->step % k_tl == 0) write_timeline_row(eng, eng->step, (int)((eng->step / k_tl) & 1));
   }
   eng->wall += omp_get_wtime() - t0;
   if (eng->rec_status != FS_OK) {
@@ -944,20 +1269,16 @@ fs_status fs_engine_run(fs_engine *eng, fs_error *err) {
 }
 
 fs_status fs_engine_finish(fs_engine *eng, fs_error *err) {
-  const fs_experiment_spec *spec = eng->net->spec;
   if (eng->rec == NULL || eng->net->n_pops == 0) return FS_OK;
-  double *time = malloc((eng->n_bins + 1) * sizeof *time);
-  if (time == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
-  for (size_t b = 0; b < eng->n_bins; b++)
-    time[b] = (double)b * spec->rate_bin;
-  fs_status st = fs_record_write_array(eng->rec, "/rates/time", time, eng->n_bins, "s",
-                                       "start of each bin of the population rates", err);
+  fs_status st = fs_record_write_array(eng->rec, "/rates/time", eng->bin_time, eng->n_bins, "s",
+                                       "start of each bin of the population rates (bins cover "
+                                       "the fast phases only)",
+                                       err);
   for (size_t i = 0; i < eng->net->n_pops && st == FS_OK; i++) {
     char path[128];
     snprintf(path, sizeof path, "/rates/%s", eng->net->pops[i].name);
     st = fs_record_write_array(eng->rec, path, eng->prec[i].rates, eng->n_bins, "Hz",
                                "population rate: spikes per neuron per second in each bin", err);
   }
-  free(time);
   return st;
 }

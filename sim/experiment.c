@@ -13,15 +13,23 @@
 
 static const char *const root_keys[] = {"name",     "description", "seed",   "simulation",
                                         "record",   "populations", "inputs", "projections",
-                                        "currents", "subject",     "drugs"};
-static const char *const simulation_keys[] = {"dt", "duration", "threads"};
-static const char *const record_keys[] = {"spikes", "rate_bin", "timeline", "snapshots"};
+                                        "currents", "subject",     "drugs",  "consolidation"};
+static const char *const simulation_keys[] = {"dt", "duration", "threads", "slow_step", "schedule"};
+static const char *const record_keys[] = {"spikes", "rate_bin", "timeline", "timeline_slow",
+                                          "snapshots"};
+static const char *const phase_kinds[] = {"fast", "slow"};
+static const char *const consolidation_keys[] = {"late_phase", "bdnf",          "bdnf_pathways",
+                                                 "spines",     "bdnf_knockout", "populations"};
+static const char *const pathway_keys[] = {"activity", "eef2", "lowers_theta_pro",
+                                           "raises_synthesis"};
+static const char *const cons_population_keys[] = {"mtorc1_block", "bdnf_knockout"};
 static const char *const population_keys[] = {"model", "size", "params", "init"};
 static const char *const input_kinds[] = {"poisson", "spike_times", "periodic"};
 static const char *const projection_keys[] = {"name",       "from",      "to",    "receptor",
                                               "connect",    "weight",    "delay", "nmda_p_open",
                                               "nmda_ratio", "plasticity"};
-static const char *const plasticity_keys[] = {"rule", "preset", "params", "up_fraction"};
+static const char *const plasticity_keys[] = {"rule",        "preset",     "params",
+                                              "up_fraction", "late_phase", "spines"};
 static const char *const plasticity_rules[] = {"graupner_brunel"};
 static const char *const connect_keys[] = {"rule", "p", "indegree", "autapses"};
 static const char *const connect_rules[] = {"all_to_all", "one_to_one", "fixed_probability",
@@ -75,14 +83,70 @@ static double dist_low(const fs_dist *d) {
 
 /* --- simulation and record ----------------------------------------------------------- */
 
+/* The shortest slow phase: after it every neuron is taken to be at rest. */
+#define MIN_SLOW_PHASE 1.0
+
+static fs_status push_phase(fs_experiment_spec *spec, int64_t steps, bool fast) {
+  int64_t start = spec->n_phases ? spec->phases[spec->n_phases - 1].stop : 0;
+  if (spec->n_phases && spec->phases[spec->n_phases - 1].fast == fast) {
+    spec->phases[spec->n_phases - 1].stop += steps; /* two of a kind in a row are one */
+    return FS_OK;
+  }
+  spec->phases[spec->n_phases++] = (fs_phase){start, start + steps, fast};
+  return FS_OK;
+}
+
+/* simulation.schedule: a list of {fast: <time>} or {slow: <time>}; without it the whole run
+ * is one fast phase. */
+static fs_status read_schedule(fs_cfg_node sim, bool has_duration, fs_experiment_spec *spec,
+                               fs_error *err) {
+  fs_cfg_node list = fs_cfg_child(sim, "schedule");
+  size_t n = fs_cfg_exists(list) ? fs_cfg_len(list) : 1;
+  spec->phases = calloc(n + 1, sizeof *spec->phases);
+  if (spec->phases == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (!fs_cfg_exists(list)) return push_phase(spec, spec->n_steps, true);
+  if (!fs_cfg_is_seq(list) || n == 0)
+    return fs_cfg_error(list, err, "expected a list of {fast: <time>} or {slow: <time>}");
+  for (size_t k = 0; k < n; k++) {
+    fs_cfg_node item = fs_cfg_item(list, k);
+    fs_status st = fs_cfg_expect_keys(item, phase_kinds, COUNT(phase_kinds), err);
+    if (st != FS_OK) return st;
+    if (!fs_cfg_is_map(item) || fs_cfg_len(item) != 1)
+      return fs_cfg_error(item, err, "expected {fast: <time>} or {slow: <time>}");
+    const char *kind = fs_cfg_key(item, 0);
+    double d = 0;
+    if ((st = fs_cfg_get_quantity(item, kind, FS_UNIT_TIME, true, &d, err)) != FS_OK) return st;
+    bool fast = strcmp(kind, "fast") == 0;
+    int64_t steps = llround(d / spec->dt);
+    if (steps < 1 || (!fast && d < MIN_SLOW_PHASE))
+      return fs_cfg_error(fs_cfg_child(item, kind), err,
+                          "a %s phase must last at least %g s, got %g s", kind,
+                          fast ? spec->dt : MIN_SLOW_PHASE, d);
+    push_phase(spec, steps, fast);
+  }
+  int64_t total = spec->phases[spec->n_phases - 1].stop;
+  if (has_duration && total != spec->n_steps)
+    return fs_cfg_error(fs_cfg_child(sim, "duration"), err,
+                        "the schedule lasts %g s but the duration is %g s (give one of them)",
+                        (double)total * spec->dt, spec->duration);
+  spec->n_steps = total;
+  spec->duration = (double)total * spec->dt;
+  return FS_OK;
+}
+
 static fs_status read_simulation(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
   fs_cfg_node sim = fs_cfg_child(root, "simulation");
   fs_status st;
   long threads = 0;
+  bool scheduled = fs_cfg_exists(fs_cfg_child(sim, "schedule"));
+  bool has_duration = fs_cfg_exists(fs_cfg_child(sim, "duration"));
   spec->dt = 1e-4;
+  spec->slow_step = 60.0;
   if ((st = fs_cfg_expect_keys(sim, simulation_keys, COUNT(simulation_keys), err)) != FS_OK ||
       (st = fs_cfg_get_quantity(sim, "dt", FS_UNIT_TIME, false, &spec->dt, err)) != FS_OK ||
-      (st = fs_cfg_get_quantity(sim, "duration", FS_UNIT_TIME, true, &spec->duration, err)) !=
+      (st = fs_cfg_get_quantity(sim, "duration", FS_UNIT_TIME, !scheduled, &spec->duration, err)) !=
+          FS_OK ||
+      (st = fs_cfg_get_quantity(sim, "slow_step", FS_UNIT_TIME, false, &spec->slow_step, err)) !=
           FS_OK ||
       (st = fs_cfg_get_int(sim, "threads", 0, 4096, false, &threads, err)) != FS_OK)
     return st;
@@ -93,12 +157,17 @@ static fs_status read_simulation(fs_cfg_node root, fs_experiment_spec *spec, fs_
     return fs_cfg_error(fs_cfg_child(sim, "dt"), err,
                         "the time step must be at most 10 ms for a spiking network, got %g s",
                         spec->dt);
-  if (!(spec->duration > 0))
+  if (has_duration && !(spec->duration > 0))
     return fs_cfg_error(fs_cfg_child(sim, "duration"), err, "the duration must be > 0 s, got %g s",
                         spec->duration);
+  spec->slow_step_steps = llround(spec->slow_step / spec->dt);
+  if (spec->slow_step_steps < 1 || spec->slow_step > 86400.0)
+    return fs_cfg_error(fs_cfg_child(sim, "slow_step"), err,
+                        "the slow step must lie between one time step and 1 day, got %g s",
+                        spec->slow_step);
   spec->n_steps = llround(spec->duration / spec->dt);
   spec->threads = (int)threads;
-  return FS_OK;
+  return read_schedule(sim, has_duration, spec, err);
 }
 
 /* record.snapshots: increasing times within the run, each written as /snapshots/<k>. */
@@ -146,6 +215,15 @@ static fs_status read_record(fs_cfg_node root, fs_experiment_spec *spec, fs_erro
   if (spec->timeline_steps < 1)
     return fs_cfg_error(fs_cfg_child(rec, "timeline"), err,
                         "the timeline interval must be at least one time step (%g s)", spec->dt);
+  spec->timeline_slow = 600.0;
+  if ((st = fs_cfg_get_quantity(rec, "timeline_slow", FS_UNIT_TIME, false, &spec->timeline_slow,
+                                err)) != FS_OK)
+    return st;
+  spec->timeline_slow_steps = llround(spec->timeline_slow / spec->dt);
+  if (spec->timeline_slow_steps < 1)
+    return fs_cfg_error(fs_cfg_child(rec, "timeline_slow"), err,
+                        "the slow timeline interval must be at least one time step (%g s)",
+                        spec->dt);
   if ((st = read_snapshots(rec, spec, err)) != FS_OK) return st;
   spec->rate_bin_steps = llround(spec->rate_bin / spec->dt);
   if (spec->rate_bin_steps < 1)
@@ -378,31 +456,72 @@ static fs_status read_spike_times(fs_cfg_node node, const fs_experiment_spec *sp
 
 /* A periodic train: every unit fires at start + k / rate, count times (default: to the end);
  * stimulation protocols such as 900 pulses at 1 Hz. */
+/* The phase that holds step (the last one for the end of the run). */
+static const fs_phase *phase_of(const fs_experiment_spec *spec, int64_t step) {
+  size_t k = 0;
+  while (k + 1 < spec->n_phases && spec->phases[k].stop <= step)
+    k++;
+  return &spec->phases[k];
+}
+
+/* One train of a periodic input from t0: pulses in slow phases cannot happen and are skipped. */
+static fs_status push_periodic_train(const fs_experiment_spec *spec, fs_population_spec *pop,
+                                     double t0, double rate, long count, size_t *cap,
+                                     fs_error *err) {
+  for (long k = 0; count < 0 || k < count; k++) {
+    int64_t step = llround((t0 + (double)k / rate) / spec->dt);
+    if (step >= spec->n_steps) break;
+    const fs_phase *ph = phase_of(spec, step);
+    if (!ph->fast) { /* on to the first pulse of the next fast phase */
+      long next = (long)ceil(((double)ph->stop * spec->dt - t0) * rate - 1e-9);
+      k = (next > k ? next : k + 1) - 1;
+      continue;
+    }
+    for (uint64_t u = 0; u < pop->size; u++) {
+      fs_status st = train_push(pop, cap, step, (uint32_t)u, err);
+      if (st != FS_OK) return st;
+    }
+  }
+  return FS_OK;
+}
+
+/* periodic: {rate, start, count, repeat: {count, every}}: `count` pulses at `rate` from
+ * `start`, the whole train repeated `repeat.count` times every `repeat.every`. */
 static fs_status read_periodic(fs_cfg_node node, const fs_experiment_spec *spec,
                                fs_population_spec *pop, fs_error *err) {
-  static const char *const keys[] = {"type", "size", "rate", "start", "count"};
-  double rate = 0, start = 0;
-  long size = 1, count = -1;
+  static const char *const keys[] = {"type", "size", "rate", "start", "count", "repeat"};
+  static const char *const repeat_keys[] = {"count", "every"};
+  fs_cfg_node repeat = fs_cfg_child(node, "repeat");
+  double rate = 0, start = 0, every = 0;
+  long size = 1, count = -1, trains = 1;
   size_t cap = 0;
   fs_status st;
   if ((st = fs_cfg_expect_keys(node, keys, COUNT(keys), err)) != FS_OK ||
       (st = fs_cfg_get_int(node, "size", 1, MAX_POPULATION_SIZE, false, &size, err)) != FS_OK ||
       (st = fs_cfg_get_quantity(node, "rate", FS_UNIT_FREQUENCY, true, &rate, err)) != FS_OK ||
       (st = fs_cfg_get_quantity(node, "start", FS_UNIT_TIME, false, &start, err)) != FS_OK ||
-      (st = fs_cfg_get_int(node, "count", 1, 100000000L, false, &count, err)) != FS_OK)
+      (st = fs_cfg_get_int(node, "count", 1, 100000000L, fs_cfg_exists(repeat), &count, err)) !=
+          FS_OK ||
+      (st = fs_cfg_expect_keys(repeat, repeat_keys, COUNT(repeat_keys), err)) != FS_OK ||
+      (st = fs_cfg_get_int(repeat, "count", 1, 100000L, fs_cfg_exists(repeat), &trains, err)) !=
+          FS_OK ||
+      (st = fs_cfg_get_quantity(repeat, "every", FS_UNIT_TIME, fs_cfg_exists(repeat), &every,
+                                err)) != FS_OK)
     return st;
   if (!(rate > 0 && rate * spec->dt <= 1.0))
     return fs_cfg_error(fs_cfg_child(node, "rate"), err,
                         "the rate must lie above 0 Hz and at most 1/dt = %g Hz", 1.0 / spec->dt);
   if (start < 0) return fs_cfg_error(fs_cfg_child(node, "start"), err, "start must be >= 0 s");
+  if (fs_cfg_exists(repeat) && !((double)(count - 1) / rate < every))
+    return fs_cfg_error(fs_cfg_child(repeat, "every"), err,
+                        "trains of %ld pulses at %g Hz last %g s: every must be longer, got %g s",
+                        count, rate, (double)(count - 1) / rate, every);
   pop->size = (uint64_t)size;
   pop->input = FS_INPUT_SPIKE_TIMES;
-  for (long k = 0; count < 0 || k < count; k++) {
-    int64_t step = llround((start + (double)k / rate) / spec->dt);
-    if (step >= spec->n_steps) break;
-    for (uint64_t u = 0; u < pop->size; u++)
-      if ((st = train_push(pop, &cap, step, (uint32_t)u, err)) != FS_OK) return st;
-  }
+  for (long r = 0; r < trains; r++)
+    if ((st = push_periodic_train(spec, pop, start + (double)r * every, rate, count, &cap, err)) !=
+        FS_OK)
+      return st;
   return FS_OK;
 }
 
@@ -546,6 +665,31 @@ static fs_status read_nmda_ratio(fs_cfg_node node, bool ampa_nmda, fs_projection
   return st;
 }
 
+/* plasticity.late_phase (true/false) and plasticity.spines: {reserve: 0.5}. */
+static fs_status read_late_phase(fs_cfg_node pl, fs_projection_spec *proj, fs_error *err) {
+  static const char *const spine_keys[] = {"reserve"};
+  fs_cfg_node spines = fs_cfg_child(pl, "spines");
+  fs_status st = fs_cfg_get_bool(pl, "late_phase", false, &proj->plastic.late_phase, err);
+  if (st != FS_OK) return st;
+  if (proj->plastic.late_phase && !(proj->plastic.gb.kappa > 0))
+    return fs_cfg_error(fs_cfg_child(pl, "late_phase"), err,
+                        "a late phase needs early change that decays (params.kappa > 0, as in "
+                        "preset stc); with the bistable drift nothing would fade");
+  if (!fs_cfg_exists(spines)) return FS_OK;
+  if (!proj->plastic.late_phase)
+    return fs_cfg_error(spines, err, "spine turnover needs late_phase: true");
+  if ((st = fs_cfg_expect_keys(spines, spine_keys, COUNT(spine_keys), err)) != FS_OK ||
+      (st = fs_cfg_get_quantity(spines, "reserve", FS_UNIT_DIMENSIONLESS, true,
+                                &proj->plastic.reserve, err)) != FS_OK)
+    return st;
+  if (!(proj->plastic.reserve > 0 && proj->plastic.reserve <= 10))
+    return fs_cfg_error(fs_cfg_child(spines, "reserve"), err,
+                        "reserve (synapses kept for new spines per initial one) must lie in "
+                        "(0, 10], got %g",
+                        proj->plastic.reserve);
+  return FS_OK;
+}
+
 /* plasticity: {rule: graupner_brunel, preset: cortical, params: {...}, up_fraction: 0.5} */
 static fs_status read_plasticity(fs_cfg_node node, fs_projection_spec *proj, fs_error *err) {
   fs_cfg_node pl = fs_cfg_child(node, "plasticity");
@@ -585,7 +729,7 @@ static fs_status read_plasticity(fs_cfg_node node, fs_projection_spec *proj, fs_
                         "this rule needs NMDA receptors (its calcium enters through "
                         "them): use receptor nmda or ampa_nmda");
   proj->plastic.enabled = true;
-  return FS_OK;
+  return read_late_phase(pl, proj, err);
 }
 
 static fs_status read_projection(fs_cfg_node node, const fs_experiment_spec *spec,
@@ -719,6 +863,69 @@ static fs_status read_pharmacology(fs_cfg_node root, fs_experiment_spec *spec, f
   return st;
 }
 
+/* --- consolidation ---------------------------------------------------------------------- */
+
+static fs_status read_pathways(fs_cfg_node node, fs_bdnf_params *bp, fs_error *err) {
+  bool *fields[] = {&bp->activity, &bp->eef2, &bp->lowers_theta_pro, &bp->raises_synthesis};
+  fs_status st = fs_cfg_expect_keys(node, pathway_keys, COUNT(pathway_keys), err);
+  for (size_t i = 0; i < COUNT(pathway_keys) && st == FS_OK; i++)
+    st = fs_cfg_get_bool(node, pathway_keys[i], false, fields[i], err);
+  return st;
+}
+
+/* consolidation.populations: {<neuron population>: {mtorc1_block: true, bdnf_knockout: true}} */
+static fs_status read_cons_populations(fs_cfg_node map, fs_experiment_spec *spec, fs_error *err) {
+  if (!fs_cfg_exists(map)) return FS_OK;
+  if (!fs_cfg_is_map(map)) return fs_cfg_error(map, err, "expected a map of population names");
+  for (size_t i = 0; i < fs_cfg_len(map); i++) {
+    const char *name = fs_cfg_key(map, i);
+    fs_cfg_node body = fs_cfg_item(map, i);
+    long k = fs_experiment_find_population(spec, name);
+    if (k < 0 || spec->pops[k].input != FS_INPUT_NONE)
+      return fs_cfg_error(body, err, "\"%s\" is not a neuron population", name);
+    fs_population_spec *pop = &spec->pops[k];
+    fs_status st;
+    if ((st = fs_cfg_expect_keys(body, cons_population_keys, COUNT(cons_population_keys), err)) !=
+            FS_OK ||
+        (st = fs_cfg_get_bool(body, "mtorc1_block", false, &pop->mtorc1_block, err)) != FS_OK ||
+        (st = fs_cfg_get_bool(body, "bdnf_knockout", false, &pop->bdnf_knockout, err)) != FS_OK)
+      return st;
+  }
+  return FS_OK;
+}
+
+static fs_status read_consolidation(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
+  fs_cfg_node c = fs_cfg_child(root, "consolidation");
+  fs_consolidation_spec *cs = &spec->cons;
+  bool knockout = false;
+  fs_params_set_defaults(fs_late_param_specs, fs_late_n_param_specs, &cs->late);
+  fs_params_set_defaults(fs_bdnf_param_specs, fs_bdnf_n_param_specs, &cs->bdnf);
+  fs_params_set_defaults(fs_spine_param_specs, fs_spine_n_param_specs, &cs->spines);
+  fs_bdnf_default_switches(&cs->bdnf);
+  if (!fs_cfg_exists(c)) return FS_OK;
+  fs_status st;
+  if ((st = fs_cfg_expect_keys(c, consolidation_keys, COUNT(consolidation_keys), err)) != FS_OK ||
+      (st = fs_params_read_over(fs_cfg_child(c, "late_phase"), fs_late_param_specs,
+                                fs_late_n_param_specs, &cs->late, err)) != FS_OK ||
+      (st = fs_params_read_over(fs_cfg_child(c, "bdnf"), fs_bdnf_param_specs, fs_bdnf_n_param_specs,
+                                &cs->bdnf, err)) != FS_OK ||
+      (st = fs_params_read_over(fs_cfg_child(c, "spines"), fs_spine_param_specs,
+                                fs_spine_n_param_specs, &cs->spines, err)) != FS_OK ||
+      (st = read_pathways(fs_cfg_child(c, "bdnf_pathways"), &cs->bdnf, err)) != FS_OK ||
+      (st = fs_cfg_get_bool(c, "bdnf_knockout", false, &knockout, err)) != FS_OK ||
+      (st = read_cons_populations(fs_cfg_child(c, "populations"), spec, err)) != FS_OK)
+    return st;
+  for (size_t i = 0; knockout && i < spec->n_pops; i++)
+    spec->pops[i].bdnf_knockout = true;
+  return FS_OK;
+}
+
+bool fs_experiment_has_late_phase(const fs_experiment_spec *spec) {
+  for (size_t k = 0; k < spec->n_projs; k++)
+    if (spec->projs[k].plastic.late_phase) return true;
+  return false;
+}
+
 /* --- the whole file ------------------------------------------------------------------- */
 
 static fs_status read_root(const fs_config *cfg, fs_experiment_spec *spec, fs_error *err) {
@@ -732,6 +939,7 @@ static fs_status read_root(const fs_config *cfg, fs_experiment_spec *spec, fs_er
       (st = read_projections(root, spec, err)) != FS_OK ||
       (st = read_currents(root, spec, err)) != FS_OK ||
       (st = read_record(root, spec, err)) != FS_OK ||
+      (st = read_consolidation(root, spec, err)) != FS_OK ||
       (st = read_pharmacology(root, spec, err)) != FS_OK)
     return st;
   spec->seed = (uint64_t)seed;
@@ -786,6 +994,7 @@ void fs_experiment_free(fs_experiment_spec *spec) {
   free(spec->projs);
   free(spec->currents);
   free(spec->snapshot_steps);
+  free(spec->phases);
   fs_pharmacology_free(spec->pharm);
   free(spec->file);
   free(spec->yaml_text);

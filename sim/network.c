@@ -15,9 +15,8 @@
 
 #define BYTES_PER_SYNAPSE (sizeof(uint32_t) + sizeof(double) + sizeof(uint16_t))
 #define BYTES_PER_NMDA_AGENT (4 * sizeof(double) + sizeof(int64_t))
-#define BYTES_PER_PLASTIC                                                                          \
-  (2 * sizeof(double) + sizeof(int64_t) + FS_PEND_MAX * sizeof(uint16_t) + 1 +                     \
-   3 * sizeof(uint32_t) + sizeof(uint64_t))
+/* the synapse's record and its entry in the post -> synapse index */
+#define BYTES_PER_PLASTIC (sizeof(fs_plastic_syn) + sizeof(uint64_t))
 
 /* --- memory ----------------------------------------------------------------------------- */
 
@@ -52,7 +51,7 @@ void fs_network_estimate(const fs_experiment_spec *spec, size_t n_threads,
   double syn = 0, bytes = 0, max_delay = 1;
   for (size_t k = 0; k < spec->n_projs; k++) {
     const fs_projection_spec *p = &spec->projs[k];
-    double e = expected_synapses(spec, p);
+    double e = expected_synapses(spec, p) * (1.0 + p->plastic.reserve);
     syn += e;
     /* CSR rows per thread, and the build's temporary copy of every synapse */
     bytes += e * (2.0 * BYTES_PER_SYNAPSE + sizeof(uint32_t) +
@@ -209,6 +208,12 @@ static void free_population(fs_population *pop) {
   free(pop->range);
   free(pop->next_spike);
   free(pop->rng);
+  free(pop->bdnf);
+  free(pop->prp);
+  free(pop->esum);
+  free(pop->spike_count);
+  free(pop->n_alive);
+  free(pop->n_start);
   for (int b = 0; b < 2; b++) {
     free(pop->spike_buf[b]);
     free(pop->n_spikes[b]);
@@ -223,8 +228,10 @@ typedef struct syn_list {
   uint32_t *pre, *post;
   double *w;
   uint16_t *d;
-  uint8_t *up; /* plastic synapses: starts UP */
+  uint8_t *up; /* plastic synapses: SYN_DOWN, SYN_UP or SYN_RESERVED (spine pool) */
 } syn_list;
+
+enum { SYN_DOWN, SYN_UP, SYN_RESERVED };
 
 static int syn_list_grow(syn_list *l) {
   size_t cap = l->cap ? 2 * l->cap : 1024;
@@ -304,6 +311,20 @@ static int generate_target(const fs_projection_spec *p, uint64_t n_pre, uint32_t
   return 0;
 }
 
+/* The spine pool of one target: n synapses from presynaptic neurons drawn uniformly (self
+ * excluded without autapses), which exist only once a spine forms. */
+static int generate_reserve(const fs_projection_spec *p, uint64_t n_pre, uint32_t post, fs_rng *r,
+                            uint64_t n, syn_list *l) {
+  bool skip_self = p->pre == p->post && !p->autapses;
+  uint64_t m = skip_self ? n_pre - 1 : n_pre;
+  for (uint64_t k = 0; k < n && m > 0; k++) {
+    uint64_t src = fs_rng_below(r, m);
+    if (skip_self && src >= post) src++;
+    if (syn_list_push(l, (uint32_t)src, post)) return -1;
+  }
+  return 0;
+}
+
 static uint16_t delay_steps(double d, double dt) {
   long s = lround(d / dt);
   return (uint16_t)(s < 1 ? 1 : (s > 65000 ? 65000 : s));
@@ -319,10 +340,15 @@ static int generate_part(const fs_network *net, size_t k, fs_thread_range range,
     fs_rng r = fs_rng_make(net->spec->seed, fs_rng_stream_id(FS_RNG_CONNECT, (uint32_t)k, j), 0);
     size_t first = l->n;
     rc = generate_target(p, n_pre, (uint32_t)j, &r, mark, l);
+    size_t formed = l->n;
+    if (rc == 0 && p->plastic.reserve > 0)
+      rc = generate_reserve(p, n_pre, (uint32_t)j, &r,
+                            (uint64_t)llround(p->plastic.reserve * (double)(formed - first)), l);
     for (size_t s = first; s < l->n && rc == 0; s++) {
       l->w[s] = fmax(0.0, draw(&p->weight, &r));
       l->d[s] = delay_steps(fmin(draw(&p->delay, &r), fs_dist_high(&p->delay)), net->dt);
-      l->up[s] = p->plastic.enabled && fs_rng_uniform(&r) < p->plastic.up_fraction;
+      l->up[s] = s >= formed ? SYN_RESERVED
+                             : (p->plastic.enabled && fs_rng_uniform(&r) < p->plastic.up_fraction);
     }
   }
   free(mark);
@@ -341,7 +367,8 @@ static int alloc_nmda_agents(fs_proj_part *part) {
 
 /* Counting sort by presynaptic id (stable: a row stays ordered by target). */
 static int alloc_plastic(fs_proj_part *part) {
-  part->plast = calloc(part->n_syn + 1, sizeof *part->plast);
+  part->plast = alloc_aligned((part->n_syn + 1) * sizeof *part->plast);
+  if (part->plast) memset(part->plast, 0, (part->n_syn + 1) * sizeof *part->plast);
   return part->plast ? 0 : -1;
 }
 
@@ -366,7 +393,9 @@ static int build_bkw(fs_proj_part *part, fs_thread_range r) {
   return 0;
 }
 
-static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre, bool plastic) {
+static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre,
+                     const fs_plasticity_spec *ps) {
+  bool plastic = ps->enabled;
   part->n_syn = l->n;
   part->row_start = calloc(n_pre + 1, sizeof *part->row_start);
   part->target = malloc((l->n + 1) * sizeof *part->target);
@@ -390,7 +419,8 @@ static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre, bool
     part->weight[at] = l->w[s];
     part->delay[at] = l->d[s];
     if (plastic) {
-      part->plast[at].rho = l->up[s] ? 1.0 : 0.0;
+      part->plast[at].rho = fs_gb_initial_rho(&ps->gb, l->up[s] == SYN_UP);
+      part->plast[at].alive = l->up[s] != SYN_RESERVED;
       part->plast[at].pre = l->pre[s];
       part->plast[at].post = l->post[s];
     }
@@ -429,6 +459,7 @@ static fs_status create_projections(fs_network *net, fs_error *err) {
       return fs_error_set(err, FS_ERR_NOMEM, "out of memory for projection %s", proj->name);
     proj->nmda_agents = fs_projection_has_nmda(s);
     proj->plastic = s->plastic.enabled;
+    proj->late = s->plastic.late_phase;
     if (proj->nmda_agents) proj->post->has_nmda = true;
     if (s->delay.kind == FS_DIST_CONST) proj->same_delay = delay_steps(s->delay.a, net->dt);
   }
@@ -441,7 +472,7 @@ static fs_status create_projections(fs_network *net, fs_error *err) {
       fs_projection *proj = &net->projs[k];
       syn_list l = {0};
       failed |= generate_part(net, k, proj->post->range[t], &l) ||
-                build_csr(&proj->part[t], &l, proj->pre->n, proj->plastic) ||
+                build_csr(&proj->part[t], &l, proj->pre->n, &proj->spec->plastic) ||
                 (proj->nmda_agents && alloc_nmda_agents(&proj->part[t])) ||
                 (proj->plastic && build_bkw(&proj->part[t], proj->post->range[t]));
       syn_list_free(&l);
@@ -451,6 +482,41 @@ static fs_status create_projections(fs_network *net, fs_error *err) {
   for (size_t k = 0; k < net->n_projs; k++)
     for (size_t t = 0; t < net->n_threads; t++)
       net->projs[k].n_syn += net->projs[k].part[t].n_syn;
+  return FS_OK;
+}
+
+/* --- the slow state of neurons with late-phase synapses ------------------------------------- */
+
+static void count_alive(fs_network *net, fs_population *pop) {
+  for (size_t k = 0; k < net->n_projs; k++) {
+    const fs_projection *proj = &net->projs[k];
+    if (!proj->late || proj->post != pop) continue;
+    for (size_t t = 0; t < net->n_threads; t++)
+      for (uint64_t s = 0; s < proj->part[t].n_syn; s++)
+        pop->n_alive[proj->part[t].target[s]] += proj->part[t].plast[s].alive;
+  }
+  memcpy(pop->n_start, pop->n_alive, pop->n_pad * sizeof *pop->n_alive);
+}
+
+static fs_status create_slow_state(fs_network *net, fs_error *err) {
+  for (size_t k = 0; k < net->n_projs; k++) {
+    fs_population *pop = net->projs[k].post;
+    if (!net->projs[k].late || pop->bdnf) continue;
+    size_t n = pop->n_pad;
+    pop->bdnf = malloc(n * sizeof *pop->bdnf);
+    pop->prp = calloc(n, sizeof *pop->prp);
+    pop->esum = calloc(n, sizeof *pop->esum);
+    pop->spike_count = calloc(n, sizeof *pop->spike_count);
+    pop->n_alive = calloc(n, sizeof *pop->n_alive);
+    pop->n_start = calloc(n, sizeof *pop->n_start);
+    if (!pop->bdnf || !pop->prp || !pop->esum || !pop->spike_count || !pop->n_alive ||
+        !pop->n_start)
+      return fs_error_set(err, FS_ERR_NOMEM, "out of memory for the slow state of %s", pop->name);
+    for (size_t j = 0; j < n; j++) /* at rest; none without BDNF */
+      pop->bdnf[j] = pop->spec->bdnf_knockout ? 0.0 : 1.0;
+  }
+  for (size_t i = 0; i < net->n_pops; i++)
+    if (net->pops[i].bdnf) count_alive(net, &net->pops[i]);
   return FS_OK;
 }
 
@@ -488,6 +554,7 @@ fs_status fs_network_create(const fs_experiment_spec *spec, size_t n_threads, fs
   for (size_t i = 0; i < spec->n_pops; i++)
     FS_TRY(create_population(net, i, err));
   FS_TRY(create_projections(net, err));
+  FS_TRY(create_slow_state(net, err));
   *out = net;
   net = NULL;
 cleanup:

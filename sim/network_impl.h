@@ -78,19 +78,27 @@ struct fs_population {
   uint32_t *spike_buf[2];
   size_t *n_spikes[2]; /* [thread] */
   size_t spike_cap;    /* per thread */
+  /* the slow state of the neurons of a population some late-phase projection targets (else
+   * NULL): BDNF (relative to rest), PRP, spikes since the last slow step, plastic synapses
+   * alive and at the start, and a scratch for the sum of |rho - rho_0| */
+  double *bdnf, *prp, *esum;
+  uint32_t *spike_count, *n_alive, *n_start;
 };
 
 #define FS_PEND_MAX 8
 
-/* The state of one plastic synapse: calcium and efficacy as of step t_plast, the presynaptic
- * calcium jumps still to come (offsets in steps from t_plast, in time order), its presynaptic
- * and postsynaptic ids (its noise stream) and the blocks of noise it has drawn. 56 bytes. */
+/* The state of one plastic synapse: calcium and efficacy as of step t_plast, its consolidated
+ * state z (late phase, as of the last slow step), the presynaptic calcium jumps still to come
+ * (offsets in steps from t_plast, in time order), its presynaptic and postsynaptic ids (its
+ * noise stream), the blocks of noise it has drawn, and whether it exists: a synapse of the
+ * reserved spine pool is not alive until a spine forms. 64 bytes, one cache line. */
 typedef struct fs_plastic_syn {
-  double ca, rho;
+  double ca, rho, z;
   int64_t t_plast;
   uint32_t pre, post, noise_ctr;
   uint16_t pend[FS_PEND_MAX];
   uint8_t n_pend;
+  uint8_t alive;
 } fs_plastic_syn;
 
 /* The synapses of one projection whose targets one thread owns, as CSR rows keyed by the
@@ -124,6 +132,7 @@ struct fs_projection {
   uint16_t same_delay; /* the delay in steps of every synapse, or 0 if they differ */
   bool nmda_agents;    /* the synapses carry NMDA receptors (receptor nmda or ampa_nmda) */
   bool plastic;
+  bool late; /* plastic with a late phase */
 };
 
 struct fs_network {

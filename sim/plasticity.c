@@ -22,8 +22,14 @@
  * | beta      | 0.5       | 0.7         | 0.5     |      | fraction initially DOWN          |
  * | b         | 5.40988   | 5.28145     | 5       |      | w_UP / w_DOWN                    |
  * | post_nmda | 1         | 1           | 1       |      | NMDA share of postsynaptic Ca    |
+ * | kappa     | 0         | 0           | 0       |      | decay of rho to rho_0 (0: cubic) |
+ * | rho_0     | 0.5       | 0.5         | 0.5     |      | resting efficacy (kappa > 0)     |
  * All from M. Graupner's code (mgraupe/CalciumBasedPlasticityModel), LITERATURE.md §4.2;
  * the fit targets (Sjöström 2001, Wittenberg & Wang 2006) are "(from memory, verify)".
+ * The preset "stc" is the early phase of Luboeinski & Tetzlaff 2021 (LITERATURE.md §4.3, read
+ * from jlubo/memory-consolidation-stc): the hippocampal set with theta_d 1.2, theta_p 3.0,
+ * kappa 0.1 and rho_0 = h0 / 10 mV = 0.5 gamma_p / (gamma_p + gamma_d) = 0.420; its noise
+ * amplitude is kept at the hippocampal value (judgment: the code's value was not read).
  * post_nmda is fearsim's (judgment): LITERATURE §4.2 leaves the postsynaptic jump "unchanged
  * or partially reduced" by block; with 1, a full NMDA block abolishes LTP and LTD (MODEL.md
  * §8 row 7), as APV does in slices; GB2012 itself has no drug. */
@@ -51,6 +57,10 @@ const fs_param_spec fs_gb_param_specs[] = {
     GB_ROW(b, FS_UNIT_DIMENSIONLESS, 5.40988, 1.0, 1000.0, 0, "w_UP / w_DOWN"),
     GB_ROW(post_nmda, FS_UNIT_DIMENSIONLESS, 1.0, 0.0, 1.0, 0,
            "fraction of the postsynaptic calcium that enters through NMDA receptors"),
+    GB_ROW(kappa, FS_UNIT_DIMENSIONLESS, 0.0, 0.0, 1e3, 0,
+           "rate of the decay of the efficacy to rho_0 below theta_d (0: bistable drift)"),
+    GB_ROW(rho_0, FS_UNIT_DIMENSIONLESS, 0.5, 0.0, 1.0,
+           FS_PARAM_MIN_EXCLUSIVE | FS_PARAM_MAX_EXCLUSIVE, "resting efficacy (kappa > 0)"),
 };
 const size_t fs_gb_n_param_specs = sizeof fs_gb_param_specs / sizeof fs_gb_param_specs[0];
 
@@ -62,11 +72,16 @@ typedef struct gb_preset {
 static const gb_preset presets[] = {
     {"cortical",
      {22.6936e-3, 0.5617539, 1.23964, 1.0, 1.3, 331.909, 725.085, 3.3501, 346.3615, 0.5, 4.6098e-3,
-      0.5, 5.40988, 1.0}},
+      0.5, 5.40988, 1.0, 0.0, 0.5}},
     {"hippocampal",
      {48.8373e-3, 1.0, 0.275865, 1.0, 1.3, 313.0965, 1645.59, 9.1844, 688.355, 0.5, 18.8008e-3, 0.7,
-      5.28145, 1.0}},
-    {"dp", {20e-3, 1.0, 2.0, 1.0, 1.3, 200.0, 321.808, 2.8284, 150.0, 0.5, 13.7e-3, 0.5, 5.0, 1.0}},
+      5.28145, 1.0, 0.0, 0.5}},
+    {"dp",
+     {20e-3, 1.0, 2.0, 1.0, 1.3, 200.0, 321.808, 2.8284, 150.0, 0.5, 13.7e-3, 0.5, 5.0, 1.0, 0.0,
+      0.5}},
+    {"stc",
+     {48.8373e-3, 1.0, 0.275865, 1.2, 3.0, 313.0965, 1645.59, 9.1844, 688.355, 0.5, 18.8008e-3, 1.0,
+      5.28145, 1.0, 0.1, 0.5 * 1645.59 / (1645.59 + 313.0965)}},
 };
 #define N_PRESETS (sizeof presets / sizeof presets[0])
 
@@ -128,6 +143,7 @@ static double drift_short(double rho, double a, double x) {
 
 double fs_gb_drift(const fs_gb_params *p, double rho, double h) {
   const double a = p->rho_star;
+  if (p->kappa > 0) return p->rho_0 + (rho - p->rho_0) * exp(-p->kappa * h / p->tau);
   if (h <= 0 || rho <= 0.0 || rho >= 1.0 || rho == a) return rho;
   if (h <= 1e-3 * p->tau) return drift_short(rho, a, h / p->tau);
   double target = drift_integral(rho, a) - h / p->tau;
@@ -160,5 +176,6 @@ void fs_gb_advance(const fs_gb_params *p, fs_gb_state *s, double h, fs_rng *nois
     rho = ou_step(rho, p->gamma_d / p->tau, 0.0, p->sigma / sqrt(p->tau), t_d - t_p, noise);
   if (h > t_d) rho = fs_gb_drift(p, rho, h - t_d);
   s->rho = rho;
-  s->c *= exp(-h / p->tau_ca);
+  /* past 746 time constants exp() underflows to 0 anyway, by its slow path */
+  s->c = h > 746.0 * p->tau_ca ? 0.0 : s->c * exp(-h / p->tau_ca);
 }

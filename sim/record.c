@@ -77,6 +77,13 @@ static const output_field output_fields[] = {
     {"/snapshots/*/*/calcium", FIELD_F64, "1", "calcium of each plastic synapse"},
     {"/snapshots/*/*/block", FIELD_F64, "1",
      "drug-blocked fraction of each synapse's NMDA receptors"},
+    {"/snapshots/*/*/z", FIELD_F64, "1",
+     "consolidated (late-phase) state of each synapse, -0.5 to 1, as of the last slow step"},
+    {"/snapshots/*/*/tag", FIELD_F64, "1",
+     "tag of each synapse: 1 for LTP, -1 for LTD, 0 untagged"},
+    {"/snapshots/*/*/alive", FIELD_F64, "1",
+     "1 for a synapse that exists, 0 for one of the reserved spine pool not formed"},
+    {"/trials/*", FIELD_F64, NULL, NULL},
 };
 
 /* ---- the record ------------------------------------------------------------------------ */

@@ -32,6 +32,7 @@ typedef struct fs_engine_stats {
   /* presynaptic calcium jumps dropped because FS_PEND_MAX (8) were pending at a synapse
    * (presynaptic rates above about 300 Hz) */
   uint64_t plastic_dropped;
+  uint64_t spines_unformed; /* new spines that found their neuron's reserved pool used up */
 } fs_engine_stats;
 
 /* Called on thread 0 about every interval seconds of wall time. */

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <fearsim/config.h>
+#include <fearsim/consolidation.h>
 #include <fearsim/dosing.h>
 #include <fearsim/error.h>
 #include <fearsim/neuron.h>
@@ -62,6 +63,9 @@ typedef struct fs_population_spec {
   uint32_t *train_unit;
   size_t n_train;
   bool record_spikes;
+  /* consolidation switches of the population's neurons */
+  bool mtorc1_block;  /* no protein synthesis and no TrkB-driven spine formation (rapamycin) */
+  bool bdnf_knockout; /* no BDNF production */
 } fs_population_spec;
 
 typedef enum fs_connect_rule {
@@ -76,6 +80,8 @@ typedef struct fs_plasticity_spec {
   bool enabled;
   fs_gb_params gb;
   double up_fraction; /* fraction of synapses that start UP (rho = 1), the others at 0 */
+  bool late_phase;    /* tags, capture and consolidation (needs gb.kappa > 0) */
+  double reserve;     /* spine turnover: reserved synapses per initial one (0: no turnover) */
 } fs_plasticity_spec;
 
 typedef struct fs_projection_spec {
@@ -104,6 +110,19 @@ typedef struct fs_current_spec {
   int64_t start, stop; /* steps, [start, stop) */
 } fs_current_spec;
 
+/* A stretch of the run: fast (spiking, every step) or slow (no spikes, slow-clock steps). */
+typedef struct fs_phase {
+  int64_t start, stop; /* steps, [start, stop) */
+  bool fast;
+} fs_phase;
+
+/* The slow side of plasticity (consolidation.h), shared by every late-phase projection. */
+typedef struct fs_consolidation_spec {
+  fs_late_params late;
+  fs_bdnf_params bdnf;
+  fs_spine_params spines;
+} fs_consolidation_spec;
+
 typedef struct fs_experiment_spec {
   char *file;
   char *yaml_text; /* the experiment after overrides, for the result file */
@@ -114,8 +133,15 @@ typedef struct fs_experiment_spec {
   int threads;     /* 0: leave it to OpenMP */
   double rate_bin; /* s */
   int64_t rate_bin_steps;
-  double timeline; /* s between two rows of /timeline */
+  double timeline; /* s between two rows of /timeline during fast phases */
   int64_t timeline_steps;
+  double timeline_slow; /* s between two rows of /timeline during slow phases */
+  int64_t timeline_slow_steps;
+  fs_phase *phases; /* in time order, covering [0, n_steps) without gaps */
+  size_t n_phases;
+  double slow_step; /* s: the slow clock of consolidation, BDNF and spines */
+  int64_t slow_step_steps;
+  fs_consolidation_spec cons;
   int64_t *snapshot_steps; /* increasing steps at which /snapshots/<k> is written */
   size_t n_snapshots;
   fs_population_spec *pops;
@@ -133,6 +159,9 @@ fs_status fs_experiment_load(const char *path, const char *const *overrides, siz
                              fs_experiment_spec **out, fs_error *err);
 
 void fs_experiment_free(fs_experiment_spec *spec); /* NULL is a no-op */
+
+/* Does some projection have a late phase (and so the run a slow clock)? */
+bool fs_experiment_has_late_phase(const fs_experiment_spec *spec);
 
 /* The population named name, or -1. */
 long fs_experiment_find_population(const fs_experiment_spec *spec, const char *name);

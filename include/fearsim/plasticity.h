@@ -5,7 +5,7 @@
  *   dc/dt = -c / tau_ca,  c += c_pre * A at a presynaptic event (delayed by D),
  *                         c += c_post * (1 - post_nmda + post_nmda * A) at a postsynaptic spike
  *   A = NMDA availability (1 - block) * antagonist * glycine-site gain
- *   tau drho/dt = -rho (1 - rho)(rho* - rho)                      when c < theta_d
+ *   tau drho/dt = -rho (1 - rho)(rho* - rho)   (or kappa (rho_0 - rho)) when c < theta_d
  *               = -gamma_d rho + sigma sqrt(tau) eta               when theta_d <= c < theta_p
  *               = gamma_p (1 - rho) - gamma_d rho + sigma sqrt(2 tau) eta   when c >= theta_p
  *
@@ -41,6 +41,10 @@ typedef struct fs_gb_params {
   double b;                /* w_UP / w_DOWN */
   double post_nmda;        /* fraction of the postsynaptic calcium that enters through NMDA
                               receptors (and so sees their block) */
+  double kappa;            /* 0: the bistable cubic drift below theta_d (GB2012); > 0: linear
+                              decay tau drho/dt = kappa (rho_0 - rho) there (Luboeinski &
+                              Tetzlaff 2021), so that early change fades over tau / kappa */
+  double rho_0;            /* the resting efficacy the decay returns to (kappa > 0) */
 } fs_gb_params;
 
 /* The parameter table (for reading and validating `params:` of a plastic projection). */
@@ -54,7 +58,8 @@ fs_status fs_gb_preset(const char *name, fs_gb_params *out, fs_error *err);
 size_t fs_gb_preset_count(void);
 const char *fs_gb_preset_name(size_t i);
 
-/* Checks relations between parameters: 0 < theta_d < theta_p, rho_star in (0, 1). */
+/* Checks relations between parameters: 0 < theta_d < theta_p, rho_star in (0, 1), and
+ * rho_0 in (0, 1) when kappa > 0. */
 fs_status fs_gb_check(const fs_gb_params *p, fs_error *err);
 
 /* One synapse: calcium and efficacy at the time of its last update. */
@@ -69,8 +74,22 @@ double fs_gb_time_above(const fs_gb_params *p, double c0, double theta, double h
  * of the active phases (one per phase that occurs); NULL means no noise (sigma ignored). */
 void fs_gb_advance(const fs_gb_params *p, fs_gb_state *s, double h, fs_rng *noise);
 
-/* rho after time h of the drift phase alone (the exact solution of the cubic). */
+/* rho after time h of the drift phase alone (the exact solution of the cubic, or of the
+ * linear decay when kappa > 0). */
 double fs_gb_drift(const fs_gb_params *p, double rho, double h);
+
+/* The efficacy a synapse starts with: rho_0 for a decaying rule, else 1 (UP) or 0 (DOWN). */
+static inline double fs_gb_initial_rho(const fs_gb_params *p, int up) {
+  return p->kappa > 0 ? p->rho_0 : (up ? 1.0 : 0.0);
+}
+
+/* The weight of a synapse relative to its base weight, from its early efficacy rho and its
+ * consolidated state z: 1 + (b - 1) rho for the bistable rule (z unused); for the decaying
+ * rule (rho + rho_0 z) / rho_0, the form w = h + h0 z of Luboeinski & Tetzlaff (2021), scaled so
+ * that a resting synapse (rho_0, z = 0) has its base weight. */
+static inline double fs_gb_weight_factor(const fs_gb_params *p, double rho, double z) {
+  return p->kappa > 0 ? (rho + p->rho_0 * z) / p->rho_0 : 1.0 + (p->b - 1.0) * rho;
+}
 
 #ifdef __cplusplus
 }

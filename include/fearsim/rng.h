@@ -17,7 +17,8 @@ typedef enum fs_rng_purpose {
   FS_RNG_INIT = 2,    /* initial state of one neuron */
   FS_RNG_INPUT = 3,   /* spike train of one input unit */
   FS_RNG_PLASTIC = 4, /* noise of one synapse's plasticity */
-  FS_RNG_SUBJECT = 5  /* per-subject parameter variation */
+  FS_RNG_SUBJECT = 5, /* per-subject parameter variation */
+  FS_RNG_SPINES = 6   /* spine turnover of one neuron's synapses of one projection */
 } fs_rng_purpose;
 
 /* One agent's sequence of draws. 32 bytes; copy it freely. */

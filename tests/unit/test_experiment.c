@@ -267,7 +267,7 @@ static void test_plasticity_errors(void **state) {
                        " preset: cortex},",
                        NULL),
                "5:104: projections[0].plasticity.preset: expected one of \"cortical\", "
-               "\"hippocampal\", \"dp\", got \"cortex\"");
+               "\"hippocampal\", \"dp\", \"stc\", got \"cortex\"");
   expect_error(
       variant("receptor: ampa,",
               "receptor: nmda, plasticity: {rule: graupner_brunel, params: {theta_p: 0.5}},", NULL),

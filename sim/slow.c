@@ -1,0 +1,167 @@
+/* slow.c - the slow clock over a network: tagging and capture, PRP, BDNF and spine turnover
+ * for the neurons one thread owns (sim/slow_impl.h, equations in consolidation.h). */
+#include <fearsim/consolidation.h>
+#include <fearsim/drug.h>
+
+#include "slow_impl.h"
+
+#include <math.h>
+
+/* The synapses onto target j of a part: bkw[q] for q in [*q0, *q1). */
+static void synapses_of(const fs_proj_part *part, fs_thread_range r, size_t j, uint64_t *q0,
+                        uint64_t *q1) {
+  *q0 = part->bkw_start[j - r.begin];
+  *q1 = part->bkw_start[j - r.begin + 1];
+}
+
+double fs_slow_block_at_rest(const fs_slow_ctx *c, size_t pop, double t) {
+  if (c->pharm == NULL) return 0.0;
+  fs_nmda_mod m;
+  fs_pharm_get_nmda_mod(c->pharm, pop, t, &m);
+  const fs_block_coeffs *bc = &c->bc[pop];
+  double on = bc->k_on * m.blocker_conc;
+  double off = fs_block_k_off(bc, c->net->spec->cons.bdnf.v_rest);
+  return on > 0 ? on / (on + off) : 0.0;
+}
+
+/* Brings projection k's synapses onto the thread's neurons to `to` and adds each neuron's
+ * sum of |rho - rho_0| / rho_0 into esum (divided by the synapse count for the PRP trigger). */
+static void advance_synapses(const fs_slow_ctx *c, size_t k, int64_t to) {
+  fs_projection *proj = &c->net->projs[k];
+  fs_proj_part *part = &proj->part[c->t];
+  fs_thread_range r = proj->post->range[c->t];
+  const fs_gb_params *gb = &proj->spec->plastic.gb;
+  for (size_t j = r.begin; j < r.end; j++) {
+    uint64_t q0, q1;
+    double sum = 0.0;
+    synapses_of(part, r, j, &q0, &q1);
+    for (uint64_t q = q0; q < q1; q++) {
+      uint64_t s = part->bkw[q];
+      const fs_plastic_syn *y = &part->plast[s];
+      if (!y->alive) continue;
+      /* a synapse at rest stays there until its next event, which will bring it up to date */
+      if (y->n_pend == 0 && y->ca == 0.0 && y->rho == gb->rho_0) continue;
+      fs_plastic_advance(part, s, to, &c->env[k]);
+      sum += fabs(y->rho - gb->rho_0) / gb->rho_0;
+    }
+    proj->post->esum[j] += sum;
+  }
+}
+
+/* BDNF and PRP of the thread's neurons of pop over h seconds ending at t_end; afterwards esum
+ * holds each neuron's PRP integral over the step. */
+static void update_neurons(const fs_slow_ctx *c, fs_population *pop, double h, double t_end) {
+  const fs_consolidation_spec *cs = &c->net->spec->cons;
+  fs_thread_range r = pop->range[c->t];
+  double b_rest = fs_slow_block_at_rest(c, pop->index, t_end - 0.5 * h);
+  bool ko = pop->spec->bdnf_knockout, blocked = pop->spec->mtorc1_block;
+  for (size_t j = r.begin; j < r.end; j++) {
+    double rate = (double)pop->spike_count[j] / h, b = pop->bdnf[j];
+    pop->spike_count[j] = 0;
+    double mean = pop->n_alive[j] ? pop->esum[j] / (double)pop->n_alive[j] : 0.0;
+    int on = mean > fs_theta_pro(&cs->late, &cs->bdnf, b);
+    double alpha = fs_prp_alpha(&cs->late, &cs->bdnf, b, blocked);
+    pop->prp[j] = fs_prp_step(pop->prp[j], on, alpha, cs->late.tau_p, h, &pop->esum[j]);
+    pop->bdnf[j] =
+        fs_bdnf_step(b, fs_bdnf_production(&cs->bdnf, rate, b_rest, ko), cs->bdnf.tau, h);
+  }
+}
+
+/* Capture: each tagged synapse's z moves with the PRP its neuron had over the step. */
+static void capture(const fs_slow_ctx *c, size_t k) {
+  fs_projection *proj = &c->net->projs[k];
+  fs_proj_part *part = &proj->part[c->t];
+  const fs_late_params *lp = &c->net->spec->cons.late;
+  const double rho_0 = proj->spec->plastic.gb.rho_0;
+  const double *p_int = proj->post->esum;
+  for (uint64_t s = 0; s < part->n_syn; s++) {
+    fs_plastic_syn *y = &part->plast[s];
+    if (!y->alive || p_int[y->post] == 0.0) continue;
+    y->z = fs_z_step(y->z, fs_tag_of(lp, y->rho, rho_0), p_int[y->post], lp->tau_z);
+  }
+}
+
+/* Draws from a Poisson distribution of mean m by inversion (m is small: a few per step). */
+static unsigned poisson_draw(fs_rng *r, double m) {
+  double u = fs_rng_uniform(r), p = exp(-m), cdf = p;
+  unsigned n = 0;
+  while (u > cdf && n < 100000) {
+    n++;
+    p *= m / n;
+    cdf += p;
+    if (p < 1e-300) break;
+  }
+  return n;
+}
+
+static void form_synapse(fs_plastic_syn *y, const fs_gb_params *gb, double z_new, int64_t now) {
+  y->alive = 1;
+  y->rho = gb->rho_0;
+  y->z = z_new;
+  y->ca = 0.0;
+  y->n_pend = 0;
+  y->t_plast = now;
+}
+
+/* Spine turnover of neuron j's synapses of projection k: weak ones (by their lasting weight,
+ * 1 + z) are eliminated, new ones formed from the reserve, immature (z = z_new). */
+static void turnover(const fs_slow_ctx *c, size_t k, size_t j, double h, int64_t to) {
+  fs_projection *proj = &c->net->projs[k];
+  fs_proj_part *part = &proj->part[c->t];
+  fs_population *pop = proj->post;
+  const fs_spine_params *sp = &c->net->spec->cons.spines;
+  const fs_gb_params *gb = &proj->spec->plastic.gb;
+  fs_rng rng = fs_rng_make(c->net->spec->seed, fs_rng_stream_id(FS_RNG_SPINES, (uint32_t)k, j),
+                           (uint64_t)to);
+  double p_elim = fs_spine_elimination(sp, h);
+  uint64_t q0, q1, dormant = 0;
+  synapses_of(part, pop->range[c->t], j, &q0, &q1);
+  for (uint64_t q = q0; q < q1; q++) {
+    fs_plastic_syn *y = &part->plast[part->bkw[q]];
+    if (!y->alive) {
+      dormant++;
+      continue;
+    }
+    /* weak by its lasting weight: early change fades, what is captured stays */
+    if (fs_gb_weight_factor(gb, gb->rho_0, y->z) < sp->weak && fs_rng_uniform(&rng) < p_elim) {
+      y->alive = 0;
+      pop->n_alive[j]--;
+    }
+  }
+  double signal = fs_mtorc1_signal(pop->bdnf[j], pop->spec->mtorc1_block);
+  unsigned n_new = poisson_draw(&rng, fs_spine_formation(sp, signal, pop->n_start[j], h));
+  for (; n_new > 0 && dormant > 0; n_new--, dormant--) {
+    uint64_t pick = fs_rng_below(&rng, dormant), seen = 0;
+    for (uint64_t q = q0; q < q1; q++) {
+      fs_plastic_syn *y = &part->plast[part->bkw[q]];
+      if (y->alive || seen++ != pick) continue;
+      form_synapse(y, gb, sp->z_new, to);
+      pop->n_alive[j]++;
+      break;
+    }
+  }
+  *c->pool_empty += n_new;
+}
+
+void fs_slow_step(const fs_slow_ctx *c, int64_t from, int64_t to) {
+  fs_network *net = c->net;
+  double dt = net->dt, h = (double)(to - from) * dt;
+  if (to <= from) return;
+  for (size_t i = 0; i < net->n_pops; i++) {
+    fs_population *pop = &net->pops[i];
+    for (size_t j = pop->range[c->t].begin; pop->esum && j < pop->range[c->t].end; j++)
+      pop->esum[j] = 0.0;
+  }
+  for (size_t k = 0; k < net->n_projs; k++)
+    if (net->projs[k].late) advance_synapses(c, k, to);
+  for (size_t i = 0; i < net->n_pops; i++)
+    if (net->pops[i].bdnf) update_neurons(c, &net->pops[i], h, (double)to * dt);
+  for (size_t k = 0; k < net->n_projs; k++) {
+    const fs_projection *proj = &net->projs[k];
+    if (!proj->late) continue;
+    capture(c, k);
+    if (proj->spec->plastic.reserve <= 0) continue;
+    for (size_t j = proj->post->range[c->t].begin; j < proj->post->range[c->t].end; j++)
+      turnover(c, k, j, h, to);
+  }
+}
