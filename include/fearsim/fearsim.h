@@ -15,6 +15,7 @@
 #include <fearsim/plasticity.h>
 #include <fearsim/record.h>
 #include <fearsim/rng.h>
+#include <fearsim/sweep.h>
 #include <fearsim/synapse.h>
 #include <fearsim/units.h>
 

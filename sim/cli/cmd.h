@@ -6,5 +6,6 @@
 int fs_cli_run(int argc, char **argv);
 int fs_cli_check(int argc, char **argv);
 int fs_cli_info(int argc, char **argv);
+int fs_cli_sweep(int argc, char **argv);
 
 #endif

@@ -1,0 +1,1286 @@
+/* sweep.c - parameter sweeps: reads a sweep file, expands its axes into points and runs,
+ * validates every point against the base experiment, runs points as `fearsim run` child
+ * processes and gathers the finished ones into a summary (HDF5 through sweep_io.c, and CSV). */
+#include <fearsim/config.h>
+#include <fearsim/experiment.h>
+#include <fearsim/rng.h>
+#include <fearsim/sweep.h>
+#include <fearsim/units.h>
+
+#include "sweep_impl.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_RUNS 100000000UL /* a sweep larger than this is a mistake */
+#define TEXT_LEN 128         /* an axis value as text */
+#define OVR_LEN (FS_CFG_PATH_LEN + TEXT_LEN + 8)
+#define PATH_LEN 4096
+
+static const char *const root_keys[] = {"name",  "description", "base", "seed",
+                                        "seeds", "replicates",  "axes", "outcomes"};
+static const char *const axis_keys[] = {"key",      "name",   "values", "linspace",
+                                        "logspace", "random", "lhs"};
+static const char *const generators[] = {"values", "linspace", "logspace", "random", "lhs"};
+static const char *const space_keys[] = {"from", "to", "num"};
+static const char *const sample_keys[] = {"low", "high", "n", "log"};
+static const char *const outcome_keys[] = {"name", "dataset", "reduce", "time", "index", "unit"};
+static const char *const reduce_names[] = {"max", "min", "mean", "first", "last", "at", "index"};
+static const char *const seed_modes[] = {"independent", "common"};
+
+typedef enum gen_kind { GEN_VALUES, GEN_LINSPACE, GEN_LOGSPACE, GEN_RANDOM, GEN_LHS } gen_kind;
+
+typedef struct sweep_axis {
+  char name[128];
+  char key[FS_CFG_PATH_LEN];
+  fs_cfg_node key_node;
+  size_t n;
+  char (*text)[TEXT_LEN]; /* values as passed to --set */
+  double *si;             /* SI values, NaN where not a quantity */
+  fs_cfg_node *where;     /* per value: its place in the sweep file */
+  bool numeric;
+  char unit[32]; /* SI unit of the values */
+  size_t group;  /* grid dimension; zipped axes share one */
+} sweep_axis;
+
+struct fs_sweep {
+  fs_config *cfg;
+  char *file;
+  char base[PATH_LEN];
+  uint64_t seed;
+  bool common_seeds;
+  size_t replicates;
+  sweep_axis *axes;
+  size_t n_axes;
+  size_t *group_len, *group_stride;
+  size_t n_groups;
+  size_t n_points;
+  sweep_outcome *outcomes;
+  size_t n_outcomes;
+  uint64_t fingerprint;
+};
+
+/* snprintf that may truncate on purpose (paths and messages are bounded). */
+static void fmt(char *buf, size_t len, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fmt(char *buf, size_t len, const char *format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  vsnprintf(buf, len, format, ap);
+  va_end(ap);
+}
+
+/* ---- quantities as text ---------------------------------------------------------------- */
+
+/* The SI value and kind of a quantity of any kind ("20 min" -> 1200, time); false if text
+ * is not a quantity. */
+static bool parse_any(const char *text, double *si, fs_unit_kind *kind) {
+  fs_error e;
+  for (int k = 0; k < FS_UNIT_KIND_COUNT; k++) {
+    if (fs_units_parse(text, (fs_unit_kind)k, si, &e) == FS_OK) {
+      *kind = (fs_unit_kind)k;
+      return true;
+    }
+  }
+  return false;
+}
+
+static const char *article(fs_unit_kind k) {
+  return strchr("aeiou", fs_unit_kind_name(k)[0]) != NULL ? "an" : "a";
+}
+
+/* Splits "20 min" into 20 and "min" and gives the SI value of one such unit. */
+static bool split_quantity(const char *text, double *number, char *unit, size_t len, double *scale,
+                           fs_unit_kind *kind) {
+  char *end;
+  errno = 0;
+  *number = strtod(text, &end);
+  if (end == text || errno != 0 || !isfinite(*number)) return false;
+  while (isspace((unsigned char)*end))
+    end++;
+  snprintf(unit, len, "%s", end);
+  char one[TEXT_LEN];
+  snprintf(one, sizeof one, "1 %s", unit);
+  return parse_any(unit[0] != '\0' ? one : "1", scale, kind);
+}
+
+/* A number in a unit, as text that the unit parser reads back: "0.25 mg/kg". */
+static void format_value(char *buf, size_t len, double number, const char *unit) {
+  snprintf(buf, len, "%.12g%s%s", number, unit[0] != '\0' ? " " : "", unit);
+}
+
+/* ---- reading the sweep file ------------------------------------------------------------ */
+
+static fs_status axis_alloc(sweep_axis *a, size_t n, fs_cfg_node at, fs_error *err) {
+  if (n == 0) return fs_cfg_error(at, err, "an axis needs at least one value");
+  if (n > MAX_RUNS) return fs_cfg_error(at, err, "more than %lu values", MAX_RUNS);
+  a->n = n;
+  a->text = calloc(n, sizeof *a->text);
+  a->si = calloc(n, sizeof *a->si);
+  a->where = calloc(n, sizeof *a->where);
+  if (a->text == NULL || a->si == NULL || a->where == NULL)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++)
+    a->where[i] = at;
+  return FS_OK;
+}
+
+static fs_status read_values(sweep_axis *a, fs_cfg_node list, fs_error *err) {
+  if (!fs_cfg_is_seq(list)) return fs_cfg_error(list, err, "expected a list of values");
+  fs_status st = axis_alloc(a, fs_cfg_len(list), list, err);
+  for (size_t i = 0; st == FS_OK && i < a->n; i++) {
+    fs_cfg_node v = fs_cfg_item(list, i);
+    const char *text = fs_cfg_scalar(v);
+    a->where[i] = v;
+    if (text == NULL) return fs_cfg_error(v, err, "expected a single value such as \"0.5 mg/kg\"");
+    if (strlen(text) >= TEXT_LEN || text[0] == '\0')
+      return fs_cfg_error(v, err, "expected a value of 1 to %d characters", TEXT_LEN - 1);
+    snprintf(a->text[i], TEXT_LEN, "%s", text);
+  }
+  return st;
+}
+
+/* Reads parent.key as a quantity of any kind: its number, unit text, SI scale and kind. */
+static fs_status read_bound(fs_cfg_node parent, const char *key, double *number, char *unit,
+                            double *scale, fs_unit_kind *kind, fs_error *err) {
+  const char *text = NULL;
+  fs_status st = fs_cfg_get_string(parent, key, true, &text, err);
+  if (st != FS_OK) return st;
+  if (!split_quantity(text, number, unit, 32, scale, kind))
+    return fs_cfg_error(fs_cfg_child(parent, key), err,
+                        "expected a number with a unit such as \"0.5 mg/kg\", got \"%s\"", text);
+  return FS_OK;
+}
+
+/* Reads low/high (or from/to) as two numbers in the unit of the first; they must share a
+ * dimension. */
+static fs_status read_range(fs_cfg_node g, const char *k0, const char *k1, bool positive,
+                            double *lo, double *hi, char *unit, fs_error *err) {
+  double s0, s1;
+  fs_unit_kind q0, q1;
+  char unit1[32];
+  fs_status st;
+  if ((st = read_bound(g, k0, lo, unit, &s0, &q0, err)) != FS_OK ||
+      (st = read_bound(g, k1, hi, unit1, &s1, &q1, err)) != FS_OK)
+    return st;
+  double si0 = *lo * s0, si1 = *hi * s1, dummy;
+  fs_error e;
+  if (fs_units_parse(fs_cfg_scalar(fs_cfg_child(g, k1)), q0, &dummy, &e) != FS_OK)
+    return fs_cfg_error(fs_cfg_child(g, k1), err, "\"%s\" is %s %s, but %s \"%s\" is %s %s",
+                        fs_cfg_scalar(fs_cfg_child(g, k1)), article(q1), fs_unit_kind_name(q1), k0,
+                        fs_cfg_scalar(fs_cfg_child(g, k0)), article(q0), fs_unit_kind_name(q0));
+  *hi = si1 / s0; /* in the unit of the first bound */
+  if (positive && !(si0 > 0 && si1 > 0))
+    return fs_cfg_error(g, err, "a logarithmic range needs %s and %s above 0", k0, k1);
+  return FS_OK;
+}
+
+static fs_status read_space(sweep_axis *a, fs_cfg_node g, bool log_space, fs_error *err) {
+  double lo, hi;
+  char unit[32];
+  long num = 0;
+  fs_status st;
+  if ((st = fs_cfg_expect_keys(g, space_keys, COUNT(space_keys), err)) != FS_OK ||
+      (st = read_range(g, "from", "to", log_space, &lo, &hi, unit, err)) != FS_OK ||
+      (st = fs_cfg_get_int(g, "num", 1, (long)MAX_RUNS, true, &num, err)) != FS_OK ||
+      (st = axis_alloc(a, (size_t)num, g, err)) != FS_OK)
+    return st;
+  for (size_t i = 0; i < a->n; i++) {
+    double f = a->n > 1 ? (double)i / (double)(a->n - 1) : 0.0;
+    double v = log_space ? lo * pow(hi / lo, f) : lo + f * (hi - lo);
+    if (i + 1 == a->n && a->n > 1) v = hi;
+    format_value(a->text[i], TEXT_LEN, v, unit);
+  }
+  return FS_OK;
+}
+
+/* Uniform draws in [low, high) (log: uniform in log), or a Latin-hypercube column: the range
+ * cut into n strata, one draw in each, in a random order. The stream is the axis' ordinal, so
+ * the values depend only on the master seed and the axis' place in the file. */
+static fs_status read_samples(sweep_axis *a, fs_cfg_node g, bool lhs, uint64_t seed, size_t ordinal,
+                              fs_error *err) {
+  double lo, hi;
+  char unit[32];
+  long num = 0;
+  bool log_scale = false;
+  fs_status st;
+  if ((st = fs_cfg_expect_keys(g, sample_keys, COUNT(sample_keys), err)) != FS_OK ||
+      (st = fs_cfg_get_bool(g, "log", false, &log_scale, err)) != FS_OK ||
+      (st = read_range(g, "low", "high", log_scale, &lo, &hi, unit, err)) != FS_OK ||
+      (st = fs_cfg_get_int(g, "n", 1, (long)MAX_RUNS, true, &num, err)) != FS_OK ||
+      (st = axis_alloc(a, (size_t)num, g, err)) != FS_OK)
+    return st;
+  if (!(lo < hi)) return fs_cfg_error(fs_cfg_child(g, "high"), err, "high must be above low");
+  size_t *perm = calloc(a->n, sizeof *perm);
+  if (perm == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  fs_rng r = fs_rng_make(seed, 0x5357ULL << 48 | (uint64_t)ordinal, 0);
+  for (size_t i = 0; i < a->n; i++)
+    perm[i] = i;
+  for (size_t i = a->n; lhs && i > 1; i--) {
+    size_t j = (size_t)fs_rng_below(&r, i);
+    size_t t = perm[i - 1];
+    perm[i - 1] = perm[j];
+    perm[j] = t;
+  }
+  for (size_t i = 0; i < a->n; i++) {
+    double u = fs_rng_uniform(&r);
+    double f = lhs ? ((double)perm[i] + u) / (double)a->n : u;
+    double v = log_scale ? lo * pow(hi / lo, f) : lo + f * (hi - lo);
+    format_value(a->text[i], TEXT_LEN, v, unit);
+  }
+  free(perm);
+  return FS_OK;
+}
+
+/* SI values and unit of an axis: every value a quantity of one dimension, or none. */
+static fs_status classify_values(sweep_axis *a, fs_error *err) {
+  fs_unit_kind first = FS_UNIT_DIMENSIONLESS;
+  size_t n_numeric = 0, first_at = 0;
+  for (size_t i = 0; i < a->n; i++) {
+    fs_unit_kind k;
+    a->si[i] = NAN;
+    if (!parse_any(a->text[i], &a->si[i], &k)) continue;
+    if (n_numeric == 0) first = k, first_at = i;
+    double dummy;
+    fs_error e;
+    if (fs_units_parse(a->text[i], first, &dummy, &e) != FS_OK)
+      return fs_cfg_error(a->where[i], err, "\"%s\" is %s %s, but \"%s\" is %s %s", a->text[i],
+                          article(k), fs_unit_kind_name(k), a->text[first_at], article(first),
+                          fs_unit_kind_name(first));
+    n_numeric++;
+  }
+  if (n_numeric > 0 && n_numeric < a->n) {
+    for (size_t i = 0; i < a->n; i++)
+      if (isnan(a->si[i]))
+        return fs_cfg_error(a->where[i], err, "expected %s like \"%s\", got \"%s\"",
+                            fs_unit_kind_name(first), a->text[first_at], a->text[i]);
+  }
+  a->numeric = n_numeric > 0;
+  snprintf(a->unit, sizeof a->unit, "%s", a->numeric ? fs_unit_kind_si(first) : "");
+  return FS_OK;
+}
+
+static fs_status read_axis(fs_sweep *s, fs_cfg_node node, size_t group, fs_error *err) {
+  sweep_axis *a = &s->axes[s->n_axes];
+  const char *key = NULL, *name = NULL;
+  fs_status st;
+  a->group = group;
+  if ((st = fs_cfg_expect_keys(node, axis_keys, COUNT(axis_keys), err)) != FS_OK ||
+      (st = fs_cfg_get_string(node, "key", true, &key, err)) != FS_OK ||
+      (st = fs_cfg_get_string(node, "name", false, &name, err)) != FS_OK)
+    return st;
+  a->key_node = fs_cfg_child(node, "key");
+  if (strlen(key) >= sizeof a->key || key[0] == '\0' || strchr(key, '=') != NULL)
+    return fs_cfg_error(a->key_node, err, "expected a key path such as \"drugs[0].dose\"");
+  if (strcmp(key, "seed") == 0)
+    return fs_cfg_error(a->key_node, err,
+                        "the seed of every run comes from the sweep's seed and replicates");
+  snprintf(a->key, sizeof a->key, "%s", key);
+  snprintf(a->name, sizeof a->name, "%s", name != NULL ? name : key);
+  if (strchr(a->name, '/') != NULL || strchr(a->name, ',') != NULL || a->name[0] == '\0')
+    return fs_cfg_error(fs_cfg_child(node, name != NULL ? "name" : "key"), err,
+                        "a column name needs no '/' or ','; give the axis a name:");
+  size_t n_gen = 0, gen = 0;
+  for (size_t i = 0; i < COUNT(generators); i++)
+    if (fs_cfg_exists(fs_cfg_child(node, generators[i]))) n_gen++, gen = i;
+  if (n_gen != 1)
+    return fs_cfg_error(node, err,
+                        "an axis needs exactly one of values, linspace, logspace, random, lhs");
+  fs_cfg_node g = fs_cfg_child(node, generators[gen]);
+  size_t ordinal = s->n_axes;
+  s->n_axes++; /* counted now, so that fs_sweep_free releases what read_* allocated */
+  switch ((gen_kind)gen) {
+  case GEN_VALUES:
+    st = read_values(a, g, err);
+    break;
+  case GEN_LINSPACE:
+  case GEN_LOGSPACE:
+    st = read_space(a, g, gen == GEN_LOGSPACE, err);
+    break;
+  case GEN_RANDOM:
+  case GEN_LHS:
+    st = read_samples(a, g, gen == GEN_LHS, s->seed, ordinal, err);
+    break;
+  }
+  if (st == FS_OK) st = classify_values(a, err);
+  for (size_t i = 0; st == FS_OK && i + 1 < s->n_axes; i++) {
+    if (strcmp(s->axes[i].key, a->key) == 0)
+      st = fs_cfg_error(a->key_node, err, "\"%s\" is already an axis", a->key);
+    else if (strcmp(s->axes[i].name, a->name) == 0)
+      st = fs_cfg_error(node, err, "two axes are named \"%s\"; give one a name:", a->name);
+  }
+  return st;
+}
+
+/* Counts the axes of the list, zipped ones one by one, to size the axis array. */
+static size_t count_axes(fs_cfg_node list) {
+  size_t n = 0;
+  for (size_t i = 0; i < fs_cfg_len(list); i++) {
+    fs_cfg_node zip = fs_cfg_child(fs_cfg_item(list, i), "zip");
+    n += fs_cfg_is_seq(zip) ? fs_cfg_len(zip) : 1;
+  }
+  return n;
+}
+
+static fs_status read_zip(fs_sweep *s, fs_cfg_node item, size_t group, fs_error *err) {
+  static const char *const zip_keys[] = {"zip"};
+  fs_cfg_node zip = fs_cfg_child(item, "zip");
+  fs_status st = fs_cfg_expect_keys(item, zip_keys, 1, err);
+  if (st != FS_OK) return st;
+  if (!fs_cfg_is_seq(zip) || fs_cfg_len(zip) == 0)
+    return fs_cfg_error(zip, err, "expected a list of axes that vary together");
+  size_t first = s->n_axes;
+  for (size_t j = 0; st == FS_OK && j < fs_cfg_len(zip); j++) {
+    fs_cfg_node ax = fs_cfg_item(zip, j);
+    if ((st = read_axis(s, ax, group, err)) == FS_OK &&
+        s->axes[s->n_axes - 1].n != s->axes[first].n)
+      st = fs_cfg_error(ax, err,
+                        "zipped axes need the same number of values: %zu here, %zu in the first",
+                        s->axes[s->n_axes - 1].n, s->axes[first].n);
+  }
+  return st;
+}
+
+static fs_status read_axes(fs_sweep *s, fs_cfg_node list, fs_error *err) {
+  fs_status st = FS_OK;
+  if (!fs_cfg_exists(list)) return FS_OK; /* no axes: one point, replicates only */
+  if (!fs_cfg_is_seq(list)) return fs_cfg_error(list, err, "expected a list of axes");
+  size_t n = count_axes(list);
+  s->axes = calloc(n + 1, sizeof *s->axes);
+  s->group_len = calloc(fs_cfg_len(list) + 1, sizeof *s->group_len);
+  s->group_stride = calloc(fs_cfg_len(list) + 1, sizeof *s->group_stride);
+  if (s->axes == NULL || s->group_len == NULL || s->group_stride == NULL)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; st == FS_OK && i < fs_cfg_len(list); i++) {
+    fs_cfg_node item = fs_cfg_item(list, i);
+    if (fs_cfg_exists(fs_cfg_child(item, "zip")))
+      st = read_zip(s, item, i, err);
+    else
+      st = read_axis(s, item, i, err);
+    if (st == FS_OK) s->group_len[i] = s->axes[s->n_axes - 1].n;
+  }
+  s->n_groups = fs_cfg_len(list);
+  return st;
+}
+
+/* Strides of the grid, the last group varying fastest (like nested loops in file order). */
+static fs_status size_grid(fs_sweep *s, fs_cfg_node root, fs_error *err) {
+  size_t n = 1;
+  for (size_t g = s->n_groups; g-- > 0;) {
+    s->group_stride[g] = n;
+    if (s->group_len[g] > MAX_RUNS / n)
+      return fs_cfg_error(fs_cfg_child(root, "axes"), err, "the grid has more than %lu points",
+                          MAX_RUNS);
+    n *= s->group_len[g];
+  }
+  if (s->replicates > MAX_RUNS / n)
+    return fs_cfg_error(fs_cfg_child(root, "replicates"), err, "more than %lu runs", MAX_RUNS);
+  s->n_points = n;
+  return FS_OK;
+}
+
+static fs_status read_outcome(sweep_outcome *o, fs_cfg_node node, fs_error *err) {
+  const char *name = NULL, *dataset = NULL, *unit = NULL;
+  size_t reduce = 0;
+  fs_status st;
+  if ((st = fs_cfg_expect_keys(node, outcome_keys, COUNT(outcome_keys), err)) != FS_OK ||
+      (st = fs_cfg_get_string(node, "name", true, &name, err)) != FS_OK ||
+      (st = fs_cfg_get_string(node, "dataset", true, &dataset, err)) != FS_OK ||
+      (st = fs_cfg_get_choice(node, "reduce", reduce_names, COUNT(reduce_names), true, &reduce,
+                              err)) != FS_OK ||
+      (st = fs_cfg_get_string(node, "unit", false, &unit, err)) != FS_OK)
+    return st;
+  if (strlen(name) >= sizeof o->name || name[0] == '\0' || strchr(name, '/') || strchr(name, ','))
+    return fs_cfg_error(fs_cfg_child(node, "name"), err, "expected a name without '/' or ','");
+  if (dataset[0] != '/' || strlen(dataset) >= sizeof o->dataset)
+    return fs_cfg_error(fs_cfg_child(node, "dataset"), err,
+                        "expected an HDF5 path such as \"/timeline/ketamine_plasma_uM\"");
+  snprintf(o->name, sizeof o->name, "%s", name);
+  snprintf(o->dataset, sizeof o->dataset, "%s", dataset);
+  o->reduce = (sweep_reduce)reduce;
+  bool wants_time = o->reduce == REDUCE_AT, wants_index = o->reduce == REDUCE_INDEX;
+  if ((st = fs_cfg_get_quantity(node, "time", FS_UNIT_TIME, wants_time, &o->time, err)) != FS_OK ||
+      (st = fs_cfg_get_int(node, "index", -(long)MAX_RUNS, (long)MAX_RUNS, wants_index, &o->index,
+                           err)) != FS_OK)
+    return st;
+  if (!wants_time && fs_cfg_exists(fs_cfg_child(node, "time")))
+    return fs_cfg_error(fs_cfg_child(node, "time"), err, "time: goes with reduce: at");
+  if (!wants_index && fs_cfg_exists(fs_cfg_child(node, "index")))
+    return fs_cfg_error(fs_cfg_child(node, "index"), err, "index: goes with reduce: index");
+  double si;
+  fs_unit_kind kind;
+  char one[96];
+  snprintf(one, sizeof one, "1 %s", unit != NULL ? unit : "");
+  if (unit != NULL && (strlen(unit) >= sizeof o->unit || !parse_any(one, &si, &kind)))
+    return fs_cfg_error(fs_cfg_child(node, "unit"), err, "expected a unit such as \"ng/mL\"");
+  snprintf(o->unit, sizeof o->unit, "%s", unit != NULL ? unit : "");
+  return FS_OK;
+}
+
+static fs_status read_outcomes(fs_sweep *s, fs_cfg_node list, fs_error *err) {
+  fs_status st = FS_OK;
+  if (!fs_cfg_exists(list)) return FS_OK;
+  if (!fs_cfg_is_seq(list)) return fs_cfg_error(list, err, "expected a list of outcomes");
+  s->outcomes = calloc(fs_cfg_len(list) + 1, sizeof *s->outcomes);
+  if (s->outcomes == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; st == FS_OK && i < fs_cfg_len(list); i++) {
+    st = read_outcome(&s->outcomes[i], fs_cfg_item(list, i), err);
+    for (size_t j = 0; st == FS_OK && j < i; j++)
+      if (strcmp(s->outcomes[j].name, s->outcomes[i].name) == 0)
+        st = fs_cfg_error(fs_cfg_child(fs_cfg_item(list, i), "name"), err,
+                          "two outcomes are named \"%s\"", s->outcomes[i].name);
+    for (size_t a = 0; st == FS_OK && a < s->n_axes; a++)
+      if (strcmp(s->axes[a].name, s->outcomes[i].name) == 0)
+        st = fs_cfg_error(fs_cfg_child(fs_cfg_item(list, i), "name"), err,
+                          "\"%s\" is already the name of an axis", s->outcomes[i].name);
+    s->n_outcomes = i + 1;
+  }
+  return st;
+}
+
+/* base: a path relative to the sweep file (unless absolute). */
+static fs_status read_base(fs_sweep *s, fs_cfg_node root, fs_error *err) {
+  const char *base = NULL;
+  fs_status st = fs_cfg_get_string(root, "base", true, &base, err);
+  if (st != FS_OK) return st;
+  const char *slash = strrchr(s->file, '/');
+  int dir_len = slash != NULL && base[0] != '/' ? (int)(slash - s->file + 1) : 0;
+  int n = snprintf(s->base, sizeof s->base, "%.*s%s", dir_len, s->file, base);
+  if (n < 0 || (size_t)n >= sizeof s->base)
+    return fs_cfg_error(fs_cfg_child(root, "base"), err, "path too long");
+  if (access(s->base, R_OK) != 0)
+    return fs_cfg_error(fs_cfg_child(root, "base"), err, "cannot read \"%s\": %s", s->base,
+                        strerror(errno));
+  return FS_OK;
+}
+
+static fs_status read_settings(fs_sweep *s, fs_cfg_node root, fs_error *err) {
+  long seed = 1, replicates = 1;
+  size_t mode = 0;
+  const char *text;
+  fs_status st;
+  if ((st = fs_cfg_expect_keys(root, root_keys, COUNT(root_keys), err)) != FS_OK ||
+      (st = fs_cfg_get_string(root, "name", false, &text, err)) != FS_OK ||
+      (st = fs_cfg_get_string(root, "description", false, &text, err)) != FS_OK ||
+      (st = fs_cfg_get_int(root, "seed", 0, 0x7fffffffffffffffL, false, &seed, err)) != FS_OK ||
+      (st = fs_cfg_get_int(root, "replicates", 1, 1000000, false, &replicates, err)) != FS_OK ||
+      (st = fs_cfg_get_choice(root, "seeds", seed_modes, COUNT(seed_modes), false, &mode, err)) !=
+          FS_OK)
+    return st;
+  s->seed = (uint64_t)seed;
+  s->replicates = (size_t)replicates;
+  s->common_seeds = mode == 1;
+  return read_base(s, root, err);
+}
+
+/* ---- points, runs and seeds ------------------------------------------------------------ */
+
+static size_t value_index(const fs_sweep *s, size_t axis, size_t point) {
+  const sweep_axis *a = &s->axes[axis];
+  return point / s->group_stride[a->group] % s->group_len[a->group];
+}
+
+/* The seed of (point, replicate): Philox keyed by the master seed, countered by the pair, cut
+ * to 53 bits so that it survives a trip through a double (CSV readers, JSON). */
+static uint64_t run_seed(const fs_sweep *s, size_t point, size_t rep) {
+  uint64_t p = s->common_seeds ? 0 : (uint64_t)point;
+  const uint32_t key[2] = {(uint32_t)s->seed, (uint32_t)(s->seed >> 32)};
+  const uint32_t ctr[4] = {(uint32_t)p, (uint32_t)(p >> 32), (uint32_t)rep, 0x53454544u};
+  uint32_t out[4];
+  fs_rng_philox4x32(key, ctr, out);
+  return ((uint64_t)out[1] << 32 | out[0]) & ((UINT64_C(1) << 53) - 1);
+}
+
+/* A value as YAML for --set: plain when that reads back the same, else single-quoted. */
+static void yaml_value(const char *text, char *buf, size_t len) {
+  bool plain = strchr("-?:,[]{}#&*!|>'\"%@` ", text[0]) == NULL ||
+               (text[0] == '-' && isdigit((unsigned char)text[1]));
+  for (const char *p = text; plain && *p != '\0'; p++)
+    plain = isalnum((unsigned char)*p) || strchr(" ._/^*+-%()", *p) != NULL ||
+            ((unsigned char)*p >= 0x80);
+  if (plain) {
+    snprintf(buf, len, "%s", text);
+    return;
+  }
+  size_t o = 0;
+  if (len < 3) return;
+  buf[o++] = '\'';
+  for (const char *p = text; *p != '\0' && o + 3 < len; p++) {
+    if (*p == '\'') buf[o++] = '\'';
+    buf[o++] = *p;
+  }
+  buf[o++] = '\'';
+  buf[o] = '\0';
+}
+
+fs_status fs_sweep_override(const fs_sweep *s, size_t axis, size_t point, char *buf, size_t len,
+                            fs_error *err) {
+  if (s == NULL || axis >= s->n_axes || point >= s->n_points)
+    return fs_error_set(err, FS_ERR_INTERNAL, "fs_sweep_override: out of range");
+  char value[2 * TEXT_LEN + 4];
+  yaml_value(s->axes[axis].text[value_index(s, axis, point)], value, sizeof value);
+  int n = snprintf(buf, len, "%s=%s", s->axes[axis].key, value);
+  if (n < 0 || (size_t)n >= len) return fs_error_set(err, FS_ERR_INTERNAL, "override too long");
+  return FS_OK;
+}
+
+/* ---- validation: every point through fs_experiment_load -------------------------------- */
+
+/* A failure of `--set 'k=v'` moved to the axis in the sweep file that made it: the key's
+ * place for a key that does not exist, else the value's. */
+static fs_status relocate_error(const fs_sweep *s, size_t point, char (*ovr)[OVR_LEN],
+                                fs_error *err) {
+  for (size_t a = 0; a < s->n_axes; a++) {
+    char prefix[OVR_LEN + 16];
+    int n = snprintf(prefix, sizeof prefix, "--set '%s': ", ovr[a]);
+    if (n < 0 || strncmp(err->msg, prefix, (size_t)n) != 0) continue;
+    char rest[FS_ERROR_MSG_LEN];
+    snprintf(rest, sizeof rest, "%s", err->msg + n);
+    size_t key_len = strlen(s->axes[a].key);
+    bool at_value = strncmp(rest, s->axes[a].key, key_len) == 0 && rest[key_len] == ':' &&
+                    strstr(rest, "unknown key") == NULL &&
+                    strstr(rest, "expected a mapping") == NULL;
+    fs_cfg_node at = at_value ? s->axes[a].where[value_index(s, a, point)] : s->axes[a].key_node;
+    return fs_cfg_error(at, err, "%s", rest);
+  }
+  return err->code;
+}
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t n) {
+  const unsigned char *p = data;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ p[i]) * 0x100000001b3ULL;
+  return h;
+}
+
+static fs_status hash_base(fs_sweep *s, fs_error *err) {
+  FILE *f = fopen(s->base, "rb");
+  unsigned char buf[8192];
+  size_t got;
+  if (f == NULL)
+    return fs_error_set(err, FS_ERR_INPUT, "cannot open \"%s\": %s", s->base, strerror(errno));
+  s->fingerprint = 0xcbf29ce484222325ULL;
+  while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+    s->fingerprint = fnv1a(s->fingerprint, buf, got);
+  fclose(f);
+  return FS_OK;
+}
+
+static fs_status validate_points(fs_sweep *s, fs_error *err) {
+  fs_status st = hash_base(s, err);
+  char(*ovr)[OVR_LEN] = calloc(s->n_axes + 1, sizeof *ovr);
+  const char **list = calloc(s->n_axes + 1, sizeof *list);
+  if (st == FS_OK && (ovr == NULL || list == NULL))
+    st = fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t p = 0; st == FS_OK && p < s->n_points; p++) {
+    for (size_t a = 0; st == FS_OK && a < s->n_axes; a++) {
+      st = fs_sweep_override(s, a, p, ovr[a], OVR_LEN, err);
+      list[a] = ovr[a];
+      if (st == FS_OK) s->fingerprint = fnv1a(s->fingerprint, ovr[a], strlen(ovr[a]) + 1);
+    }
+    for (size_t r = 0; st == FS_OK && r < s->replicates; r++) {
+      uint64_t seed = run_seed(s, p, r);
+      s->fingerprint = fnv1a(s->fingerprint, &seed, sizeof seed);
+    }
+    fs_experiment_spec *spec = NULL;
+    if (st == FS_OK && (st = fs_experiment_load(s->base, list, s->n_axes, &spec, err)) != FS_OK)
+      st = relocate_error(s, p, ovr, err);
+    fs_experiment_free(spec);
+  }
+  free(ovr);
+  free(list);
+  return st;
+}
+
+/* ---- load and accessors ---------------------------------------------------------------- */
+
+fs_status fs_sweep_load(const char *path, fs_sweep **out, fs_error *err) {
+  fs_status st = FS_OK;
+  if (out == NULL || path == NULL)
+    return fs_error_set(err, FS_ERR_INTERNAL, "fs_sweep_load: NULL argument");
+  *out = NULL;
+  fs_sweep *s = calloc(1, sizeof *s);
+  if (s == NULL || (s->file = malloc(strlen(path) + 1)) == NULL)
+    FS_TRY(fs_error_set(err, FS_ERR_NOMEM, "out of memory"));
+  memcpy(s->file, path, strlen(path) + 1);
+  FS_TRY(fs_config_load(path, NULL, 0, &s->cfg, err));
+  fs_cfg_node root = fs_config_root(s->cfg);
+  if (!fs_cfg_is_map(root))
+    FS_TRY(fs_error_set(err, FS_ERR_INPUT, "%s: expected a sweep (base:, axes:, outcomes:)", path));
+  FS_TRY(read_settings(s, root, err));
+  FS_TRY(read_axes(s, fs_cfg_child(root, "axes"), err));
+  if (s->group_len == NULL && ((s->group_len = calloc(1, sizeof *s->group_len)) == NULL ||
+                               (s->group_stride = calloc(1, sizeof *s->group_stride)) == NULL))
+    FS_TRY(fs_error_set(err, FS_ERR_NOMEM, "out of memory"));
+  FS_TRY(size_grid(s, root, err));
+  FS_TRY(read_outcomes(s, fs_cfg_child(root, "outcomes"), err));
+  FS_TRY(validate_points(s, err));
+  *out = s;
+  s = NULL;
+cleanup:
+  fs_sweep_free(s);
+  return st;
+}
+
+void fs_sweep_free(fs_sweep *s) {
+  if (s == NULL) return;
+  for (size_t i = 0; i < s->n_axes; i++) {
+    free(s->axes[i].text);
+    free(s->axes[i].si);
+    free(s->axes[i].where);
+  }
+  free(s->axes);
+  free(s->group_len);
+  free(s->group_stride);
+  free(s->outcomes);
+  fs_config_free(s->cfg);
+  free(s->file);
+  free(s);
+}
+
+fs_status fs_sweep_get_info(const fs_sweep *s, fs_sweep_info *out) {
+  if (s == NULL || out == NULL) return FS_ERR_INTERNAL;
+  *out = (fs_sweep_info){s->file,
+                         s->base,
+                         s->seed,
+                         s->n_axes,
+                         s->n_points,
+                         s->replicates,
+                         s->n_points * s->replicates,
+                         s->n_outcomes,
+                         s->fingerprint};
+  return FS_OK;
+}
+
+fs_status fs_sweep_get_axis(const fs_sweep *s, size_t axis, fs_sweep_axis_info *out) {
+  if (s == NULL || out == NULL || axis >= s->n_axes) return FS_ERR_INTERNAL;
+  const sweep_axis *a = &s->axes[axis];
+  *out = (fs_sweep_axis_info){a->name, a->key, a->unit, a->numeric, a->n};
+  return FS_OK;
+}
+
+fs_status fs_sweep_get_outcome(const fs_sweep *s, size_t outcome, fs_sweep_outcome_info *out) {
+  if (s == NULL || out == NULL || outcome >= s->n_outcomes) return FS_ERR_INTERNAL;
+  const sweep_outcome *o = &s->outcomes[outcome];
+  *out = (fs_sweep_outcome_info){o->name, o->dataset, reduce_names[o->reduce], o->unit};
+  return FS_OK;
+}
+
+fs_status fs_sweep_get_run(const fs_sweep *s, size_t k, fs_sweep_run *out, fs_error *err) {
+  size_t n = s->n_points * s->replicates;
+  if (k >= n)
+    return fs_error_set(err, FS_ERR_INPUT,
+                        "run %zu is out of range: the sweep has %zu run%s (0 to %zu)", k, n,
+                        n == 1 ? "" : "s", n - 1);
+  out->run = k;
+  out->point = k / s->replicates;
+  out->replicate = k % s->replicates;
+  out->seed = run_seed(s, out->point, out->replicate);
+  return FS_OK;
+}
+
+const char *fs_sweep_value_text(const fs_sweep *s, size_t axis, size_t point) {
+  if (s == NULL || axis >= s->n_axes || point >= s->n_points) return NULL;
+  return s->axes[axis].text[value_index(s, axis, point)];
+}
+
+double fs_sweep_value_si(const fs_sweep *s, size_t axis, size_t point) {
+  if (s == NULL || axis >= s->n_axes || point >= s->n_points) return NAN;
+  return s->axes[axis].si[value_index(s, axis, point)];
+}
+
+static int digits(size_t n) {
+  int d = 1;
+  while (n >= 10)
+    n /= 10, d++;
+  return d;
+}
+
+void fs_sweep_run_path(const fs_sweep *s, const char *dir, size_t k, const char *suffix, char *buf,
+                       size_t len) {
+  int wp = digits(s->n_points > 0 ? s->n_points - 1 : 0);
+  wp = wp < 4 ? 4 : wp;
+  if (s->replicates == 1)
+    fmt(buf, len, "%s/point_%0*zu%s", dir, wp, k, suffix);
+  else
+    fmt(buf, len, "%s/point_%0*zu_r%0*zu%s", dir, wp, k / s->replicates, digits(s->replicates - 1),
+        k % s->replicates, suffix);
+}
+
+const char *fs_sweep_state_str(fs_sweep_state st) {
+  switch (st) {
+  case FS_SWEEP_OK:
+    return "ok";
+  case FS_SWEEP_FAILED:
+    return "failed";
+  case FS_SWEEP_MISSING:
+    break;
+  }
+  return "missing";
+}
+
+static bool exists(const char *path) {
+  struct stat sb;
+  return stat(path, &sb) == 0;
+}
+
+fs_sweep_state fs_sweep_run_state(const fs_sweep *s, const char *dir, size_t k, char *reason,
+                                  size_t len) {
+  char path[PATH_LEN];
+  if (reason != NULL && len > 0) reason[0] = '\0';
+  fs_sweep_run_path(s, dir, k, ".h5", path, sizeof path);
+  if (exists(path)) return FS_SWEEP_OK;
+  fs_sweep_run_path(s, dir, k, ".failed", path, sizeof path);
+  FILE *f = fopen(path, "r");
+  if (f == NULL) return FS_SWEEP_MISSING;
+  if (reason != NULL && len > 0) {
+    size_t n = fread(reason, 1, len - 1, f);
+    while (n > 0 && (reason[n - 1] == '\n' || reason[n - 1] == '\r'))
+      n--;
+    reason[n] = '\0';
+  }
+  fclose(f);
+  return FS_SWEEP_FAILED;
+}
+
+/* ---- the results folder ---------------------------------------------------------------- */
+
+/* Writes text to path through a private temporary name and a rename, so that readers and
+ * concurrent writers never see half a file. */
+static fs_status write_atomic(const char *path, const char *text, fs_error *err) {
+  char tmp[PATH_LEN + 32];
+  snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+  FILE *f = fopen(tmp, "w");
+  if (f == NULL)
+    return fs_error_set(err, FS_ERR_IO, "cannot write \"%s\": %s", tmp, strerror(errno));
+  bool ok = fputs(text, f) >= 0;
+  ok = fclose(f) == 0 && ok;
+  if (!ok || rename(tmp, path) != 0) {
+    int e = errno;
+    remove(tmp);
+    return fs_error_set(err, FS_ERR_IO, "cannot write \"%s\": %s", path, strerror(e));
+  }
+  return FS_OK;
+}
+
+fs_status fs_sweep_prepare_dir(const fs_sweep *s, const char *dir, fs_error *err) {
+  char path[PATH_LEN], want[256], have[256] = "";
+  snprintf(want, sizeof want, "fearsim sweep manifest\nfingerprint: %016llx\nruns: %zu\n",
+           (unsigned long long)s->fingerprint, s->n_points * s->replicates);
+  snprintf(path, sizeof path, "%s/manifest.txt", dir);
+  FILE *f = fopen(path, "r");
+  if (f != NULL) {
+    size_t n = fread(have, 1, sizeof have - 1, f);
+    have[n] = '\0';
+    fclose(f);
+    if (strcmp(have, want) == 0) return FS_OK;
+    return fs_error_set(err, FS_ERR_INPUT,
+                        "\"%s\" holds the results of another sweep (or of this one before its "
+                        "base or axes changed); choose another output folder or remove it",
+                        dir);
+  }
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+    return fs_error_set(err, errno == ENOENT ? FS_ERR_INPUT : FS_ERR_IO,
+                        "cannot create the folder \"%s\": %s", dir, strerror(errno));
+  return write_atomic(path, want, err);
+}
+
+/* ---- running: a pool of child processes ------------------------------------------------ */
+
+/* A slot's argv is built in fixed buffers: no allocation between create and free. */
+typedef struct pool_slot {
+  pid_t pid; /* 0: free */
+  size_t run;
+  struct timespec start;
+  bool stopped;
+  char (*ovr)[OVR_LEN];
+  char seed[32], threads[16];
+  char out[PATH_LEN], log[PATH_LEN];
+  char **argv;
+} pool_slot;
+
+struct fs_sweep_pool {
+  const fs_sweep *s;
+  char program[PATH_LEN];
+  char dir[PATH_LEN];
+  int threads;
+  pool_slot *slots;
+  size_t n_slots, busy;
+};
+
+static void slot_release(pool_slot *sl) {
+  free(sl->ovr);
+  free(sl->argv);
+}
+
+fs_status fs_sweep_pool_create(const fs_sweep *s, const fs_sweep_pool_opts *opts,
+                               fs_sweep_pool **out, fs_error *err) {
+  if (s == NULL || opts == NULL || out == NULL || opts->slots == 0 || opts->program == NULL ||
+      opts->dir == NULL)
+    return fs_error_set(err, FS_ERR_INTERNAL, "fs_sweep_pool_create: bad argument");
+  *out = NULL;
+  fs_sweep_pool *p = calloc(1, sizeof *p);
+  if (p == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  p->s = s;
+  snprintf(p->program, sizeof p->program, "%s", opts->program);
+  snprintf(p->dir, sizeof p->dir, "%s", opts->dir);
+  p->threads = opts->threads > 0 ? opts->threads : 1;
+  p->slots = calloc(opts->slots, sizeof *p->slots);
+  p->n_slots = p->slots != NULL ? opts->slots : 0;
+  bool ok = p->slots != NULL;
+  for (size_t i = 0; ok && i < p->n_slots; i++) {
+    p->slots[i].ovr = calloc(s->n_axes + 1, sizeof *p->slots[i].ovr);
+    p->slots[i].argv = calloc(2 * s->n_axes + 16, sizeof *p->slots[i].argv);
+    ok = p->slots[i].ovr != NULL && p->slots[i].argv != NULL;
+  }
+  if (!ok) {
+    fs_sweep_pool_free(p);
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  }
+  *out = p;
+  return FS_OK;
+}
+
+void fs_sweep_pool_free(fs_sweep_pool *p) {
+  if (p == NULL) return;
+  for (size_t i = 0; i < p->n_slots; i++)
+    slot_release(&p->slots[i]);
+  free(p->slots);
+  free(p);
+}
+
+size_t fs_sweep_pool_busy(const fs_sweep_pool *p) {
+  return p != NULL ? p->busy : 0;
+}
+
+static fs_status build_argv(fs_sweep_pool *p, pool_slot *sl, size_t k, fs_error *err) {
+  const fs_sweep *s = p->s;
+  size_t point = k / s->replicates, n = 0;
+  fs_status st = FS_OK;
+  sl->argv[n++] = p->program;
+  sl->argv[n++] = "run";
+  sl->argv[n++] = (char *)s->base;
+  for (size_t a = 0; st == FS_OK && a < s->n_axes; a++) {
+    st = fs_sweep_override(s, a, point, sl->ovr[a], OVR_LEN, err);
+    sl->argv[n++] = "--set";
+    sl->argv[n++] = sl->ovr[a];
+  }
+  snprintf(sl->seed, sizeof sl->seed, "%llu",
+           (unsigned long long)run_seed(s, point, k % s->replicates));
+  snprintf(sl->threads, sizeof sl->threads, "%d", p->threads);
+  fs_sweep_run_path(s, p->dir, k, ".h5", sl->out, sizeof sl->out);
+  fs_sweep_run_path(s, p->dir, k, ".log", sl->log, sizeof sl->log);
+  char *tail[] = {"--seed", sl->seed, "-o", sl->out, "--threads", sl->threads, "--quiet"};
+  for (size_t i = 0; i < COUNT(tail); i++)
+    sl->argv[n++] = tail[i];
+  sl->argv[n] = NULL;
+  return st;
+}
+
+static double seconds_since(const struct timespec *t0) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+static void write_failed(const fs_sweep *s, const char *dir, size_t k, const char *reason) {
+  char path[PATH_LEN], text[600];
+  fs_sweep_run_path(s, dir, k, ".failed", path, sizeof path);
+  fmt(text, sizeof text, "%s\n", reason);
+  fs_error ignored;
+  write_atomic(path, text, &ignored); /* best effort: the summary then says "missing" */
+}
+
+fs_status fs_sweep_pool_start(fs_sweep_pool *p, size_t k, fs_error *err) {
+  pool_slot *sl = NULL;
+  char path[PATH_LEN + 16];
+  for (size_t i = 0; p != NULL && sl == NULL && i < p->n_slots; i++)
+    if (p->slots[i].pid == 0) sl = &p->slots[i];
+  if (sl == NULL || k >= p->s->n_points * p->s->replicates)
+    return fs_error_set(err, FS_ERR_INTERNAL, "fs_sweep_pool_start: no free slot or bad run");
+  fs_status st = build_argv(p, sl, k, err);
+  if (st != FS_OK) return st;
+  /* A .partial is what a killed run left; a .failed is from an earlier attempt. */
+  snprintf(path, sizeof path, "%s.partial", sl->out);
+  remove(path);
+  fs_sweep_run_path(p->s, p->dir, k, ".failed", path, sizeof path);
+  remove(path);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, sl->log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+  /* A process group of its own: Ctrl-C reaches the sweep, which stops its runs itself, so a
+   * run stopped on purpose is not mistaken for a failed one. */
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
+  int rc = posix_spawn(&sl->pid, p->program, &fa, &attr, sl->argv, environ);
+  posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) {
+    sl->pid = 0;
+    char reason[512];
+    fmt(reason, sizeof reason, "could not start %s: %s", p->program, strerror(rc));
+    write_failed(p->s, p->dir, k, reason);
+    return fs_error_set(err, FS_ERR_IO, "run %zu: %s", k, reason);
+  }
+  sl->run = k;
+  sl->stopped = false;
+  clock_gettime(CLOCK_MONOTONIC, &sl->start);
+  p->busy++;
+  return FS_OK;
+}
+
+/* The last non-empty line of a run's log, without the "fearsim: " prefix. */
+static void log_tail(const char *log, char *buf, size_t len) {
+  char tail[512];
+  buf[0] = '\0';
+  FILE *f = fopen(log, "r");
+  if (f == NULL) return;
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  fseek(f, size > (long)sizeof tail - 1 ? size - (long)sizeof tail + 1 : 0, SEEK_SET);
+  size_t n = fread(tail, 1, sizeof tail - 1, f);
+  fclose(f);
+  while (n > 0 && isspace((unsigned char)tail[n - 1]))
+    n--;
+  tail[n] = '\0';
+  const char *line = strrchr(tail, '\n');
+  line = line != NULL ? line + 1 : tail;
+  if (strncmp(line, "fearsim: ", 9) == 0) line += 9;
+  fmt(buf, len, "%s", line);
+}
+
+static void describe_end(pool_slot *sl, int status, char *reason, size_t len) {
+  char tail[400];
+  log_tail(sl->log, tail, sizeof tail);
+  if (WIFSIGNALED(status))
+    fmt(reason, len, "killed by signal %d (%s)%s%s", WTERMSIG(status), strsignal(WTERMSIG(status)),
+        tail[0] ? ": " : "", tail);
+  else if (WEXITSTATUS(status) == 0)
+    snprintf(reason, len, "exit code 0 but no result file");
+  else
+    fmt(reason, len, "exit code %d%s%s", WEXITSTATUS(status), tail[0] ? ": " : "", tail);
+}
+
+bool fs_sweep_pool_poll(fs_sweep_pool *p, fs_sweep_result *res) {
+  for (size_t i = 0; p != NULL && i < p->n_slots; i++) {
+    pool_slot *sl = &p->slots[i];
+    int status = 0;
+    if (sl->pid == 0 || waitpid(sl->pid, &status, WNOHANG) != sl->pid) continue;
+    sl->pid = 0;
+    p->busy--;
+    res->run = sl->run;
+    res->wall = seconds_since(&sl->start);
+    res->reason[0] = '\0';
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && exists(sl->out);
+    if (ok) {
+      res->state = FS_SWEEP_OK;
+    } else if (sl->stopped) {
+      res->state = FS_SWEEP_MISSING; /* stopped on purpose: unfinished, not failed */
+    } else {
+      res->state = FS_SWEEP_FAILED;
+      describe_end(sl, status, res->reason, sizeof res->reason);
+      write_failed(p->s, p->dir, sl->run, res->reason);
+    }
+    return true;
+  }
+  return false;
+}
+
+void fs_sweep_pool_stop(fs_sweep_pool *p, int sig) {
+  for (size_t i = 0; p != NULL && i < p->n_slots; i++) {
+    if (p->slots[i].pid == 0) continue;
+    p->slots[i].stopped = true;
+    kill(p->slots[i].pid, sig);
+  }
+}
+
+/* ---- summary --------------------------------------------------------------------------- */
+
+/* Everything the summary holds, column by column (one row per run). */
+typedef struct summary {
+  size_t n;
+  uint64_t *run, *point, *rep, *seed;
+  const char **status;
+  char (*reason)[512];
+  char (*file)[256];
+  const char **reason_p, **file_p;
+  double *axis;           /* n_axes x n */
+  const char **axis_text; /* n_axes x n */
+  double *outcome;        /* n_outcomes x n */
+  char (*out_units)[64];
+} summary;
+
+static void summary_free(summary *t) {
+  free(t->run);
+  free(t->point);
+  free(t->rep);
+  free(t->seed);
+  free(t->status);
+  free(t->reason);
+  free(t->file);
+  free(t->reason_p);
+  free(t->file_p);
+  free(t->axis);
+  free(t->axis_text);
+  free(t->outcome);
+  free(t->out_units);
+}
+
+static fs_status summary_alloc(summary *t, const fs_sweep *s, fs_error *err) {
+  size_t n = s->n_points * s->replicates, na = s->n_axes + 1, no = s->n_outcomes + 1;
+  t->n = n;
+  t->run = calloc(n, sizeof *t->run);
+  t->point = calloc(n, sizeof *t->point);
+  t->rep = calloc(n, sizeof *t->rep);
+  t->seed = calloc(n, sizeof *t->seed);
+  t->status = calloc(n, sizeof *t->status);
+  t->reason = calloc(n, sizeof *t->reason);
+  t->file = calloc(n, sizeof *t->file);
+  t->reason_p = calloc(n, sizeof *t->reason_p);
+  t->file_p = calloc(n, sizeof *t->file_p);
+  t->axis = calloc(n * na, sizeof *t->axis);
+  t->axis_text = calloc(n * na, sizeof *t->axis_text);
+  t->outcome = calloc(n * no, sizeof *t->outcome);
+  t->out_units = calloc(no, sizeof *t->out_units);
+  if (!t->run || !t->point || !t->rep || !t->seed || !t->status || !t->reason || !t->file ||
+      !t->reason_p || !t->file_p || !t->axis || !t->axis_text || !t->outcome || !t->out_units)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  return FS_OK;
+}
+
+static void note_problem(fs_sweep_tally *tally, const char *file, const char *problem) {
+  if (tally->outcome_problems++ == 0)
+    fmt(tally->first_problem, sizeof tally->first_problem, "%s: %s", file, problem);
+}
+
+/* The factor from the dataset's units to the requested ones, or NaN if they do not convert. */
+static double unit_factor(const char *from, const char *to) {
+  char a[96], b[96];
+  double sa, sb, check;
+  fs_unit_kind ka, kb;
+  fs_error e;
+  snprintf(a, sizeof a, "1 %s", from);
+  snprintf(b, sizeof b, "1 %s", to);
+  if (!parse_any(a, &sa, &ka) || !parse_any(b, &sb, &kb) ||
+      fs_units_parse(b, ka, &check, &e) != FS_OK)
+    return NAN;
+  return sa / sb;
+}
+
+static void read_outcomes_of(const fs_sweep *s, summary *t, size_t k, const char *path,
+                             fs_sweep_tally *tally) {
+  for (size_t o = 0; o < s->n_outcomes; o++) {
+    const sweep_outcome *oc = &s->outcomes[o];
+    double v = NAN;
+    char units[64] = "", problem[400] = "";
+    if (!fs_sweep_io_outcome(path, oc, &v, units, sizeof units, problem, sizeof problem)) {
+      note_problem(tally, path, problem);
+      v = NAN;
+    } else if (oc->unit[0] != '\0' && strcmp(oc->unit, units) != 0) {
+      double f = unit_factor(units[0] ? units : "1", oc->unit);
+      if (isnan(f)) {
+        snprintf(problem, sizeof problem, "%s: cannot express \"%s\" in \"%s\"", oc->dataset, units,
+                 oc->unit);
+        note_problem(tally, path, problem);
+      }
+      v *= f;
+    }
+    if (t->out_units[o][0] == '\0')
+      snprintf(t->out_units[o], sizeof t->out_units[o], "%s", oc->unit[0] ? oc->unit : units);
+    t->outcome[o * t->n + k] = v;
+  }
+}
+
+static void fill_summary(const fs_sweep *s, const char *dir, summary *t, fs_sweep_tally *tally) {
+  for (size_t k = 0; k < t->n; k++) {
+    fs_sweep_run r = {0};
+    fs_error ignored;
+    char path[PATH_LEN];
+    fs_sweep_get_run(s, k, &r, &ignored);
+    t->run[k] = k;
+    t->point[k] = r.point;
+    t->rep[k] = r.replicate;
+    t->seed[k] = r.seed;
+    fs_sweep_state st = fs_sweep_run_state(s, dir, k, t->reason[k], sizeof t->reason[k]);
+    t->status[k] = fs_sweep_state_str(st);
+    fs_sweep_run_path(s, ".", k, ".h5", path, sizeof path);
+    fmt(t->file[k], sizeof t->file[k], "%s", path + 2);
+    t->reason_p[k] = t->reason[k];
+    t->file_p[k] = t->file[k];
+    *(st == FS_SWEEP_OK       ? &tally->ok
+      : st == FS_SWEEP_FAILED ? &tally->failed
+                              : &tally->missing) += 1;
+    for (size_t a = 0; a < s->n_axes; a++) {
+      t->axis[a * t->n + k] = fs_sweep_value_si(s, a, r.point);
+      t->axis_text[a * t->n + k] = fs_sweep_value_text(s, a, r.point);
+    }
+    for (size_t o = 0; o < s->n_outcomes; o++)
+      t->outcome[o * t->n + k] = NAN;
+    if (st == FS_SWEEP_OK) {
+      fs_sweep_run_path(s, dir, k, ".h5", path, sizeof path);
+      read_outcomes_of(s, t, k, path, tally);
+    }
+  }
+}
+
+static fs_status write_summary_h5(const fs_sweep *s, const char *dir, const summary *t,
+                                  const fs_sweep_tally *tally, fs_error *err) {
+  size_t nc = 8 + s->n_axes + s->n_outcomes, c = 0;
+  sweep_column *cols = calloc(nc, sizeof *cols);
+  char(*paths)[300] = calloc(nc, sizeof *paths);
+  char(*desc)[400] = calloc(nc, sizeof *desc);
+  if (cols == NULL || paths == NULL || desc == NULL) {
+    free(cols), free(paths), free(desc);
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  }
+  cols[c++] =
+      (sweep_column){"/run", "1", "run number: point * replicates + replicate", NULL, t->run, NULL};
+  cols[c++] = (sweep_column){"/index", "1",      "point: the index of the parameter combination",
+                             NULL,     t->point, NULL};
+  cols[c++] = (sweep_column){"/replicate", "1", "replicate of the point", NULL, t->rep, NULL};
+  cols[c++] =
+      (sweep_column){"/seed", "1", "the run's seed (fearsim run --seed)", NULL, t->seed, NULL};
+  cols[c++] = (sweep_column){"/status", "", "ok, failed or missing", NULL, NULL, t->status};
+  cols[c++] = (sweep_column){"/reason", "", "why a run failed", NULL, NULL, t->reason_p};
+  cols[c++] =
+      (sweep_column){"/file", "", "the run's result, relative to this file", NULL, NULL, t->file_p};
+  for (size_t a = 0; a < s->n_axes; a++, c++) {
+    const sweep_axis *ax = &s->axes[a];
+    snprintf(paths[c], sizeof paths[c], "/axes/%s", ax->name);
+    snprintf(desc[c], sizeof desc[c], "%s", ax->key);
+    cols[c] = (sweep_column){paths[c], ax->numeric ? ax->unit : "",
+                             desc[c],  ax->numeric ? &t->axis[a * t->n] : NULL,
+                             NULL,     ax->numeric ? NULL : &t->axis_text[a * t->n]};
+  }
+  for (size_t o = 0; o < s->n_outcomes; o++, c++) {
+    const sweep_outcome *oc = &s->outcomes[o];
+    snprintf(paths[c], sizeof paths[c], "/outcomes/%s", oc->name);
+    snprintf(desc[c], sizeof desc[c], "%s of %s%s", reduce_names[oc->reduce], oc->dataset,
+             oc->reduce == REDUCE_AT ? " at the given time" : "");
+    cols[c] = (sweep_column){paths[c], t->out_units[o], desc[c], &t->outcome[o * t->n], NULL, NULL};
+  }
+  char path[PATH_LEN];
+  snprintf(path, sizeof path, "%s/summary.h5", dir);
+  const sweep_attr attrs[] = {
+      {"fearsim_version", FS_VERSION, 0},        {"sweep_file", s->file, 0},
+      {"sweep_yaml", fs_config_text(s->cfg), 0}, {"base_experiment", s->base, 0},
+      {"seed", NULL, (double)s->seed},           {"replicates", NULL, (double)s->replicates},
+      {"points", NULL, (double)s->n_points},     {"ok", NULL, (double)tally->ok},
+      {"failed", NULL, (double)tally->failed},   {"missing", NULL, (double)tally->missing},
+  };
+  fs_status st = fs_sweep_io_write_summary(path, attrs, COUNT(attrs), cols, c, t->n, err);
+  free(cols), free(paths), free(desc);
+  return st;
+}
+
+/* A CSV field: quoted when it holds a comma, quote or line break. */
+static void csv_text(FILE *f, const char *text) {
+  if (strpbrk(text, ",\"\n\r") == NULL) {
+    fputs(text, f);
+    return;
+  }
+  fputc('"', f);
+  for (const char *p = text; *p; p++) {
+    if (*p == '"') fputc('"', f);
+    fputc(*p == '\n' || *p == '\r' ? ' ' : *p, f);
+  }
+  fputc('"', f);
+}
+
+static void csv_header(FILE *f, const fs_sweep *s, const summary *t) {
+  fputs("run,index,replicate,seed,status", f);
+  for (size_t a = 0; a < s->n_axes; a++) {
+    fputc(',', f);
+    char h[200];
+    snprintf(h, sizeof h, "%s%s%s%s", s->axes[a].name, s->axes[a].numeric ? " [" : "",
+             s->axes[a].unit, s->axes[a].numeric ? "]" : "");
+    csv_text(f, h);
+  }
+  for (size_t o = 0; o < s->n_outcomes; o++) {
+    char h[200];
+    fputc(',', f);
+    snprintf(h, sizeof h, "%s%s%s%s", s->outcomes[o].name, t->out_units[o][0] ? " [" : "",
+             t->out_units[o], t->out_units[o][0] ? "]" : "");
+    csv_text(f, h);
+  }
+  fputs(",reason\n", f);
+}
+
+static fs_status write_summary_csv(const fs_sweep *s, const char *dir, const summary *t,
+                                   fs_error *err) {
+  char path[PATH_LEN], tmp[PATH_LEN + 16];
+  snprintf(path, sizeof path, "%s/summary.csv", dir);
+  snprintf(tmp, sizeof tmp, "%s.partial", path);
+  FILE *f = fopen(tmp, "w");
+  if (f == NULL)
+    return fs_error_set(err, FS_ERR_IO, "cannot write \"%s\": %s", tmp, strerror(errno));
+  csv_header(f, s, t);
+  for (size_t k = 0; k < t->n; k++) {
+    fprintf(f, "%zu,%llu,%llu,%llu,%s", k, (unsigned long long)t->point[k],
+            (unsigned long long)t->rep[k], (unsigned long long)t->seed[k], t->status[k]);
+    for (size_t a = 0; a < s->n_axes; a++) {
+      fputc(',', f);
+      if (s->axes[a].numeric)
+        fprintf(f, "%.17g", t->axis[a * t->n + k]);
+      else
+        csv_text(f, t->axis_text[a * t->n + k]);
+    }
+    for (size_t o = 0; o < s->n_outcomes; o++) {
+      double v = t->outcome[o * t->n + k];
+      if (isnan(v))
+        fputs(",", f);
+      else
+        fprintf(f, ",%.17g", v);
+    }
+    fputc(',', f);
+    csv_text(f, t->reason[k]);
+    fputc('\n', f);
+  }
+  bool ok = !ferror(f);
+  ok = fclose(f) == 0 && ok;
+  if (!ok || rename(tmp, path) != 0) {
+    int e = errno;
+    remove(tmp);
+    return fs_error_set(err, FS_ERR_IO, "cannot write \"%s\": %s", path, strerror(e));
+  }
+  return FS_OK;
+}
+
+fs_status fs_sweep_collect(const fs_sweep *s, const char *dir, fs_sweep_tally *tally,
+                           fs_error *err) {
+  summary t = {0};
+  fs_sweep_tally local = {0};
+  fs_status st;
+  if (s == NULL || dir == NULL)
+    return fs_error_set(err, FS_ERR_INTERNAL, "fs_sweep_collect: NULL argument");
+  if (!exists(dir))
+    return fs_error_set(err, FS_ERR_INPUT, "no results folder \"%s\" (run the sweep first)", dir);
+  FS_TRY(summary_alloc(&t, s, err));
+  fill_summary(s, dir, &t, &local);
+  FS_TRY(write_summary_h5(s, dir, &t, &local, err));
+  FS_TRY(write_summary_csv(s, dir, &t, err));
+  if (tally != NULL) *tally = local;
+cleanup:
+  summary_free(&t);
+  return st;
+}
