@@ -1099,8 +1099,8 @@ static void read_outcomes_of(const fs_sweep *s, summary *t, size_t k, const char
     } else if (oc->unit[0] != '\0' && strcmp(oc->unit, units) != 0) {
       double f = unit_factor(units[0] ? units : "1", oc->unit);
       if (isnan(f)) {
-        snprintf(problem, sizeof problem, "%s: cannot express \"%s\" in \"%s\"", oc->dataset, units,
-                 oc->unit);
+        fmt(problem, sizeof problem, "%s: cannot express \"%s\" in \"%s\"", oc->dataset, units,
+            oc->unit);
         note_problem(tally, path, problem);
       }
       v *= f;
@@ -1166,17 +1166,17 @@ static fs_status write_summary_h5(const fs_sweep *s, const char *dir, const summ
       (sweep_column){"/file", "", "the run's result, relative to this file", NULL, NULL, t->file_p};
   for (size_t a = 0; a < s->n_axes; a++, c++) {
     const sweep_axis *ax = &s->axes[a];
-    snprintf(paths[c], sizeof paths[c], "/axes/%s", ax->name);
-    snprintf(desc[c], sizeof desc[c], "%s", ax->key);
+    fmt(paths[c], sizeof paths[c], "/axes/%s", ax->name);
+    fmt(desc[c], sizeof desc[c], "%s", ax->key);
     cols[c] = (sweep_column){paths[c], ax->numeric ? ax->unit : "",
                              desc[c],  ax->numeric ? &t->axis[a * t->n] : NULL,
                              NULL,     ax->numeric ? NULL : &t->axis_text[a * t->n]};
   }
   for (size_t o = 0; o < s->n_outcomes; o++, c++) {
     const sweep_outcome *oc = &s->outcomes[o];
-    snprintf(paths[c], sizeof paths[c], "/outcomes/%s", oc->name);
-    snprintf(desc[c], sizeof desc[c], "%s of %s%s", reduce_names[oc->reduce], oc->dataset,
-             oc->reduce == REDUCE_AT ? " at the given time" : "");
+    fmt(paths[c], sizeof paths[c], "/outcomes/%s", oc->name);
+    fmt(desc[c], sizeof desc[c], "%s of %s%s", reduce_names[oc->reduce], oc->dataset,
+        oc->reduce == REDUCE_AT ? " at the given time" : "");
     cols[c] = (sweep_column){paths[c], t->out_units[o], desc[c], &t->outcome[o * t->n], NULL, NULL};
   }
   char path[PATH_LEN];
