@@ -84,6 +84,10 @@ struct fs_engine {
   size_t *slow_offset;  /* [population] */
   size_t *tl_bdnf, *tl_prp, *tl_spines; /* record handles per population */
   size_t *tl_z, *tl_early, *tl_late;    /* record handles per projection */
+  /* the protocol's trials: spikes of each population during each CS (or unsignalled US) */
+  uint64_t *trial_spikes;         /* [trial * n_pops + population] */
+  int64_t *trial_from, *trial_to; /* [trial]: its CS (or US), steps [from, to) */
+  size_t trial;                   /* the first trial not over yet */
 };
 
 /* Per target neuron of a plastic projection, the sums over its synapses kept for the timeline;
@@ -100,7 +104,8 @@ static fs_status create_records(fs_engine *eng, fs_error *err) {
   eng->bin_base = calloc(spec->n_phases + 1, sizeof *eng->bin_base);
   if (eng->bin_base == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   eng->n_bins = 0;
-  for (size_t ph = 0; ph < spec->n_phases; ph++) {
+  /* without neurons or inputs there are no rates (a drug-only run may span weeks) */
+  for (size_t ph = 0; ph < spec->n_phases && net->n_pops > 0; ph++) {
     const fs_phase *p = &spec->phases[ph];
     eng->bin_base[ph] = eng->n_bins;
     if (p->fast)
@@ -109,7 +114,7 @@ static fs_status create_records(fs_engine *eng, fs_error *err) {
   }
   eng->bin_time = malloc((eng->n_bins + 1) * sizeof *eng->bin_time);
   if (eng->bin_time == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
-  for (size_t ph = 0; ph < spec->n_phases; ph++)
+  for (size_t ph = 0; ph < spec->n_phases && net->n_pops > 0; ph++)
     for (size_t b = eng->bin_base[ph]; spec->phases[ph].fast && b < eng->n_bins &&
                                        (ph + 1 == spec->n_phases || b < eng->bin_base[ph + 1]);
          b++)
@@ -133,6 +138,35 @@ static fs_status create_records(fs_engine *eng, fs_error *err) {
     if (st != FS_OK) return st;
   }
   return FS_OK;
+}
+
+/* Where each trial's spikes are counted: its CS, or its US for an unsignalled one. */
+static fs_status create_trials(fs_engine *eng, fs_error *err) {
+  const fs_experiment_spec *spec = eng->net->spec;
+  const fs_protocol *pr = spec->protocol;
+  if (pr == NULL || pr->n_trials == 0) return FS_OK;
+  eng->trial_spikes = calloc(pr->n_trials * (eng->net->n_pops + 1), sizeof *eng->trial_spikes);
+  eng->trial_from = malloc(pr->n_trials * sizeof *eng->trial_from);
+  eng->trial_to = malloc(pr->n_trials * sizeof *eng->trial_to);
+  if (!eng->trial_spikes || !eng->trial_from || !eng->trial_to)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory for the trials");
+  for (size_t k = 0; k < pr->n_trials; k++) {
+    const fs_trial *tr = &pr->trials[k];
+    bool cs = tr->kind == FS_TRIAL_CS;
+    eng->trial_from[k] = llround((cs ? tr->cs_on : tr->us_on) / spec->dt);
+    eng->trial_to[k] = llround((cs ? tr->cs_off : tr->us_off) / spec->dt);
+  }
+  return FS_OK;
+}
+
+/* n spikes of population pop at step at go to the trial whose CS holds them, if any. */
+static void count_trial_spikes(fs_engine *eng, size_t pop, int64_t at, size_t n) {
+  const fs_protocol *pr = eng->net->spec->protocol;
+  size_t k = eng->trial;
+  while (k < pr->n_trials && at >= eng->trial_to[k])
+    k++;
+  if (k < pr->n_trials && at >= eng->trial_from[k])
+    eng->trial_spikes[k * eng->net->n_pops + pop] += n;
 }
 
 static bool pop_has_nmda_agents(const fs_network *net, size_t pop) {
@@ -349,6 +383,7 @@ fs_status fs_engine_create(fs_network *net, fs_record *rec, fs_engine **out, fs_
     goto cleanup;
   }
   FS_TRY(create_records(eng, err));
+  FS_TRY(create_trials(eng, err));
   FS_TRY(create_pharmacology(eng, err));
   *out = eng;
   eng = NULL;
@@ -395,6 +430,9 @@ void fs_engine_free(fs_engine *eng) {
   free(eng->tl_z);
   free(eng->tl_early);
   free(eng->tl_late);
+  free(eng->trial_spikes);
+  free(eng->trial_from);
+  free(eng->trial_to);
   free(eng);
 }
 
@@ -546,6 +584,7 @@ static void record_step(fs_engine *eng, int64_t step) {
     double t_spike = (double)(pop->is_input ? step : step + 1) * net->dt;
     size_t n = gather_spikes(pop, parity, net->n_threads, t_spike, pr);
     eng->spikes += n;
+    if (n && eng->trial_spikes) count_trial_spikes(eng, i, pop->is_input ? step : step + 1, n);
     pr->count += n;
     if (n && eng->rec && pop->spec->record_spikes && eng->rec_status == FS_OK)
       eng->rec_status =
@@ -558,6 +597,9 @@ static void record_step(fs_engine *eng, int64_t step) {
       pr->count = 0;
     }
   }
+  while (eng->trial_spikes && eng->trial < spec->protocol->n_trials &&
+         step >= eng->trial_to[eng->trial])
+    eng->trial++;
 }
 
 static void report_progress(fs_engine *eng, double *last, double t0) {
@@ -1268,8 +1310,107 @@ fs_status fs_engine_run(fs_engine *eng, fs_error *err) {
   return FS_OK;
 }
 
+/* One column of /trials, filled by column(trial) for every trial. */
+static fs_status write_trial_column(fs_engine *eng, const char *name, const char *units,
+                                    const char *desc, double *buf, fs_error *err) {
+  char path[160];
+  snprintf(path, sizeof path, "/trials/%s", name);
+  return fs_record_write_array(eng->rec, path, buf, eng->net->spec->protocol->n_trials, units, desc,
+                               err);
+}
+
+/* The mean rate of population p during trial k's CS (or US), Hz. */
+static double trial_rate(const fs_engine *eng, size_t k, size_t p) {
+  const fs_network *net = eng->net;
+  double span = (double)(eng->trial_to[k] - eng->trial_from[k]) * net->dt;
+  return span > 0 ? (double)eng->trial_spikes[k * net->n_pops + p] / ((double)net->pops[p].n * span)
+                  : NAN;
+}
+
+static fs_status write_trial_rates(fs_engine *eng, double *buf, fs_error *err) {
+  const fs_network *net = eng->net;
+  const fs_protocol *pr = net->spec->protocol;
+  fs_status st = FS_OK;
+  for (size_t p = 0; p < net->n_pops && st == FS_OK; p++) {
+    char name[96];
+    snprintf(name, sizeof name, "rate_%s", net->pops[p].name);
+    for (size_t k = 0; k < pr->n_trials; k++)
+      buf[k] = trial_rate(eng, k, p);
+    st = write_trial_column(eng, name, "Hz",
+                            "mean rate of the population during the CS (the US of an "
+                            "unsignalled one)",
+                            buf, err);
+  }
+  return st;
+}
+
+static fs_status write_trial_names(fs_engine *eng, fs_error *err) {
+  const fs_protocol *pr = eng->net->spec->protocol;
+  const char **names = calloc(pr->n_sessions + pr->n_contexts + 1, sizeof *names);
+  if (names == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < pr->n_sessions; i++)
+    names[i] = pr->sessions[i].name;
+  fs_status st =
+      fs_record_set_attr_strings(eng->rec, "/trials", "session_names", names, pr->n_sessions, err);
+  for (size_t i = 0; i < pr->n_contexts; i++)
+    names[i] = pr->contexts[i].name;
+  if (st == FS_OK && pr->n_contexts > 0)
+    st = fs_record_set_attr_strings(eng->rec, "/trials", "contexts", names, pr->n_contexts, err);
+  free(names);
+  return st;
+}
+
+/* /trials: one row per trial of the protocol, with its freezing score. */
+static fs_status write_trials(fs_engine *eng, fs_error *err) {
+  const fs_experiment_spec *spec = eng->net->spec;
+  const fs_protocol *pr = spec->protocol;
+  size_t n = pr->n_trials;
+  double *buf = malloc((n + 1) * sizeof *buf);
+  if (buf == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  fs_status st = FS_OK;
+#define TRIAL_COLUMN(name, units, desc, expr)                                                      \
+  do {                                                                                             \
+    for (size_t k = 0; k < n; k++) {                                                               \
+      const fs_trial *tr = &pr->trials[k];                                                         \
+      (void)tr;                                                                                    \
+      buf[k] = (expr);                                                                             \
+    }                                                                                              \
+    if (st == FS_OK) st = write_trial_column(eng, name, units, desc, buf, err);                    \
+  } while (0)
+  TRIAL_COLUMN("day", "1", "day of the trial, from 1", (double)tr->day);
+  TRIAL_COLUMN("session", "1", "index of its session (names in the session_names attribute)",
+               (double)tr->session);
+  TRIAL_COLUMN("trial", "1", "number of the trial within its session, from 0", (double)tr->trial);
+  TRIAL_COLUMN("context", "1", "index of its context (names in the contexts attribute), -1 none",
+               tr->context == FS_PROTOCOL_NONE ? -1.0 : (double)tr->context);
+  TRIAL_COLUMN("kind", "1", "0: a CS trial, 1: an unsignalled US", (double)tr->kind);
+  TRIAL_COLUMN("cs_on", "s", "CS onset (NaN for an unsignalled US)", tr->cs_on);
+  TRIAL_COLUMN("cs_off", "s", "CS offset", tr->cs_off);
+  TRIAL_COLUMN("us_on", "s", "US onset (NaN without a US)", tr->us_on);
+  TRIAL_COLUMN("us_off", "s", "US offset", tr->us_off);
+  TRIAL_COLUMN("us_intensity", "A", "US intensity (0 without a US)", tr->us_intensity);
+  TRIAL_COLUMN("freezing", "1",
+               "freezing score: logistic function of the readout population's rate during the "
+               "CS (NaN for an unsignalled US)",
+               tr->kind == FS_TRIAL_CS
+                   ? fs_experiment_freezing(spec, trial_rate(eng, k, spec->readout_pop))
+                   : NAN);
+#undef TRIAL_COLUMN
+  if (st == FS_OK) st = write_trial_rates(eng, buf, err);
+  if (st == FS_OK) st = write_trial_names(eng, err);
+  if (st == FS_OK)
+    st = fs_record_set_attr_string(eng->rec, "/trials", "readout",
+                                   eng->net->pops[spec->readout_pop].name, err);
+  free(buf);
+  return st;
+}
+
 fs_status fs_engine_finish(fs_engine *eng, fs_error *err) {
   if (eng->rec == NULL || eng->net->n_pops == 0) return FS_OK;
+  if (eng->trial_spikes) {
+    fs_status st = write_trials(eng, err);
+    if (st != FS_OK) return st;
+  }
   fs_status st = fs_record_write_array(eng->rec, "/rates/time", eng->bin_time, eng->n_bins, "s",
                                        "start of each bin of the population rates (bins cover "
                                        "the fast phases only)",

@@ -13,7 +13,12 @@
 
 static const char *const root_keys[] = {"name",     "description", "seed",   "simulation",
                                         "record",   "populations", "inputs", "projections",
-                                        "currents", "subject",     "drugs",  "consolidation"};
+                                        "currents", "subject",     "drugs",  "consolidation",
+                                        "protocol", "circuit",     "readout"};
+/* the sections a circuit file holds (and an experiment with `circuit:` must leave to it) */
+static const char *const circuit_sections[] = {"populations", "inputs", "projections", "readout"};
+static const char *const circuit_root_keys[] = {
+    "name", "description", "populations", "inputs", "projections", "consolidation", "readout"};
 static const char *const simulation_keys[] = {"dt", "duration", "threads", "slow_step", "schedule"};
 static const char *const record_keys[] = {"spikes", "rate_bin", "timeline", "timeline_slow",
                                           "snapshots"};
@@ -138,7 +143,8 @@ static fs_status read_simulation(fs_cfg_node root, fs_experiment_spec *spec, fs_
   fs_cfg_node sim = fs_cfg_child(root, "simulation");
   fs_status st;
   long threads = 0;
-  bool scheduled = fs_cfg_exists(fs_cfg_child(sim, "schedule"));
+  bool scheduled =
+      fs_cfg_exists(fs_cfg_child(sim, "schedule")) || fs_cfg_exists(fs_cfg_child(root, "protocol"));
   bool has_duration = fs_cfg_exists(fs_cfg_child(sim, "duration"));
   spec->dt = 1e-4;
   spec->slow_step = 60.0;
@@ -167,7 +173,13 @@ static fs_status read_simulation(fs_cfg_node root, fs_experiment_spec *spec, fs_
                         spec->slow_step);
   spec->n_steps = llround(spec->duration / spec->dt);
   spec->threads = (int)threads;
-  return read_schedule(sim, has_duration, spec, err);
+  if (!fs_cfg_exists(fs_cfg_child(root, "protocol")))
+    return read_schedule(sim, has_duration, spec, err);
+  if (fs_cfg_exists(fs_cfg_child(sim, "schedule")))
+    return fs_cfg_error(fs_cfg_child(sim, "schedule"), err,
+                        "with a protocol the fast and slow phases follow from its sessions: "
+                        "leave schedule out");
+  return FS_OK;
 }
 
 /* record.snapshots: increasing times within the run, each written as /snapshots/<k>. */
@@ -863,6 +875,190 @@ static fs_status read_pharmacology(fs_cfg_node root, fs_experiment_spec *spec, f
   return st;
 }
 
+/* --- circuit, protocol and readout --------------------------------------------------------- */
+
+/* The phases of a protocol: its fast windows, slow phases between them, and a slow tail up to
+ * simulation.duration when that is given (else the run ends with the last window). */
+static fs_status protocol_phases(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
+  const fs_protocol *pr = spec->protocol;
+  fs_cfg_node dur = fs_cfg_child(fs_cfg_child(root, "simulation"), "duration");
+  int64_t end = llround(pr->end / spec->dt);
+  if (fs_cfg_exists(dur) && spec->n_steps < end)
+    return fs_cfg_error(dur, err, "the protocol runs until %g s, after the duration (%g s)",
+                        pr->end, spec->duration);
+  if (fs_cfg_exists(dur)) end = spec->n_steps;
+  spec->phases = calloc(2 * pr->n_windows + 2, sizeof *spec->phases);
+  if (spec->phases == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  int64_t at = 0;
+  for (size_t w = 0; w < pr->n_windows; w++) {
+    int64_t a = llround(pr->windows[w].start / spec->dt),
+            b = llround(pr->windows[w].stop / spec->dt);
+    if (a > at) push_phase(spec, a - at, false);
+    if (b > a) push_phase(spec, b - a, true);
+    at = b > at ? b : at;
+  }
+  if (end > at) push_phase(spec, end - at, false);
+  spec->n_steps = end;
+  spec->duration = (double)end * spec->dt;
+  return FS_OK;
+}
+
+/* The names of the `inputs:` entries, for the protocol to check its populations against. */
+static fs_status read_protocol(fs_cfg_node root, fs_cfg_node net_root, fs_experiment_spec *spec,
+                               fs_error *err) {
+  fs_cfg_node inputs = fs_cfg_child(net_root, "inputs");
+  size_t n = fs_cfg_is_map(inputs) ? fs_cfg_len(inputs) : 0;
+  const char **names = calloc(n + 1, sizeof *names);
+  if (names == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++)
+    names[i] = fs_cfg_key(inputs, i);
+  fs_status st = fs_protocol_read(root, names, n, &spec->protocol, err);
+  free(names);
+  if (st != FS_OK || spec->protocol == NULL) return st;
+  return protocol_phases(root, spec, err);
+}
+
+/* The protocol's rate plans replace the rates of the inputs it drives (Poisson inputs only). */
+static fs_status apply_rate_plans(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
+  const fs_protocol *pr = spec->protocol;
+  fs_cfg_node where = fs_cfg_child(fs_cfg_child(root, "protocol"), "inputs");
+  for (size_t k = 0; pr && k < pr->n_plans; k++) {
+    const fs_rate_plan *plan = &pr->plans[k];
+    long i = fs_experiment_find_population(spec, plan->population);
+    fs_population_spec *pop = &spec->pops[i];
+    if (pop->input != FS_INPUT_POISSON)
+      return fs_cfg_error(where, err,
+                          "input \"%s\" is driven by the protocol: it must be of type "
+                          "poisson",
+                          plan->population);
+    double *rate = malloc((plan->n + 1) * sizeof *rate);
+    int64_t *step = malloc((plan->n + 1) * sizeof *step);
+    if (!rate || !step) {
+      free(rate);
+      free(step);
+      return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+    }
+    for (size_t j = 0; j < plan->n; j++) {
+      rate[j] = plan->rate[j];
+      step[j] = llround(plan->t[j] / spec->dt);
+      if (rate[j] * spec->dt > 1.0)
+        return fs_cfg_error(where, err, "the protocol drives %s at %g Hz, above 1/dt = %g Hz",
+                            plan->population, rate[j], 1.0 / spec->dt);
+    }
+    free(pop->rate);
+    free(pop->rate_step);
+    pop->rate = rate;
+    pop->rate_step = step;
+    pop->n_rates = plan->n;
+  }
+  return FS_OK;
+}
+
+/* readout: {population: CeM, half: 10 Hz, slope: 2 Hz} */
+static fs_status read_readout(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
+  static const char *const keys[] = {"population", "half", "slope"};
+  fs_cfg_node r = fs_cfg_child(root, "readout");
+  fs_status st;
+  if (!fs_cfg_exists(r)) return FS_OK;
+  if ((st = fs_cfg_expect_keys(r, keys, COUNT(keys), err)) != FS_OK ||
+      (st = read_population_ref(r, "population", spec, true, &spec->readout_pop, err)) != FS_OK ||
+      (st = fs_cfg_get_quantity(r, "half", FS_UNIT_FREQUENCY, true, &spec->readout_half, err)) !=
+          FS_OK ||
+      (st = fs_cfg_get_quantity(r, "slope", FS_UNIT_FREQUENCY, true, &spec->readout_slope, err)) !=
+          FS_OK)
+    return st;
+  if (!(spec->readout_slope > 0))
+    return fs_cfg_error(fs_cfg_child(r, "slope"), err, "the slope must be > 0 Hz");
+  spec->has_readout = true;
+  return FS_OK;
+}
+
+double fs_experiment_freezing(const fs_experiment_spec *spec, double r) {
+  return 1.0 / (1.0 + exp(-(r - spec->readout_half) / spec->readout_slope));
+}
+
+/* circuit.scale shrinks every neuron population and Poisson input; connection probabilities
+ * grow so that in-degrees stay, in-degrees are capped at the smaller source. */
+static void apply_scale(fs_experiment_spec *spec) {
+  if (spec->scale == 1.0) return;
+  for (size_t i = 0; i < spec->n_pops; i++) {
+    fs_population_spec *p = &spec->pops[i];
+    if (p->input != FS_INPUT_NONE && p->input != FS_INPUT_POISSON) continue;
+    double n = llround((double)p->size * spec->scale);
+    p->size = n < 1 ? 1 : (uint64_t)n;
+  }
+  for (size_t k = 0; k < spec->n_projs; k++) {
+    fs_projection_spec *p = &spec->projs[k];
+    uint64_t n_pre = spec->pops[p->pre].size;
+    if (p->rule == FS_CONNECT_FIXED_PROBABILITY) p->p = fmin(1.0, p->p / spec->scale);
+    if (p->rule == FS_CONNECT_FIXED_INDEGREE && p->indegree > n_pre) p->indegree = n_pre;
+  }
+}
+
+static char *join_dir(const char *file, const char *rel) {
+  const char *slash = strrchr(file, '/');
+  size_t d = rel[0] == '/' || slash == NULL ? 0 : (size_t)(slash - file) + 1;
+  char *out = malloc(d + strlen(rel) + 1);
+  if (out == NULL) return NULL;
+  memcpy(out, file, d);
+  strcpy(out + d, rel);
+  return out;
+}
+
+/* circuit: {file: circuits/fear_circuit.yaml, scale: 0.25, set: ["key=value", ...]} (or just the
+ * file name): the populations, inputs, projections and readout come from that file. */
+static fs_status load_circuit(fs_cfg_node root, fs_experiment_spec *spec, fs_config **out,
+                              fs_error *err) {
+  static const char *const keys[] = {"file", "scale", "set"};
+  fs_cfg_node c = fs_cfg_child(root, "circuit");
+  const char *file = fs_cfg_scalar(c);
+  fs_status st;
+  spec->scale = 1.0;
+  *out = NULL;
+  if (!fs_cfg_exists(c)) return FS_OK;
+  for (size_t i = 0; i < COUNT(circuit_sections); i++)
+    if (fs_cfg_exists(fs_cfg_child(root, circuit_sections[i])))
+      return fs_cfg_error(fs_cfg_child(root, circuit_sections[i]), err,
+                          "%s come from the circuit file; change them there or with circuit.set",
+                          circuit_sections[i]);
+  if (!file) {
+    if ((st = fs_cfg_expect_keys(c, keys, COUNT(keys), err)) != FS_OK ||
+        (st = fs_cfg_get_string(c, "file", true, &file, err)) != FS_OK ||
+        (st = fs_cfg_get_quantity(c, "scale", FS_UNIT_DIMENSIONLESS, false, &spec->scale, err)) !=
+            FS_OK)
+      return st;
+    if (!(spec->scale > 0 && spec->scale <= 10))
+      return fs_cfg_error(fs_cfg_child(c, "scale"), err, "scale must lie in (0, 10], got %g",
+                          spec->scale);
+  }
+  fs_cfg_node set = fs_cfg_child(c, "set");
+  size_t n_set = fs_cfg_is_seq(set) ? fs_cfg_len(set) : 0;
+  if (fs_cfg_exists(set) && !fs_cfg_is_seq(set))
+    return fs_cfg_error(set, err, "expected a list of \"key=value\" overrides");
+  const char **over = calloc(n_set + 1, sizeof *over);
+  char *path = join_dir(spec->file, file);
+  if (!over || !path) {
+    free(over);
+    free(path);
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < n_set; i++)
+    over[i] = fs_cfg_scalar(fs_cfg_item(set, i)) ? fs_cfg_scalar(fs_cfg_item(set, i)) : "";
+  FILE *probe = fopen(path, "r");
+  if (probe == NULL)
+    st = fs_cfg_error(fs_cfg_exists(fs_cfg_child(c, "file")) ? fs_cfg_child(c, "file") : c, err,
+                      "cannot read the circuit file %s: %s", path, strerror(errno));
+  else {
+    fclose(probe);
+    st = fs_config_load(path, over, n_set, out, err);
+  }
+  free(over);
+  free(path);
+  if (st == FS_OK)
+    st = fs_cfg_expect_keys(fs_config_root(*out), circuit_root_keys, COUNT(circuit_root_keys), err);
+  return st;
+}
+
 /* --- consolidation ---------------------------------------------------------------------- */
 
 static fs_status read_pathways(fs_cfg_node node, fs_bdnf_params *bp, fs_error *err) {
@@ -871,6 +1067,25 @@ static fs_status read_pathways(fs_cfg_node node, fs_bdnf_params *bp, fs_error *e
   for (size_t i = 0; i < COUNT(pathway_keys) && st == FS_OK; i++)
     st = fs_cfg_get_bool(node, pathway_keys[i], false, fields[i], err);
   return st;
+}
+
+/* A name under consolidation.populations that is an input (no neurons to block) or unknown. */
+static fs_status cons_population_error(fs_cfg_node body, const fs_experiment_spec *spec,
+                                       const char *name, long k, fs_error *err) {
+  const char *names[256];
+  size_t n = 0;
+  if (k >= 0)
+    return fs_cfg_error(body, err,
+                        "\"%s\" is an input; mtorc1_block and bdnf_knockout apply to neuron "
+                        "populations",
+                        name);
+  for (size_t i = 0; i < spec->n_pops && n < 256; i++)
+    if (spec->pops[i].input == FS_INPUT_NONE) names[n++] = spec->pops[i].name;
+  const char *close = fs_closest_name(name, names, n);
+  if (close)
+    return fs_cfg_error(body, err, "no population named \"%s\" (did you mean \"%s\"?)", name,
+                        close);
+  return fs_cfg_error(body, err, "no population named \"%s\"", name);
 }
 
 /* consolidation.populations: {<neuron population>: {mtorc1_block: true, bdnf_knockout: true}} */
@@ -882,7 +1097,7 @@ static fs_status read_cons_populations(fs_cfg_node map, fs_experiment_spec *spec
     fs_cfg_node body = fs_cfg_item(map, i);
     long k = fs_experiment_find_population(spec, name);
     if (k < 0 || spec->pops[k].input != FS_INPUT_NONE)
-      return fs_cfg_error(body, err, "\"%s\" is not a neuron population", name);
+      return cons_population_error(body, spec, name, k, err);
     fs_population_spec *pop = &spec->pops[k];
     fs_status st;
     if ((st = fs_cfg_expect_keys(body, cons_population_keys, COUNT(cons_population_keys), err)) !=
@@ -894,14 +1109,18 @@ static fs_status read_cons_populations(fs_cfg_node map, fs_experiment_spec *spec
   return FS_OK;
 }
 
-static fs_status read_consolidation(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
-  fs_cfg_node c = fs_cfg_child(root, "consolidation");
-  fs_consolidation_spec *cs = &spec->cons;
-  bool knockout = false;
+static void consolidation_defaults(fs_consolidation_spec *cs) {
   fs_params_set_defaults(fs_late_param_specs, fs_late_n_param_specs, &cs->late);
   fs_params_set_defaults(fs_bdnf_param_specs, fs_bdnf_n_param_specs, &cs->bdnf);
   fs_params_set_defaults(fs_spine_param_specs, fs_spine_n_param_specs, &cs->spines);
   fs_bdnf_default_switches(&cs->bdnf);
+}
+
+/* Reads root.consolidation over what spec->cons holds (the circuit's, then the experiment's). */
+static fs_status read_consolidation(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
+  fs_cfg_node c = fs_cfg_child(root, "consolidation");
+  fs_consolidation_spec *cs = &spec->cons;
+  bool knockout = false;
   if (!fs_cfg_exists(c)) return FS_OK;
   fs_status st;
   if ((st = fs_cfg_expect_keys(c, consolidation_keys, COUNT(consolidation_keys), err)) != FS_OK ||
@@ -928,29 +1147,68 @@ bool fs_experiment_has_late_phase(const fs_experiment_spec *spec) {
 
 /* --- the whole file ------------------------------------------------------------------- */
 
-static fs_status read_root(const fs_config *cfg, fs_experiment_spec *spec, fs_error *err) {
-  fs_cfg_node root = fs_config_root(cfg);
-  long seed = 1;
-  fs_status st;
-  if ((st = fs_cfg_expect_keys(root, root_keys, COUNT(root_keys), err)) != FS_OK ||
-      (st = fs_cfg_get_int(root, "seed", 0, 0x7fffffffffffffffL, false, &seed, err)) != FS_OK ||
-      (st = read_simulation(root, spec, err)) != FS_OK ||
-      (st = read_populations(root, spec, err)) != FS_OK ||
-      (st = read_projections(root, spec, err)) != FS_OK ||
-      (st = read_currents(root, spec, err)) != FS_OK ||
-      (st = read_record(root, spec, err)) != FS_OK ||
-      (st = read_consolidation(root, spec, err)) != FS_OK ||
-      (st = read_pharmacology(root, spec, err)) != FS_OK)
-    return st;
-  spec->seed = (uint64_t)seed;
-  return FS_OK;
-}
-
 static char *copy_string(const char *s) {
   size_t n = strlen(s) + 1;
   char *c = malloc(n);
   if (c) memcpy(c, s, n);
   return c;
+}
+
+/* The result file keeps the circuit too: the experiment text, then the circuit's. */
+static fs_status append_circuit_text(fs_experiment_spec *spec, const fs_config *circuit,
+                                     fs_error *err) {
+  const char *ct = fs_config_text(circuit);
+  size_t a = strlen(spec->yaml_text), b = strlen(ct);
+  char *both = malloc(a + b + 64);
+  if (both == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  snprintf(both, a + b + 64, "%s\n# --- the circuit file, after circuit.set ---\n%s",
+           spec->yaml_text, ct);
+  free(spec->yaml_text);
+  spec->yaml_text = both;
+  return FS_OK;
+}
+
+/* Everything after the simulation settings; net_root is the circuit file's root (or root). */
+static fs_status read_sections(fs_cfg_node root, fs_cfg_node net_root, fs_experiment_spec *spec,
+                               fs_error *err) {
+  fs_status st;
+  consolidation_defaults(&spec->cons);
+  if ((st = read_protocol(root, net_root, spec, err)) != FS_OK ||
+      (st = read_populations(net_root, spec, err)) != FS_OK ||
+      (st = apply_rate_plans(root, spec, err)) != FS_OK ||
+      (st = read_projections(net_root, spec, err)) != FS_OK ||
+      (st = read_currents(root, spec, err)) != FS_OK ||
+      (st = read_record(root, spec, err)) != FS_OK ||
+      (st = read_consolidation(net_root, spec, err)) != FS_OK ||
+      (net_root.cfg != root.cfg && (st = read_consolidation(root, spec, err)) != FS_OK) ||
+      (st = read_readout(net_root, spec, err)) != FS_OK ||
+      (st = read_pharmacology(root, spec, err)) != FS_OK)
+    return st;
+  apply_scale(spec);
+  if (spec->protocol && spec->protocol->n_trials > 0 && !spec->has_readout)
+    return fs_cfg_error(fs_cfg_child(root, "protocol"), err,
+                        "a protocol with trials needs a readout: {population, half, slope} (in "
+                        "the circuit or the experiment) to score freezing");
+  return FS_OK;
+}
+
+static fs_status read_root(const fs_config *cfg, fs_experiment_spec *spec, fs_error *err) {
+  fs_cfg_node root = fs_config_root(cfg);
+  fs_config *circuit = NULL;
+  long seed = 1;
+  fs_status st;
+  if ((st = fs_cfg_expect_keys(root, root_keys, COUNT(root_keys), err)) != FS_OK ||
+      (st = fs_cfg_get_int(root, "seed", 0, 0x7fffffffffffffffL, false, &seed, err)) != FS_OK ||
+      (st = read_simulation(root, spec, err)) != FS_OK ||
+      (st = load_circuit(root, spec, &circuit, err)) != FS_OK) {
+    fs_config_free(circuit);
+    return st;
+  }
+  st = read_sections(root, circuit ? fs_config_root(circuit) : root, spec, err);
+  if (st == FS_OK && circuit) st = append_circuit_text(spec, circuit, err);
+  fs_config_free(circuit);
+  spec->seed = (uint64_t)seed;
+  return st;
 }
 
 fs_status fs_experiment_load(const char *path, const char *const *overrides, size_t n_overrides,
@@ -995,6 +1253,7 @@ void fs_experiment_free(fs_experiment_spec *spec) {
   free(spec->currents);
   free(spec->snapshot_steps);
   free(spec->phases);
+  fs_protocol_free(spec->protocol);
   fs_pharmacology_free(spec->pharm);
   free(spec->file);
   free(spec->yaml_text);

@@ -262,15 +262,18 @@ static fs_status resolve_field(const char *path, field_type type, const char **u
 /* ---- attributes ------------------------------------------------------------------------ */
 
 /* Writes (or replaces) a scalar attribute. */
-static fs_status write_attr(hid_t obj, const char *obj_path, const char *name, hid_t ftype,
-                            hid_t mtype, const void *value, fs_error *err) {
+/* An attribute of n values (n == 0: a scalar). */
+static fs_status write_attr_n(hid_t obj, const char *obj_path, const char *name, hid_t ftype,
+                              hid_t mtype, const void *value, size_t n, fs_error *err) {
   fs_status st = FS_OK;
   hid_t space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
   htri_t exists;
   TRY_H5(exists = H5Aexists(obj, name), "cannot write attribute \"%s\" of \"%s\"", name, obj_path);
   if (exists > 0)
     TRY_H5(H5Adelete(obj, name), "cannot replace attribute \"%s\" of \"%s\"", name, obj_path);
-  TRY_H5(space = H5Screate(H5S_SCALAR), "cannot write attribute \"%s\" of \"%s\"", name, obj_path);
+  hsize_t dim = n;
+  TRY_H5(space = n ? H5Screate_simple(1, &dim, NULL) : H5Screate(H5S_SCALAR),
+         "cannot write attribute \"%s\" of \"%s\"", name, obj_path);
   TRY_H5(attr = H5Acreate2(obj, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT),
          "cannot write attribute \"%s\" of \"%s\"", name, obj_path);
   TRY_H5(H5Awrite(attr, mtype, value), "cannot write attribute \"%s\" of \"%s\"", name, obj_path);
@@ -280,21 +283,32 @@ cleanup:
   return st;
 }
 
-/* Variable-length UTF-8 string; NULL is written as "". */
-static fs_status write_attr_string(hid_t obj, const char *obj_path, const char *name,
-                                   const char *value, fs_error *err) {
+static fs_status write_attr(hid_t obj, const char *obj_path, const char *name, hid_t ftype,
+                            hid_t mtype, const void *value, fs_error *err) {
+  return write_attr_n(obj, obj_path, name, ftype, mtype, value, 0, err);
+}
+
+/* Variable-length UTF-8 strings: one (n == 0: a scalar) or a list of n. */
+static fs_status write_attr_strings(hid_t obj, const char *obj_path, const char *name,
+                                    const char *const *v, size_t n, fs_error *err) {
   fs_status st = FS_OK;
   hid_t type = H5I_INVALID_HID;
-  const char *v = value ? value : "";
   TRY_H5(type = H5Tcopy(H5T_C_S1), "cannot write attribute \"%s\" of \"%s\"", name, obj_path);
   TRY_H5(H5Tset_size(type, H5T_VARIABLE), "cannot write attribute \"%s\" of \"%s\"", name,
          obj_path);
   TRY_H5(H5Tset_cset(type, H5T_CSET_UTF8), "cannot write attribute \"%s\" of \"%s\"", name,
          obj_path);
-  FS_TRY(write_attr(obj, obj_path, name, type, type, &v, err));
+  FS_TRY(write_attr_n(obj, obj_path, name, type, type, v, n, err));
 cleanup:
   h5_release(&type, obj_path, &st, err);
   return st;
+}
+
+/* Variable-length UTF-8 string; NULL is written as "". */
+static fs_status write_attr_string(hid_t obj, const char *obj_path, const char *name,
+                                   const char *value, fs_error *err) {
+  const char *v = value ? value : "";
+  return write_attr_strings(obj, obj_path, name, &v, 0, err);
 }
 
 /* A double attribute and, if units is given, its "<name>_units" companion. */
@@ -788,6 +802,20 @@ fs_status fs_record_set_attr_string(fs_record *rec, const char *path, const char
   silence_hdf5();
   TRY_H5(obj = H5Oopen(rec->file, path, H5P_DEFAULT), "cannot open \"%s\"", path);
   FS_TRY(write_attr_string(obj, path, name, value, err));
+cleanup:
+  h5_release(&obj, path, &st, err);
+  return note(rec, st);
+}
+
+fs_status fs_record_set_attr_strings(fs_record *rec, const char *path, const char *name,
+                                     const char *const *values, size_t n, fs_error *err) {
+  fs_status st = check_attr_args(rec, "fs_record_set_attr_strings", path, name, err);
+  hid_t obj = H5I_INVALID_HID;
+  if (st != FS_OK) return st;
+  if (n == 0) return fs_error_set(err, FS_ERR_INTERNAL, "an empty string list for \"%s\"", name);
+  silence_hdf5();
+  TRY_H5(obj = H5Oopen(rec->file, path, H5P_DEFAULT), "cannot open \"%s\"", path);
+  FS_TRY(write_attr_strings(obj, path, name, values, n, err));
 cleanup:
   h5_release(&obj, path, &st, err);
   return note(rec, st);

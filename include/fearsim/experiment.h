@@ -14,6 +14,7 @@
 #include <fearsim/error.h>
 #include <fearsim/neuron.h>
 #include <fearsim/plasticity.h>
+#include <fearsim/protocol.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -151,7 +152,17 @@ typedef struct fs_experiment_spec {
   fs_current_spec *currents;
   size_t n_currents;
   fs_pharmacology *pharm; /* subject and drugs; NULL when the file has neither */
+  fs_protocol *protocol;  /* the behavioural protocol; NULL without one */
+  /* the freezing readout: a logistic function of `pop`'s rate during each CS */
+  bool has_readout;
+  size_t readout_pop;
+  double readout_half;  /* Hz: the rate at which freezing is 50 % */
+  double readout_slope; /* Hz: the rate change that takes freezing from 50 % to 73 % */
+  double scale;         /* the circuit's scale factor on population sizes (1 without one) */
 } fs_experiment_spec;
+
+/* Freezing (0..1) for a rate r (Hz) of the readout population. */
+double fs_experiment_freezing(const fs_experiment_spec *spec, double r);
 
 /* Reads and validates an experiment file with its --set overrides. On failure *out is
  * NULL and err holds "file:line:col: key.path: what was expected, got what". */

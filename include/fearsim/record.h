@@ -90,6 +90,9 @@ fs_status fs_record_set_attr_string(fs_record *rec, const char *path, const char
                                     const char *value, fs_error *err);
 fs_status fs_record_set_attr_double(fs_record *rec, const char *path, const char *name,
                                     double value, const char *units, fs_error *err);
+/* A list of n >= 1 strings. */
+fs_status fs_record_set_attr_strings(fs_record *rec, const char *path, const char *name,
+                                     const char *const *values, size_t n, fs_error *err);
 
 /* Flushes every buffer, writes end_time, closes the file and renames path.partial to path.
  * After it, only fs_record_free may be called. */
