@@ -1,0 +1,298 @@
+/* test_late_phase.c - the late phase through the command line (MODEL.md §8 rows 8 and 9):
+ * configs/plasticity/late_phase.yaml (a weak tetanus fades, a strong one consolidates, neither
+ * without BDNF or protein synthesis; the slow phase is exact; any thread count gives the same
+ * file) and configs/plasticity/ketamine_spines.yaml (one ketamine dose raises IL spine density
+ * at 24 h and the excess fades over weeks; not under an mTORC1 block nor without the drug). */
+#include "fs_test.h"
+#include "test_util.h"
+
+#include <fearsim/plasticity.h>
+
+#include <hdf5.h>
+
+#define LATE FS_SOURCE_DIR "/configs/plasticity/late_phase.yaml"
+#define SPINES FS_SOURCE_DIR "/configs/plasticity/ketamine_spines.yaml"
+#define WEAK "weak_tetanus->weak"
+#define STRONG "strong_tetanus->strong"
+#define AFF "afferents->IL"
+#define HOUR 3600.0
+#define DAY 86400.0
+#define DOSE_AT (10.0 * HOUR) /* ketamine_spines.yaml: day 1, 10:00 */
+
+/* Runs the program on config with extra options into <test dir>/<name>.h5; returns its path
+ * (a static buffer per k = 0..7). */
+static const char *run(int k, const char *config, const char *name, const char *opts) {
+  static char out[8][256];
+  char cmd[2048];
+  snprintf(out[k], sizeof out[k], "%s/%s.h5", fs_test_dir, name);
+  snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --quiet %s", FS_CLI, config, out[k], opts);
+  if (system(cmd) != 0) fail_msg("failed: %s", cmd);
+  return out[k];
+}
+
+/* A whole dataset as raw bytes (NULL if it is not there); *bytes gets its size. */
+static unsigned char *read_raw(const char *file, const char *name, size_t *bytes) {
+  hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t d = f >= 0 ? H5Dopen2(f, name, H5P_DEFAULT) : H5I_INVALID_HID;
+  unsigned char *buf = NULL;
+  *bytes = 0;
+  if (d >= 0) {
+    hid_t t = H5Dget_type(d), sp = H5Dget_space(d);
+    *bytes = (size_t)H5Sget_simple_extent_npoints(sp) * H5Tget_size(t);
+    buf = malloc(*bytes + 1);
+    if (H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+      free(buf);
+      buf = NULL;
+    }
+    H5Sclose(sp);
+    H5Tclose(t);
+    H5Dclose(d);
+  }
+  if (f >= 0) H5Fclose(f);
+  return buf;
+}
+
+/* A series of doubles; *n gets its length. Fails the test if it is missing. */
+static double *series(const char *file, const char *name, size_t *n) {
+  size_t bytes = 0;
+  double *v = (double *)read_raw(file, name, &bytes);
+  if (v == NULL) fail_msg("%s: no dataset %s", file, name);
+  *n = bytes / sizeof(double);
+  return v;
+}
+
+/* The value of /timeline/<name> at the row nearest to time t. */
+static double at(const char *file, const char *name, double t) {
+  size_t n = 0, m = 0;
+  char path[256];
+  snprintf(path, sizeof path, "/timeline/%s", name);
+  double *time = series(file, "/timeline/time", &n), *v = series(file, path, &m);
+  assert_int_equal(n, m);
+  size_t best = 0;
+  for (size_t i = 1; i < n; i++)
+    if (fabs(time[i] - t) < fabs(time[best] - t)) best = i;
+  double x = v[best];
+  free(time);
+  free(v);
+  return x;
+}
+
+/* The largest and smallest value of /timeline/<name>. */
+static void range_of(const char *file, const char *name, double *lo, double *hi) {
+  size_t n = 0;
+  char path[256];
+  snprintf(path, sizeof path, "/timeline/%s", name);
+  double *v = series(file, path, &n);
+  *lo = *hi = v[0];
+  for (size_t i = 1; i < n; i++) {
+    *lo = fmin(*lo, v[i]);
+    *hi = fmax(*hi, v[i]);
+  }
+  free(v);
+}
+
+/* weight_<proj> (or weight_early_<proj>) at t relative to its value at 0 (the base weight). */
+static double relative(const char *file, const char *what, const char *proj, double t) {
+  char name[128];
+  snprintf(name, sizeof name, "%s_%s", what, proj);
+  return at(file, name, t) / at(file, name, 0.0);
+}
+
+/* The two datasets hold the same bytes. */
+static void assert_same(const char *a, const char *b, const char *name) {
+  size_t na = 0, nb = 0;
+  unsigned char *x = read_raw(a, name, &na), *y = read_raw(b, name, &nb);
+  if (!x || !y || na != nb || na == 0) fail_msg("%s: missing or of different sizes", name);
+  if (memcmp(x, y, na) != 0) fail_msg("%s differs between %s and %s", name, a, b);
+  free(x);
+  free(y);
+}
+
+static fs_gb_params stc(void) {
+  fs_gb_params p;
+  assert_int_equal(fs_gb_preset("stc", &p, NULL), FS_OK);
+  return p;
+}
+
+/* Runs shared by the tests of row 8. */
+static const char *late_1t, *late_2t;
+
+/* Row 8: the weak tetanus tags its synapses (early LTP above theta_tag) but the neurons make
+ * no protein, so the change fades within hours; the strong one consolidates. */
+static void test_weak_fades_strong_persists(void **state) {
+  (void)state;
+  late_2t = run(0, LATE, "late2", "--threads 2");
+  const char *f = late_2t;
+  assert_true(relative(f, "weight_early", WEAK, 3.0) > 1.2);      /* tagged (theta_tag 0.2) */
+  assert_true(relative(f, "weight_early", STRONG, 1203.0) > 1.6); /* after the third train */
+  for (double t = 8 * HOUR; t <= 10 * HOUR; t += HOUR) {
+    fs_assert_close(relative(f, "weight", WEAK, t), 1.0, 0.02, 0.0); /* back to base */
+    assert_true(relative(f, "weight", STRONG, t) > 1.3);             /* consolidated */
+  }
+  assert_true(fabs(at(f, "z_" WEAK, 10 * HOUR)) < 0.02);
+  assert_true(at(f, "z_" STRONG, 10 * HOUR) > 0.2);
+  double lo, hi;
+  range_of(f, "prp_strong", &lo, &hi);
+  assert_true(hi > 0.3);
+  /* the early change is gone by then: what persists is z */
+  fs_assert_close(relative(f, "weight_early", STRONG, 10 * HOUR), 1.0, 0.02, 0.0);
+}
+
+/* The weak group gets no event after 1.2 s, so from then on its early change decays as
+ * exp(-kappa t / tau) exactly, in the mean and synapse by synapse (snapshots 3 and 4: 2 h and
+ * 10 h), across fast and slow phases. */
+static void test_slow_phase_is_exact(void **state) {
+  (void)state;
+  const char *f = late_2t;
+  fs_gb_params p = stc();
+  double e1 = relative(f, "weight_early", WEAK, 1 * HOUR) - 1.0;
+  double e2 = relative(f, "weight_early", WEAK, 10 * HOUR) - 1.0;
+  assert_true(e1 > 0.1);
+  fs_assert_close(e2 / e1, exp(-p.kappa * 9 * HOUR / p.tau), 1e-8, 0.0);
+  size_t n1 = 0, n2 = 0;
+  double *r1 = series(f, "/snapshots/3/" WEAK "/rho", &n1);
+  double *r2 = series(f, "/snapshots/4/" WEAK "/rho", &n2);
+  assert_int_equal(n1, n2);
+  double decay = exp(-p.kappa * 8 * HOUR / p.tau);
+  for (size_t i = 0; i < n1; i++)
+    fs_assert_close(r2[i] - p.rho_0, (r1[i] - p.rho_0) * decay, 1e-9, 1e-14);
+  free(r1);
+  free(r2);
+}
+
+/* Without BDNF, or with protein synthesis blocked (rapamycin) in both groups: the same early
+ * LTP, bit for bit, and no consolidation. */
+static void test_no_consolidation_without_bdnf_or_mtorc1(void **state) {
+  (void)state;
+  const char *ko = run(1, LATE, "late_ko", "--threads 1 --set consolidation.bdnf_knockout=true");
+  const char *rapa = run(2, LATE, "late_rapa",
+                         "--threads 1 --set 'consolidation.populations={weak: {mtorc1_block: "
+                         "true}, strong: {mtorc1_block: true}}'");
+  const char *runs[] = {ko, rapa};
+  for (int i = 0; i < 2; i++) {
+    const char *f = runs[i];
+    double lo, hi;
+    assert_same(f, late_2t, "/timeline/weight_early_" STRONG);
+    assert_same(f, late_2t, "/timeline/rho_" WEAK);
+    range_of(f, "prp_strong", &lo, &hi);
+    assert_true(lo == 0.0 && hi == 0.0);
+    range_of(f, "z_" STRONG, &lo, &hi);
+    assert_true(lo == 0.0 && hi == 0.0);
+    range_of(f, "z_" WEAK, &lo, &hi);
+    assert_true(lo == 0.0 && hi == 0.0);
+    fs_assert_close(relative(f, "weight", STRONG, 10 * HOUR), 1.0, 0.02, 0.0);
+  }
+  double lo, hi;
+  range_of(ko, "bdnf_strong", &lo, &hi);
+  assert_true(lo == 0.0 && hi <= 1.0); /* decays from rest: none is made */
+  assert_true(at(rapa, "bdnf_strong", 10 * HOUR) == 1.0);
+}
+
+/* Every timeline dataset, and the last snapshot, the same bytes for 1 and 2 threads. */
+static herr_t collect(hid_t g, const char *name, const H5L_info_t *info, void *data) {
+  (void)g;
+  (void)info;
+  char(*names)[128] = data;
+  size_t k = 0;
+  while (names[k][0] && k < 63)
+    k++;
+  snprintf(names[k], sizeof names[k], "/timeline/%s", name);
+  return 0;
+}
+
+static void test_thread_independent(void **state) {
+  (void)state;
+  late_1t = run(3, LATE, "late1", "--threads 1");
+  char names[64][128] = {{0}};
+  hid_t f = H5Fopen(late_1t, H5F_ACC_RDONLY, H5P_DEFAULT);
+  assert_true(f >= 0);
+  H5Literate_by_name(f, "/timeline", H5_INDEX_NAME, H5_ITER_INC, NULL, collect, names, H5P_DEFAULT);
+  H5Fclose(f);
+  int n = 0;
+  for (; n < 64 && names[n][0]; n++)
+    assert_same(late_1t, late_2t, names[n]);
+  assert_true(n >= 17); /* time, and rho, z, weights, BDNF, PRP, spines of both */
+  assert_same(late_1t, late_2t, "/snapshots/4/" STRONG "/z");
+  assert_same(late_1t, late_2t, "/snapshots/4/" STRONG "/rho");
+}
+
+/* Row 9: spine density in IL 24 h after the dose, and 21 days after it. */
+static void test_ketamine_raises_spines(void **state) {
+  (void)state;
+  const char *f = run(4, SPINES, "spines", "--threads 1");
+  double day1 = at(f, "spines_IL", DOSE_AT + DAY), day21 = at(f, "spines_IL", DOSE_AT + 21 * DAY);
+  assert_true(day1 > 1.15);
+  assert_true(day21 >= 1.0 && day21 - 1.0 < (day1 - 1.0) / 3.0);
+  assert_true(at(f, "bdnf_IL", DOSE_AT + 2 * HOUR) > 1.2); /* the eEF2 pathway */
+  fs_assert_close(at(f, "bdnf_IL", DOSE_AT + 7 * DAY), 1.0, 1e-6, 0.0);
+}
+
+/* No rise under an mTORC1 block in IL, nor without the drug. */
+static void test_no_spines_without_mtorc1_or_drug(void **state) {
+  (void)state;
+  const char *rapa =
+      run(5, SPINES, "spines_rapa",
+          "--threads 1 --set 'consolidation.populations={IL: {mtorc1_block: true}}'");
+  const char *none = run(6, SPINES, "spines_none", "--threads 1 --set 'drugs=[]'");
+  double lo, hi;
+  range_of(rapa, "spines_IL", &lo, &hi);
+  assert_true(lo <= 1.0 && hi == 1.0);
+  assert_true(at(rapa, "bdnf_IL", DOSE_AT + 2 * HOUR) > 1.2); /* BDNF rises all the same */
+  range_of(none, "spines_IL", &lo, &hi);
+  assert_true(lo <= 1.0 && hi == 1.0);
+  range_of(none, "bdnf_IL", &lo, &hi);
+  assert_true(lo == 1.0 && hi == 1.0);
+}
+
+/* Strong activity (IL at about 200 Hz for 2 x 10 s, ketamine on board during the first) with
+ * a day of slow phase: every synapse alive keeps rho in [0, 1] and z in [-0.5, 1]. */
+static void test_bounded_under_activity(void **state) {
+  (void)state;
+  const char *f = run(7, SPINES, "spines_busy",
+                      "--threads 1 --set 'simulation.schedule=[{fast: 10 s}, {slow: 4 h}, "
+                      "{fast: 10 s}, {slow: 1 day}]' --set 'drugs=[{drug: ketamine, route: "
+                      "intraperitoneal, dose: 10 mg/kg, day: 1, time: \"00:00:01\"}]' "
+                      "--set 'inputs.afferents.rate=20 Hz' --set 'projections[0].weight=8 nS' "
+                      "--set 'record.snapshots=[10 s, 4 h, 1 day]'");
+  double zmax = 0.0;
+  for (int k = 0; k < 3; k++) {
+    char path[128];
+    size_t n = 0, m = 0, a = 0;
+    snprintf(path, sizeof path, "/snapshots/%d/" AFF "/rho", k);
+    double *rho = series(f, path, &n);
+    snprintf(path, sizeof path, "/snapshots/%d/" AFF "/z", k);
+    double *z = series(f, path, &m);
+    snprintf(path, sizeof path, "/snapshots/%d/" AFF "/alive", k);
+    double *alive = series(f, path, &a);
+    assert_true(n == m && n == a && n > 0);
+    for (size_t i = 0; i < n; i++) {
+      if (alive[i] == 0.0) continue;
+      assert_true(rho[i] >= 0.0 && rho[i] <= 1.0);
+      assert_true(z[i] >= -0.5 && z[i] <= 1.0);
+      zmax = fmax(zmax, z[i]);
+    }
+    free(rho);
+    free(z);
+    free(alive);
+  }
+  assert_true(zmax > 0.5); /* the activity did consolidate some synapses */
+  double lo, hi;
+  range_of(f, "rho_" AFF, &lo, &hi);
+  assert_true(lo >= 0.0 && hi <= 1.0);
+  range_of(f, "z_" AFF, &lo, &hi);
+  assert_true(lo >= -0.5 && hi <= 1.0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_weak_fades_strong_persists),
+      cmocka_unit_test(test_slow_phase_is_exact),
+      cmocka_unit_test(test_no_consolidation_without_bdnf_or_mtorc1),
+      cmocka_unit_test(test_thread_independent),
+      cmocka_unit_test(test_ketamine_raises_spines),
+      cmocka_unit_test(test_no_spines_without_mtorc1_or_drug),
+      cmocka_unit_test(test_bounded_under_activity),
+  };
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
+}
