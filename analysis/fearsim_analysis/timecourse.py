@@ -89,7 +89,10 @@ def _draw_panel(ax, runs, labels, kind, of, scale, early_late):
     ax.set_ylabel(ylabel, fontsize=9)
     ax.set_title(f"{of}: {KINDS[kind][0]}", fontsize=10)
     ax.grid(alpha=0.3)
-    if ax.get_legend_handles_labels()[0]:
+    entries = len(ax.get_legend_handles_labels()[0])
+    if entries > 3:  # runs times components: beside the panel, not over the curves
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    elif entries:
         ax.legend(fontsize="small")
 
 

@@ -1,6 +1,7 @@
 """Weights, spines and other slow series over days (/timeline), runs and groups overlaid."""
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from conftest import DAY, timeline_time
 
 from fearsim_analysis import FearsimFileError, load
@@ -38,6 +39,10 @@ def test_figure_in_days_weights_in_nS(multiday, tmp_path):
     np.testing.assert_allclose(total[2].get_ydata(), 1.0 + 0.2 * t / DAY)  # ketamine: scale 2
     assert {line.get_linestyle() for line in weight.lines} == {"-", "--", ":"}
     assert [x.get_text() for x in spines.get_legend().get_texts()] == ["saline", "ketamine"]
+    # six entries (two labels, three components) sit beside the panel, two inside it
+    FigureCanvasAgg(fig).draw()
+    assert weight.get_legend().get_window_extent().x0 > weight.get_window_extent().x1
+    assert spines.get_legend().get_window_extent().x1 < spines.get_window_extent().x1
     for ext, magic in (("png", b"\x89PNG"), ("pdf", b"%PDF")):
         fig.savefig(tmp_path / f"w.{ext}")
         assert (tmp_path / f"w.{ext}").read_bytes().startswith(magic)
