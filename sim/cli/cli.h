@@ -3,6 +3,7 @@
 #ifndef FEARSIM_CLI_H
 #define FEARSIM_CLI_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include <fearsim/error.h>
@@ -18,5 +19,10 @@ int fs_cli_exit_code(fs_status st);
 /* True if argv[*i] is --set: stores the value (from "--set k=v" or "--set=k=v") in
  * sets[*n_sets] and advances *i. Returns -1 on a missing value or too many --set. */
 int fs_cli_take_set(int argc, char **argv, int *i, const char **sets, size_t *n_sets);
+
+/* The SIGINT or SIGTERM received (0: none), once fs_cli_catch_stop_signals has run: a run or
+ * a sweep then stops cleanly instead of dying. */
+extern volatile sig_atomic_t fs_cli_stop_signal;
+void fs_cli_catch_stop_signals(void);
 
 #endif

@@ -27,3 +27,18 @@ int fs_cli_take_set(int argc, char **argv, int *i, const char **sets, size_t *n_
   sets[(*n_sets)++] = value;
   return 1;
 }
+
+volatile sig_atomic_t fs_cli_stop_signal = 0;
+
+static void on_stop_signal(int sig) {
+  fs_cli_stop_signal = sig;
+}
+
+void fs_cli_catch_stop_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}

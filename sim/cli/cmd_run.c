@@ -30,21 +30,6 @@ typedef struct run_opts {
   bool force, stats, quiet;
 } run_opts;
 
-static volatile sig_atomic_t stop_signal = 0;
-
-static void on_signal(int sig) {
-  stop_signal = sig;
-}
-
-static void install_signal_handlers(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-}
-
 static const char run_usage[] =
     "usage: fearsim run EXP.yaml [-o OUT.h5] [--set key.path=value]... [--seed N]\n"
     "                   [--threads N] [--force] [--stats] [--quiet]\n"
@@ -206,7 +191,7 @@ static fs_status simulate(const run_opts *o, const fs_experiment_spec *spec, con
   double build_wall = omp_get_wtime() - t0;
   progress_state prog = {isatty(STDERR_FILENO) != 0, 5.0};
   if (!o->quiet) fs_engine_set_progress(eng, on_progress, &prog, prog.tty ? 1.0 : 10.0);
-  fs_engine_set_stop_flag(eng, &stop_signal);
+  fs_engine_set_stop_flag(eng, &fs_cli_stop_signal);
   st = fs_engine_run(eng, err);
   if (!o->quiet && prog.tty) fputc('\n', stderr);
   FS_TRY(st);
@@ -237,11 +222,12 @@ int fs_cli_run(int argc, char **argv) {
       default_output(o.experiment, out, sizeof out);
     if ((st = fs_record_check_output(out, o.force, &err)) == FS_OK &&
         (st = fs_network_check_memory(spec, threads, &err)) == FS_OK) {
-      install_signal_handlers();
+      fs_cli_catch_stop_signals();
       st = simulate(&o, spec, out, threads, &err);
       if (st == FS_OK && !o.quiet) fprintf(stderr, "wrote %s\n", out);
       if (st == FS_ERR_INTERRUPTED)
-        fs_error_prefix(&err, "stopped by %s", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
+        fs_error_prefix(&err, "stopped by %s",
+                        fs_cli_stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
     }
   }
   fs_experiment_free(spec);

@@ -41,21 +41,6 @@ typedef struct sweep_ctx {
   bool stopping;
 } sweep_ctx;
 
-static volatile sig_atomic_t stop_signal = 0;
-
-static void on_signal(int sig) {
-  stop_signal = sig;
-}
-
-static void install_signal_handlers(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-}
-
 static const char sweep_usage[] =
     "usage: fearsim sweep SWEEP.yaml [-o DIR] [--dry-run] [--jobs N] [--threads T]\n"
     "                     [--task-id K] [--collect] [--quiet]\n"
@@ -229,12 +214,12 @@ static bool reap(sweep_ctx *c, fs_sweep_pool *pool) {
 }
 
 static void check_stop(sweep_ctx *c, fs_sweep_pool *pool) {
-  if (stop_signal == 0 || c->stopping) return;
+  if (fs_cli_stop_signal == 0 || c->stopping) return;
   c->stopping = true;
   c->next = c->n_todo;
   fs_sweep_pool_stop(pool, SIGTERM);
   fprintf(stderr, "fearsim: stopping (%s): unfinished runs stay missing\n",
-          stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
+          fs_cli_stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
 /* Starts run k; a run that cannot start is reported as failed. */
@@ -301,7 +286,7 @@ static int run_task(sweep_ctx *c) {
   if (c->todo == NULL) return fs_cli_fail(&(fs_error){FS_ERR_NOMEM, "out of memory"});
   c->todo[c->n_todo++] = r.run;
   if (make_pool(c, 1, 1, &pool, &err) != FS_OK) return fs_cli_fail(&err);
-  install_signal_handlers();
+  fs_cli_catch_stop_signals();
   run_local(c, pool, 1);
   fs_sweep_pool_free(pool);
   return c->failed > 0 || c->stopping ? 1 : 0;
@@ -314,7 +299,7 @@ static int run_all(sweep_ctx *c) {
   if (fs_sweep_prepare_dir(c->s, c->dir, &err) != FS_OK || plan_todo(c, &err) != FS_OK ||
       make_pool(c, jobs, 1, &pool, &err) != FS_OK)
     return fs_cli_fail(&err);
-  install_signal_handlers();
+  fs_cli_catch_stop_signals();
   run_local(c, pool, (size_t)jobs);
   fs_sweep_pool_free(pool);
   int rc = summarize(c);
@@ -405,7 +390,7 @@ static int run_mpi(sweep_ctx *c) {
     fs_cli_fail(&err);
     MPI_Abort(MPI_COMM_WORLD, 1);
   }
-  install_signal_handlers();
+  fs_cli_catch_stop_signals();
   if (c->rank == 0)
     mpi_master(c, pool, (size_t)jobs);
   else
