@@ -1,6 +1,7 @@
 /* test_experiment.c - reading experiment files: SI values from units, overrides, and the exact
  * message (file:line:column: key.path: what was expected, got what) of each bad input. */
 #include "fs_test.h"
+#include "experiment_errors.h"
 #include "test_util.h"
 
 #include <fearsim/experiment.h>
@@ -9,17 +10,6 @@ static const char *variant(const char *from, const char *to, const char *extra) 
   const char *path = fs_test_variant("exp.yaml", from, to, extra);
   assert_non_null(path);
   return path;
-}
-
-/* Loading must fail with FS_ERR_INPUT and exactly "<path>:<rest>". */
-static void expect_error(const char *path, const char *rest) {
-  fs_error err = {0};
-  fs_experiment_spec *spec = NULL;
-  assert_int_equal(fs_experiment_load(path, NULL, 0, &spec, &err), FS_ERR_INPUT);
-  assert_null(spec);
-  char want[FS_ERROR_MSG_LEN];
-  snprintf(want, sizeof want, "%s:%s", path, rest);
-  assert_string_equal(err.msg, want);
 }
 
 static void test_valid_file_in_si(void **state) {

@@ -2,6 +2,7 @@
  * and slow phases), plasticity.late_phase and .spines, and the consolidation: section; each bad
  * input gives its exact message with file:line:column and key path. */
 #include "fs_test.h"
+#include "experiment_errors.h"
 #include "test_util.h"
 
 #include <fearsim/experiment.h>
@@ -36,16 +37,6 @@ static const char *variant(const char *from, const char *to, const char *extra) 
   const char *path = fs_test_write("late.yaml", text);
   assert_non_null(path);
   return path;
-}
-
-static void expect_error(const char *path, const char *rest) {
-  fs_error err = {0};
-  fs_experiment_spec *spec = NULL;
-  assert_int_equal(fs_experiment_load(path, NULL, 0, &spec, &err), FS_ERR_INPUT);
-  assert_null(spec);
-  char want[FS_ERROR_MSG_LEN];
-  snprintf(want, sizeof want, "%s:%s", path, rest);
-  assert_string_equal(err.msg, want);
 }
 
 /* The valid file: phases in steps, two of a kind in a row merged, defaults of the slow side. */
