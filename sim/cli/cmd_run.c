@@ -45,7 +45,8 @@ static const char run_usage[] =
     "  --threads N          OpenMP threads (default: the experiment's, else OMP_NUM_THREADS or "
     "all)\n"
     "  --force              overwrite an existing OUT.h5\n"
-    "  --stats              print wall time, spikes, synaptic events per second and peak memory\n"
+    "  --stats              print wall time, spikes, synaptic events per second, peak memory\n"
+    "                       and the spines that found no free reserved synapse\n"
     "  --quiet              no progress output\n";
 
 static const char check_usage[] =
@@ -172,6 +173,10 @@ static void print_stats(const fs_network *net, const fs_engine *eng, double buil
   if (s.plastic_dropped)
     printf("presynaptic calcium jumps dropped (too many pending): %llu\n",
            (unsigned long long)s.plastic_dropped);
+  printf("spines unformed: %llu\n", (unsigned long long)s.spines_unformed);
+  if (s.spines_unformed)
+    printf("  (new spines that found their neuron's reserved pool used up: raise "
+           "plasticity.spines.reserve)\n");
 }
 
 static fs_status simulate(const run_opts *o, const fs_experiment_spec *spec, const char *out,
