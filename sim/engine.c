@@ -140,7 +140,9 @@ static fs_status create_records(fs_engine *eng, fs_error *err) {
   return FS_OK;
 }
 
-/* Where each trial's spikes are counted: its CS, or its US for an unsignalled one. */
+/* Where each trial's spikes are counted: its CS up to the US onset, or up to when the US would
+ * come on a CS-alone trial with an outcome time (freezing is scored before the shock, whose own
+ * response is not freezing, and the same part of every CS), or its US for an unsignalled one. */
 static fs_status create_trials(fs_engine *eng, fs_error *err) {
   const fs_experiment_spec *spec = eng->net->spec;
   const fs_protocol *pr = spec->protocol;
@@ -154,7 +156,9 @@ static fs_status create_trials(fs_engine *eng, fs_error *err) {
     const fs_trial *tr = &pr->trials[k];
     bool cs = tr->kind == FS_TRIAL_CS;
     eng->trial_from[k] = llround((cs ? tr->cs_on : tr->us_on) / spec->dt);
-    eng->trial_to[k] = llround((cs ? tr->cs_off : tr->us_off) / spec->dt);
+    double to = cs ? tr->cs_off : tr->us_off, outcome = isnan(tr->us_on) ? tr->outcome_on : tr->us_on;
+    if (cs && outcome > tr->cs_on && outcome < to) to = outcome;
+    eng->trial_to[k] = llround(to / spec->dt);
   }
   return FS_OK;
 }
@@ -1337,7 +1341,7 @@ static fs_status write_trial_rates(fs_engine *eng, double *buf, fs_error *err) {
     for (size_t k = 0; k < pr->n_trials; k++)
       buf[k] = trial_rate(eng, k, p);
     st = write_trial_column(eng, name, "Hz",
-                            "mean rate of the population during the CS (the US of an "
+                            "mean rate of the population during the CS before its US (the US of an "
                             "unsignalled one)",
                             buf, err);
   }
@@ -1391,7 +1395,7 @@ static fs_status write_trials(fs_engine *eng, fs_error *err) {
   TRIAL_COLUMN("us_intensity", "A", "US intensity (0 without a US)", tr->us_intensity);
   TRIAL_COLUMN("freezing", "1",
                "freezing score: logistic function of the readout population's rate during the "
-               "CS (NaN for an unsignalled US)",
+               "CS before its US (NaN for an unsignalled US)",
                tr->kind == FS_TRIAL_CS
                    ? fs_experiment_freezing(spec, trial_rate(eng, k, spec->readout_pop))
                    : NAN);

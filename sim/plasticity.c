@@ -24,6 +24,7 @@
  * | post_nmda | 1         | 1           | 1       |      | NMDA share of postsynaptic Ca    |
  * | kappa     | 0         | 0           | 0       |      | decay of rho to rho_0 (0: cubic) |
  * | rho_0     | 0.5       | 0.5         | 0.5     |      | resting efficacy (kappa > 0)     |
+ * | tau_forget| 0         | 0           | 0       | s    | decay of z (0: none), late phase |
  * All from M. Graupner's code (mgraupe/CalciumBasedPlasticityModel), LITERATURE.md §4.2;
  * the fit targets (Sjöström 2001, Wittenberg & Wang 2006) are "(from memory, verify)".
  * The preset "stc" is the early phase of Luboeinski & Tetzlaff 2021 (LITERATURE.md §4.3, read
@@ -61,6 +62,8 @@ const fs_param_spec fs_gb_param_specs[] = {
            "rate of the decay of the efficacy to rho_0 below theta_d (0: bistable drift)"),
     GB_ROW(rho_0, FS_UNIT_DIMENSIONLESS, 0.5, 0.0, 1.0,
            FS_PARAM_MIN_EXCLUSIVE | FS_PARAM_MAX_EXCLUSIVE, "resting efficacy (kappa > 0)"),
+    GB_ROW(tau_forget, FS_UNIT_TIME, 0.0, 0.0, 1e12, 0,
+           "time constant of the decay of the consolidated weight z (0: none)"),
 };
 const size_t fs_gb_n_param_specs = sizeof fs_gb_param_specs / sizeof fs_gb_param_specs[0];
 
@@ -72,16 +75,16 @@ typedef struct gb_preset {
 static const gb_preset presets[] = {
     {"cortical",
      {22.6936e-3, 0.5617539, 1.23964, 1.0, 1.3, 331.909, 725.085, 3.3501, 346.3615, 0.5, 4.6098e-3,
-      0.5, 5.40988, 1.0, 0.0, 0.5}},
+      0.5, 5.40988, 1.0, 0.0, 0.5, 0.0}},
     {"hippocampal",
      {48.8373e-3, 1.0, 0.275865, 1.0, 1.3, 313.0965, 1645.59, 9.1844, 688.355, 0.5, 18.8008e-3, 0.7,
-      5.28145, 1.0, 0.0, 0.5}},
+      5.28145, 1.0, 0.0, 0.5, 0.0}},
     {"dp",
      {20e-3, 1.0, 2.0, 1.0, 1.3, 200.0, 321.808, 2.8284, 150.0, 0.5, 13.7e-3, 0.5, 5.0, 1.0, 0.0,
-      0.5}},
+      0.5, 0.0}},
     {"stc",
      {48.8373e-3, 1.0, 0.275865, 1.2, 3.0, 313.0965, 1645.59, 9.1844, 688.355, 0.5, 18.8008e-3, 1.0,
-      5.28145, 1.0, 0.1, 0.5 * 1645.59 / (1645.59 + 313.0965)}},
+      5.28145, 1.0, 0.1, 0.5 * 1645.59 / (1645.59 + 313.0965), 0.0}},
 };
 #define N_PRESETS (sizeof presets / sizeof presets[0])
 

@@ -41,6 +41,8 @@ typedef struct reader {
   const char **context_names;
   drive cs, us;
   double context_rate;
+  double outcome_rate; /* Hz, of the outcome input */
+  size_t outcome_plan; /* its plan; 0: no outcome input */
   settings defaults;
   size_t cap_trials, cap_sessions, cap_windows;
   long prev_day;
@@ -262,20 +264,36 @@ static fs_status read_contexts(reader *r, fs_cfg_node inputs, fs_error *err) {
   return st;
 }
 
+/* The optional outcome input: fires when the US comes or would come on every CS trial. */
+static fs_status read_outcome(reader *r, fs_cfg_node inputs, fs_error *err) {
+  static const char *const keys[] = {"population", "rate"};
+  fs_cfg_node n = fs_cfg_child(inputs, "outcome");
+  const char *pop = NULL;
+  fs_status st;
+  if (!fs_cfg_exists(n)) return FS_OK;
+  if ((st = fs_cfg_expect_keys(n, keys, 2, err)) != FS_OK ||
+      (st = fs_cfg_get_string(n, "population", true, &pop, err)) != FS_OK ||
+      (st = add_plan(r, fs_cfg_child(n, "population"), err)) != FS_OK)
+    return st;
+  r->outcome_plan = r->p->n_plans - 1;
+  return get_bounded(n, "rate", FS_UNIT_FREQUENCY, true, false, &r->outcome_rate, err);
+}
+
 static fs_status read_inputs(reader *r, fs_cfg_node proto, fs_error *err) {
-  static const char *const keys[] = {"cs", "us", "contexts", "context_rate"};
+  static const char *const keys[] = {"cs", "us", "contexts", "context_rate", "outcome"};
   fs_cfg_node inputs = fs_cfg_child(proto, "inputs");
   fs_status st;
   if (!fs_cfg_exists(inputs)) return fs_cfg_error(proto, err, "missing key \"inputs\"");
-  if ((st = fs_cfg_expect_keys(inputs, keys, 4, err)) != FS_OK) return st;
-  size_t n_plans = 2 + fs_cfg_len(fs_cfg_child(inputs, "contexts"));
+  if ((st = fs_cfg_expect_keys(inputs, keys, 5, err)) != FS_OK) return st;
+  size_t n_plans = 3 + fs_cfg_len(fs_cfg_child(inputs, "contexts"));
   r->p->plans = calloc(n_plans, sizeof *r->p->plans);
   r->plan_nodes = calloc(n_plans, sizeof *r->plan_nodes);
   if (r->p->plans == NULL || r->plan_nodes == NULL) return nomem(err);
   if ((st = read_drive(r, inputs, "cs", &r->cs, err)) != FS_OK ||
       (st = read_drive(r, inputs, "us", &r->us, err)) != FS_OK)
     return st;
-  return read_contexts(r, inputs, err);
+  if ((st = read_contexts(r, inputs, err)) != FS_OK) return st;
+  return read_outcome(r, inputs, err);
 }
 
 /* ---- timing keys (protocol.defaults and each session) ----------------------------------- */
@@ -443,16 +461,21 @@ static fs_status missing(const session_spec *ss, const char *key, bool us, fs_er
                       key);
 }
 
-/* Every value the expansion needs is there, and a paired US lies inside the fast window. */
-static fs_status check_timing(const session_spec *ss, fs_error *err) {
+/* Every value the expansion needs is there, and a paired US (or, with an outcome input, the
+ * time it would come) lies inside the fast window. */
+static fs_status check_timing(const session_spec *ss, bool outcome, fs_error *err) {
   const settings *t = &ss->set;
-  bool paired = t->us == US_PAIRED;
+  bool paired = t->us == US_PAIRED, timed = paired || (outcome && !ss->us_alone);
   if (!ss->us_alone && isnan(t->cs_duration)) return missing(ss, "cs_duration", false, err);
   if (ss->s->n_trials > 1 && !fs_cfg_exists(t->iti)) return missing(ss, "iti", false, err);
-  if (paired && !ss->us_alone && isnan(t->us_at)) return missing(ss, "at", true, err);
-  if (paired && isnan(t->us_duration)) return missing(ss, "duration", true, err);
+  if (timed && !paired && (isnan(t->us_at) || isnan(t->us_duration)))
+    return fs_cfg_error(ss->node, err,
+                        "protocol.inputs.outcome needs the time the US would come on every CS "
+                        "trial: give us.at and us.duration in protocol.defaults");
+  if (timed && !ss->us_alone && isnan(t->us_at)) return missing(ss, "at", true, err);
+  if (timed && isnan(t->us_duration)) return missing(ss, "duration", true, err);
   if (paired && isnan(t->us_intensity)) return missing(ss, "intensity", true, err);
-  if (!paired || ss->us_alone) return FS_OK;
+  if (!timed || ss->us_alone) return FS_OK;
   double end = t->us_at + t->us_duration, stop = t->cs_duration + t->after;
   if (t->us_at >= -t->before - EPS_T && end <= stop + EPS_T) return FS_OK;
   fs_cfg_node u = fs_cfg_child(ss->node, "us");
@@ -477,10 +500,14 @@ static fs_trial make_trial(const session_spec *ss, size_t index, size_t k, doubl
                  .cs_on = NAN,
                  .cs_off = NAN,
                  .us_on = NAN,
-                 .us_off = NAN};
+                 .us_off = NAN,
+                 .outcome_on = NAN,
+                 .outcome_off = NAN};
   if (!ss->us_alone) {
     tr.cs_on = t;
     tr.cs_off = t + set->cs_duration;
+    tr.outcome_on = t + set->us_at; /* NaN when the session has no US timing */
+    tr.outcome_off = tr.outcome_on + set->us_duration;
   }
   if (set->us == US_PAIRED) {
     tr.us_on = ss->us_alone ? t : t + set->us_at;
@@ -556,7 +583,7 @@ static fs_status read_session(reader *r, fs_cfg_node node, long day, fs_error *e
   s->day = (int)day;
   session_spec ss = {.node = node, .s = s};
   fs_status st = read_session_head(r, &ss, err);
-  if (st == FS_OK) st = check_timing(&ss, err);
+  if (st == FS_OK) st = check_timing(&ss, r->outcome_plan > 0, err);
   if (st == FS_OK) st = check_start(r, &ss, err);
   if (st == FS_OK) st = expand_session(r, &ss, err);
   if (st == FS_OK) p->n_sessions++;
@@ -642,6 +669,15 @@ static fs_status build_plans(reader *r, fs_error *err) {
     if (!isnan(tr->us_on)) {
       plan_push(us, tr->us_on, r->us.rate * tr->us_intensity / r->us.reference);
       plan_push(us, tr->us_off, r->us.baseline);
+    }
+  }
+  if (r->outcome_plan > 0) {
+    fs_rate_plan *pl = &p->plans[r->outcome_plan];
+    if (!plan_alloc(pl, 1 + 2 * p->n_trials, 0.0)) return nomem(err);
+    for (size_t i = 0; i < p->n_trials; i++) {
+      if (p->trials[i].kind != FS_TRIAL_CS) continue;
+      plan_push(pl, p->trials[i].outcome_on, r->outcome_rate);
+      plan_push(pl, p->trials[i].outcome_off, 0.0);
     }
   }
   for (size_t c = 0; c < p->n_contexts; c++) {

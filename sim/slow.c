@@ -81,6 +81,15 @@ static void capture(const fs_slow_ctx *c, size_t k) {
   }
 }
 
+/* Forgetting: the consolidated weight of every synapse relaxes to 0 (a modelling choice for
+ * memories held in labile synapses; off unless tau_forget is set). */
+static void forget(const fs_slow_ctx *c, size_t k, double h) {
+  fs_proj_part *part = &c->net->projs[k].part[c->t];
+  const double keep = exp(-h / c->net->projs[k].spec->plastic.gb.tau_forget);
+  for (uint64_t s = 0; s < part->n_syn; s++)
+    part->plast[s].z *= keep;
+}
+
 /* Draws from a Poisson distribution of mean m by inversion (m is small: a few per step). */
 static unsigned poisson_draw(fs_rng *r, double m) {
   double u = fs_rng_uniform(r), p = exp(-m), cdf = p;
@@ -160,6 +169,7 @@ void fs_slow_step(const fs_slow_ctx *c, int64_t from, int64_t to) {
     const fs_projection *proj = &net->projs[k];
     if (!proj->late) continue;
     capture(c, k);
+    if (proj->spec->plastic.gb.tau_forget > 0) forget(c, k, h);
     if (proj->spec->plastic.reserve <= 0) continue;
     for (size_t j = proj->post->range[c->t].begin; j < proj->post->range[c->t].end; j++)
       turnover(c, k, j, h, to);

@@ -10,6 +10,10 @@
  *                                                              # otherwise (default 0 Hz)
  *       us: {population: US, rate: 200 Hz, reference: 0.5 mA}   # rate of a US at the reference
  *                                    # intensity, scaled linearly with intensity; baseline too
+ *       outcome: {population: US_time, rate: 40 Hz}   # optional: an input that fires at the
+ *                                    # US's time on every CS trial, shock or not (the moment
+ *                                    # the outcome is expected; the US timing of the session
+ *                                    # or of defaults.us applies even to `us: none` sessions)
  *       contexts: {A: ctx_A, B: ctx_B}  # optional: context name -> input population
  *       context_rate: 20 Hz          # with contexts: the rate of the session's context during
  *                                    # its fast windows; every context is 0 Hz otherwise
@@ -82,6 +86,7 @@ typedef struct fs_trial {
   double cs_on, cs_off;             /* NaN for an unsignalled US */
   double us_on, us_off;             /* NaN when there is no US */
   double us_intensity;              /* A; 0 when there is no US */
+  double outcome_on, outcome_off;   /* when the US comes or would come; NaN without one */
   double window_start, window_stop; /* this trial's own fast window, before merging */
 } fs_trial;
 
@@ -124,7 +129,8 @@ typedef struct fs_protocol {
   size_t n_contexts;
   fs_window *windows;
   size_t n_windows;
-  fs_rate_plan *plans; /* [0] the CS, [1] the US, then one per context in order */
+  fs_rate_plan *plans; /* [0] the CS, [1] the US, then one per context in order, then the
+                          outcome input's if given */
   size_t n_plans;
   double end; /* s, the end of the last window */
 } fs_protocol;

@@ -350,6 +350,64 @@ static void test_clock(void **state) {
 
 /* ---- bad input -------------------------------------------------------------------------- */
 
+/* The outcome input fires when the US comes or would come, on every CS trial, shock or not. */
+static void test_outcome(void **state) {
+  (void)state;
+  static const char outcome[] = "    context_rate: 20 Hz\n    outcome: {population: bg, rate: 40 Hz}\n";
+  fs_protocol *p = load_ok(variant("    context_rate: 20 Hz\n", outcome));
+  double on = 10 * HOUR + 5, ext = DAY + 10 * HOUR + 5;
+  assert_int_equal(p->n_plans, 5);
+  assert_int_equal(p->plans[4].input, 4);
+  assert_int_equal(p->plans[4].n, 1 + 2 * 31); /* the 31 CS trials, not the 4 unsignalled USs */
+  close_to(p->trials[0].outcome_on, on + 28);
+  close_to(p->trials[0].outcome_off, on + 30);
+  close_to(rate_at(p, 4, on + 27.9), 0);
+  close_to(rate_at(p, 4, on + 28), 40);
+  close_to(rate_at(p, 4, on + 29.9), 40);
+  close_to(rate_at(p, 4, on + 30), 0);
+  close_to(rate_at(p, 4, ext + 28.5), 40); /* extinction: no US, the outcome time still */
+  assert_true(isnan(p->trials[5].us_on));
+  close_to(p->trials[5].outcome_on, ext + 28);
+  assert_true(isnan(p->trials[31].outcome_on)); /* an unsignalled US has no CS to predict it */
+  fs_protocol_free(p);
+  p = load_ok(base);
+  assert_int_equal(p->n_plans, 4);
+  assert_true(isnan(p->trials[5].outcome_on) == 0); /* timing known from defaults.us */
+  fs_protocol_free(p);
+}
+
+/* text with the first occurrence of from replaced by to, in place (text holds 4096 bytes). */
+static void replace(char *text, const char *from, const char *to) {
+  char rest[4096];
+  char *at = strstr(text, from);
+  assert_non_null(at);
+  snprintf(rest, sizeof rest, "%s", at + strlen(from));
+  snprintf(at, 4096 - (size_t)(at - text), "%s%s", to, rest);
+}
+
+/* Without defaults.us a CS-alone session has no outcome time for the outcome input. */
+static void test_outcome_errors(void **state) {
+  (void)state;
+  static const char context_rate[] = "    context_rate: 20 Hz\n";
+  static char text[4096];
+  snprintf(text, sizeof text, "%s", base);
+  replace(text, "    us: {at: 28 s, duration: 2 s, intensity: 0.5 mA}\n", "");
+  replace(text, "us: paired", "us: {at: 28 s, duration: 2 s, intensity: 0.5 mA}");
+  replace(text, "us_alone: 4}", "us_alone: 4, us: {duration: 2 s, intensity: 0.5 mA}}");
+  fs_protocol *p = load_ok(text); /* fine without the outcome input */
+  fs_protocol_free(p);
+  replace(text, context_rate, "    context_rate: 20 Hz\n    outcome: {population: bg, rate: 40 Hz}\n");
+  expect_error(text, "x.yaml:18:11: protocol.days[1].sessions[0]: protocol.inputs.outcome needs "
+                     "the time the US would come on every CS trial: give us.at and us.duration "
+                     "in protocol.defaults");
+  expect_error(variant(context_rate, "    context_rate: 20 Hz\n    outcome: {population: bg}\n"),
+               "x.yaml:7:14: protocol.inputs.outcome: missing key \"rate\"");
+  expect_error(variant(context_rate,
+                       "    context_rate: 20 Hz\n    outcome: {population: CS, rate: 4 Hz}\n"),
+               "x.yaml:7:27: protocol.inputs.outcome.population: the input \"CS\" is already "
+               "driven by protocol.inputs.cs.population");
+}
+
 static void test_unknown_names(void **state) {
   (void)state;
   expect_error(variant("context: B, trials: 20", "context: b, trials: 20"),
@@ -503,6 +561,8 @@ int main(void) {
       cmocka_unit_test(test_us_default),
       cmocka_unit_test(test_no_protocol),
       cmocka_unit_test(test_clock),
+      cmocka_unit_test(test_outcome),
+      cmocka_unit_test(test_outcome_errors),
       cmocka_unit_test(test_unknown_names),
       cmocka_unit_test(test_units_and_values),
       cmocka_unit_test(test_days_and_order),

@@ -143,6 +143,23 @@ static void test_weak_fades_strong_persists(void **state) {
   fs_assert_close(relative(f, "weight_early", STRONG, 10 * HOUR), 1.0, 0.02, 0.0);
 }
 
+/* Forgetting (plasticity.params.tau_forget): once the neuron's proteins are gone (PRP below
+ * 1e-3 after 8 h) capture all but stops and the consolidated weight z relaxes to 0 as
+ * exp(-t/tau) through the slow phase; without tau_forget it stays. */
+static void test_forgetting(void **state) {
+  (void)state;
+  const char *keep = late_2t ? late_2t : run(0, LATE, "late2", "--threads 2");
+  const char *f = run(5, LATE, "forget", "--threads 1 --set 'projections[1].plasticity.params.tau_forget=1 day'");
+  double tau = DAY;
+  assert_true(at(f, "prp_strong", 8 * HOUR) < 1e-3);
+  double z8 = at(f, "z_" STRONG, 8 * HOUR), z10 = at(f, "z_" STRONG, 10 * HOUR);
+  assert_true(z8 > 0.2);
+  fs_assert_close(z10, z8 * exp(-2 * HOUR / tau), 1e-3, 0.0); /* capture of the last PRP: < 1e-3 */
+  fs_assert_close(at(keep, "z_" STRONG, 10 * HOUR), at(keep, "z_" STRONG, 8 * HOUR), 1e-3, 0.0);
+  /* the weak group, never captured, stays at zero */
+  assert_true(fabs(at(f, "z_" WEAK, 10 * HOUR)) < 0.02);
+}
+
 /* The weak group gets no event after 1.2 s, so from then on its early change decays as
  * exp(-kappa t / tau) exactly, in the mean and synapse by synapse (snapshots 3 and 4: 2 h and
  * 10 h), across fast and slow phases. */
@@ -411,6 +428,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_weak_fades_strong_persists),
       cmocka_unit_test(test_slow_phase_is_exact),
+      cmocka_unit_test(test_forgetting),
       cmocka_unit_test(test_no_consolidation_without_bdnf_or_mtorc1),
       cmocka_unit_test(test_thread_independent),
       cmocka_unit_test(test_ketamine_raises_spines),
