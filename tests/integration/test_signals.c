@@ -1,6 +1,7 @@
 /* test_signals.c - SIGTERM (as Slurm sends before it kills) and SIGINT (Ctrl-C) stop a run
- * cleanly: within a few seconds, exit code 1, a message saying it was stopped, and no result
- * file, not even a .partial one. */
+ * cleanly: within a few seconds, exit code 75, a message saying where it stopped and how to go
+ * on, no result file, and a .partial holding a checkpoint that `fearsim resume` goes on from
+ * (test_checkpoint.c checks that the resumed result is the uninterrupted one). */
 #include "fs_test.h"
 
 #include "cli_run.h"
@@ -25,7 +26,10 @@ static int wait_at_most(pid_t pid, long ms) {
 }
 
 static void stop_with(int sig, const char *message) {
-  const char *out = test_path(0, "long.h5"), *partial = test_path(1, "long.h5.partial");
+  char name[32], pname[48];
+  snprintf(name, sizeof name, "long_%d.h5", sig);
+  snprintf(pname, sizeof pname, "%s.partial", name);
+  const char *out = test_path(0, name), *partial = test_path(1, pname);
   const char *args[] = {"run",       FS_SOURCE_DIR "/configs/benchmarks/coba.yaml",
                         "-o",        out,
                         "--set",     "simulation.duration=60 s",
@@ -52,23 +56,31 @@ static void stop_with(int sig, const char *message) {
   read_file_into(test_path(2, "stdout.txt"), r.out, sizeof r.out);
   if (WIFSIGNALED(st)) fail_msg("fearsim was killed by signal %d instead of exiting", WTERMSIG(st));
   assert_true(WIFEXITED(st));
-  if (WEXITSTATUS(st) != 1)
-    fail_msg("exit code %d, expected 1; stderr:\n%s", WEXITSTATUS(st), r.err);
+  if (WEXITSTATUS(st) != 75)
+    fail_msg("exit code %d, expected 75; stderr:\n%s", WEXITSTATUS(st), r.err);
   if (!strstr(r.err, message)) fail_msg("stderr lacks \"%s\":\n%s", message, r.err);
-  if (!strstr(r.err, "; no result written"))
-    fail_msg("stderr does not say that no result was written:\n%s", r.err);
+  char resume[512];
+  snprintf(resume, sizeof resume,
+           " of 60 s; checkpoint written: go on with \"fearsim resume %s\"\n", partial);
+  if (!strstr(r.err, resume)) fail_msg("stderr does not say how to go on:\n%s", r.err);
   assert_false(file_exists(out));
-  assert_false(file_exists(partial));
+  assert_true(file_exists(partial));
+  /* the checkpoint goes on (and stops again at once) */
+  const char *again[] = {"resume", partial, "--test-stop-at", "0 s", "--quiet", NULL};
+  cli_run(again, &r);
+  if (r.status != 75) fail_msg("resume exited %d, expected 75:\n%s", r.status, r.err);
+  assert_non_null(strstr(r.err, "resuming "));
+  assert_true(file_exists(partial));
 }
 
 static void test_sigterm(void **state) {
   (void)state;
-  stop_with(SIGTERM, "fearsim: stopped by SIGTERM");
+  stop_with(SIGTERM, "fearsim: stopped by SIGTERM at t = ");
 }
 
 static void test_sigint(void **state) {
   (void)state;
-  stop_with(SIGINT, "fearsim: stopped by SIGINT");
+  stop_with(SIGINT, "fearsim: stopped by SIGINT at t = ");
 }
 
 int main(void) {
