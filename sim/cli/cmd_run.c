@@ -257,12 +257,32 @@ typedef struct job {
   fs_network *net;
   fs_record *rec;
   fs_engine *eng;
-  double t_stop; /* where an interrupted run stopped, s */
+  double t_stop;      /* where an interrupted run stopped, s */
+  size_t checkpoints; /* written */
+  double ckpt_wall;   /* s spent writing them */
 } job;
 
+static fs_status save_checkpoint(job *j, fs_error *err) {
+  double t0 = omp_get_wtime();
+  fs_status st = fs_checkpoint_save(j->eng, j->net, j->rec, &j->origin, err);
+  j->ckpt_wall += omp_get_wtime() - t0;
+  j->checkpoints += st == FS_OK;
+  return st;
+}
+
+/* The periodic checkpoint: one line in the log unless quiet (on a terminal, below the progress
+ * line). */
 static fs_status take_checkpoint(void *user, fs_error *err) {
   job *j = user;
-  return fs_checkpoint_save(j->eng, j->net, j->rec, &j->origin, err);
+  double before = j->ckpt_wall;
+  fs_status st = save_checkpoint(j, err);
+  if (st == FS_OK && !j->o->quiet) {
+    fs_engine_stats s;
+    fs_engine_get_stats(j->eng, &s);
+    fprintf(stderr, "%scheckpoint at t = %g s (%.3f s to write)\n",
+            isatty(STDERR_FILENO) ? "\n" : "", s.t, j->ckpt_wall - before);
+  }
+  return st;
 }
 
 /* The record: a new OUT.h5.partial, or the one resumed. */
@@ -281,7 +301,10 @@ static fs_status stop_with_checkpoint(job *j, fs_error *err) {
   fs_engine_stats s;
   fs_engine_get_stats(j->eng, &s);
   j->t_stop = s.t;
-  fs_status st = fs_checkpoint_save(j->eng, j->net, j->rec, &j->origin, err);
+  double before = j->ckpt_wall;
+  fs_status st = save_checkpoint(j, err);
+  if (st == FS_OK && j->o->stats)
+    fprintf(stderr, "checkpoint: written in %.3f s\n", j->ckpt_wall - before);
   return st == FS_OK ? FS_ERR_INTERRUPTED : st;
 }
 
@@ -307,7 +330,10 @@ static fs_status simulate(job *j, fs_error *err) {
   char end[32];
   iso_time(end, sizeof end);
   FS_TRY(fs_record_finish(j->rec, end, err));
-  if (o->stats) print_stats(j->net, j->eng, build_wall, j->threads);
+  if (o->stats) {
+    print_stats(j->net, j->eng, build_wall, j->threads);
+    printf("checkpoints: %zu in %.3f s\n", j->checkpoints, j->ckpt_wall);
+  }
 cleanup:
   fs_engine_free(j->eng);
   fs_record_free(j->rec);

@@ -4,16 +4,15 @@
  * writes a file equal to an uninterrupted run's in every dataset and attribute: a plastic
  * network with the late phase, spine turnover, a drug, slow phases and snapshots (stopped in
  * either fast phase, in either slow phase and at the boundary between two phases), a run
- * stopped and resumed four times, a protocol with trials and freezing, and a run stopped by a
- * real SIGTERM at whatever point it lands. Checkpoints at every chance do not change the result,
- * and a result holds no /checkpoint. Bad input to resume exits 2 with the exact message and changes
- * nothing. */
+ * stopped and resumed four times, and a protocol with trials and freezing (test_signals.c has
+ * the runs stopped by a real SIGTERM or killed by SIGKILL). Checkpoints at every chance do not
+ * change the result, and a result holds no /checkpoint. Bad input to resume exits 2 with the exact
+ * message and changes nothing. */
 #define _XOPEN_SOURCE 700 /* realpath */
 
 #include "fs_test.h"
 
-#include "cli_run.h"
-#include "h5_compare.h"
+#include "checkpoint_run.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -99,8 +98,6 @@ static const char protocol_yaml[] =
   "  - {from: E, to: E, receptor: ampa, connect: {rule: all_to_all}, weight: " weight              \
   ", delay: 1 ms}\n"
 
-#define COBA FS_SOURCE_DIR "/configs/benchmarks/coba.yaml"
-
 /* Writes an experiment into the test folder; the path stays valid (one buffer per k). */
 static const char *experiment(int k, const char *name, const char *text) {
   static char buf[4][256];
@@ -108,74 +105,6 @@ static const char *experiment(int k, const char *name, const char *text) {
   assert_non_null(path);
   snprintf(buf[k], sizeof buf[k], "%s", path);
   return buf[k];
-}
-
-static const char *partial_of(const char *out) {
-  static char buf[300];
-  snprintf(buf, sizeof buf, "%s.partial", out);
-  return buf;
-}
-
-static void run_ok(const char *const *args) {
-  cli_result r;
-  cli_run(args, &r);
-  if (r.status != 0) fail_msg("fearsim %s %s exited %d: %s", args[0], args[1], r.status, r.err);
-}
-
-/* fearsim run exp -o out --threads n [more] */
-static void run_ref(const char *exp, const char *out, const char *threads, const char *more) {
-  const char *args[] = {"run", exp, "-o", out, "--threads", threads, "--quiet", more, NULL};
-  run_ok(args);
-}
-
-/* Stopped at simulated time t: exit 75, the message, a checkpoint and no result. */
-static void assert_stopped(const cli_result *r, const char *out, const char *cause) {
-  char head[128], tail[512];
-  snprintf(head, sizeof head, "fearsim: stopped %s at t = ", cause);
-  snprintf(tail, sizeof tail, "; checkpoint written: go on with \"fearsim resume %s\"\n",
-           partial_of(out));
-  if (r->status != 75) fail_msg("exit code %d, expected 75; stderr:\n%s", r->status, r->err);
-  const char *at = strstr(r->err, head);
-  if (at == NULL || strstr(at, tail) == NULL) fail_msg("unexpected stderr:\n%s", r->err);
-  assert_true(file_exists(partial_of(out)));
-  assert_false(file_exists(out));
-}
-
-static void run_stopped(const char *exp, const char *out, const char *threads, const char *t) {
-  const char *args[] = {"run", exp, "-o", out, "--threads", threads, "--quiet", "--test-stop-at",
-                        t,     NULL};
-  cli_result r;
-  cli_run(args, &r);
-  assert_stopped(&r, out, "by --test-stop-at");
-}
-
-/* fearsim resume out.partial --threads n [more...]: the result, and no partial left. */
-static void resume(const char *out, const char *threads, const char *more1, const char *more2) {
-  const char *args[] = {"resume",  partial_of(out), "--threads", threads,
-                        "--quiet", more1,           more2,       NULL};
-  cli_result r;
-  cli_run(args, &r);
-  if (r.status != 0) fail_msg("fearsim resume exited %d: %s", r.status, r.err);
-  if (!strstr(r.err, "resuming ")) fail_msg("resume did not say where it went on: %s", r.err);
-  assert_true(file_exists(out));
-  assert_false(file_exists(partial_of(out)));
-}
-
-static int has_checkpoint_group(const char *path) {
-  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  assert_true(f >= 0);
-  int yes = H5Lexists(f, "/checkpoint", H5P_DEFAULT) > 0;
-  H5Fclose(f);
-  return yes;
-}
-
-/* Equal in every object, dataset byte and attribute, and not a checkpoint any more. */
-static void assert_same(const char *ref, const char *out, int min_datasets) {
-  h5_compare_counts c = h5_compare_files(ref, out);
-  if (c.differ) fail_msg("%s and %s differ in %d places", ref, out, c.differ);
-  if (c.datasets < min_datasets)
-    fail_msg("%s: only %d datasets compared, expected %d or more", out, c.datasets, min_datasets);
-  assert_false(has_checkpoint_group(out));
 }
 
 /* --- stop, resume, compare ---------------------------------------------------------------- */
@@ -253,26 +182,6 @@ static void test_protocol_stops(void **state) {
     resume(out, k == 1 ? "2" : "1", NULL, NULL);
     assert_same(ref, out, 30);
   }
-}
-
-/* A real SIGTERM, as Slurm sends it, at whatever point it lands. */
-static void test_sigterm_then_resume(void **state) {
-  (void)state;
-  const char *ref = test_path(0, "coba_ref.h5"), *out = test_path(1, "coba.h5");
-  run_ref(COBA, ref, "1", "--set=simulation.duration=6 s");
-  const char *args[] = {"run",       COBA, "-o",      out, "--set=simulation.duration=6 s",
-                        "--threads", "1",  "--quiet", NULL};
-  pid_t pid = cli_start(args);
-  for (int i = 0; i < 500 && !file_exists(partial_of(out)); i++)
-    sleep_ms(20);
-  sleep_ms(100);
-  if (waitpid(pid, NULL, WNOHANG) != 0) fail_msg("the run ended before it was signalled");
-  assert_int_equal(kill(pid, SIGTERM), 0);
-  cli_result r;
-  cli_collect(pid, &r);
-  assert_stopped(&r, out, "by SIGTERM");
-  resume(out, "1", NULL, NULL);
-  assert_same(ref, out, 7);
 }
 
 /* --- bad input: exit 2, the message, nothing changed --------------------------------------- */
@@ -430,13 +339,9 @@ static void test_experiment_changed(void **state) {
 int main(void) {
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_plastic_stops),
-      cmocka_unit_test(test_resumed_run_stops_again),
-      cmocka_unit_test(test_periodic_checkpoints),
-      cmocka_unit_test(test_protocol_stops),
-      cmocka_unit_test(test_sigterm_then_resume),
-      cmocka_unit_test(test_not_a_checkpoint),
-      cmocka_unit_test(test_other_version_or_damaged),
+      cmocka_unit_test(test_plastic_stops),        cmocka_unit_test(test_resumed_run_stops_again),
+      cmocka_unit_test(test_periodic_checkpoints), cmocka_unit_test(test_protocol_stops),
+      cmocka_unit_test(test_not_a_checkpoint),     cmocka_unit_test(test_other_version_or_damaged),
       cmocka_unit_test(test_experiment_changed),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
