@@ -1111,6 +1111,29 @@ static fs_status cons_population_error(fs_cfg_node body, const fs_experiment_spe
   return fs_cfg_error(body, err, "no population named \"%s\"", name);
 }
 
+/* Does a late-phase projection reach population pop (so that it has BDNF, PRP and spines)? */
+static bool late_phase_onto(const fs_experiment_spec *spec, size_t pop) {
+  for (size_t k = 0; k < spec->n_projs; k++)
+    if (spec->projs[k].plastic.late_phase && spec->projs[k].post == pop) return true;
+  return false;
+}
+
+/* A switch set on a population without late phase would change nothing: say so. */
+static fs_status check_switch_has_effect(fs_cfg_node body, const fs_population_spec *pop, bool late,
+                                         fs_error *err) {
+  static const char *const keys[] = {"mtorc1_block", "bdnf_knockout"};
+  static const char *const what[] = {"protein synthesis or spine formation to block",
+                                     "BDNF to knock out"};
+  const bool on[] = {pop->mtorc1_block, pop->bdnf_knockout};
+  for (size_t i = 0; i < 2 && !late; i++)
+    if (on[i] && fs_cfg_exists(fs_cfg_child(body, keys[i])))
+      return fs_cfg_error(fs_cfg_child(body, keys[i]), err,
+                          "no late-phase projection reaches \"%s\" (plasticity: {late_phase: "
+                          "true}), so it has no %s",
+                          pop->name, what[i]);
+  return FS_OK;
+}
+
 /* consolidation.populations: {<neuron population>: {mtorc1_block: true, bdnf_knockout: true}} */
 static fs_status read_cons_populations(fs_cfg_node map, fs_experiment_spec *spec, fs_error *err) {
   if (!fs_cfg_exists(map)) return FS_OK;
@@ -1126,7 +1149,8 @@ static fs_status read_cons_populations(fs_cfg_node map, fs_experiment_spec *spec
     if ((st = fs_cfg_expect_keys(body, cons_population_keys, COUNT(cons_population_keys), err)) !=
             FS_OK ||
         (st = fs_cfg_get_bool(body, "mtorc1_block", false, &pop->mtorc1_block, err)) != FS_OK ||
-        (st = fs_cfg_get_bool(body, "bdnf_knockout", false, &pop->bdnf_knockout, err)) != FS_OK)
+        (st = fs_cfg_get_bool(body, "bdnf_knockout", false, &pop->bdnf_knockout, err)) != FS_OK ||
+        (st = check_switch_has_effect(body, pop, late_phase_onto(spec, (size_t)k), err)) != FS_OK)
       return st;
   }
   return FS_OK;
@@ -1157,6 +1181,10 @@ static fs_status read_consolidation(fs_cfg_node root, fs_experiment_spec *spec, 
       (st = fs_cfg_get_bool(c, "bdnf_knockout", false, &knockout, err)) != FS_OK ||
       (st = read_cons_populations(fs_cfg_child(c, "populations"), spec, err)) != FS_OK)
     return st;
+  if (knockout && !fs_experiment_has_late_phase(spec))
+    return fs_cfg_error(fs_cfg_child(c, "bdnf_knockout"), err,
+                        "no projection has a late phase (plasticity: {late_phase: true}), so "
+                        "there is no BDNF to knock out");
   for (size_t i = 0; knockout && i < spec->n_pops; i++)
     spec->pops[i].bdnf_knockout = true;
   return FS_OK;

@@ -1,25 +1,40 @@
 /* consolidation.h - the slow side of plasticity (MODEL.md §5): synaptic tagging and capture
  * (Luboeinski & Tetzlaff 2021, LITERATURE.md §4.3), plasticity-related proteins (PRP) and BDNF
- * per neuron, and spine turnover. These are advanced at a slow clock (1 min by default, in
- * the fast and in the slow phase alike), each step solved in closed form with its drives held
- * over the step:
+ * per neuron, and spine turnover. */
+/* clang-format off */
+/* These are advanced at a slow clock (1 min by default, in the fast and in the slow phase
+ * alike), each step solved in closed form with its drives held over the step:
  *
- *   tag of a synapse:   e = rho - rho_0,  tagged for LTP if e > theta_tag, for LTD if e <
- * -theta_tag PRP of a neuron:    tau_p dp/dt = -p + alpha' Θ[Σ_synapses |e| - theta_pro'] capture:
- * tau_z dz/dt = p (1 - z) [LTP tag] - p (z + 0.5) [LTD tag] BDNF of a neuron:   tau_B dB/dt = P -
- * B,  P = 1 + g_act max(0, r / r_ref - 1) + g_eef2 b_rest (P = 0 with the knock-out), B relative to
- * its resting level 1 BDNF through TrkB:  theta_pro' = theta_pro (1 + eps) / (B + eps)  (Lehr et
- * al. 2022 form) alpha' = alpha B                                 (if raises_synthesis) mTORC1
- * signal:      M = max(0, B - 1), 0 in a population whose mTORC1 is blocked (which also sets alpha'
- * = 0: no protein synthesis) spines per neuron:  new synapses at rate n0 (f_0 + f_M M) from its
- * reserved pool, each weak one (weight factor < weak, |z| < 0.5) eliminated at rate 1 / tau_elim
+ *   tag of a synapse:    e = rho - rho_0; LTP tag if e > theta_tag, LTD tag if e < -theta_tag
+ *   PRP of a neuron:     tau_p dp/dt = -p + alpha' Θ[<|e|> - theta_pro']
+ *   capture:             tau_z dz/dt = p (1 - z)    (LTP tag)
+ *                        tau_z dz/dt = -p (z + 0.5) (LTD tag)
+ *   BDNF of a neuron:    tau_B dB/dt = P - B,  B relative to its resting level 1,
+ *                        P = 1 + g_act max(0, r / r_ref - 1) + g_eef2 b_rest   (P = 0: knock-out)
+ *   BDNF through TrkB:   theta_pro' = theta_pro (1 + eps) / (B + eps)   if lowers_theta_pro
+ *                                                        (the form of Lehr et al. 2022)
+ *                        alpha' = alpha B                               if raises_synthesis
+ *   mTORC1 signal:       M = max(0, B - 1)
+ *   mTORC1 block:        M = 0 and alpha' = 0 (no protein synthesis; rapamycin)
+ *   spines per neuron:   new synapses at rate n0 (f_0 + f_M M) from its reserved pool; each
+ *                        weak one (lasting weight factor 1 + z below `weak`) eliminated at
+ *                        rate 1 / tau_elim
  *
  * <|e|> is the mean over the neuron's late-phase synapses: Luboeinski & Tetzlaff sum |e| over
  * the neuron; fearsim takes the mean, like the fraction of tagged synapses that triggers
  * synthesis in Clopath et al. 2008 (60 of 100), so that the trigger does not change when the
- * network's `scale` changes its in-degrees. r is the neuron's firing rate over the step, b_rest the equilibrium block at rest of its
- * NMDA receptors, k_on C / (k_on C + k_off(V_rest)) (the eEF2 pathway, Autry et al. 2011), n0
- * the neuron's synapse count at the start. Thresholds are in units of rho_0. */
+ * network's `scale` changes its in-degrees. r is the neuron's firing rate over the step, b_rest
+ * the equilibrium block at rest of its NMDA receptors, k_on C / (k_on C + k_off(V_rest)) (the
+ * eEF2 pathway, Autry et al. 2011), n0 the neuron's synapse count at the start. Thresholds are
+ * in units of rho_0.
+ *
+ * The knock-out (B = 0 from the start, no production) removes consolidation through either
+ * TrkB pathway alone: with lowers_theta_pro, theta_pro' = theta_pro (1 + eps) / eps, about
+ * 1000 theta_pro, beyond any <|e|> (at most 1 / rho_0 - 1); with raises_synthesis, alpha' = 0,
+ * so the trigger makes no protein. Early plasticity is untouched. With both pathways switched
+ * off BDNF does not act on the late phase, and the knock-out leaves consolidation as it is:
+ * that is the hypothesis those switches exist to test. */
+/* clang-format on */
 #ifndef FEARSIM_CONSOLIDATION_H
 #define FEARSIM_CONSOLIDATION_H
 
@@ -34,7 +49,7 @@ extern "C" {
 
 typedef struct fs_late_params {
   double theta_tag; /* tag threshold on |rho - rho_0|, in units of rho_0 */
-  double theta_pro; /* PRP threshold on the mean over a neuron's synapses of |rho - rho_0| / rho_0 */
+  double theta_pro; /* PRP threshold on <|e|>, the mean over a neuron's synapses, in rho_0 */
   double tau_p;     /* s */
   double alpha;     /* PRP level while synthesis is on */
   double tau_z;     /* s */

@@ -59,8 +59,9 @@ static const char run_usage[] =
     "  --checkpoint-every T    wall time between checkpoints, e.g. 10min, or off (only on a "
     "signal)\n"
     "  --force                 overwrite an existing OUT.h5 (and start again over a checkpoint)\n"
-    "  --stats                 print wall time, spikes, synaptic events per second and peak "
-    "memory\n"
+    "  --stats                 print wall time, spikes, synaptic events per second, peak memory,\n"
+    "                          the spines that found no free reserved synapse and the\n"
+    "                          checkpoints written\n"
     "  --quiet                 no progress output\n";
 
 static const char resume_usage[] =
@@ -76,8 +77,9 @@ static const char resume_usage[] =
     "or all)\n"
     "  --checkpoint-every T    wall time between checkpoints (default: as the run had it)\n"
     "  --force                 overwrite an existing OUT.h5\n"
-    "  --stats                 print wall time, spikes, synaptic events per second and peak "
-    "memory\n"
+    "  --stats                 print wall time, spikes, synaptic events per second, peak memory,\n"
+    "                          the spines that found no free reserved synapse and the\n"
+    "                          checkpoints written\n"
     "  --quiet                 no progress output\n";
 
 static const char check_usage[] =
@@ -243,6 +245,10 @@ static void print_stats(const fs_network *net, const fs_engine *eng, double buil
   if (s.plastic_dropped)
     printf("presynaptic calcium jumps dropped (too many pending): %llu\n",
            (unsigned long long)s.plastic_dropped);
+  printf("spines unformed: %llu\n", (unsigned long long)s.spines_unformed);
+  if (s.spines_unformed)
+    printf("  (new spines that found their neuron's reserved pool used up: raise "
+           "plasticity.spines.reserve)\n");
 }
 
 /* A run to make: from the start, or from the checkpoint in resume. */

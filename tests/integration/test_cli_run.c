@@ -1,6 +1,6 @@
 /* test_cli_run.c - `fearsim run` end to end: the result file read back with the HDF5 C API
  * (root attributes, SONATA spikes, rates, units and description on every dataset), `info`,
- * `check`, `--help`, and the drug timeline of a run with ketamine. */
+ * `check`, `--help`, `--stats`, and the drug timeline of a run with ketamine. */
 #include "fs_test.h"
 
 #include "cli_run.h"
@@ -8,6 +8,7 @@
 #include <hdf5.h>
 
 #define QUICKSTART FS_SOURCE_DIR "/configs/quickstart.yaml"
+#define SPINES FS_SOURCE_DIR "/configs/plasticity/ketamine_spines.yaml"
 #define DURATION 0.3  /* s, the --set below */
 #define RATE_BIN 1e-3 /* s, the default record.rate_bin */
 
@@ -384,6 +385,50 @@ static void test_check_and_help(void **state) {
   assert_non_null(strstr(r.out, "usage: fearsim COMMAND"));
 }
 
+/* The value printed after "<field>: " on a line of its own; fails the test if it is missing. */
+static unsigned long long stats_field(const char *out, const char *field) {
+  char key[64], lines[sizeof(((cli_result *)0)->out) + 1];
+  snprintf(key, sizeof key, "\n%s: ", field);
+  snprintf(lines, sizeof lines, "\n%s", out);
+  const char *at = strstr(lines, key);
+  if (at == NULL) fail_msg("--stats printed no \"%s\":\n%s", field, out);
+  return strtoull(at + strlen(key), NULL, 10);
+}
+
+/* Runs config with --stats (and a --set if set is not NULL) on one thread; r gets the output. */
+static void run_stats(const char *config, const char *name, const char *set, cli_result *r) {
+  const char *args[] = {"run",     config,      "-o", test_path(2, name),
+                        "--quiet", "--threads", "1",  "--stats",
+                        "--set",   set,         NULL};
+  if (set == NULL) args[8] = NULL;
+  cli_run(args, r);
+  if (r->status != 0) fail_msg("fearsim run %s failed (%d): %s", config, r->status, r->err);
+}
+
+/* --stats prints every field, and the spines that found no free reserved synapse with a hint
+ * when there are any: none with one spare per synapse (ketamine_spines.yaml), some when a
+ * neuron keeps a single spare (reserve 0.05 of 20 synapses) and ketamine makes about 5. */
+static void test_stats(void **state) {
+  (void)state;
+  static const char *const fields[] = {"threads",         "synapses",      "simulated",
+                                       "wall build",      "wall simulate", "spikes",
+                                       "synaptic events", "peak memory",   "spines unformed"};
+  const char *hint = "raise plasticity.spines.reserve";
+  cli_result r;
+  run_stats(QUICKSTART, "stats.h5", "simulation.duration=0.1 s", &r);
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+    stats_field(r.out, fields[i]);
+  assert_int_equal(stats_field(r.out, "threads"), 1);
+  assert_int_equal(stats_field(r.out, "spines unformed"), 0);
+  assert_null(strstr(r.out, hint));
+  run_stats(SPINES, "spines.h5", NULL, &r);
+  assert_int_equal(stats_field(r.out, "spines unformed"), 0);
+  assert_null(strstr(r.out, hint));
+  run_stats(SPINES, "scarce.h5", "projections[0].plasticity.spines.reserve=0.05", &r);
+  assert_true(stats_field(r.out, "spines unformed") > 0);
+  assert_non_null(strstr(r.out, hint));
+}
+
 int main(void) {
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   const struct CMUnitTest tests[] = {
@@ -393,6 +438,7 @@ int main(void) {
       cmocka_unit_test(test_drug_timeline),
       cmocka_unit_test(test_info),
       cmocka_unit_test(test_check_and_help),
+      cmocka_unit_test(test_stats),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,7 +1,8 @@
 /* test_consolidation.c - the late phase's closed-form steps (consolidation.h) against their
  * equations integrated with a fine step: PRP and its integral, capture, BDNF; the switches of
- * BDNF production, the PRP threshold and synthesis under BDNF and mTORC1 block, spine turnover;
- * and the decaying early phase of preset stc (plasticity.h, kappa > 0). */
+ * BDNF production, the PRP threshold and synthesis under BDNF and mTORC1 block, the knock-out
+ * under each mode of BDNF's action, spine turnover; and the decaying early phase of preset stc
+ * (plasticity.h, kappa > 0). */
 #include "fs_test.h"
 
 #include <fearsim/consolidation.h>
@@ -210,6 +211,37 @@ static void test_bdnf_on_prp(void **state) {
   assert_true(integral == 0.0);
 }
 
+/* The knock-out (B = 0) under each mode of BDNF's action on the late phase: a neuron whose
+ * synapses all changed as much as they can (rho at 0 or 1: <|e|> up to 1 / rho_0 - 1) makes no
+ * protein when BDNF lowers theta_pro, when it raises synthesis, or both; with neither, BDNF does
+ * not act and the protein is made (consolidation.h). At rest (B = 1) every mode gives theta_pro
+ * and alpha, so the mode does not change a run whose BDNF stays at rest. */
+static void test_knockout_under_each_mode(void **state) {
+  (void)state;
+  fs_late_params lp = late_defaults();
+  fs_bdnf_params bp = bdnf_defaults();
+  const double rho_0 = 0.5 * 1645.59 / (1645.59 + 313.0965); /* preset stc */
+  const double most = 1.0 / rho_0 - 1.0;                     /* the largest <|e|> / rho_0 */
+  const bool lowers[] = {true, false, true, false}, raises[] = {false, true, true, false};
+  for (int m = 0; m < 4; m++) {
+    bp.lowers_theta_pro = lowers[m];
+    bp.raises_synthesis = raises[m];
+    for (double mean = 0.0; mean <= most; mean += most / 50.0) {
+      double integral = -1.0;
+      int on = mean > fs_theta_pro(&lp, &bp, 0.0);
+      double p =
+          fs_prp_step(0.0, on, fs_prp_alpha(&lp, &bp, 0.0, false), lp.tau_p, 3600.0, &integral);
+      if (m < 3) {
+        assert_true(p == 0.0 && integral == 0.0);
+      } else if (mean > lp.theta_pro) {
+        assert_true(p > 0.5 && integral > 0.0);
+      }
+    }
+    fs_assert_close(fs_theta_pro(&lp, &bp, 1.0), lp.theta_pro, 1e-15, 0.0);
+    assert_true(fs_prp_alpha(&lp, &bp, 1.0, false) == lp.alpha);
+  }
+}
+
 static void test_spines(void **state) {
   (void)state;
   fs_spine_params sp = spine_defaults();
@@ -338,6 +370,7 @@ int main(void) {
       cmocka_unit_test(test_tags),
       cmocka_unit_test(test_bdnf),
       cmocka_unit_test(test_bdnf_on_prp),
+      cmocka_unit_test(test_knockout_under_each_mode),
       cmocka_unit_test(test_spines),
       cmocka_unit_test(test_decaying_drift),
       cmocka_unit_test(test_stc_event_driven_equals_fine_step),

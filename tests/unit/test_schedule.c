@@ -160,6 +160,49 @@ static void test_consolidation_errors(void **state) {
                "18:19: consolidation.spines.z_new: z_new must be between -0.5 and 1, got -0.6");
 }
 
+/* mtorc1_block and bdnf_knockout where no late-phase projection arrives would change nothing:
+ * bad input at the key, whether the population has no plastic input at all (Q), plastic input
+ * without a late phase (P with late_phase: false), or no projection of the experiment has one
+ * (the global knock-out). A switch set to false, or on a population that has a late phase, is
+ * fine. */
+static void test_switch_without_late_phase(void **state) {
+  (void)state;
+  static const char two[] = "  P: {model: lif_cond, size: 2}\n  Q: {model: lif_cond, size: 2}\n";
+  expect_error(variant("  P: {model: lif_cond, size: 2}\n", two,
+                       "consolidation:\n  populations: {Q: {mtorc1_block: true}}\n"),
+               "19:35: consolidation.populations.Q.mtorc1_block: no late-phase projection reaches "
+               "\"Q\" (plasticity: {late_phase: true}), so it has no protein synthesis or spine "
+               "formation to block");
+  expect_error(variant("  P: {model: lif_cond, size: 2}\n", two,
+                       "consolidation:\n  populations: {P: {mtorc1_block: true}, Q: "
+                       "{mtorc1_block: false, bdnf_knockout: true}}\n"),
+               "19:82: consolidation.populations.Q.bdnf_knockout: no late-phase projection reaches "
+               "\"Q\" (plasticity: {late_phase: true}), so it has no BDNF to knock out");
+  expect_error(variant("late_phase: true", "late_phase: false",
+                       "consolidation:\n  populations: {P: {bdnf_knockout: true}}\n"),
+               "18:36: consolidation.populations.P.bdnf_knockout: no late-phase projection reaches "
+               "\"P\" (plasticity: {late_phase: true}), so it has no BDNF to knock out");
+  expect_error(
+      variant("late_phase: true", "late_phase: false", "consolidation:\n  bdnf_knockout: true\n"),
+      "18:18: consolidation.bdnf_knockout: no projection has a late phase (plasticity: "
+      "{late_phase: true}), so there is no BDNF to knock out");
+  /* fine: false anywhere; true where a late phase arrives, and the global knock-out with one */
+  fs_error err = {0};
+  fs_experiment_spec *spec = NULL;
+  const char *ok = variant("  P: {model: lif_cond, size: 2}\n", two,
+                           "consolidation:\n  bdnf_knockout: true\n  populations: {P: "
+                           "{mtorc1_block: true}, Q: {mtorc1_block: false, bdnf_knockout: "
+                           "false}}\n");
+  if (fs_experiment_load(ok, NULL, 0, &spec, &err) != FS_OK) fail_msg("%s", err.msg);
+  assert_true(spec->pops[0].mtorc1_block && !spec->pops[1].mtorc1_block);
+  assert_true(spec->pops[0].bdnf_knockout && spec->pops[1].bdnf_knockout); /* every population */
+  fs_experiment_free(spec);
+  spec = NULL;
+  ok = variant("late_phase: true", "late_phase: false", "consolidation:\n  bdnf_knockout: false\n");
+  if (fs_experiment_load(ok, NULL, 0, &spec, &err) != FS_OK) fail_msg("%s", err.msg);
+  fs_experiment_free(spec);
+}
+
 /* An override of the schedule is read and checked like the file. */
 static void test_schedule_override(void **state) {
   (void)state;
@@ -182,7 +225,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_valid_schedule),    cmocka_unit_test(test_schedule_errors),
       cmocka_unit_test(test_late_phase_errors), cmocka_unit_test(test_consolidation_errors),
-      cmocka_unit_test(test_schedule_override),
+      cmocka_unit_test(test_schedule_override), cmocka_unit_test(test_switch_without_late_phase),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }

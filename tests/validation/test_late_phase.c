@@ -1,17 +1,22 @@
 /* test_late_phase.c - the late phase through the command line (MODEL.md §8 rows 8 and 9):
- * configs/plasticity/late_phase.yaml (a weak tetanus fades, a strong one consolidates, neither
- * without BDNF or protein synthesis; the slow phase is exact; any thread count gives the same
- * file) and configs/plasticity/ketamine_spines.yaml (one ketamine dose raises IL spine density
- * at 24 h and the excess fades over weeks; not under an mTORC1 block nor without the drug). */
+ * configs/plasticity/late_phase.yaml (a weak tetanus fades, a strong one consolidates, for each
+ * of five seeds; neither without BDNF or protein synthesis, in either mode of BDNF's action; the
+ * slow phase is exact; any thread count gives the same file),
+ * configs/plasticity/ketamine_spines.yaml (one ketamine dose raises IL spine density at 24 h and
+ * the excess fades over weeks; not under an mTORC1 block nor without the drug) and
+ * configs/plasticity/bdnf_activity.yaml (neurons firing at 100 Hz make BDNF, exactly as its
+ * equation says, and not with the activity pathway off nor in a knock-out). */
 #include "fs_test.h"
 #include "test_util.h"
 
+#include <fearsim/consolidation.h>
 #include <fearsim/plasticity.h>
 
 #include <hdf5.h>
 
 #define LATE FS_SOURCE_DIR "/configs/plasticity/late_phase.yaml"
 #define SPINES FS_SOURCE_DIR "/configs/plasticity/ketamine_spines.yaml"
+#define ACTIVITY FS_SOURCE_DIR "/configs/plasticity/bdnf_activity.yaml"
 #define WEAK "weak_tetanus->weak"
 #define STRONG "strong_tetanus->strong"
 #define AFF "afferents->IL"
@@ -20,9 +25,9 @@
 #define DOSE_AT (10.0 * HOUR) /* ketamine_spines.yaml: day 1, 10:00 */
 
 /* Runs the program on config with extra options into <test dir>/<name>.h5; returns its path
- * (a static buffer per k = 0..7). */
+ * (a static buffer per k = 0..15). */
 static const char *run(int k, const char *config, const char *name, const char *opts) {
-  static char out[8][256];
+  static char out[16][256];
   char cmd[2048];
   snprintf(out[k], sizeof out[k], "%s/%s.h5", fs_test_dir, name);
   snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --quiet %s", FS_CLI, config, out[k], opts);
@@ -283,6 +288,125 @@ static void test_bounded_under_activity(void **state) {
   assert_true(lo >= -0.5 && hi <= 1.0);
 }
 
+/* Row 8 for seeds 1 to 5 (the seed draws the early rule's noise): the weak tetanus fades and
+ * makes no lasting change, the strong one consolidates. Each neuron decides on the mean change of
+ * its 100 synapses; with 10 per neuron (the file before) one or two weak neurons of 20 made
+ * protein in each of these seeds, up to z = 0.017 at 10 h (docs/plasticity.md). */
+static void test_row8_over_seeds(void **state) {
+  (void)state;
+  for (int seed = 1; seed <= 5; seed++) {
+    char name[32], opts[64];
+    snprintf(name, sizeof name, "late_seed%d", seed);
+    snprintf(opts, sizeof opts, "--threads 1 --seed %d", seed);
+    const char *f = run(8, LATE, name, opts);
+    double lo, hi;
+    assert_true(relative(f, "weight_early", WEAK, 3.0) > 1.2); /* tagged */
+    for (double t = 8 * HOUR; t <= 10 * HOUR; t += HOUR) {
+      fs_assert_close(relative(f, "weight", WEAK, t), 1.0, 0.01, 0.0);
+      assert_true(relative(f, "weight", STRONG, t) > 1.35);
+    }
+    range_of(f, "prp_weak", &lo, &hi);
+    assert_true(hi < 0.01); /* the weak neurons make (next to) no protein */
+    assert_true(fabs(at(f, "z_" WEAK, 10 * HOUR)) < 0.005);
+    assert_true(at(f, "z_" STRONG, 10 * HOUR) > 0.35);
+    fs_assert_close(relative(f, "weight_early", STRONG, 10 * HOUR), 1.0, 0.02, 0.0);
+  }
+}
+
+/* With BDNF acting by raising synthesis (alpha' = alpha B) instead of lowering theta_pro: at
+ * rest (B = 1) the same consolidation as the default mode; the knock-out (B = 0) makes no
+ * protein and leaves the early phase bit for bit. With both pathways off BDNF does not act on
+ * the late phase and the knock-out changes nothing (consolidation.h). */
+static void test_knockout_when_bdnf_raises_synthesis(void **state) {
+  (void)state;
+  const char *raise = "--threads 1 --set 'consolidation.bdnf_pathways={lowers_theta_pro: false, "
+                      "raises_synthesis: true}'";
+  const char *neither = "--threads 1 --set 'consolidation.bdnf_pathways={lowers_theta_pro: "
+                        "false}' --set consolidation.bdnf_knockout=true";
+  char ko_opts[256];
+  snprintf(ko_opts, sizeof ko_opts, "%s --set consolidation.bdnf_knockout=true", raise);
+  const char *ctl = run(9, LATE, "late_raise", raise);
+  const char *ko = run(10, LATE, "late_raise_ko", ko_opts);
+  const char *none = run(11, LATE, "late_neither_ko", neither);
+  fs_assert_close(at(ctl, "z_" STRONG, 10 * HOUR), at(late_2t, "z_" STRONG, 10 * HOUR), 1e-12, 0.0);
+  assert_true(at(ctl, "z_" STRONG, 10 * HOUR) > 0.35);
+  double lo, hi;
+  assert_same(ko, late_2t, "/timeline/weight_early_" STRONG);
+  range_of(ko, "prp_strong", &lo, &hi);
+  assert_true(lo == 0.0 && hi == 0.0);
+  range_of(ko, "z_" STRONG, &lo, &hi);
+  assert_true(lo == 0.0 && hi == 0.0);
+  range_of(ko, "bdnf_strong", &lo, &hi);
+  assert_true(lo == 0.0 && hi == 0.0);
+  fs_assert_close(relative(ko, "weight", STRONG, 10 * HOUR), 1.0, 0.02, 0.0);
+  range_of(none, "bdnf_strong", &lo, &hi);
+  assert_true(lo == 0.0 && hi == 0.0);
+  fs_assert_close(at(none, "z_" STRONG, 10 * HOUR), at(late_2t, "z_" STRONG, 10 * HOUR), 1e-12,
+                  0.0);
+}
+
+/* Spikes of population pop (size n) in [t0, t1) per neuron, into counts[0..n). */
+static void spike_counts(const char *file, const char *pop, double t0, double t1, size_t n,
+                         double *counts) {
+  char path[128];
+  size_t nt = 0, ni = 0;
+  snprintf(path, sizeof path, "/spikes/%s/timestamps", pop);
+  double *t = series(file, path, &nt);
+  snprintf(path, sizeof path, "/spikes/%s/node_ids", pop);
+  uint64_t *id = (uint64_t *)read_raw(file, path, &ni);
+  assert_non_null(id);
+  assert_int_equal(ni / sizeof *id, nt);
+  for (size_t j = 0; j < n; j++)
+    counts[j] = 0.0;
+  for (size_t i = 0; i < nt; i++) {
+    assert_true(id[i] < n);
+    if (t[i] >= t0 && t[i] < t1) counts[id[i]] += 1.0;
+  }
+  free(t);
+  free(id);
+}
+
+#define ACT_CELLS 10    /* bdnf_activity.yaml: the population's size */
+#define ACT_FAST 60.0   /* s: the fast phase, one slow step */
+#define ACT_END 21660.0 /* s: then 6 h of slow phase */
+
+/* The BDNF activity pathway (bdnf_activity.yaml): over the minute of firing each neuron's BDNF
+ * follows tau dB/dt = P - B from B = 1 with P = 1 + g_act max(0, r / r_ref - 1), r its own rate
+ * over the minute (from the spikes in the file); then, without spikes (P = 1), B - 1 decays as
+ * exp(-t / tau). With the activity pathway off the same spikes make no BDNF (B stays 1); in a
+ * knock-out there is none (B = 0). */
+static void test_bdnf_activity_pathway(void **state) {
+  (void)state;
+  fs_bdnf_params bp;
+  fs_params_set_defaults(fs_bdnf_param_specs, fs_bdnf_n_param_specs, &bp);
+  const char *on = run(12, ACTIVITY, "act", "--threads 1");
+  const char *off = run(13, ACTIVITY, "act_off",
+                        "--threads 1 --set 'consolidation.bdnf_pathways={activity: false}'");
+  const char *ko =
+      run(14, ACTIVITY, "act_ko", "--threads 1 --set consolidation.bdnf_knockout=true");
+  double n[ACT_CELLS], want = 0.0;
+  spike_counts(on, "cells", 0.0, ACT_FAST, ACT_CELLS, n);
+  for (size_t j = 0; j < ACT_CELLS; j++) {
+    double r = n[j] / ACT_FAST;
+    assert_true(r > 5.0 * bp.rate_ref); /* strong activity */
+    double p = 1.0 + bp.activity_gain * (r / bp.rate_ref - 1.0);
+    want += (p + (1.0 - p) * exp(-ACT_FAST / bp.tau)) / ACT_CELLS;
+  }
+  double b60 = at(on, "bdnf_cells", ACT_FAST);
+  assert_true(b60 > 1.02);
+  fs_assert_close(b60, want, 1e-12, 0.0);
+  for (double t = 600.0; t <= ACT_END; t += 3000.0)
+    fs_assert_close(at(on, "bdnf_cells", t) - 1.0, (b60 - 1.0) * exp(-(t - ACT_FAST) / bp.tau),
+                    1e-9, 1e-15);
+  double lo, hi;
+  assert_same(off, on, "/spikes/cells/timestamps");
+  range_of(off, "bdnf_cells", &lo, &hi);
+  assert_true(lo == 1.0 && hi == 1.0);
+  assert_same(ko, on, "/spikes/cells/timestamps");
+  range_of(ko, "bdnf_cells", &lo, &hi);
+  assert_true(lo == 0.0 && hi == 0.0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_weak_fades_strong_persists),
@@ -292,6 +416,9 @@ int main(void) {
       cmocka_unit_test(test_ketamine_raises_spines),
       cmocka_unit_test(test_no_spines_without_mtorc1_or_drug),
       cmocka_unit_test(test_bounded_under_activity),
+      cmocka_unit_test(test_row8_over_seeds),
+      cmocka_unit_test(test_knockout_when_bdnf_raises_synthesis),
+      cmocka_unit_test(test_bdnf_activity_pathway),
   };
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
