@@ -8,11 +8,17 @@
  *   5. at a snapshot time, two barriers around thread 0 writing every synapse.
  * Spike lists are double-buffered by step parity, so step n+1's neuron update never writes
  * a list another thread may still be reading for step n. Sums for the timeline are taken per
- * target neuron and added in neuron order, so they do not depend on the thread count. */
+ * target neuron and added in neuron order, so they do not depend on the thread count.
+ * Every STOP_CHECK_STEPS steps of a fast phase (not at its last step) and after every event of
+ * a slow phase, the threads may leave the parallel region together, with every step before
+ * eng->step done: to stop (a signal), or to pause for a checkpoint and go on. Leaving changes
+ * nothing: a run that goes on from there, in this process or after a resume from a
+ * checkpoint, does exactly what it would have done (fs_engine_checkpoint lists the state). */
 #include <fearsim/engine.h>
 #include <fearsim/pk.h>
 #include <fearsim/synapse.h>
 
+#include "checkpoint_impl.h"
 #include "network_impl.h"
 #include "slow_impl.h"
 #include "synapse_impl.h"
@@ -28,6 +34,9 @@
 /* The drugs' concentrations change over minutes; every 1 ms of simulated time is plenty. */
 #define PHARM_REFRESH_STEPS 10
 #define POST_PREFETCH 8
+
+/* Why the threads leave the parallel region before the end. */
+enum { HALT_NONE, HALT_STOP, HALT_PAUSE };
 
 typedef struct pop_record {
   size_t handle;  /* record handle */
@@ -51,7 +60,14 @@ struct fs_engine {
   void *progress_user;
   double progress_interval;
   const volatile sig_atomic_t *stop_flag;
-  int stop[2]; /* decisions of thread 0, by step parity */
+  int64_t stop_step; /* stop at the first chance from this step on (tests) */
+  fs_pause_fn pause; /* NULL: never pause */
+  void *pause_user;
+  double pause_interval; /* s of wall time between pauses */
+  double last_pause;     /* omp_get_wtime() of the last pause (or of the start) */
+  int halt;              /* HALT_*: why the threads left the parallel region */
+  bool started;          /* the rows and snapshot of step 0 are written */
+  int stop[2];           /* decisions of thread 0 (HALT_*), by step parity */
   fs_status rec_status;
   fs_error rec_err;
   /* drugs at the NMDA receptors */
@@ -73,10 +89,9 @@ struct fs_engine {
   size_t *bin_base; /* [phase]: the index of a fast phase's first bin */
   double *bin_time; /* [bin]: its start, s */
   size_t phase;     /* the phase being run */
-  int slow_stop;    /* thread 0's decision during a slow phase */
+  int slow_stop;    /* thread 0's decision during a slow phase (HALT_*) */
   /* the slow clock (late phase, BDNF, spines) */
   bool has_slow;
-  int64_t slow_last;    /* step of the last slow step */
   fs_plastic_env *penv; /* [thread * n_projs + projection] */
   uint64_t *pool_empty; /* per thread: spines that found their neuron's reserve used up */
   int64_t *slow_from;   /* per thread: step of its last slow step */
@@ -374,6 +389,7 @@ fs_status fs_engine_create(fs_network *net, fs_record *rec, fs_engine **out, fs_
   eng->rec = rec;
   eng->n_steps = net->spec->n_steps;
   eng->progress_interval = 1.0;
+  eng->stop_step = INT64_MAX;
   eng->has_slow = fs_experiment_has_late_phase(net->spec);
   eng->prec = calloc(net->n_pops + 1, sizeof *eng->prec);
   eng->syn_events = calloc(net->n_threads, sizeof *eng->syn_events);
@@ -448,6 +464,16 @@ void fs_engine_set_progress(fs_engine *eng, fs_progress_fn fn, void *user, doubl
 
 void fs_engine_set_stop_flag(fs_engine *eng, const volatile sig_atomic_t *flag) {
   eng->stop_flag = flag;
+}
+
+void fs_engine_set_stop_at(fs_engine *eng, double t) {
+  eng->stop_step = t >= 0 ? llround(t / eng->net->dt) : INT64_MAX;
+}
+
+void fs_engine_set_pause(fs_engine *eng, fs_pause_fn fn, void *user, double interval) {
+  eng->pause = fn;
+  eng->pause_user = user;
+  eng->pause_interval = interval;
 }
 
 fs_status fs_engine_get_stats(const fs_engine *eng, fs_engine_stats *out) {
@@ -979,8 +1005,15 @@ static void write_timeline_row(fs_engine *eng, int64_t step, int parity) {
 
 /* --- the loop --------------------------------------------------------------------------- */
 
-static int stop_requested(const fs_engine *eng) {
-  return (eng->stop_flag && *eng->stop_flag) || eng->rec_status != FS_OK;
+/* Thread 0's decision (HALT_*) at a point where the threads may leave together. */
+static int halt_requested(const fs_engine *eng) {
+  if ((eng->stop_flag && *eng->stop_flag) || eng->rec_status != FS_OK ||
+      eng->step >= eng->stop_step)
+    return HALT_STOP;
+  if (eng->pause && eng->pause_interval > 0 &&
+      omp_get_wtime() - eng->last_pause >= eng->pause_interval)
+    return HALT_PAUSE;
+  return HALT_NONE;
 }
 
 /* --- snapshots: the full synaptic state at chosen times ------------------------------------ */
@@ -1179,7 +1212,8 @@ static bool run_fast(fs_engine *eng, size_t t, size_t ph, double t0, double *las
   int64_t k_tl = spec->timeline_steps, first = eng->step > p->start ? eng->step : p->start;
   size_t snap = next_snapshot(spec, first);
   if (first == p->start && p->start > 0) start_fast_phase(eng, t, p->start);
-  refresh_drugs(eng, t, first, true);
+  /* going on within the phase, the drugs stay as last refreshed (they are in a checkpoint) */
+  if (first == p->start) refresh_drugs(eng, t, first, true);
   for (int64_t step = first; step < p->stop; step++) {
     refresh_drugs(eng, t, step, false);
     advance_populations(net, t, step);
@@ -1191,7 +1225,7 @@ static bool run_fast(fs_engine *eng, size_t t, size_t ph, double t0, double *las
       report_progress(eng, last_report, t0);
       if ((step + 1) % STOP_CHECK_STEPS == 0) {
 #pragma omp atomic write
-        eng->stop[(step / STOP_CHECK_STEPS) & 1] = stop_requested(eng);
+        eng->stop[(step / STOP_CHECK_STEPS) & 1] = halt_requested(eng);
       }
     }
     deliver_spikes(eng, t, step);
@@ -1205,12 +1239,16 @@ static bool run_fast(fs_engine *eng, size_t t, size_t ph, double t0, double *las
       snap++;
     }
     /* every STOP_CHECK_STEPS steps, all threads read thread 0's decision of the previous
-     * check; the barrier of that step orders the write before this read */
-    if ((step + 1) % STOP_CHECK_STEPS == 0 && step >= STOP_CHECK_STEPS) {
+     * check; the barrier of that step orders the write before this read. Never at the last
+     * step: the phase's closing row comes first. */
+    if ((step + 1) % STOP_CHECK_STEPS == 0 && step >= STOP_CHECK_STEPS && step + 1 < p->stop) {
       int stop;
 #pragma omp atomic read
       stop = eng->stop[((step / STOP_CHECK_STEPS) - 1) & 1];
-      if (stop) return true;
+      if (stop) {
+        if (t == 0) eng->halt = stop;
+        return true;
+      }
     }
   }
   synced_row(eng, t, p->stop);
@@ -1251,7 +1289,8 @@ static bool run_slow(fs_engine *eng, size_t t, size_t ph, double t0, double *las
       if (row) write_timeline_row(eng, next, 0);
       if (shot) write_snapshot(eng, snap, next);
       report_progress(eng, last_report, t0);
-      eng->slow_stop = stop_requested(eng);
+      eng->slow_stop = halt_requested(eng);
+      eng->halt = eng->slow_stop;
     }
 #pragma omp barrier
     snap += shot;
@@ -1281,22 +1320,38 @@ static void run_timeline_only(fs_engine *eng) {
   for (int64_t step = eng->step;;) {
     write_timeline_row(eng, step, -1);
     eng->step = step;
-    if (step == eng->n_steps || stop_requested(eng)) return;
+    if (step == eng->n_steps || (eng->halt = halt_requested(eng)) != HALT_NONE) return;
     step = step + k_tl < eng->n_steps ? step + k_tl : eng->n_steps;
   }
 }
 
-fs_status fs_engine_run(fs_engine *eng, fs_error *err) {
+/* The rows and snapshot of step 0. */
+static void start_run(fs_engine *eng) {
+  for (size_t t = 0; t < eng->net->n_threads && eng->net->n_pops > 0; t++)
+    sum_block(eng, t, 0);
+  write_timeline_row(eng, 0, eng->net->n_pops > 0 ? 0 : -1);
+  if (eng->net->spec->n_snapshots > 0 && eng->net->spec->snapshot_steps[0] == 0)
+    write_snapshot(eng, 0, 0);
+  eng->started = true;
+}
+
+/* Going on from step s within a fast phase: the row due at s is written from sums the last
+ * step took; they are taken again here from the state, which they depend on alone. */
+static void retake_sums(fs_engine *eng) {
+  int64_t s = eng->step, k_tl = eng->net->spec->timeline_steps;
+  if (s == 0 || s % k_tl != 0 || eng->net->n_pops == 0) return;
+  for (size_t t = 0; t < eng->net->n_threads; t++)
+    sum_block(eng, t, (int)((s / k_tl) & 1));
+}
+
+/* From eng->step to the end, or until the threads halt together. */
+static void run_span(fs_engine *eng) {
   double t0 = omp_get_wtime();
   eng->stop[0] = eng->stop[1] = 0;
   eng->slow_stop = 0;
-  if (eng->step == 0) {
-    for (size_t t = 0; t < eng->net->n_threads && eng->net->n_pops > 0; t++)
-      sum_block(eng, t, 0);
-    write_timeline_row(eng, 0, eng->net->n_pops > 0 ? 0 : -1);
-    if (eng->net->spec->n_snapshots > 0 && eng->net->spec->snapshot_steps[0] == 0)
-      write_snapshot(eng, 0, 0);
-  }
+  eng->halt = HALT_NONE;
+  if (!eng->started) start_run(eng);
+  retake_sums(eng);
   if (eng->net->n_pops == 0) {
     run_timeline_only(eng);
   } else {
@@ -1304,14 +1359,24 @@ fs_status fs_engine_run(fs_engine *eng, fs_error *err) {
     run_thread(eng, t0);
   }
   eng->wall += omp_get_wtime() - t0;
-  if (eng->rec_status != FS_OK) {
-    if (err) *err = eng->rec_err;
-    return eng->rec_status;
+}
+
+fs_status fs_engine_run(fs_engine *eng, fs_error *err) {
+  eng->last_pause = omp_get_wtime();
+  for (;;) {
+    run_span(eng);
+    if (eng->rec_status != FS_OK) {
+      if (err) *err = eng->rec_err;
+      return eng->rec_status;
+    }
+    if (eng->step >= eng->n_steps) return FS_OK;
+    if (eng->halt != HALT_PAUSE || eng->pause == NULL) break;
+    fs_status st = eng->pause(eng->pause_user, err);
+    if (st != FS_OK) return st;
+    eng->last_pause = omp_get_wtime();
   }
-  if (eng->step < eng->n_steps)
-    return fs_error_set(err, FS_ERR_INTERRUPTED, "interrupted at t = %g s of %g s",
-                        (double)eng->step * eng->net->dt, (double)eng->n_steps * eng->net->dt);
-  return FS_OK;
+  return fs_error_set(err, FS_ERR_INTERRUPTED, "interrupted at t = %g s of %g s",
+                      (double)eng->step * eng->net->dt, (double)eng->n_steps * eng->net->dt);
 }
 
 /* One column of /trials, filled by column(trial) for every trial. */
@@ -1425,5 +1490,98 @@ fs_status fs_engine_finish(fs_engine *eng, fs_error *err) {
     st = fs_record_write_array(eng->rec, path, eng->prec[i].rates, eng->n_bins, "Hz",
                                "population rate: spikes per neuron per second in each bin", err);
   }
+  return st;
+}
+
+/* --- checkpoints ------------------------------------------------------------------------- */
+
+/* The engine's clock and counters: step, last timeline row, trial, last slow step, length. */
+enum { CK_STEP, CK_TL_WRITTEN, CK_TRIAL, CK_SLOW_FROM, CK_N_STEPS, CK_CLOCK };
+enum { CK_SPIKES, CK_SYN_EVENTS, CK_DROPPED, CK_UNFORMED, CK_COUNTS };
+
+static fs_status checkpoint_clock(fs_engine *eng, const fs_ckpt_io *io, fs_error *err) {
+  const fs_network *net = eng->net;
+  int64_t clock[CK_CLOCK] = {eng->step, eng->tl_written, (int64_t)eng->trial, eng->slow_from[0],
+                             eng->n_steps};
+  fs_engine_stats s;
+  fs_engine_get_stats(eng, &s);
+  uint64_t counts[CK_COUNTS] = {s.spikes, s.syn_events, s.plastic_dropped, s.spines_unformed};
+  double wall = eng->wall;
+  fs_status st = fs_ckpt_array(io, "engine/clock", FS_REC_I64, clock, CK_CLOCK, err);
+  if (st == FS_OK) st = fs_ckpt_array(io, "engine/counts", FS_REC_U64, counts, CK_COUNTS, err);
+  if (st == FS_OK) st = fs_ckpt_array(io, "engine/wall", FS_REC_F64, &wall, 1, err);
+  if (st != FS_OK || !io->restore) return st;
+  if (clock[CK_N_STEPS] != eng->n_steps || clock[CK_STEP] < 0 || clock[CK_STEP] > eng->n_steps)
+    return fs_error_set(
+        err, FS_ERR_INPUT, "the checkpoint is at step %lld of %lld, this experiment has %lld steps",
+        (long long)clock[CK_STEP], (long long)clock[CK_N_STEPS], (long long)eng->n_steps);
+  eng->step = clock[CK_STEP];
+  eng->tl_written = clock[CK_TL_WRITTEN];
+  eng->trial = (size_t)clock[CK_TRIAL];
+  eng->spikes = counts[CK_SPIKES];
+  eng->wall = wall;
+  eng->started = true;
+  for (size_t t = 0; t < net->n_threads; t++) {
+    eng->slow_from[t] = clock[CK_SLOW_FROM];
+    eng->syn_events[t] = t == 0 ? counts[CK_SYN_EVENTS] : 0;
+    eng->plastic_dropped[t] = t == 0 ? counts[CK_DROPPED] : 0;
+    eng->pool_empty[t] = t == 0 ? counts[CK_UNFORMED] : 0;
+  }
+  return FS_OK;
+}
+
+/* The drugs at the receptors as last refreshed (every thread holds the same copy): a run goes
+ * on with them until the next refresh, and through a slow phase with those of the fast phase
+ * before it. */
+static fs_status checkpoint_drugs(fs_engine *eng, const fs_ckpt_io *io, fs_error *err) {
+  const fs_network *net = eng->net;
+  size_t np = net->n_pops;
+  double *m = malloc((4 * np + 1) * sizeof *m);
+  if (m == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory for a checkpoint");
+  for (size_t p = 0; p < np; p++) {
+    const fs_nmda_mod *x = &eng->mod[p];
+    m[4 * p] = x->blocker_conc;
+    m[4 * p + 1] = x->antagonist;
+    m[4 * p + 2] = x->gain;
+    m[4 * p + 3] = x->allosteric;
+  }
+  fs_status st = fs_ckpt_array(io, "engine/drugs", FS_REC_F64, m, 4 * np, err);
+  for (size_t t = 0; st == FS_OK && io->restore && t < net->n_threads; t++)
+    for (size_t p = 0; p < np; p++)
+      eng->mod[t * np + p] = (fs_nmda_mod){m[4 * p], m[4 * p + 1], m[4 * p + 2], m[4 * p + 3]};
+  free(m);
+  return st;
+}
+
+/* Rate bins (only those up to the last that is not 0) and the spikes of the bin under way. */
+static fs_status checkpoint_rates(fs_engine *eng, const fs_ckpt_io *io, fs_error *err) {
+  const fs_network *net = eng->net;
+  uint64_t *count = calloc(net->n_pops + 1, sizeof *count);
+  fs_status st = count ? FS_OK : fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; st == FS_OK && i < net->n_pops; i++) {
+    pop_record *pr = &eng->prec[i];
+    char name[64];
+    size_t n = eng->n_bins;
+    while (!io->restore && n > 0 && pr->rates[n - 1] == 0.0)
+      n--;
+    snprintf(name, sizeof name, "engine/rates/%zu", i);
+    st = fs_ckpt_prefix(io, name, FS_REC_F64, pr->rates, &n, eng->n_bins, err);
+    count[i] = pr->count;
+  }
+  if (st == FS_OK) st = fs_ckpt_array(io, "engine/bin_count", FS_REC_U64, count, net->n_pops, err);
+  for (size_t i = 0; st == FS_OK && io->restore && i < net->n_pops; i++)
+    eng->prec[i].count = count[i];
+  free(count);
+  return st;
+}
+
+fs_status fs_engine_checkpoint(fs_engine *eng, const fs_ckpt_io *io, fs_error *err) {
+  const fs_protocol *pr = eng->net->spec->protocol;
+  fs_status st = checkpoint_clock(eng, io, err);
+  if (st == FS_OK) st = checkpoint_drugs(eng, io, err);
+  if (st == FS_OK) st = checkpoint_rates(eng, io, err);
+  if (st == FS_OK && eng->trial_spikes)
+    st = fs_ckpt_array(io, "engine/trial_spikes", FS_REC_U64, eng->trial_spikes,
+                       pr->n_trials * eng->net->n_pops, err);
   return st;
 }

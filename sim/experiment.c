@@ -20,8 +20,8 @@ static const char *const circuit_sections[] = {"populations", "inputs", "project
 static const char *const circuit_root_keys[] = {
     "name", "description", "populations", "inputs", "projections", "consolidation", "readout"};
 static const char *const simulation_keys[] = {"dt", "duration", "threads", "slow_step", "schedule"};
-static const char *const record_keys[] = {"spikes", "rate_bin", "timeline", "timeline_slow",
-                                          "snapshots"};
+static const char *const record_keys[] = {"spikes",        "rate_bin",  "timeline",
+                                          "timeline_slow", "snapshots", "checkpoint"};
 static const char *const phase_kinds[] = {"fast", "slow"};
 static const char *const consolidation_keys[] = {"late_phase", "bdnf",          "bdnf_pathways",
                                                  "spines",     "bdnf_knockout", "populations"};
@@ -211,11 +211,34 @@ static fs_status read_snapshots(fs_cfg_node rec, fs_experiment_spec *spec, fs_er
   return FS_OK;
 }
 
+/* record.checkpoint: the wall time between two checkpoints ("30 min"), or off (then only
+ * SIGTERM and SIGINT write one). */
+static fs_status read_checkpoint(fs_cfg_node rec, fs_experiment_spec *spec, fs_error *err) {
+  fs_cfg_node node = fs_cfg_child(rec, "checkpoint");
+  const char *text = fs_cfg_scalar(node);
+  spec->checkpoint_every = FS_CHECKPOINT_DEFAULT;
+  if (!fs_cfg_exists(node)) return FS_OK;
+  if (text && strcmp(text, "off") == 0) {
+    spec->checkpoint_every = 0.0;
+    return FS_OK;
+  }
+  fs_error ignored;
+  if (text == NULL ||
+      fs_units_parse(text, FS_UNIT_TIME, &spec->checkpoint_every, &ignored) != FS_OK ||
+      !(spec->checkpoint_every > 0))
+    return fs_cfg_error(node, err,
+                        "expected the wall time between two checkpoints such as \"30 min\", or "
+                        "off, got \"%s\"",
+                        text ? text : "a list or map");
+  return FS_OK;
+}
+
 static fs_status read_record(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
   fs_cfg_node rec = fs_cfg_child(root, "record");
   fs_status st;
   spec->rate_bin = 1e-3;
   if ((st = fs_cfg_expect_keys(rec, record_keys, COUNT(record_keys), err)) != FS_OK ||
+      (st = read_checkpoint(rec, spec, err)) != FS_OK ||
       (st = fs_cfg_get_quantity(rec, "rate_bin", FS_UNIT_TIME, false, &spec->rate_bin, err)) !=
           FS_OK)
     return st;
@@ -1286,6 +1309,29 @@ void fs_experiment_free(fs_experiment_spec *spec) {
   free(spec->file);
   free(spec->yaml_text);
   free(spec);
+}
+
+/* FNV-1a over n bytes, continuing from h. */
+static uint64_t fnv1a(const void *p, size_t n, uint64_t h) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++) {
+    h ^= b[i];
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+uint64_t fs_experiment_hash(const fs_experiment_spec *spec) {
+  uint64_t h = fnv1a(spec->yaml_text, strlen(spec->yaml_text), 0xcbf29ce484222325ull);
+  for (size_t i = 0; i < spec->n_pops; i++) {
+    const fs_population_spec *p = &spec->pops[i];
+    uint64_t n = p->n_train;
+    h = fnv1a(&n, sizeof n, h);
+    if (n == 0) continue;
+    h = fnv1a(p->train_step, n * sizeof *p->train_step, h);
+    h = fnv1a(p->train_unit, n * sizeof *p->train_unit, h);
+  }
+  return h;
 }
 
 long fs_experiment_find_population(const fs_experiment_spec *spec, const char *name) {

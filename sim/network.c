@@ -3,6 +3,7 @@
  * initial state, a target neuron's incoming synapses, an input unit's train), so the
  * network is the same for any thread count; each thread builds the synapses of the
  * neurons it owns (first touch puts them in its memory). */
+#include "checkpoint_impl.h"
 #include "network_impl.h"
 
 #include <math.h>
@@ -661,4 +662,245 @@ fs_status fs_network_get_plasticity(const fs_network *net, size_t k, double *rho
                                     fs_error *err) {
   canonical_out o = {NULL, NULL, NULL, NULL, NULL, rho, ca};
   return copy_canonical(net, k, &o, err);
+}
+
+/* --- checkpoints ---------------------------------------------------------------------------- */
+
+/* A per-synapse value: a field of fs_plastic_syn, or an array of the part (its pointer at
+ * offset in fs_proj_part), count values of size bytes per synapse. */
+typedef struct syn_field {
+  const char *name;
+  fs_record_type type;
+  size_t size, count;
+  bool in_plast;
+  size_t offset;
+} syn_field;
+
+#define NMDA_FIELD(f, type, size)                                                                  \
+  { #f, type, size, 1, false, offsetof(fs_proj_part, f) }
+#define PLASTIC_FIELD(f, type, size, count)                                                        \
+  { #f, type, size, count, true, offsetof(fs_plastic_syn, f) }
+
+static const syn_field nmda_fields[] = {
+    NMDA_FIELD(block, FS_REC_F64, 8),   NMDA_FIELD(x_rise, FS_REC_F64, 8),
+    NMDA_FIELD(x_decay, FS_REC_F64, 8), NMDA_FIELD(conc, FS_REC_F64, 8),
+    NMDA_FIELD(t_last, FS_REC_I64, 8),
+};
+static const syn_field plastic_fields[] = {
+    PLASTIC_FIELD(ca, FS_REC_F64, 8, 1),        PLASTIC_FIELD(rho, FS_REC_F64, 8, 1),
+    PLASTIC_FIELD(z, FS_REC_F64, 8, 1),         PLASTIC_FIELD(t_plast, FS_REC_I64, 8, 1),
+    PLASTIC_FIELD(noise_ctr, FS_REC_U32, 4, 1), PLASTIC_FIELD(pend, FS_REC_U16, 2, FS_PEND_MAX),
+    PLASTIC_FIELD(n_pend, FS_REC_U8, 1, 1),     PLASTIC_FIELD(alive, FS_REC_U8, 1, 1),
+};
+
+/* The synapses of one projection in canonical order: part t's k-th is its synapse
+ * order[t][k], of presynaptic neuron pre[t][k]. */
+typedef struct canon {
+  size_t n_threads;
+  uint64_t **order;
+  uint32_t **pre;
+} canon;
+
+static void canon_free(canon *c) {
+  for (size_t t = 0; c->order && t < c->n_threads; t++) {
+    free(c->order[t]);
+    free(c->pre[t]);
+  }
+  free(c->order);
+  free(c->pre);
+}
+
+static fs_status canon_make(const fs_network *net, const fs_projection *proj, canon *c,
+                            fs_error *err) {
+  fs_status st = FS_OK;
+  c->n_threads = net->n_threads;
+  c->order = calloc(net->n_threads, sizeof *c->order);
+  c->pre = calloc(net->n_threads, sizeof *c->pre);
+  for (size_t t = 0; st == FS_OK && t < net->n_threads; t++) {
+    size_t n = proj->part[t].n_syn + 1;
+    if (c->order && c->pre) {
+      c->order[t] = malloc(n * sizeof **c->order);
+      c->pre[t] = malloc(n * sizeof **c->pre);
+    }
+    if (!c->order || !c->pre || !c->order[t] || !c->pre[t] ||
+        fs_part_canonical_order(proj, t, c->order[t], c->pre[t]) != FS_OK)
+      st = fs_error_set(err, FS_ERR_NOMEM, "out of memory for a checkpoint");
+  }
+  return st;
+}
+
+static unsigned char *field_at(const fs_proj_part *part, const syn_field *f, uint64_t s) {
+  if (f->in_plast) return (unsigned char *)&part->plast[s] + f->offset;
+  unsigned char *base = *(unsigned char *const *)((const unsigned char *)part + f->offset);
+  return base + s * f->size * f->count;
+}
+
+/* Copies field f of every synapse between the parts and buf (canonical order). */
+static void move_field(const fs_projection *proj, const canon *c, const syn_field *f,
+                       unsigned char *buf, bool to_parts) {
+  size_t bytes = f->size * f->count, at = 0;
+  for (size_t t = 0; t < c->n_threads; t++) {
+    const fs_proj_part *part = &proj->part[t];
+    for (uint64_t o = 0; o < part->n_syn; o++, at++) {
+      unsigned char *syn = field_at(part, f, c->order[t][o]);
+      if (to_parts)
+        memcpy(syn, buf + at * bytes, bytes);
+      else
+        memcpy(buf + at * bytes, syn, bytes);
+    }
+  }
+}
+
+/* What the synapses are: (pre, post, weight, delay) of each in canonical order. */
+static uint64_t projection_fingerprint(const fs_projection *proj, const canon *c) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (size_t t = 0; t < c->n_threads; t++) {
+    const fs_proj_part *part = &proj->part[t];
+    for (uint64_t o = 0; o < part->n_syn; o++) {
+      uint64_t s = c->order[t][o];
+      unsigned char rec[4 + 4 + 8 + 2];
+      memcpy(rec, &c->pre[t][o], 4);
+      memcpy(rec + 4, &part->target[s], 4);
+      memcpy(rec + 8, &part->weight[s], 8);
+      memcpy(rec + 16, &part->delay[s], 2);
+      for (size_t i = 0; i < sizeof rec; i++) {
+        h ^= rec[i];
+        h *= 0x100000001b3ull;
+      }
+    }
+  }
+  return h;
+}
+
+static fs_status checkpoint_fields(const fs_projection *proj, size_t k, const canon *c,
+                                   const syn_field *fields, size_t n_fields, const fs_ckpt_io *io,
+                                   fs_error *err) {
+  size_t widest = 1;
+  for (size_t i = 0; i < n_fields; i++)
+    widest = fields[i].size * fields[i].count > widest ? fields[i].size * fields[i].count : widest;
+  unsigned char *buf = malloc((proj->n_syn + 1) * widest);
+  fs_status st = buf ? FS_OK : fs_error_set(err, FS_ERR_NOMEM, "out of memory for a checkpoint");
+  for (size_t i = 0; st == FS_OK && i < n_fields; i++) {
+    const syn_field *f = &fields[i];
+    char name[64];
+    snprintf(name, sizeof name, "proj/%zu/%s", k, f->name);
+    if (!io->restore) move_field(proj, c, f, buf, false);
+    st = fs_ckpt_array(io, name, f->type, buf, proj->n_syn * f->count, err);
+    if (st == FS_OK && io->restore) move_field(proj, c, f, buf, true);
+  }
+  free(buf);
+  return st;
+}
+
+static fs_status checkpoint_projection(fs_network *net, size_t k, const fs_ckpt_io *io,
+                                       fs_error *err) {
+  const fs_projection *proj = &net->projs[k];
+  canon c = {0, NULL, NULL};
+  char name[64];
+  fs_status st = canon_make(net, proj, &c, err);
+  uint64_t fp = st == FS_OK ? projection_fingerprint(proj, &c) : 0, saved = fp;
+  snprintf(name, sizeof name, "proj/%zu/fingerprint", k);
+  if (st == FS_OK) st = fs_ckpt_array(io, name, FS_REC_U64, &saved, 1, err);
+  if (st == FS_OK && saved != fp)
+    st = fs_error_set(err, FS_ERR_INPUT,
+                      "the synapses of projection %s differ from those of the checkpoint",
+                      proj->name);
+  if (st == FS_OK && proj->nmda_agents)
+    st = checkpoint_fields(proj, k, &c, nmda_fields, sizeof nmda_fields / sizeof nmda_fields[0], io,
+                           err);
+  if (st == FS_OK && proj->plastic)
+    st = checkpoint_fields(proj, k, &c, plastic_fields,
+                           sizeof plastic_fields / sizeof plastic_fields[0], io, err);
+  canon_free(&c);
+  return st;
+}
+
+/* One array of population i named "pop/<i>/<what>". */
+static fs_status pop_array(const fs_ckpt_io *io, size_t i, const char *what, fs_record_type type,
+                           void *data, size_t n, fs_error *err) {
+  char name[64];
+  snprintf(name, sizeof name, "pop/%zu/%s", i, what);
+  return fs_ckpt_array(io, name, type, data, n, err);
+}
+
+/* A Poisson input's units: the step of each one's next spike and its random stream. */
+static fs_status checkpoint_poisson(fs_population *pop, const fs_ckpt_io *io, fs_error *err) {
+  size_t n = pop->n;
+  uint64_t *ctr = malloc((n + 1) * sizeof *ctr);
+  uint32_t *buf = malloc((4 * n + 1) * sizeof *buf), *used = malloc((n + 1) * sizeof *used);
+  fs_status st = ctr && buf && used ? FS_OK : fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t j = 0; st == FS_OK && j < n; j++) {
+    ctr[j] = pop->rng[j].counter;
+    memcpy(buf + 4 * j, pop->rng[j].buf, sizeof pop->rng[j].buf);
+    used[j] = pop->rng[j].used;
+  }
+  if (st == FS_OK)
+    st = pop_array(io, pop->index, "next_spike", FS_REC_U64, pop->next_spike, n, err);
+  if (st == FS_OK) st = pop_array(io, pop->index, "rng_counter", FS_REC_U64, ctr, n, err);
+  if (st == FS_OK) st = pop_array(io, pop->index, "rng_buf", FS_REC_U32, buf, 4 * n, err);
+  if (st == FS_OK) st = pop_array(io, pop->index, "rng_used", FS_REC_U32, used, n, err);
+  for (size_t j = 0; st == FS_OK && io->restore && j < n; j++) {
+    pop->rng[j].counter = ctr[j];
+    memcpy(pop->rng[j].buf, buf + 4 * j, sizeof pop->rng[j].buf);
+    pop->rng[j].used = used[j];
+  }
+  free(ctr);
+  free(buf);
+  free(used);
+  return st;
+}
+
+static fs_status checkpoint_input(fs_population *pop, const fs_ckpt_io *io, fs_error *err) {
+  if (pop->spec->input == FS_INPUT_POISSON) return checkpoint_poisson(pop, io, err);
+  uint64_t pos = pop->train_pos;
+  fs_status st = pop_array(io, pop->index, "train_pos", FS_REC_U64, &pos, 1, err);
+  if (st == FS_OK && io->restore) {
+    if (pos > pop->spec->n_train)
+      return fs_error_set(err, FS_ERR_INPUT, "the checkpoint is past the spike train of input %s",
+                          pop->name);
+    pop->train_pos = (size_t)pos;
+  }
+  return st;
+}
+
+/* BDNF, PRP, the PRP integral of the last slow step, spikes since it, synapses alive. */
+static fs_status checkpoint_slow(fs_population *pop, const fs_ckpt_io *io, fs_error *err) {
+  size_t i = pop->index, n = pop->n;
+  fs_status st = pop_array(io, i, "bdnf", FS_REC_F64, pop->bdnf, n, err);
+  if (st == FS_OK) st = pop_array(io, i, "prp", FS_REC_F64, pop->prp, n, err);
+  if (st == FS_OK) st = pop_array(io, i, "esum", FS_REC_F64, pop->esum, n, err);
+  if (st == FS_OK) st = pop_array(io, i, "spike_count", FS_REC_U32, pop->spike_count, n, err);
+  if (st == FS_OK) st = pop_array(io, i, "n_alive", FS_REC_U32, pop->n_alive, n, err);
+  if (st == FS_OK) st = pop_array(io, i, "n_start", FS_REC_U32, pop->n_start, n, err);
+  return st;
+}
+
+/* A neuron population: its state variables, refractory counters and input rings (whose slots
+ * are indexed by the absolute step, so they are saved whole), padding included. */
+static fs_status checkpoint_neurons(fs_population *pop, const fs_ckpt_io *io, fs_error *err) {
+  size_t i = pop->index;
+  fs_status st = FS_OK;
+  for (size_t v = 0; st == FS_OK && v < pop->model->n_state; v++) {
+    char what[32];
+    snprintf(what, sizeof what, "state/%zu", v);
+    st = pop_array(io, i, what, FS_REC_F64, pop->state[v], pop->n_pad, err);
+  }
+  if (st == FS_OK)
+    st = pop_array(io, i, "refractory", FS_REC_I32, pop->refractory, pop->n_pad, err);
+  if (st == FS_OK)
+    st = pop_array(io, i, "ring", FS_REC_F64, pop->ring, pop->ring_len * FS_N_CHANNELS * pop->n_pad,
+                   err);
+  if (st == FS_OK && pop->bdnf) st = checkpoint_slow(pop, io, err);
+  return st;
+}
+
+fs_status fs_network_checkpoint(fs_network *net, const fs_ckpt_io *io, fs_error *err) {
+  fs_status st = FS_OK;
+  for (size_t i = 0; st == FS_OK && i < net->n_pops; i++) {
+    fs_population *pop = &net->pops[i];
+    st = pop->is_input ? checkpoint_input(pop, io, err) : checkpoint_neurons(pop, io, err);
+  }
+  for (size_t k = 0; st == FS_OK && k < net->n_projs; k++)
+    st = checkpoint_projection(net, k, io, err);
+  return st;
 }

@@ -1,6 +1,7 @@
 /* record.c - the only module that touches HDF5: writes one self-describing result file per
  * run (SONATA spikes, appendable series, whole arrays, attributes) into OUT.h5.partial,
- * renames it on success, and summarises a finished file for `fearsim info`. */
+ * keeps checkpoints in it and reopens it to resume, renames it on success, and summarises a
+ * finished file for `fearsim info`. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <fearsim/record.h>
@@ -24,7 +25,9 @@
 
 enum {
   SPIKE_BLOCK = 1 << 16,     /* spikes buffered per population = chunk of the spike datasets */
-  SERIES_CHUNK = 1 << 12,    /* slow-step series are short; a smaller chunk wastes less */
+  SERIES_CHUNK = 1 << 12,    /* values buffered per series = its chunk (series are short) */
+  CKPT_CHUNK = 1 << 16,      /* chunk of a checkpoint array, capped at its length */
+  CKPT_DEFLATE = 1,          /* checkpoints are written while Slurm waits: fast, not small */
   ARRAY_CHUNK_MAX = 1 << 16, /* chunk of a fixed-size array, capped at its extent */
   DEFLATE_LEVEL = 4,
   ATTR_NAME_MAX = 256,
@@ -103,16 +106,39 @@ typedef struct rec_pop {
 typedef struct rec_series {
   char *path;
   hid_t ds;
-  hsize_t n;
+  hsize_t n;   /* values in the file */
+  double *buf; /* values not written yet: SERIES_CHUNK, so that every chunk is written once */
+  size_t n_buf;
 } rec_series;
+
+/* What a resumed record takes from its checkpoint: per series and per population (in the order
+ * they are declared), the rows in the file and the values that were still buffered. */
+typedef struct resume_pos {
+  size_t n_series, n_pops;
+  uint64_t *series_hash, *series_n, *series_buf_n; /* [series] */
+  double *series_buf;                              /* concatenated */
+  uint64_t *pop_hash, *spikes_n, *spikes_buf_n;    /* [population] */
+  double *spikes_t, *spikes_t_last;
+  uint64_t *spikes_id;
+  size_t series_at, spikes_at; /* offsets into the concatenated buffers */
+} resume_pos;
 
 struct fs_record {
   hid_t file;
   char *path, *partial;
   bool force;
-  bool created;  /* we created partial, so we may remove it */
-  bool failed;   /* an HDF5 write failed: the file must not be published */
-  bool finished; /* partial was renamed to path */
+  bool created;    /* we created partial, so we may remove it */
+  bool failed;     /* an HDF5 write failed: the file must not be published */
+  bool finished;   /* partial was renamed to path */
+  bool resumed;    /* an existing partial reopened to go on from its checkpoint */
+  bool keep;       /* the partial holds a valid checkpoint: fs_record_free leaves it */
+  bool has_ckpt;   /* the file has /checkpoint: fs_record_finish copies the rest to a new file */
+  char slot[32];   /* the slot written (between begin and commit) or read */
+  int slot_index;  /* of the valid slot: 0 (a) or 1 (b); -1 none */
+  uint64_t serial; /* of the valid slot */
+  bool writing;    /* between fs_record_checkpoint_begin and commit */
+  uint64_t sum, n_arrays; /* checksum and count of the arrays put into the slot so far */
+  resume_pos rp;
   rec_pop *pops;
   size_t n_pops, cap_pops;
   rec_series *series;
@@ -120,6 +146,24 @@ struct fs_record {
 };
 
 /* ---- small helpers --------------------------------------------------------------------- */
+
+static bool path_exists(hid_t file, const char *path);
+
+#define FNV_BASIS 0xcbf29ce484222325ull
+
+/* FNV-1a over n bytes, continuing from h: checksums of checkpoints and names. */
+static uint64_t fnv1a(const void *p, size_t n, uint64_t h) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++) {
+    h ^= b[i];
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+static uint64_t name_hash(const char *s) {
+  return fnv1a(s, strlen(s), FNV_BASIS);
+}
 
 static void silence_hdf5(void) {
   /* Per thread in a thread-safe HDF5, so every entry point repeats it. */
@@ -154,16 +198,22 @@ static herr_t innermost_error(unsigned n, const H5E_error2_t *e, void *data) {
   return 0;
 }
 
-/* FS_ERR_HDF5 with the caller's message and the innermost HDF5 error description. Must run
- * before any other HDF5 call, which would clear the error stack. */
+/* The innermost HDF5 error description ("" if none). Must run before any other HDF5 call,
+ * which would clear the error stack. */
+static void h5_detail(char detail[ATTR_NAME_MAX]) {
+  detail[0] = '\0';
+  (void)H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, innermost_error, detail);
+}
+
+/* FS_ERR_HDF5 with the caller's message and the innermost HDF5 error description. */
 __attribute__((format(printf, 2, 3))) static fs_status h5_fail(fs_error *err, const char *fmt,
                                                                ...) {
-  char what[FS_ERROR_MSG_LEN], detail[ATTR_NAME_MAX] = "";
+  char what[FS_ERROR_MSG_LEN], detail[ATTR_NAME_MAX];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(what, sizeof what, fmt, ap);
   va_end(ap);
-  (void)H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, innermost_error, detail);
+  h5_detail(detail);
   if (detail[0] != '\0') return fs_error_set(err, FS_ERR_HDF5, "%s: %s", what, detail);
   return fs_error_set(err, FS_ERR_HDF5, "%s", what);
 }
@@ -475,6 +525,7 @@ static fs_status record_alloc(const char *path, bool force, fs_record **out, fs_
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory creating the record for \"%s\"", path);
   rec->file = H5I_INVALID_HID;
   rec->force = force;
+  rec->slot_index = -1;
   rec->path = str_join(path, "", "");
   rec->partial = str_join(path, ".partial", "");
   *out = rec;
@@ -483,16 +534,36 @@ static fs_status record_alloc(const char *path, bool force, fs_record **out, fs_
   return FS_OK;
 }
 
+/* File access for writing: the 1.8 format (readable by every HDF5 >= 1.8, h5py, SONATA tools,
+ * and stable); closing fails while an object is open instead of silently deferring (SEMI); and
+ * metadata stays in memory until a flush, so that between two checkpoints the file on disk
+ * keeps the metadata of the last one (evictions off requires the adaptive resizing off). */
+static fs_status make_fapl(const char *path, hid_t *out, fs_error *err) {
+  fs_status st = FS_OK;
+  hid_t fapl = H5I_INVALID_HID;
+  H5AC_cache_config_t mdc;
+  mdc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+  TRY_H5(fapl = H5Pcreate(H5P_FILE_ACCESS), "cannot open \"%s\"", path);
+  TRY_H5(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "cannot open \"%s\"", path);
+  TRY_H5(H5Pset_fclose_degree(fapl, H5F_CLOSE_SEMI), "cannot open \"%s\"", path);
+  TRY_H5(H5Pget_mdc_config(fapl, &mdc), "cannot open \"%s\"", path);
+  mdc.evictions_enabled = 0;
+  mdc.incr_mode = H5C_incr__off;
+  mdc.flash_incr_mode = H5C_flash_incr__off;
+  mdc.decr_mode = H5C_decr__off;
+  TRY_H5(H5Pset_mdc_config(fapl, &mdc), "cannot open \"%s\"", path);
+  *out = fapl;
+  fapl = H5I_INVALID_HID;
+cleanup:
+  h5_release(&fapl, path, &st, err);
+  return st;
+}
+
 static fs_status create_partial(fs_record *rec, fs_error *err) {
   fs_status st = FS_OK;
   hid_t fapl = H5I_INVALID_HID;
   struct stat sb;
-  TRY_H5(fapl = H5Pcreate(H5P_FILE_ACCESS), "cannot create \"%s\"", rec->partial);
-  /* The 1.8 format: readable by every HDF5 >= 1.8 (h5py, SONATA tools) and stable. */
-  TRY_H5(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "cannot create \"%s\"",
-         rec->partial);
-  /* SEMI: closing the file fails while an object is open instead of silently deferring. */
-  TRY_H5(H5Pset_fclose_degree(fapl, H5F_CLOSE_SEMI), "cannot create \"%s\"", rec->partial);
+  FS_TRY(make_fapl(rec->partial, &fapl, err));
   rec->file = H5Fcreate(rec->partial, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
   if (rec->file < 0) {
     st = h5_fail(err, "cannot create \"%s\"", rec->partial);
@@ -628,6 +699,78 @@ cleanup:
   return st;
 }
 
+/* ---- reopening for a resume ------------------------------------------------------------ */
+
+static fs_status mismatch(const fs_record *rec, const char *what, fs_error *err) {
+  return fs_error_set(err, FS_ERR_INPUT,
+                      "\"%s\": its checkpoint has no %s at this place: it does not match this "
+                      "experiment",
+                      rec->partial, what);
+}
+
+/* Opens an appendable dataset of a resumed file and cuts it back to the checkpoint's n rows. */
+static fs_status reopen_dataset(const fs_record *rec, const char *path, hsize_t n, hid_t *out,
+                                fs_error *err) {
+  fs_status st = FS_OK;
+  hid_t ds = H5I_INVALID_HID, space = H5I_INVALID_HID;
+  hsize_t have = 0;
+  if (!path_exists(rec->file, path)) return mismatch(rec, path, err);
+  TRY_H5(ds = H5Dopen2(rec->file, path, H5P_DEFAULT), "cannot open dataset \"%s\"", path);
+  TRY_H5(space = H5Dget_space(ds), "cannot open dataset \"%s\"", path);
+  if (H5Sget_simple_extent_ndims(space) != 1 ||
+      H5Sget_simple_extent_dims(space, &have, NULL) != 1 || have < n) {
+    st = fs_error_set(err, FS_ERR_INPUT,
+                      "\"%s\": dataset %s has fewer rows than its checkpoint says: the file is "
+                      "damaged",
+                      rec->partial, path);
+    goto cleanup;
+  }
+  TRY_H5(H5Dset_extent(ds, &n), "cannot cut dataset \"%s\" back to its checkpoint", path);
+  *out = ds;
+  ds = H5I_INVALID_HID;
+cleanup:
+  h5_release(&space, path, &st, err);
+  h5_release(&ds, path, &st, err);
+  return st;
+}
+
+/* Series number i of a resumed record: its dataset and the values it had buffered. */
+static fs_status resume_series(fs_record *rec, size_t i, rec_series *s, fs_error *err) {
+  resume_pos *rp = &rec->rp;
+  if (i >= rp->n_series || rp->series_hash[i] != name_hash(s->path))
+    return mismatch(rec, s->path, err);
+  size_t k = rp->series_buf_n[i];
+  if (k > SERIES_CHUNK) return mismatch(rec, s->path, err);
+  fs_status st = reopen_dataset(rec, s->path, rp->series_n[i], &s->ds, err);
+  if (st != FS_OK) return st;
+  s->n = rp->series_n[i];
+  memcpy(s->buf, rp->series_buf + rp->series_at, k * sizeof *s->buf);
+  s->n_buf = k;
+  rp->series_at += k;
+  return FS_OK;
+}
+
+/* Population number i of a resumed record: its spike datasets and the spikes buffered. */
+static fs_status resume_population(fs_record *rec, size_t i, rec_pop *p, fs_error *err) {
+  resume_pos *rp = &rec->rp;
+  char what[ATTR_NAME_MAX + 32];
+  snprintf(what, sizeof what, "population %s", p->name);
+  if (i >= rp->n_pops || rp->pop_hash[i] != name_hash(p->name)) return mismatch(rec, what, err);
+  size_t k = rp->spikes_buf_n[i];
+  if (p->t_buf == NULL) return k == 0 && rp->spikes_n[i] == 0 ? FS_OK : mismatch(rec, what, err);
+  if (k > SPIKE_BLOCK) return mismatch(rec, what, err);
+  fs_status st = reopen_dataset(rec, p->t_path, rp->spikes_n[i], &p->t_ds, err);
+  if (st == FS_OK) st = reopen_dataset(rec, p->id_path, rp->spikes_n[i], &p->id_ds, err);
+  if (st != FS_OK) return st;
+  p->n_written = rp->spikes_n[i];
+  memcpy(p->t_buf, rp->spikes_t + rp->spikes_at, k * sizeof *p->t_buf);
+  memcpy(p->id_buf, rp->spikes_id + rp->spikes_at, k * sizeof *p->id_buf);
+  p->n_buf = k;
+  p->t_last = rp->spikes_t_last[i];
+  rp->spikes_at += k;
+  return FS_OK;
+}
+
 fs_status fs_record_add_population(fs_record *rec, const char *pop, const char *model,
                                    const char *kind, uint64_t size, bool record_spikes,
                                    size_t *handle, fs_error *err) {
@@ -643,8 +786,10 @@ fs_status fs_record_add_population(fs_record *rec, const char *pop, const char *
   rec_pop *p = &rec->pops[rec->n_pops];
   silence_hdf5();
   st = pop_alloc(p, pop, size, record_spikes, err);
-  if (st == FS_OK) st = write_network_group(rec->file, pop, model, kind, size, err);
-  if (st == FS_OK && record_spikes) st = create_spike_datasets(rec->file, p, err);
+  if (st == FS_OK && rec->resumed) st = resume_population(rec, rec->n_pops, p, err);
+  if (st == FS_OK && !rec->resumed)
+    st = write_network_group(rec->file, pop, model, kind, size, err);
+  if (st == FS_OK && !rec->resumed && record_spikes) st = create_spike_datasets(rec->file, p, err);
   if (st != FS_OK) {
     pop_release(p);
     goto cleanup;
@@ -717,7 +862,7 @@ fs_status fs_record_series_create(fs_record *rec, const char *path, const char *
                                   const char *description, size_t *handle, fs_error *err) {
   fs_status st = check_open(rec, "fs_record_series_create", err);
   char *copy = NULL;
-  hid_t ds = H5I_INVALID_HID;
+  double *buf = NULL;
   if (st != FS_OK) return st;
   if (handle == NULL)
     return fs_error_set(err, FS_ERR_INTERNAL, "fs_record_series_create: handle is required");
@@ -725,19 +870,36 @@ fs_status fs_record_series_create(fs_record *rec, const char *path, const char *
   rec_series *s = grow_array(rec->series, &rec->cap_series, rec->n_series, sizeof *s);
   if (s != NULL) rec->series = s;
   copy = str_join(path, "", "");
-  if (s == NULL || copy == NULL) {
+  buf = malloc(SERIES_CHUNK * sizeof *buf);
+  if (s == NULL || copy == NULL || buf == NULL) {
     st = fs_error_set(err, FS_ERR_NOMEM, "out of memory creating dataset \"%s\"", path);
     goto cleanup;
   }
   silence_hdf5();
-  dataset_spec d = {path, FIELD_F64, 0, H5S_UNLIMITED, SERIES_CHUNK, units, description};
-  FS_TRY(create_dataset(rec->file, &d, &ds, err));
-  rec->series[rec->n_series] = (rec_series){copy, ds, 0};
+  rec_series ns = {copy, H5I_INVALID_HID, 0, buf, 0};
+  if (rec->resumed) {
+    FS_TRY(resume_series(rec, rec->n_series, &ns, err));
+  } else {
+    dataset_spec d = {path, FIELD_F64, 0, H5S_UNLIMITED, SERIES_CHUNK, units, description};
+    FS_TRY(create_dataset(rec->file, &d, &ns.ds, err));
+  }
+  rec->series[rec->n_series] = ns;
   copy = NULL;
+  buf = NULL;
   *handle = rec->n_series++;
 cleanup:
   free(copy);
+  free(buf);
   return note(rec, st);
+}
+
+static fs_status flush_series(rec_series *s, fs_error *err) {
+  fs_status st = append_block(s->ds, s->path, s->n, H5T_NATIVE_DOUBLE, s->buf, s->n_buf, err);
+  if (st == FS_OK) {
+    s->n += s->n_buf;
+    s->n_buf = 0;
+  }
+  return st;
 }
 
 fs_status fs_record_series_append(fs_record *rec, size_t handle, const double *v, size_t n,
@@ -748,8 +910,14 @@ fs_status fs_record_series_append(fs_record *rec, size_t handle, const double *v
     return fs_error_set(err, FS_ERR_INTERNAL, "fs_record_series_append: bad handle or array");
   rec_series *s = &rec->series[handle];
   silence_hdf5();
-  st = append_block(s->ds, s->path, s->n, H5T_NATIVE_DOUBLE, v, n, err);
-  if (st == FS_OK) s->n += n;
+  for (size_t done = 0; done < n && st == FS_OK;) {
+    size_t k = SERIES_CHUNK - s->n_buf;
+    if (k > n - done) k = n - done;
+    memcpy(s->buf + s->n_buf, v + done, k * sizeof *v);
+    s->n_buf += k;
+    done += k;
+    if (s->n_buf == SERIES_CHUNK) st = flush_series(s, err);
+  }
   return note(rec, st);
 }
 
@@ -767,6 +935,9 @@ static fs_status write_whole(fs_record *rec, const char *path, field_type type, 
   /* A chunk may not exceed a fixed extent, and may not be 0: an empty array stays growable. */
   hsize_t chunk = n == 0 ? 1 : (n < ARRAY_CHUNK_MAX ? n : ARRAY_CHUNK_MAX);
   dataset_spec d = {path, type, n, n == 0 ? H5S_UNLIMITED : n, chunk, units, description};
+  /* a resumed run writes again what its first part wrote after the checkpoint */
+  if (rec->resumed && path_exists(rec->file, path))
+    TRY_H5(H5Ldelete(rec->file, path, H5P_DEFAULT), "cannot replace dataset \"%s\"", path);
   FS_TRY(create_dataset(rec->file, &d, &ds, err));
   if (n > 0)
     TRY_H5(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v), "cannot write dataset \"%s\"",
@@ -834,6 +1005,678 @@ cleanup:
   return note(rec, st);
 }
 
+/* ---- checkpoints ----------------------------------------------------------------------- */
+
+static const char *const slot_names[2] = {"a", "b"};
+
+static hid_t ckpt_mem_type(fs_record_type t) {
+  switch (t) {
+  case FS_REC_F64:
+    return H5T_NATIVE_DOUBLE;
+  case FS_REC_I64:
+    return H5T_NATIVE_INT64;
+  case FS_REC_U64:
+    return H5T_NATIVE_UINT64;
+  case FS_REC_I32:
+    return H5T_NATIVE_INT32;
+  case FS_REC_U32:
+    return H5T_NATIVE_UINT32;
+  case FS_REC_U16:
+    return H5T_NATIVE_UINT16;
+  case FS_REC_U8:
+    break;
+  }
+  return H5T_NATIVE_UINT8;
+}
+
+static hid_t ckpt_file_type(fs_record_type t) {
+  switch (t) {
+  case FS_REC_F64:
+    return H5T_IEEE_F64LE;
+  case FS_REC_I64:
+    return H5T_STD_I64LE;
+  case FS_REC_U64:
+    return H5T_STD_U64LE;
+  case FS_REC_I32:
+    return H5T_STD_I32LE;
+  case FS_REC_U32:
+    return H5T_STD_U32LE;
+  case FS_REC_U16:
+    return H5T_STD_U16LE;
+  case FS_REC_U8:
+    break;
+  }
+  return H5T_STD_U8LE;
+}
+
+static size_t ckpt_size(fs_record_type t) {
+  static const size_t size[] = {8, 8, 8, 4, 4, 2, 1};
+  return size[t];
+}
+
+/* One array's share of a slot's checksum: its name and bytes. Shares add up, so the order in
+ * which arrays are written or read back does not matter. */
+static uint64_t array_sum(const char *name, const void *v, size_t bytes) {
+  return fnv1a(v, bytes, name_hash(name));
+}
+
+fs_status fs_record_checkpoint_begin(fs_record *rec, fs_error *err) {
+  fs_status st = check_open(rec, "fs_record_checkpoint_begin", err);
+  hid_t g = H5I_INVALID_HID;
+  if (st != FS_OK) return st;
+  int k = rec->slot_index == 0 ? 1 : 0; /* the older slot, or the first */
+  snprintf(rec->slot, sizeof rec->slot, "/checkpoint/%s", slot_names[k]);
+  silence_hdf5();
+  if (!path_exists(rec->file, "/checkpoint")) {
+    TRY_H5(g = H5Gcreate2(rec->file, "/checkpoint", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+           "cannot create group \"/checkpoint\"");
+    h5_release(&g, "/checkpoint", &st, err);
+  }
+  rec->has_ckpt = true;
+  if (path_exists(rec->file, rec->slot))
+    TRY_H5(H5Ldelete(rec->file, rec->slot, H5P_DEFAULT), "cannot clear \"%s\"", rec->slot);
+  TRY_H5(g = H5Gcreate2(rec->file, rec->slot, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+         "cannot create group \"%s\"", rec->slot);
+  rec->writing = true;
+  rec->sum = 0;
+  rec->n_arrays = 0;
+cleanup:
+  h5_release(&g, rec->slot, &st, err);
+  return note(rec, st);
+}
+
+const char *fs_record_partial(const fs_record *rec) {
+  return rec != NULL && rec->partial != NULL ? rec->partial : "";
+}
+
+const char *fs_record_checkpoint_slot(const fs_record *rec) {
+  return rec != NULL && (rec->writing || rec->slot_index >= 0) ? rec->slot : "";
+}
+
+fs_status fs_record_checkpoint_put(fs_record *rec, const char *name, fs_record_type type,
+                                   const void *v, size_t n, fs_error *err) {
+  fs_status st = check_open(rec, "fs_record_checkpoint_put", err);
+  hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, lcpl = H5I_INVALID_HID;
+  hid_t ds = H5I_INVALID_HID;
+  char path[PATH_LEN];
+  if (st != FS_OK) return st;
+  if (!rec->writing || !is_set(name) || (n > 0 && v == NULL))
+    return fs_error_set(err, FS_ERR_INTERNAL, "fs_record_checkpoint_put: no checkpoint begun");
+  snprintf(path, sizeof path, "%s/%s", rec->slot, name);
+  hsize_t dim = n, max = H5S_UNLIMITED, chunk = n == 0 ? 1 : (n < CKPT_CHUNK ? n : CKPT_CHUNK);
+  silence_hdf5();
+  TRY_H5(space = H5Screate_simple(1, &dim, &max), "cannot write checkpoint array \"%s\"", path);
+  TRY_H5(dcpl = H5Pcreate(H5P_DATASET_CREATE), "cannot write checkpoint array \"%s\"", path);
+  TRY_H5(H5Pset_chunk(dcpl, 1, &chunk), "cannot write checkpoint array \"%s\"", path);
+  TRY_H5(H5Pset_shuffle(dcpl), "cannot write checkpoint array \"%s\"", path);
+  TRY_H5(H5Pset_deflate(dcpl, CKPT_DEFLATE), "cannot write checkpoint array \"%s\"", path);
+  TRY_H5(lcpl = H5Pcreate(H5P_LINK_CREATE), "cannot write checkpoint array \"%s\"", path);
+  TRY_H5(H5Pset_create_intermediate_group(lcpl, 1), "cannot write checkpoint array \"%s\"", path);
+  TRY_H5(ds = H5Dcreate2(rec->file, path, ckpt_file_type(type), space, lcpl, dcpl, H5P_DEFAULT),
+         "cannot write checkpoint array \"%s\"", path);
+  if (n > 0)
+    TRY_H5(H5Dwrite(ds, ckpt_mem_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, v),
+           "cannot write checkpoint array \"%s\"", path);
+  rec->sum += array_sum(name, v, n * ckpt_size(type));
+  rec->n_arrays++;
+cleanup:
+  h5_release(&ds, path, &st, err);
+  h5_release(&lcpl, path, &st, err);
+  h5_release(&dcpl, path, &st, err);
+  h5_release(&space, path, &st, err);
+  return note(rec, st);
+}
+
+/* The record's positions in one slot: rows written and values buffered, per series and per
+ * population in the order they were declared, with hashes of their names. */
+typedef struct positions {
+  uint64_t *series_hash, *series_n, *series_buf_n, *pop_hash, *spikes_n, *spikes_buf_n, *spikes_id;
+  double *series_buf, *spikes_t, *spikes_t_last;
+} positions;
+
+static void positions_free(positions *q) {
+  free(q->series_hash);
+  free(q->series_n);
+  free(q->series_buf_n);
+  free(q->series_buf);
+  free(q->pop_hash);
+  free(q->spikes_n);
+  free(q->spikes_buf_n);
+  free(q->spikes_t);
+  free(q->spikes_id);
+  free(q->spikes_t_last);
+}
+
+static size_t fill_positions(const fs_record *rec, positions *q) {
+  size_t at = 0, spikes = 0;
+  for (size_t i = 0; i < rec->n_series; i++) {
+    const rec_series *s = &rec->series[i];
+    q->series_hash[i] = name_hash(s->path);
+    q->series_n[i] = s->n;
+    q->series_buf_n[i] = s->n_buf;
+    memcpy(q->series_buf + at, s->buf, s->n_buf * sizeof *s->buf);
+    at += s->n_buf;
+  }
+  for (size_t i = 0; i < rec->n_pops; i++) {
+    const rec_pop *p = &rec->pops[i];
+    q->pop_hash[i] = name_hash(p->name);
+    q->spikes_n[i] = p->n_written;
+    q->spikes_buf_n[i] = p->n_buf;
+    q->spikes_t_last[i] = p->t_last;
+    if (p->n_buf) memcpy(q->spikes_t + spikes, p->t_buf, p->n_buf * sizeof *p->t_buf);
+    if (p->n_buf) memcpy(q->spikes_id + spikes, p->id_buf, p->n_buf * sizeof *p->id_buf);
+    spikes += p->n_buf;
+  }
+  return at;
+}
+
+static fs_status put_positions(fs_record *rec, fs_error *err) {
+  size_t ns = rec->n_series, np = rec->n_pops, nb = 0, nspk = 0;
+  for (size_t i = 0; i < ns; i++)
+    nb += rec->series[i].n_buf;
+  for (size_t i = 0; i < np; i++)
+    nspk += rec->pops[i].n_buf;
+  positions q = {calloc(ns + 1, 8),   calloc(ns + 1, 8), calloc(ns + 1, 8),   calloc(np + 1, 8),
+                 calloc(np + 1, 8),   calloc(np + 1, 8), calloc(nspk + 1, 8), calloc(nb + 1, 8),
+                 calloc(nspk + 1, 8), calloc(np + 1, 8)};
+  fs_status st = FS_OK;
+  if (!q.series_hash || !q.series_n || !q.series_buf_n || !q.pop_hash || !q.spikes_n ||
+      !q.spikes_buf_n || !q.spikes_id || !q.series_buf || !q.spikes_t || !q.spikes_t_last) {
+    st = fs_error_set(err, FS_ERR_NOMEM, "out of memory writing a checkpoint");
+    goto cleanup;
+  }
+  fill_positions(rec, &q);
+  FS_TRY(fs_record_checkpoint_put(rec, "record/series_hash", FS_REC_U64, q.series_hash, ns, err));
+  FS_TRY(fs_record_checkpoint_put(rec, "record/series_n", FS_REC_U64, q.series_n, ns, err));
+  FS_TRY(fs_record_checkpoint_put(rec, "record/series_buf_n", FS_REC_U64, q.series_buf_n, ns, err));
+  FS_TRY(fs_record_checkpoint_put(rec, "record/series_buf", FS_REC_F64, q.series_buf, nb, err));
+  FS_TRY(fs_record_checkpoint_put(rec, "record/pop_hash", FS_REC_U64, q.pop_hash, np, err));
+  FS_TRY(fs_record_checkpoint_put(rec, "record/spikes_n", FS_REC_U64, q.spikes_n, np, err));
+  FS_TRY(fs_record_checkpoint_put(rec, "record/spikes_buf_n", FS_REC_U64, q.spikes_buf_n, np, err));
+  FS_TRY(fs_record_checkpoint_put(rec, "record/spikes_t", FS_REC_F64, q.spikes_t, nspk, err));
+  FS_TRY(fs_record_checkpoint_put(rec, "record/spikes_id", FS_REC_U64, q.spikes_id, nspk, err));
+  FS_TRY(
+      fs_record_checkpoint_put(rec, "record/spikes_t_last", FS_REC_F64, q.spikes_t_last, np, err));
+cleanup:
+  positions_free(&q);
+  return st;
+}
+
+/* Writes what HDF5 holds in memory, then has the kernel put it on disk. */
+static fs_status sync_file(fs_record *rec, fs_error *err) {
+  fs_status st = FS_OK;
+  void *handle = NULL;
+  TRY_H5(H5Fflush(rec->file, H5F_SCOPE_GLOBAL), "cannot flush \"%s\"", rec->partial);
+  if (H5Fget_vfd_handle(rec->file, H5P_DEFAULT, &handle) >= 0 && handle != NULL &&
+      fsync(*(int *)handle) != 0)
+    st = fs_error_set(err, FS_ERR_IO, "cannot sync \"%s\" to disk: %s", rec->partial,
+                      strerror(errno));
+cleanup:
+  return st;
+}
+
+fs_status fs_record_checkpoint_commit(fs_record *rec, fs_error *err) {
+  fs_status st = check_open(rec, "fs_record_checkpoint_commit", err);
+  hid_t g = H5I_INVALID_HID;
+  if (st != FS_OK) return st;
+  if (!rec->writing)
+    return fs_error_set(err, FS_ERR_INTERNAL, "fs_record_checkpoint_commit: no checkpoint begun");
+  FS_TRY(put_positions(rec, err));
+  uint64_t serial = rec->serial + 1;
+  silence_hdf5();
+  TRY_H5(g = H5Gopen2(rec->file, rec->slot, H5P_DEFAULT), "cannot open \"%s\"", rec->slot);
+  FS_TRY(
+      write_attr(g, rec->slot, "n_arrays", H5T_STD_U64LE, H5T_NATIVE_UINT64, &rec->n_arrays, err));
+  FS_TRY(write_attr(g, rec->slot, "checksum", H5T_STD_U64LE, H5T_NATIVE_UINT64, &rec->sum, err));
+  /* the serial number last: a slot without one is never read */
+  FS_TRY(write_attr(g, rec->slot, "serial", H5T_STD_U64LE, H5T_NATIVE_UINT64, &serial, err));
+  h5_release(&g, rec->slot, &st, err);
+  FS_TRY(st);
+  FS_TRY(sync_file(rec, err));
+  rec->serial = serial;
+  rec->slot_index = strcmp(rec->slot, "/checkpoint/a") == 0 ? 0 : 1;
+  rec->writing = false;
+  rec->keep = true;
+cleanup:
+  h5_release(&g, rec->slot, &st, err);
+  return note(rec, st);
+}
+
+static fs_status checkpoint_mismatch(const fs_record *rec, const char *name, const char *why,
+                                     fs_error *err) {
+  (void)rec;
+  return fs_error_set(err, FS_ERR_INPUT, "checkpoint array %s %s", name, why);
+}
+
+/* Opens array name of the valid slot; *n receives its length. */
+static fs_status open_array(const fs_record *rec, const char *name, fs_record_type type, hid_t *ds,
+                            hsize_t *n, fs_error *err) {
+  fs_status st = FS_OK;
+  hid_t space = H5I_INVALID_HID, ftype = H5I_INVALID_HID;
+  char path[PATH_LEN];
+  snprintf(path, sizeof path, "%s/%s", rec->slot, name);
+  if (rec->slot_index < 0 || !path_exists(rec->file, path))
+    return checkpoint_mismatch(rec, name, "is missing", err);
+  TRY_H5(*ds = H5Dopen2(rec->file, path, H5P_DEFAULT), "cannot read \"%s\"", path);
+  TRY_H5(space = H5Dget_space(*ds), "cannot read \"%s\"", path);
+  TRY_H5(ftype = H5Dget_type(*ds), "cannot read \"%s\"", path);
+  if (H5Tequal(ftype, ckpt_file_type(type)) <= 0 || H5Sget_simple_extent_ndims(space) != 1 ||
+      H5Sget_simple_extent_dims(space, n, NULL) != 1)
+    st = checkpoint_mismatch(rec, name, "is of another type", err);
+cleanup:
+  h5_release(&ftype, path, &st, err);
+  h5_release(&space, path, &st, err);
+  if (st != FS_OK) h5_release(ds, path, &st, NULL);
+  return st;
+}
+
+fs_status fs_record_checkpoint_get(fs_record *rec, const char *name, fs_record_type type, void *v,
+                                   size_t cap, size_t *n, fs_error *err) {
+  fs_status st = FS_OK;
+  hid_t ds = H5I_INVALID_HID;
+  hsize_t len = 0;
+  if (rec == NULL || rec->file < 0 || name == NULL || (cap > 0 && v == NULL))
+    return fs_error_set(err, FS_ERR_INTERNAL, "fs_record_checkpoint_get: bad argument");
+  silence_hdf5();
+  FS_TRY(open_array(rec, name, type, &ds, &len, err));
+  if (n == NULL ? len != cap : len > cap) {
+    char why[96];
+    snprintf(why, sizeof why, "has %llu values, expected %s%zu", (unsigned long long)len,
+             n == NULL ? "" : "at most ", cap);
+    st = checkpoint_mismatch(rec, name, why, err);
+    goto cleanup;
+  }
+  if (len > 0)
+    TRY_H5(H5Dread(ds, ckpt_mem_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, v),
+           "cannot read checkpoint array \"%s\"", name);
+  if (n) *n = (size_t)len;
+cleanup:
+  h5_release(&ds, name, &st, err);
+  return st;
+}
+
+/* An array of the valid slot in a buffer of its own length (malloc'ed, at least one value). */
+static fs_status get_alloc(fs_record *rec, const char *name, fs_record_type type, void **out,
+                           size_t *n, fs_error *err) {
+  fs_status st = FS_OK;
+  hid_t ds = H5I_INVALID_HID;
+  hsize_t len = 0;
+  FS_TRY(open_array(rec, name, type, &ds, &len, err));
+  h5_release(&ds, name, &st, err);
+  FS_TRY(st);
+  *out = calloc((size_t)len + 1, ckpt_size(type));
+  if (*out == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory reading a checkpoint");
+  *n = (size_t)len;
+  st = fs_record_checkpoint_get(rec, name, type, *out, *n, NULL, err);
+cleanup:
+  h5_release(&ds, name, &st, err);
+  return st;
+}
+
+/* The positions a resumed record applies as its datasets are declared again. */
+static fs_status load_positions(fs_record *rec, fs_error *err) {
+  resume_pos *rp = &rec->rp;
+  size_t n[10];
+  fs_status st = FS_OK;
+  FS_TRY(get_alloc(rec, "record/series_hash", FS_REC_U64, (void **)&rp->series_hash, &n[0], err));
+  FS_TRY(get_alloc(rec, "record/series_n", FS_REC_U64, (void **)&rp->series_n, &n[1], err));
+  FS_TRY(get_alloc(rec, "record/series_buf_n", FS_REC_U64, (void **)&rp->series_buf_n, &n[2], err));
+  FS_TRY(get_alloc(rec, "record/series_buf", FS_REC_F64, (void **)&rp->series_buf, &n[3], err));
+  FS_TRY(get_alloc(rec, "record/pop_hash", FS_REC_U64, (void **)&rp->pop_hash, &n[4], err));
+  FS_TRY(get_alloc(rec, "record/spikes_n", FS_REC_U64, (void **)&rp->spikes_n, &n[5], err));
+  FS_TRY(get_alloc(rec, "record/spikes_buf_n", FS_REC_U64, (void **)&rp->spikes_buf_n, &n[6], err));
+  FS_TRY(get_alloc(rec, "record/spikes_t", FS_REC_F64, (void **)&rp->spikes_t, &n[7], err));
+  FS_TRY(get_alloc(rec, "record/spikes_id", FS_REC_U64, (void **)&rp->spikes_id, &n[8], err));
+  FS_TRY(
+      get_alloc(rec, "record/spikes_t_last", FS_REC_F64, (void **)&rp->spikes_t_last, &n[9], err));
+  uint64_t nb = 0, nspk = 0;
+  for (size_t i = 0; i < n[2] && i < n[0]; i++)
+    nb += rp->series_buf_n[i];
+  for (size_t i = 0; i < n[6] && i < n[4]; i++)
+    nspk += rp->spikes_buf_n[i];
+  if (n[1] != n[0] || n[2] != n[0] || nb != n[3] || n[5] != n[4] || n[6] != n[4] || n[9] != n[4] ||
+      nspk != n[7] || n[8] != n[7])
+    return fs_error_set(err, FS_ERR_INPUT,
+                        "\"%s\": the record positions of its checkpoint do "
+                        "not agree: the file is damaged",
+                        rec->partial);
+  rp->n_series = n[0];
+  rp->n_pops = n[4];
+cleanup:
+  return st;
+}
+
+static void resume_pos_free(resume_pos *rp) {
+  free(rp->series_hash);
+  free(rp->series_n);
+  free(rp->series_buf_n);
+  free(rp->series_buf);
+  free(rp->pop_hash);
+  free(rp->spikes_n);
+  free(rp->spikes_buf_n);
+  free(rp->spikes_t);
+  free(rp->spikes_t_last);
+  free(rp->spikes_id);
+}
+
+/* ---- choosing the slot to resume from --------------------------------------------------- */
+
+typedef struct verify_ctx {
+  uint64_t sum, n;
+  bool failed;
+} verify_ctx;
+
+static herr_t verify_object(hid_t slot, const char *name, const H5O_info_t *info, void *data) {
+  verify_ctx *c = data;
+  hid_t ds = H5I_INVALID_HID, space = H5I_INVALID_HID, ftype = H5I_INVALID_HID,
+        mtype = H5I_INVALID_HID;
+  unsigned char *buf = NULL;
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  hssize_t n = -1;
+  if ((ds = H5Dopen2(slot, name, H5P_DEFAULT)) >= 0 && (space = H5Dget_space(ds)) >= 0 &&
+      (ftype = H5Dget_type(ds)) >= 0 && (mtype = H5Tget_native_type(ftype, H5T_DIR_ASCEND)) >= 0)
+    n = H5Sget_simple_extent_npoints(space);
+  size_t bytes = n > 0 ? (size_t)n * H5Tget_size(mtype) : 0;
+  if (n < 0 || (buf = malloc(bytes + 1)) == NULL ||
+      (n > 0 && H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0))
+    c->failed = true;
+  else {
+    c->sum += array_sum(name, buf, bytes);
+    c->n++;
+  }
+  free(buf);
+  if (mtype >= 0) H5Tclose(mtype);
+  if (ftype >= 0) H5Tclose(ftype);
+  if (space >= 0) H5Sclose(space);
+  if (ds >= 0) H5Dclose(ds);
+  return c->failed ? 1 : 0;
+}
+
+static bool read_attr_num(hid_t obj, const char *name, hid_t mtype, void *out);
+
+/* The serial number of slot k if it is complete and its arrays add up to its checksum, else 0. */
+static uint64_t verified_serial(hid_t file, int k) {
+  char path[32];
+  uint64_t serial = 0, sum = 0, n = 0;
+  verify_ctx c = {0, 0, false};
+  snprintf(path, sizeof path, "/checkpoint/%s", slot_names[k]);
+  if (!path_exists(file, path)) return 0;
+  hid_t g = H5Gopen2(file, path, H5P_DEFAULT);
+  if (g < 0) return 0;
+  bool ok = read_attr_num(g, "serial", H5T_NATIVE_UINT64, &serial) &&
+            read_attr_num(g, "checksum", H5T_NATIVE_UINT64, &sum) &&
+            read_attr_num(g, "n_arrays", H5T_NATIVE_UINT64, &n) &&
+            H5Ovisit(g, H5_INDEX_NAME, H5_ITER_INC, verify_object, &c) >= 0 && !c.failed &&
+            c.sum == sum && c.n == n;
+  H5Gclose(g);
+  return ok ? serial : 0;
+}
+
+/* The newer of the two slots that holds up, else the other one. */
+static fs_status choose_slot(fs_record *rec, fs_error *err) {
+  uint64_t serial[2] = {verified_serial(rec->file, 0), verified_serial(rec->file, 1)};
+  if (serial[0] == 0 && serial[1] == 0)
+    return fs_error_set(err, FS_ERR_INPUT,
+                        "\"%s\": its checkpoint is incomplete or damaged (the run was killed while "
+                        "writing it); run the experiment again",
+                        rec->partial);
+  rec->slot_index = serial[1] > serial[0] ? 1 : 0;
+  rec->serial = serial[rec->slot_index];
+  snprintf(rec->slot, sizeof rec->slot, "/checkpoint/%s", slot_names[rec->slot_index]);
+  return FS_OK;
+}
+
+static fs_status not_a_checkpoint(const char *path, const char *why, fs_error *err) {
+  return fs_error_set(err, FS_ERR_INPUT, "\"%s\" is not a fearsim checkpoint: %s", path, why);
+}
+
+/* The output a partial stands for: "x.h5.partial" -> "x.h5". */
+static fs_status output_of(const char *partial, char *out, size_t len, fs_error *err) {
+  size_t n = strlen(partial), k = strlen(".partial");
+  if (n <= k || strcmp(partial + n - k, ".partial") != 0 || n - k >= len)
+    return fs_error_set(err, FS_ERR_INPUT,
+                        "\"%s\": a run to resume is an OUT.h5.partial file, got another name",
+                        partial);
+  snprintf(out, len, "%.*s", (int)(n - k), partial);
+  return FS_OK;
+}
+
+static fs_status open_existing(fs_record *rec, bool write, fs_error *err) {
+  fs_status st = FS_OK;
+  hid_t fapl = H5I_INVALID_HID;
+  if (write) FS_TRY(make_fapl(rec->partial, &fapl, err));
+  rec->file =
+      H5Fopen(rec->partial, write ? H5F_ACC_RDWR : H5F_ACC_RDONLY, write ? fapl : H5P_DEFAULT);
+  if (rec->file < 0) {
+    char detail[ATTR_NAME_MAX];
+    h5_detail(detail);
+    if (strstr(detail, "lock") != NULL)
+      st = fs_error_set(err, FS_ERR_INPUT,
+                        "cannot open \"%s\": %s: another fearsim may be writing it", rec->partial,
+                        detail);
+    else
+      st = fs_error_set(err, FS_ERR_INPUT,
+                        "\"%s\" is not a fearsim checkpoint: HDF5 cannot read it (%s); a run "
+                        "killed before its first checkpoint leaves such a file",
+                        rec->partial, detail[0] ? detail : "no reason given");
+  }
+cleanup:
+  h5_release(&fapl, rec->partial, &st, err);
+  return st;
+}
+
+fs_status fs_record_open_checkpoint(const char *path, bool write, bool force, fs_record **out,
+                                    fs_error *err) {
+  fs_status st = FS_OK;
+  fs_record *rec = NULL;
+  struct stat sb;
+  char output[PATH_LEN];
+  if (out == NULL || path == NULL)
+    return fs_error_set(err, FS_ERR_INTERNAL, "fs_record_open_checkpoint: bad argument");
+  *out = NULL;
+  if (stat(path, &sb) != 0)
+    return fs_error_set(err, FS_ERR_INPUT, "cannot open \"%s\": %s", path,
+                        errno == ENOENT ? "no such file" : strerror(errno));
+  silence_hdf5();
+  if (S_ISDIR(sb.st_mode) || H5Fis_hdf5(path) <= 0)
+    return not_a_checkpoint(path, "not an HDF5 file", err);
+  if (write && (st = output_of(path, output, sizeof output, err)) != FS_OK) return st;
+  FS_TRY(record_alloc(write ? output : path, force, &rec, err));
+  free(rec->partial);
+  if ((rec->partial = str_join(path, "", "")) == NULL) {
+    st = fs_error_set(err, FS_ERR_NOMEM, "out of memory opening \"%s\"", path);
+    goto cleanup;
+  }
+  FS_TRY(open_existing(rec, write, err));
+  if (!path_exists(rec->file, "/checkpoint")) {
+    st = not_a_checkpoint(path, "it has no /checkpoint group", err);
+    goto cleanup;
+  }
+  FS_TRY(choose_slot(rec, err));
+  rec->has_ckpt = true;
+  rec->keep = true;
+  if (write) {
+    rec->resumed = true;
+    FS_TRY(load_positions(rec, err));
+  }
+  *out = rec;
+  rec = NULL;
+cleanup:
+  fs_record_free(rec);
+  return st;
+}
+
+/* ---- reading and writing single attributes ---------------------------------------------- */
+
+static bool read_attr_string(hid_t obj, const char *name, char *buf, size_t len);
+
+static fs_status no_attr(const fs_record *rec, const char *path, const char *name, fs_error *err) {
+  return fs_error_set(err, FS_ERR_INPUT, "\"%s\": %s has no attribute \"%s\"", rec->partial, path,
+                      name);
+}
+
+/* Opens object path of an open record for an attribute getter. */
+static fs_status open_object(const fs_record *rec, const char *path, hid_t *obj, fs_error *err) {
+  if (rec == NULL || rec->file < 0 || !is_set(path))
+    return fs_error_set(err, FS_ERR_INTERNAL, "attribute getter: the record is not open");
+  silence_hdf5();
+  if (strcmp(path, "/") != 0 && !path_exists(rec->file, path))
+    return fs_error_set(err, FS_ERR_INPUT, "\"%s\" has no %s", rec->partial, path);
+  *obj = H5Oopen(rec->file, path, H5P_DEFAULT);
+  return *obj < 0 ? h5_fail(err, "cannot open \"%s\"", path) : FS_OK;
+}
+
+fs_status fs_record_get_attr_string(fs_record *rec, const char *path, const char *name, char *buf,
+                                    size_t len, fs_error *err) {
+  hid_t obj = H5I_INVALID_HID;
+  fs_status st = open_object(rec, path, &obj, err);
+  if (st != FS_OK) return st;
+  if (!read_attr_string(obj, name, buf, len)) st = no_attr(rec, path, name, err);
+  H5Oclose(obj);
+  return st;
+}
+
+static fs_status get_attr_num(fs_record *rec, const char *path, const char *name, hid_t mtype,
+                              void *value, fs_error *err) {
+  hid_t obj = H5I_INVALID_HID, attr = H5I_INVALID_HID, ftype = H5I_INVALID_HID;
+  fs_status st = open_object(rec, path, &obj, err);
+  if (st != FS_OK) return st;
+  bool ok = H5Aexists(obj, name) > 0 && (attr = H5Aopen(obj, name, H5P_DEFAULT)) >= 0 &&
+            (ftype = H5Aget_type(attr)) >= 0 && H5Tget_class(ftype) == H5Tget_class(mtype) &&
+            H5Aread(attr, mtype, value) >= 0;
+  if (!ok) st = no_attr(rec, path, name, err);
+  if (ftype >= 0) H5Tclose(ftype);
+  if (attr >= 0) H5Aclose(attr);
+  H5Oclose(obj);
+  return st;
+}
+
+fs_status fs_record_get_attr_u64(fs_record *rec, const char *path, const char *name,
+                                 uint64_t *value, fs_error *err) {
+  return get_attr_num(rec, path, name, H5T_NATIVE_UINT64, value, err);
+}
+
+fs_status fs_record_get_attr_double(fs_record *rec, const char *path, const char *name,
+                                    double *value, fs_error *err) {
+  return get_attr_num(rec, path, name, H5T_NATIVE_DOUBLE, value, err);
+}
+
+/* Packs n strings into one block: the pointers, then the texts. */
+static char **pack_strings(char *const *s, size_t n) {
+  size_t bytes = (n + 1) * sizeof(char *);
+  for (size_t i = 0; i < n; i++)
+    bytes += (s[i] ? strlen(s[i]) : 0) + 1;
+  char **out = malloc(bytes);
+  if (out == NULL) return NULL;
+  char *at = (char *)(out + n + 1);
+  for (size_t i = 0; i < n; i++) {
+    size_t l = (s[i] ? strlen(s[i]) : 0) + 1;
+    memcpy(at, s[i] ? s[i] : "", l);
+    out[i] = at;
+    at += l;
+  }
+  out[n] = NULL;
+  return out;
+}
+
+fs_status fs_record_get_attr_strings(fs_record *rec, const char *path, const char *name,
+                                     char ***values, size_t *n, fs_error *err) {
+  hid_t obj = H5I_INVALID_HID, attr = H5I_INVALID_HID, space = H5I_INVALID_HID;
+  hid_t ftype = H5I_INVALID_HID, mtype = H5I_INVALID_HID;
+  char **tmp = NULL;
+  fs_status st = open_object(rec, path, &obj, err);
+  if (st != FS_OK) return st;
+  *values = NULL;
+  *n = 0;
+  hssize_t k = -1;
+  bool ok = H5Aexists(obj, name) > 0 && (attr = H5Aopen(obj, name, H5P_DEFAULT)) >= 0 &&
+            (ftype = H5Aget_type(attr)) >= 0 && H5Tis_variable_str(ftype) > 0 &&
+            (space = H5Aget_space(attr)) >= 0 && (k = H5Sget_simple_extent_npoints(space)) >= 0 &&
+            (mtype = H5Tcopy(H5T_C_S1)) >= 0 && H5Tset_size(mtype, H5T_VARIABLE) >= 0 &&
+            H5Tset_cset(mtype, H5Tget_cset(ftype)) >= 0 &&
+            (tmp = calloc((size_t)k + 1, sizeof *tmp)) != NULL && H5Aread(attr, mtype, tmp) >= 0;
+  if (!ok) {
+    st = no_attr(rec, path, name, err);
+  } else {
+    *values = pack_strings(tmp, (size_t)k);
+    *n = (size_t)k;
+    if (*values == NULL) st = fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+    (void)H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, tmp);
+  }
+  free(tmp);
+  if (mtype >= 0) H5Tclose(mtype);
+  if (space >= 0) H5Sclose(space);
+  if (ftype >= 0) H5Tclose(ftype);
+  if (attr >= 0) H5Aclose(attr);
+  H5Oclose(obj);
+  return st;
+}
+
+fs_status fs_record_set_attr_u64(fs_record *rec, const char *path, const char *name, uint64_t value,
+                                 fs_error *err) {
+  fs_status st = check_attr_args(rec, "fs_record_set_attr_u64", path, name, err);
+  hid_t obj = H5I_INVALID_HID;
+  if (st != FS_OK) return st;
+  silence_hdf5();
+  TRY_H5(obj = H5Oopen(rec->file, path, H5P_DEFAULT), "cannot open \"%s\"", path);
+  FS_TRY(write_attr(obj, path, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value, err));
+cleanup:
+  h5_release(&obj, path, &st, err);
+  return note(rec, st);
+}
+
+/* ---- a finished file without its checkpoint --------------------------------------------- */
+
+static herr_t copy_root_attr(hid_t src, const char *name, const H5A_info_t *info, void *data) {
+  hid_t dst = *(hid_t *)data;
+  hid_t a = H5I_INVALID_HID, b = H5I_INVALID_HID, ftype = H5I_INVALID_HID;
+  hid_t mtype = H5I_INVALID_HID, space = H5I_INVALID_HID;
+  void *buf = NULL;
+  (void)info;
+  hssize_t n = -1;
+  if ((a = H5Aopen(src, name, H5P_DEFAULT)) >= 0 && (ftype = H5Aget_type(a)) >= 0 &&
+      (mtype = H5Tget_native_type(ftype, H5T_DIR_ASCEND)) >= 0 && (space = H5Aget_space(a)) >= 0)
+    n = H5Sget_simple_extent_npoints(space);
+  bool ok = n >= 0 && (buf = calloc((size_t)n + 1, H5Tget_size(mtype))) != NULL &&
+            H5Aread(a, mtype, buf) >= 0;
+  bool vlen = ok && (H5Tis_variable_str(mtype) > 0 || H5Tdetect_class(mtype, H5T_VLEN) > 0);
+  ok = ok && (b = H5Acreate2(dst, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+       H5Awrite(b, mtype, buf) >= 0;
+  if (vlen) (void)H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, buf);
+  free(buf);
+  if (b >= 0) H5Aclose(b);
+  if (space >= 0) H5Sclose(space);
+  if (mtype >= 0) H5Tclose(mtype);
+  if (ftype >= 0) H5Tclose(ftype);
+  if (a >= 0) H5Aclose(a);
+  return ok ? 0 : -1;
+}
+
+static herr_t copy_root_link(hid_t src, const char *name, const link_info *li, void *data) {
+  (void)li;
+  if (strcmp(name, "checkpoint") == 0) return 0;
+  return H5Ocopy(src, name, *(hid_t *)data, name, H5P_DEFAULT, H5P_DEFAULT);
+}
+
+/* Copies everything of src but /checkpoint into a new file dst. */
+static fs_status copy_without_checkpoint(const char *src, const char *dst, fs_error *err) {
+  fs_status st = FS_OK;
+  hid_t in = H5I_INVALID_HID, out = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
+  TRY_H5(in = H5Fopen(src, H5F_ACC_RDONLY, H5P_DEFAULT), "cannot open \"%s\"", src);
+  TRY_H5(fapl = H5Pcreate(H5P_FILE_ACCESS), "cannot create \"%s\"", dst);
+  TRY_H5(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "cannot create \"%s\"", dst);
+  TRY_H5(out = H5Fcreate(dst, H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "cannot create \"%s\"", dst);
+  TRY_H5(H5Literate(in, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_root_link, &out),
+         "cannot copy \"%s\" into \"%s\"", src, dst);
+  TRY_H5(H5Aiterate2(in, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_root_attr, &out),
+         "cannot copy the attributes of \"%s\" into \"%s\"", src, dst);
+cleanup:
+  h5_release(&out, dst, &st, err);
+  h5_release(&fapl, dst, &st, err);
+  h5_release(&in, src, &st, err);
+  return st;
+}
+
 /* ---- finish and free ------------------------------------------------------------------- */
 
 static void close_leaked(hid_t file) {
@@ -873,25 +1716,38 @@ static fs_status exists_error(const char *path, fs_error *err) {
                       path);
 }
 
-/* partial -> path. Without force, a file that appeared at path meanwhile is not replaced:
+/* src -> rec->path. Without force, a file that appeared at path meanwhile is not replaced:
  * link() fails atomically if it exists, where rename() would overwrite it. */
-static fs_status publish(fs_record *rec, fs_error *err) {
+static fs_status publish(fs_record *rec, const char *src, fs_error *err) {
   struct stat sb;
-  if (!rec->force && link(rec->partial, rec->path) == 0) {
+  if (!rec->force && link(src, rec->path) == 0) {
     rec->finished = true;
-    if (unlink(rec->partial) != 0)
-      return fs_error_set(err, FS_ERR_IO, "cannot remove \"%s\": %s", rec->partial,
-                          strerror(errno));
+    if (unlink(src) != 0)
+      return fs_error_set(err, FS_ERR_IO, "cannot remove \"%s\": %s", src, strerror(errno));
     return FS_OK;
   }
   if (!rec->force && (errno == EEXIST || stat(rec->path, &sb) == 0))
     return exists_error(rec->path, err);
   /* With force, or on a file system without hard links. */
-  if (rename(rec->partial, rec->path) != 0)
-    return fs_error_set(err, FS_ERR_IO, "cannot rename \"%s\" to \"%s\": %s", rec->partial,
-                        rec->path, strerror(errno));
+  if (rename(src, rec->path) != 0)
+    return fs_error_set(err, FS_ERR_IO, "cannot rename \"%s\" to \"%s\": %s", src, rec->path,
+                        strerror(errno));
   rec->finished = true;
   return FS_OK;
+}
+
+/* A file that held checkpoints is copied without them, so that the result has no dead space;
+ * the partial goes once the copy is published. */
+static fs_status publish_compacted(fs_record *rec, fs_error *err) {
+  char *copy = str_join(rec->partial, ".compact", "");
+  if (copy == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  fs_status st = copy_without_checkpoint(rec->partial, copy, err);
+  if (st == FS_OK) st = publish(rec, copy, err);
+  if (!rec->finished) (void)unlink(copy);
+  free(copy);
+  if (st == FS_OK && unlink(rec->partial) != 0)
+    st = fs_error_set(err, FS_ERR_IO, "cannot remove \"%s\": %s", rec->partial, strerror(errno));
+  return st;
 }
 
 fs_status fs_record_finish(fs_record *rec, const char *end_time, fs_error *err) {
@@ -900,9 +1756,14 @@ fs_status fs_record_finish(fs_record *rec, const char *end_time, fs_error *err) 
   silence_hdf5();
   for (size_t i = 0; i < rec->n_pops; i++)
     FS_TRY(flush_pop(&rec->pops[i], err));
+  for (size_t i = 0; i < rec->n_series; i++)
+    FS_TRY(flush_series(&rec->series[i], err));
   FS_TRY(write_attr_string(rec->file, "/", "end_time", end_time, err));
   FS_TRY(close_file(rec, err));
-  FS_TRY(publish(rec, err));
+  if (rec->has_ckpt)
+    FS_TRY(publish_compacted(rec, err));
+  else
+    FS_TRY(publish(rec, rec->partial, err));
 cleanup:
   return note(rec, st);
 }
@@ -913,11 +1774,14 @@ void fs_record_free(fs_record *rec) {
     silence_hdf5();
     (void)close_file(rec, NULL);
   }
-  if (rec->created && !rec->finished) (void)unlink(rec->partial);
+  if (rec->created && !rec->finished && !rec->keep) (void)unlink(rec->partial);
   for (size_t i = 0; i < rec->n_pops; i++)
     pop_release(&rec->pops[i]);
-  for (size_t i = 0; i < rec->n_series; i++)
+  for (size_t i = 0; i < rec->n_series; i++) {
     free(rec->series[i].path);
+    free(rec->series[i].buf);
+  }
+  resume_pos_free(&rec->rp);
   free(rec->pops);
   free(rec->series);
   free(rec->path);
@@ -1123,7 +1987,9 @@ static herr_t info_object(hid_t root, const char *name, const link_info *li, voi
   hid_t obj = H5Oopen(root, name, H5P_DEFAULT);
   (void)li;
   if (obj < 0) return 0;
-  if (H5Iget_type(obj) == H5I_DATASET) info_dataset(ctx->sb, obj, name);
+  /* a checkpoint's arrays are the program's, not results */
+  if (H5Iget_type(obj) == H5I_DATASET && strncmp(name, "checkpoint/", 11) != 0)
+    info_dataset(ctx->sb, obj, name);
   H5Oclose(obj);
   return 0;
 }
@@ -1138,6 +2004,20 @@ static void info_body(sbuf *sb, hid_t file, const char *path) {
                              &ctx, H5P_DEFAULT);
   sb_printf(sb, "datasets:\n");
   (void)H5Lvisit(file, H5_INDEX_NAME, H5_ITER_INC, info_object, &ctx);
+  for (int k = 0; k < 2; k++) {
+    char slot[32];
+    uint64_t serial = 0;
+    double t = 0;
+    snprintf(slot, sizeof slot, "/checkpoint/%s", slot_names[k]);
+    hid_t g = path_exists(file, slot) ? H5Gopen2(file, slot, H5P_DEFAULT) : H5I_INVALID_HID;
+    if (g >= 0 && read_attr_num(g, "serial", H5T_NATIVE_UINT64, &serial) &&
+        read_attr_num(g, "t", H5T_NATIVE_DOUBLE, &t))
+      sb_printf(sb,
+                "%-12s %s, number %" PRIu64 ", at t = %g s (fearsim resume goes on from the "
+                "newer one)\n",
+                "checkpoint:", slot, serial, t);
+    if (g >= 0) H5Gclose(g);
+  }
 }
 
 static fs_status not_a_result(const char *path, fs_error *err) {

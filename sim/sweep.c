@@ -1,6 +1,7 @@
 /* sweep.c - parameter sweeps: reads a sweep file, expands its axes into points and runs,
  * validates every point against the base experiment, runs points as `fearsim run` child
  * processes and gathers the finished ones into a summary (HDF5 through sweep_io.c, and CSV). */
+#include <fearsim/checkpoint.h>
 #include <fearsim/config.h>
 #include <fearsim/experiment.h>
 #include <fearsim/rng.h>
@@ -811,7 +812,7 @@ typedef struct pool_slot {
   bool stopped;
   char (*ovr)[OVR_LEN];
   char seed[32], threads[16];
-  char out[PATH_LEN], log[PATH_LEN];
+  char out[PATH_LEN], log[PATH_LEN], partial[PATH_LEN + 16];
   char **argv;
 } pool_slot;
 
@@ -893,6 +894,36 @@ static fs_status build_argv(fs_sweep_pool *p, pool_slot *sl, size_t k, fs_error 
   return st;
 }
 
+/* Does the slot's FILE.partial hold a checkpoint that `fearsim resume` goes on from, of the
+ * experiment this run is (the base with the run's overrides and seed)? */
+static bool resumable(const fs_sweep_pool *p, const pool_slot *sl) {
+  fs_checkpoint_info info;
+  fs_experiment_spec *spec = NULL;
+  fs_error ignored;
+  char seed[48];
+  if (access(sl->partial, F_OK) != 0 || fs_checkpoint_probe(sl->partial, &info, &ignored) != FS_OK)
+    return false;
+  const char **over = calloc(p->s->n_axes + 2, sizeof *over);
+  for (size_t a = 0; over != NULL && a < p->s->n_axes; a++)
+    over[a] = sl->ovr[a];
+  snprintf(seed, sizeof seed, "seed=%s", sl->seed);
+  if (over != NULL) over[p->s->n_axes] = seed;
+  bool same = over != NULL &&
+              fs_experiment_load(p->s->base, over, p->s->n_axes + 1, &spec, &ignored) == FS_OK &&
+              fs_experiment_hash(spec) == info.hash;
+  fs_experiment_free(spec);
+  free(over);
+  fs_checkpoint_info_free(&info);
+  return same && fs_checkpoint_check(sl->partial, &ignored) == FS_OK;
+}
+
+/* `program resume OUT.h5.partial --threads T --quiet` instead of the run's own argv. */
+static void resume_argv(pool_slot *sl) {
+  char *tail[] = {"resume", sl->partial, "--threads", sl->threads, "--quiet", NULL};
+  for (size_t i = 0; i < COUNT(tail); i++)
+    sl->argv[1 + i] = tail[i];
+}
+
 static double seconds_since(const struct timespec *t0) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -916,9 +947,13 @@ fs_status fs_sweep_pool_start(fs_sweep_pool *p, size_t k, fs_error *err) {
     return fs_error_set(err, FS_ERR_INTERNAL, "fs_sweep_pool_start: no free slot or bad run");
   fs_status st = build_argv(p, sl, k, err);
   if (st != FS_OK) return st;
-  /* A .partial is what a killed run left; a .failed is from an earlier attempt. */
-  snprintf(path, sizeof path, "%s.partial", sl->out);
-  remove(path);
+  /* A .partial with a checkpoint of this run is gone on with; any other is what a killed run
+   * left. A .failed is from an earlier attempt. */
+  snprintf(sl->partial, sizeof sl->partial, "%s.partial", sl->out);
+  if (resumable(p, sl))
+    resume_argv(sl);
+  else
+    remove(sl->partial);
   fs_sweep_run_path(p->s, p->dir, k, ".failed", path, sizeof path);
   remove(path);
   posix_spawn_file_actions_t fa;
@@ -994,8 +1029,9 @@ bool fs_sweep_pool_poll(fs_sweep_pool *p, fs_sweep_result *res) {
     bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && exists(sl->out);
     if (ok) {
       res->state = FS_SWEEP_OK;
-    } else if (sl->stopped) {
-      res->state = FS_SWEEP_MISSING; /* stopped on purpose: unfinished, not failed */
+    } else if (sl->stopped || (WIFEXITED(status) && WEXITSTATUS(status) == FS_EXIT_RESUMABLE)) {
+      /* stopped on purpose, or by a signal of its own with a checkpoint: unfinished, not failed */
+      res->state = FS_SWEEP_MISSING;
     } else {
       res->state = FS_SWEEP_FAILED;
       describe_end(sl, status, res->reason, sizeof res->reason);

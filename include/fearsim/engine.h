@@ -49,8 +49,24 @@ void fs_engine_set_progress(fs_engine *eng, fs_progress_fn fn, void *user, doubl
 /* The run stops cleanly (FS_ERR_INTERRUPTED) within a few steps of *flag becoming nonzero. */
 void fs_engine_set_stop_flag(fs_engine *eng, const volatile sig_atomic_t *flag);
 
-/* Runs the experiment to its end. FS_ERR_INTERRUPTED if the stop flag was raised; an error
- * from the record module stops the run with that error. */
+/* The run stops as on the stop flag at its first chance at or after simulated time t (s; a
+ * negative t: never), a point that is the same at every run: for tests of checkpoints. */
+void fs_engine_set_stop_at(fs_engine *eng, double t);
+
+/* Called by fs_engine_run between two steps, outside the parallel region, when the whole
+ * state is consistent (for a checkpoint); a status other than FS_OK stops the run with it. */
+typedef fs_status (*fs_pause_fn)(void *user, fs_error *err);
+
+/* fn is called about every interval seconds of wall time (at the first chance after it: every
+ * 64 steps in a fast phase, every event of a slow one); interval <= 0 or fn NULL: never.
+ * Pausing does not change the results. */
+void fs_engine_set_pause(fs_engine *eng, fs_pause_fn fn, void *user, double interval);
+
+/* Runs the experiment from where it is (step 0, the point where an interrupted run stopped,
+ * or the checkpoint restored into it) to its end. FS_ERR_INTERRUPTED if the stop flag was
+ * raised or the stop time reached: the engine is then at a step boundary, ready for a
+ * checkpoint or another fs_engine_run. An error from the record module or the pause function
+ * stops the run with that error. */
 fs_status fs_engine_run(fs_engine *eng, fs_error *err);
 
 /* Writes what is written once at the end (population rates) to the record. */

@@ -159,7 +159,14 @@ typedef struct fs_experiment_spec {
   double readout_half;  /* Hz: the rate at which freezing is 50 % */
   double readout_slope; /* Hz: the rate change that takes freezing from 50 % to 73 % */
   double scale;         /* the circuit's scale factor on population sizes (1 without one) */
+  /* record.checkpoint: wall time between two checkpoints of a run, s (0: off, only SIGTERM and
+   * SIGINT write one); wall time, not simulated, since it bounds the work a killed job loses */
+  double checkpoint_every;
 } fs_experiment_spec;
+
+/* The default of record.checkpoint: 30 min of wall time (a run that ends sooner never writes
+ * one unless it is stopped). */
+#define FS_CHECKPOINT_DEFAULT 1800.0
 
 /* Freezing (0..1) for a rate r (Hz) of the readout population. */
 double fs_experiment_freezing(const fs_experiment_spec *spec, double r);
@@ -170,6 +177,11 @@ fs_status fs_experiment_load(const char *path, const char *const *overrides, siz
                              fs_experiment_spec **out, fs_error *err);
 
 void fs_experiment_free(fs_experiment_spec *spec); /* NULL is a no-op */
+
+/* The identity of an experiment for checkpoints: a hash (FNV-1a) of its text after overrides
+ * (circuit file included, so seed and --set too) and of the spike times read from files. A
+ * resume refuses a checkpoint whose experiment no longer gives the same hash. */
+uint64_t fs_experiment_hash(const fs_experiment_spec *spec);
 
 /* Does some projection have a late phase (and so the run a slow clock)? */
 bool fs_experiment_has_late_phase(const fs_experiment_spec *spec);

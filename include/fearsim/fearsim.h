@@ -2,6 +2,7 @@
 #ifndef FEARSIM_H
 #define FEARSIM_H
 
+#include <fearsim/checkpoint.h>
 #include <fearsim/config.h>
 #include <fearsim/dosing.h>
 #include <fearsim/drug.h>

@@ -25,7 +25,8 @@
  *
  * Runs: run k is point k / replicates, replicate k % replicates; its result is
  * DIR/point_<k>.h5 (with replicates > 1: point_<point>_r<rep>.h5), its stderr DIR/<same>.log,
- * and a failure leaves DIR/<same>.failed with the reason. A run whose .h5 exists is finished. */
+ * and a failure leaves DIR/<same>.failed with the reason. A run whose .h5 exists is finished; one
+ * whose .h5.partial holds a checkpoint is resumed from it when the sweep runs again. */
 #ifndef FEARSIM_SWEEP_H
 #define FEARSIM_SWEEP_H
 
@@ -138,21 +139,25 @@ typedef struct fs_sweep_result {
   char reason[512];     /* for FAILED: exit code or signal and the last line of its stderr */
 } fs_sweep_result;
 
-/* Allocates everything the pool needs, so that starting and reaping runs allocates nothing. */
+/* Allocates everything the pool needs, so that starting and reaping runs allocates nothing
+ * (but for looking into the checkpoint of a run that is gone on with). */
 fs_status fs_sweep_pool_create(const fs_sweep *s, const fs_sweep_pool_opts *opts,
                                fs_sweep_pool **out, fs_error *err);
 void fs_sweep_pool_free(fs_sweep_pool *p); /* NULL is a no-op; call after the runs are reaped */
 
-/* Starts run k in a free slot: removes a stale .partial and .failed, then spawns `program run
- * BASE --set ... --seed S -o FILE --threads T --quiet` with stderr into the run's .log. A run
- * that cannot be started is recorded as failed and FS_ERR_IO returned. No free slot:
+/* Starts run k in a free slot: removes its .failed, then spawns `program run BASE --set ...
+ * --seed S -o FILE --threads T --quiet` with stderr into the run's .log, after removing a stale
+ * FILE.partial; but if FILE.partial holds a checkpoint that `fearsim resume` would go on from
+ * (fs_checkpoint_check), it spawns `program resume FILE.partial --threads T --quiet` instead. A
+ * run that cannot be started is recorded as failed and FS_ERR_IO returned. No free slot:
  * FS_ERR_INTERNAL. */
 fs_status fs_sweep_pool_start(fs_sweep_pool *p, size_t k, fs_error *err);
 
 size_t fs_sweep_pool_busy(const fs_sweep_pool *p); /* runs in flight */
 
 /* Reaps one finished run without blocking: true and *res filled if one had finished; a
- * failed run's reason is written to its .failed file, a finished one's .failed removed. */
+ * failed run's reason is written to its .failed file, a finished one's .failed removed. A run
+ * that exits with FS_EXIT_RESUMABLE (a signal stopped it after a checkpoint) is MISSING. */
 bool fs_sweep_pool_poll(fs_sweep_pool *p, fs_sweep_result *res);
 
 /* Sends sig to every run in flight; those that then end are reported MISSING, not FAILED. */

@@ -1,14 +1,19 @@
 /* cli.h - pieces shared by the fearsim subcommands: option parsing helpers and the one place
- * that maps a status to an exit code (FS_ERR_INPUT -> 2, anything else -> 1). */
+ * that maps a status to an exit code (FS_ERR_INPUT -> 2, anything else -> 1; a run stopped
+ * with a checkpoint -> FS_CLI_EXIT_RESUMABLE). */
 #ifndef FEARSIM_CLI_H
 #define FEARSIM_CLI_H
 
 #include <signal.h>
 #include <stddef.h>
 
+#include <fearsim/checkpoint.h>
 #include <fearsim/error.h>
 
 #define FS_CLI_MAX_SETS 256
+
+/* The exit code of a run stopped by SIGTERM or SIGINT after it wrote a checkpoint (75). */
+#define FS_CLI_EXIT_RESUMABLE FS_EXIT_RESUMABLE
 
 /* Prints "fearsim: <msg>" to stderr and returns the exit code for err->code. */
 int fs_cli_fail(const fs_error *err);

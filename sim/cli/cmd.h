@@ -5,6 +5,7 @@
 
 int fs_cli_run(int argc, char **argv);
 int fs_cli_check(int argc, char **argv);
+int fs_cli_resume(int argc, char **argv);
 int fs_cli_info(int argc, char **argv);
 int fs_cli_sweep(int argc, char **argv);
 

@@ -1,14 +1,21 @@
-/* cmd_run.c - `fearsim run` and `fearsim check`: load and validate an experiment, then (run
- * only) build the network, simulate and write the result file. */
+/* cmd_run.c - `fearsim run`, `fearsim check` and `fearsim resume`: load and validate an
+ * experiment, then (run) build the network, simulate and write the result file, checkpointing
+ * it at an interval of wall time and when SIGTERM or SIGINT stops the run (then the exit code
+ * is FS_CLI_EXIT_RESUMABLE), or (resume) go on from the checkpoint of an OUT.h5.partial.
+ * --test-stop-at TIME, not in the usage, stops the run as a signal would at the first chance
+ * from simulated TIME on: the tests of checkpoints need a stop at a point they choose. */
 #include "cli.h"
 #include "cmd.h"
 
+#include <fearsim/checkpoint.h>
 #include <fearsim/engine.h>
 #include <fearsim/experiment.h>
 #include <fearsim/network.h>
 #include <fearsim/record.h>
+#include <fearsim/units.h>
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,33 +28,59 @@
 #include <omp.h>
 
 typedef struct run_opts {
-  const char *experiment;
+  const char *experiment; /* run, check; the OUT.h5.partial for resume */
   const char *output;
   const char *sets[FS_CLI_MAX_SETS + 1];
   size_t n_sets;
   char seed_set[64];
   int threads;
   bool force, stats, quiet;
+  double checkpoint_every; /* s; NAN: the experiment's (run) or the checkpoint's (resume) */
+  double stop_at;          /* s; < 0: none */
 } run_opts;
 
 static const char run_usage[] =
     "usage: fearsim run EXP.yaml [-o OUT.h5] [--set key.path=value]... [--seed N]\n"
-    "                   [--threads N] [--force] [--stats] [--quiet]\n"
+    "                   [--threads N] [--checkpoint-every TIME|off] [--force] [--stats]\n"
+    "                   [--quiet]\n"
     "\n"
     "Runs an experiment and writes its result to OUT.h5 (default: the experiment's name\n"
     "with .h5, in the current directory). The file appears only when the run has finished;\n"
-    "Ctrl-C or SIGTERM stop the run and leave no result.\n"
+    "until then OUT.h5.partial holds it, with a checkpoint every record.checkpoint of wall\n"
+    "time (default 30 min). Ctrl-C or SIGTERM write a checkpoint and stop the run with exit\n"
+    "code 75; `fearsim resume OUT.h5.partial` goes on from it.\n"
     "\n"
-    "  -o, --output OUT.h5  where to write the result\n"
-    "  --set k=v            override a value of the experiment, e.g. --set 'simulation.duration=2 "
-    "s'\n"
-    "  --seed N             the random seed (same as --set seed=N)\n"
-    "  --threads N          OpenMP threads (default: the experiment's, else OMP_NUM_THREADS or "
-    "all)\n"
-    "  --force              overwrite an existing OUT.h5\n"
-    "  --stats              print wall time, spikes, synaptic events per second, peak memory\n"
-    "                       and the spines that found no free reserved synapse\n"
-    "  --quiet              no progress output\n";
+    "  -o, --output OUT.h5     where to write the result\n"
+    "  --set k=v               override a value of the experiment, e.g. --set "
+    "'simulation.duration=2 s'\n"
+    "  --seed N                the random seed (same as --set seed=N)\n"
+    "  --threads N             OpenMP threads (default: the experiment's, else OMP_NUM_THREADS "
+    "or all)\n"
+    "  --checkpoint-every T    wall time between checkpoints, e.g. 10min, or off (only on a "
+    "signal)\n"
+    "  --force                 overwrite an existing OUT.h5 (and start again over a checkpoint)\n"
+    "  --stats                 print wall time, spikes, synaptic events per second, peak memory,\n"
+    "                          the spines that found no free reserved synapse and the\n"
+    "                          checkpoints written\n"
+    "  --quiet                 no progress output\n";
+
+static const char resume_usage[] =
+    "usage: fearsim resume OUT.h5.partial [--threads N] [--checkpoint-every TIME|off]\n"
+    "                      [--force] [--stats] [--quiet]\n"
+    "\n"
+    "Goes on with a run that was stopped (SIGTERM, Ctrl-C) or killed, from the last checkpoint\n"
+    "in OUT.h5.partial, and writes OUT.h5 as the run would have: the same datasets, bit for\n"
+    "bit, with any number of threads. The experiment is loaded again from the path and the\n"
+    "overrides the checkpoint keeps; it must not have changed, nor fearsim's version.\n"
+    "\n"
+    "  --threads N             OpenMP threads (default: the experiment's, else OMP_NUM_THREADS "
+    "or all)\n"
+    "  --checkpoint-every T    wall time between checkpoints (default: as the run had it)\n"
+    "  --force                 overwrite an existing OUT.h5\n"
+    "  --stats                 print wall time, spikes, synaptic events per second, peak memory,\n"
+    "                          the spines that found no free reserved synapse and the\n"
+    "                          checkpoints written\n"
+    "  --quiet                 no progress output\n";
 
 static const char check_usage[] =
     "usage: fearsim check EXP.yaml [--set key.path=value]... [--threads N]\n"
@@ -73,19 +106,54 @@ static int usage_error(const char *usage, const char *msg, const char *arg) {
   return 2;
 }
 
+/* "10min", "30 s" or "off" (0); -1 if it is neither. */
+static int parse_interval(const char *s, double *out) {
+  fs_error err;
+  if (strcmp(s, "off") == 0) {
+    *out = 0.0;
+    return 0;
+  }
+  return fs_units_parse(s, FS_UNIT_TIME, out, &err) == FS_OK && *out > 0 ? 0 : -1;
+}
+
+/* The options that take a time; 1 if argv[*i] was one (and taken), 0 if not, or an exit code
+ * + 2 on a bad value. */
+static int take_time_opt(int argc, char **argv, int *i, const char *usage, run_opts *o) {
+  const char *a = argv[*i];
+  if (*i + 1 >= argc) return 0;
+  if (strcmp(a, "--checkpoint-every") == 0) {
+    if (parse_interval(argv[++*i], &o->checkpoint_every) == 0) return 1;
+    return 2 + usage_error(usage, "--checkpoint-every takes a time such as 10min, or off, got",
+                           argv[*i]);
+  }
+  if (strcmp(a, "--test-stop-at") == 0) {
+    fs_error err;
+    if (fs_units_parse(argv[++*i], FS_UNIT_TIME, &o->stop_at, &err) == FS_OK && o->stop_at >= 0)
+      return 1;
+    return 2 + usage_error(usage, "--test-stop-at takes a time, got", argv[*i]);
+  }
+  return 0;
+}
+
 /* Returns -1 to go on, or an exit code. */
 static int parse_run_opts(int argc, char **argv, const char *usage, run_opts *o) {
+  o->checkpoint_every = NAN;
+  o->stop_at = -1.0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    int set = fs_cli_take_set(argc, argv, &i, o->sets, &o->n_sets);
+    int set = usage == resume_usage ? 0 : fs_cli_take_set(argc, argv, &i, o->sets, &o->n_sets);
     if (set < 0) return usage_error(usage, "--set needs key.path=value", NULL);
     if (set > 0) continue;
+    int timed = take_time_opt(argc, argv, &i, usage, o);
+    if (timed > 1) return timed - 2;
+    if (timed == 1) continue;
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       fputs(usage, stdout);
       return 0;
-    } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc) {
+    } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc &&
+               usage != resume_usage) {
       o->output = argv[++i];
-    } else if (strcmp(a, "--seed") == 0 && i + 1 < argc) {
+    } else if (strcmp(a, "--seed") == 0 && i + 1 < argc && usage != resume_usage) {
       snprintf(o->seed_set, sizeof o->seed_set, "seed=%s", argv[++i]);
       o->sets[o->n_sets++] = o->seed_set;
     } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
@@ -103,7 +171,11 @@ static int parse_run_opts(int argc, char **argv, const char *usage, run_opts *o)
       o->experiment = a;
     }
   }
-  if (o->experiment == NULL) return usage_error(usage, "missing the experiment file", NULL);
+  if (o->experiment == NULL)
+    return usage_error(usage,
+                       usage == resume_usage ? "missing the OUT.h5.partial to resume"
+                                             : "missing the experiment file",
+                       NULL);
   return -1;
 }
 
@@ -179,36 +251,150 @@ static void print_stats(const fs_network *net, const fs_engine *eng, double buil
            "plasticity.spines.reserve)\n");
 }
 
-static fs_status simulate(const run_opts *o, const fs_experiment_spec *spec, const char *out,
-                          size_t threads, fs_error *err) {
-  fs_network *net = NULL;
-  fs_record *rec = NULL;
-  fs_engine *eng = NULL;
-  fs_status st;
-  char start[32], end[32];
-  iso_time(start, sizeof start);
+/* A run to make: from the start, or from the checkpoint in resume. */
+typedef struct job {
+  const run_opts *o;
+  const fs_experiment_spec *spec;
+  const char *out;    /* OUT.h5 */
+  const char *resume; /* OUT.h5.partial to go on from, or NULL */
+  size_t threads;
+  fs_checkpoint_origin origin;
+  /* while it runs */
+  fs_network *net;
+  fs_record *rec;
+  fs_engine *eng;
+  double t_stop;      /* where an interrupted run stopped, s */
+  size_t checkpoints; /* written */
+  double ckpt_wall;   /* s spent writing them */
+} job;
+
+static fs_status save_checkpoint(job *j, fs_error *err) {
   double t0 = omp_get_wtime();
-  fs_record_meta meta = {spec->file, spec->yaml_text, start,         spec->seed, (int)threads,
+  fs_status st = fs_checkpoint_save(j->eng, j->net, j->rec, &j->origin, err);
+  j->ckpt_wall += omp_get_wtime() - t0;
+  j->checkpoints += st == FS_OK;
+  return st;
+}
+
+/* The periodic checkpoint: one line in the log unless quiet (on a terminal, below the progress
+ * line). */
+static fs_status take_checkpoint(void *user, fs_error *err) {
+  job *j = user;
+  double before = j->ckpt_wall;
+  fs_status st = save_checkpoint(j, err);
+  if (st == FS_OK && !j->o->quiet) {
+    fs_engine_stats s;
+    fs_engine_get_stats(j->eng, &s);
+    fprintf(stderr, "%scheckpoint at t = %g s (%.3f s to write)\n",
+            isatty(STDERR_FILENO) ? "\n" : "", s.t, j->ckpt_wall - before);
+  }
+  return st;
+}
+
+/* The record: a new OUT.h5.partial, or the one resumed. */
+static fs_status open_record(job *j, fs_error *err) {
+  const fs_experiment_spec *spec = j->spec;
+  char start[32];
+  iso_time(start, sizeof start);
+  fs_record_meta meta = {spec->file, spec->yaml_text, start,         spec->seed, (int)j->threads,
                          1,          spec->dt,        spec->duration};
-  FS_TRY(fs_network_create(spec, threads, &net, err));
-  FS_TRY(fs_record_create(out, o->force, &meta, &rec, err));
-  FS_TRY(fs_engine_create(net, rec, &eng, err));
+  if (j->resume) return fs_record_open_checkpoint(j->resume, true, j->o->force, &j->rec, err);
+  return fs_record_create(j->out, j->o->force, &meta, &j->rec, err);
+}
+
+/* Stopped by a signal: the state goes into a checkpoint. FS_ERR_INTERRUPTED if it did. */
+static fs_status stop_with_checkpoint(job *j, fs_error *err) {
+  fs_engine_stats s;
+  fs_engine_get_stats(j->eng, &s);
+  j->t_stop = s.t;
+  double before = j->ckpt_wall;
+  fs_status st = save_checkpoint(j, err);
+  if (st == FS_OK && j->o->stats)
+    fprintf(stderr, "checkpoint: written in %.3f s\n", j->ckpt_wall - before);
+  return st == FS_OK ? FS_ERR_INTERRUPTED : st;
+}
+
+static fs_status simulate(job *j, fs_error *err) {
+  const run_opts *o = j->o;
+  fs_status st;
+  double t0 = omp_get_wtime();
+  FS_TRY(fs_network_create(j->spec, j->threads, &j->net, err));
+  FS_TRY(open_record(j, err));
+  FS_TRY(fs_engine_create(j->net, j->rec, &j->eng, err));
+  if (j->resume) FS_TRY(fs_checkpoint_restore(j->eng, j->net, j->rec, err));
   double build_wall = omp_get_wtime() - t0;
   progress_state prog = {isatty(STDERR_FILENO) != 0, 5.0};
-  if (!o->quiet) fs_engine_set_progress(eng, on_progress, &prog, prog.tty ? 1.0 : 10.0);
-  fs_engine_set_stop_flag(eng, &fs_cli_stop_signal);
-  st = fs_engine_run(eng, err);
+  if (!o->quiet) fs_engine_set_progress(j->eng, on_progress, &prog, prog.tty ? 1.0 : 10.0);
+  fs_engine_set_stop_flag(j->eng, &fs_cli_stop_signal);
+  fs_engine_set_stop_at(j->eng, o->stop_at);
+  fs_engine_set_pause(j->eng, take_checkpoint, j, j->origin.checkpoint_every);
+  st = fs_engine_run(j->eng, err);
   if (!o->quiet && prog.tty) fputc('\n', stderr);
+  if (st == FS_ERR_INTERRUPTED) st = stop_with_checkpoint(j, err);
   FS_TRY(st);
-  FS_TRY(fs_engine_finish(eng, err));
+  FS_TRY(fs_engine_finish(j->eng, err));
+  char end[32];
   iso_time(end, sizeof end);
-  FS_TRY(fs_record_finish(rec, end, err));
-  if (o->stats) print_stats(net, eng, build_wall, threads);
+  FS_TRY(fs_record_finish(j->rec, end, err));
+  if (o->stats) {
+    print_stats(j->net, j->eng, build_wall, j->threads);
+    printf("checkpoints: %zu in %.3f s\n", j->checkpoints, j->ckpt_wall);
+  }
 cleanup:
-  fs_engine_free(eng);
-  fs_record_free(rec);
-  fs_network_free(net);
+  fs_engine_free(j->eng);
+  fs_record_free(j->rec);
+  fs_network_free(j->net);
   return st;
+}
+
+static const char *stop_cause(void) {
+  if (fs_cli_stop_signal == SIGTERM) return "by SIGTERM";
+  if (fs_cli_stop_signal == SIGINT) return "by SIGINT";
+  return "by --test-stop-at";
+}
+
+/* Runs a job and reports how it ended; returns the exit code. */
+static int run_job(job *j, fs_error *err) {
+  char partial[4200];
+  snprintf(partial, sizeof partial, "%s.partial", j->out);
+  fs_cli_catch_stop_signals();
+  fs_status st = simulate(j, err);
+  if (st == FS_OK) {
+    if (!j->o->quiet) fprintf(stderr, "wrote %s\n", j->out);
+    return 0;
+  }
+  if (st == FS_ERR_INTERRUPTED) {
+    fprintf(stderr,
+            "fearsim: stopped %s at t = %g s of %g s; checkpoint written: go on with \"fearsim "
+            "resume %s\"\n",
+            stop_cause(), j->t_stop, j->spec->duration, partial);
+    return FS_CLI_EXIT_RESUMABLE;
+  }
+  if (fs_cli_stop_signal != 0 || j->t_stop > 0) fs_error_prefix(err, "stopped %s", stop_cause());
+  int rc = fs_cli_fail(err);
+  if (access(partial, F_OK) == 0 && st != FS_ERR_INPUT)
+    fprintf(stderr, "fearsim: %s keeps its last checkpoint: go on with \"fearsim resume %s\"\n",
+            partial, partial);
+  return rc;
+}
+
+static double interval_of(const run_opts *o, double fallback) {
+  return isnan(o->checkpoint_every) ? fallback : o->checkpoint_every;
+}
+
+/* A run over a .partial that holds a checkpoint goes on from it, or starts again with --force. */
+static fs_status check_no_checkpoint(const char *out, bool force, fs_error *err) {
+  char partial[4200];
+  fs_checkpoint_info info;
+  fs_error ignored;
+  snprintf(partial, sizeof partial, "%s.partial", out);
+  if (force || access(partial, F_OK) != 0 || fs_checkpoint_probe(partial, &info, &ignored) != FS_OK)
+    return FS_OK;
+  fs_checkpoint_info_free(&info);
+  return fs_error_set(err, FS_ERR_INPUT,
+                      "\"%s\" holds the checkpoint of a run stopped at t = %g s of %g s: go on "
+                      "with \"fearsim resume %s\", or start again with --force",
+                      partial, info.t, info.duration, partial);
 }
 
 int fs_cli_run(int argc, char **argv) {
@@ -226,21 +412,59 @@ int fs_cli_run(int argc, char **argv) {
     else
       default_output(o.experiment, out, sizeof out);
     if ((st = fs_record_check_output(out, o.force, &err)) == FS_OK &&
+        (st = check_no_checkpoint(out, o.force, &err)) == FS_OK &&
         (st = fs_network_check_memory(spec, threads, &err)) == FS_OK) {
-      fs_cli_catch_stop_signals();
-      st = simulate(&o, spec, out, threads, &err);
-      if (st == FS_OK && !o.quiet) fprintf(stderr, "wrote %s\n", out);
-      if (st == FS_ERR_INTERRUPTED)
-        fs_error_prefix(&err, "stopped by %s",
-                        fs_cli_stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
+      job j = {.o = &o, .spec = spec, .out = out, .threads = threads};
+      j.origin = (fs_checkpoint_origin){o.experiment, o.sets, o.n_sets,
+                                        interval_of(&o, spec->checkpoint_every)};
+      rc = run_job(&j, &err);
     }
   }
   fs_experiment_free(spec);
-  if (st == FS_ERR_INTERRUPTED) {
-    fprintf(stderr, "fearsim: %s; no result written\n", err.msg);
-    return 1;
+  return st == FS_OK ? rc : fs_cli_fail(&err);
+}
+
+/* OUT.h5 stands for OUT.h5.partial when only that exists. */
+static void partial_path(const char *arg, char *buf, size_t len) {
+  size_t n = strlen(arg), k = strlen(".partial");
+  snprintf(buf, len, "%s", arg);
+  if (n > k && strcmp(arg + n - k, ".partial") == 0) return;
+  snprintf(buf, len, "%s.partial", arg);
+  if (access(buf, F_OK) != 0) snprintf(buf, len, "%s", arg);
+}
+
+int fs_cli_resume(int argc, char **argv) {
+  run_opts o = {0};
+  int rc = parse_run_opts(argc, argv, resume_usage, &o);
+  if (rc >= 0) return rc;
+  fs_error err = {0};
+  fs_checkpoint_info info;
+  fs_experiment_spec *spec = NULL;
+  char partial[4096], out[4096];
+  partial_path(o.experiment, partial, sizeof partial);
+  fs_status st = fs_checkpoint_probe(partial, &info, &err);
+  if (st != FS_OK) return fs_cli_fail(&err);
+  size_t n = strlen(partial) - strlen(".partial");
+  if (strlen(partial) <= strlen(".partial") || strcmp(partial + n, ".partial") != 0) {
+    fs_checkpoint_info_free(&info);
+    fs_error_set(&err, FS_ERR_INPUT, "\"%s\": a run to resume is an OUT.h5.partial file", partial);
+    return fs_cli_fail(&err);
   }
-  return st == FS_OK ? 0 : fs_cli_fail(&err);
+  snprintf(out, sizeof out, "%.*s", (int)n, partial);
+  if ((st = fs_record_check_output(out, o.force, &err)) == FS_OK &&
+      (st = fs_checkpoint_load_experiment(partial, &info, &spec, &err)) == FS_OK &&
+      (st = fs_network_check_memory(spec, thread_count(&o, spec), &err)) == FS_OK) {
+    job j = {
+        .o = &o, .spec = spec, .out = out, .resume = partial, .threads = thread_count(&o, spec)};
+    j.origin = (fs_checkpoint_origin){info.experiment, (const char *const *)info.overrides,
+                                      info.n_overrides, interval_of(&o, info.checkpoint_every)};
+    /* even when quiet: a sweep's log then tells a resumed run from one started again */
+    fprintf(stderr, "resuming %s at t = %g s of %g s\n", partial, info.t, info.duration);
+    rc = run_job(&j, &err);
+  }
+  fs_experiment_free(spec);
+  fs_checkpoint_info_free(&info);
+  return st == FS_OK ? rc : fs_cli_fail(&err);
 }
 
 int fs_cli_check(int argc, char **argv) {

@@ -47,7 +47,8 @@ static const char sweep_usage[] =
     "\n"
     "Runs every point of a sweep file (each replicate a `fearsim run` of its own process),\n"
     "writing DIR/point_<index>.h5 per run and, at the end, DIR/summary.h5 and summary.csv.\n"
-    "Runs whose file exists are skipped, so re-running a sweep finishes what is missing.\n"
+    "Runs whose file exists are skipped, so re-running a sweep finishes what is missing;\n"
+    "a run stopped by a signal (or killed) goes on from the checkpoint in its .partial.\n"
     "\n"
     "  -o, --output DIR  results folder (default: the sweep file's name, here)\n"
     "  --dry-run         list the runs (index, replicate, seed, axis values); run nothing\n"
@@ -218,7 +219,9 @@ static void check_stop(sweep_ctx *c, fs_sweep_pool *pool) {
   c->stopping = true;
   c->next = c->n_todo;
   fs_sweep_pool_stop(pool, SIGTERM);
-  fprintf(stderr, "fearsim: stopping (%s): unfinished runs stay missing\n",
+  fprintf(stderr,
+          "fearsim: stopping (%s): unfinished runs write a checkpoint; run the sweep again to "
+          "go on with them\n",
           fs_cli_stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 

@@ -15,6 +15,7 @@ typedef struct command {
 static const command commands[] = {
     {"run", fs_cli_run, "run an experiment and write its HDF5 result"},
     {"check", fs_cli_check, "validate an experiment without running it"},
+    {"resume", fs_cli_resume, "go on with a stopped run from the checkpoint in its .partial"},
     {"info", fs_cli_info, "describe a result file"},
     {"sweep", fs_cli_sweep, "run, list or collect the points of a parameter sweep"},
     {"pk", fs_cli_pk, "print the drug concentration over time of a dosing plan"},

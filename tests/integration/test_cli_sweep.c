@@ -1,12 +1,13 @@
 /* test_cli_sweep.c - `fearsim sweep` end to end on the ketamine dose x duration sweep (runs of
  * about 40 ms): dry run, --jobs 2, the summary against the linear PK model, idempotent re-run,
  * a .partial redone, task ids (and SLURM_ARRAY_TASK_ID), a run that fails while the others
- * finish, bad input that writes nothing, and mpirun -n 2 in a build with FEARSIM_MPI. */
+ * finish, bad input that writes nothing, a sweep stopped by SIGTERM whose runs go on from their
+ * checkpoints (to the results of a sweep never stopped), and mpirun -n 2 in a build with
+ * FEARSIM_MPI. */
 #include "fs_test.h"
 
 #include "cli_run.h"
-
-#include <hdf5.h>
+#include "h5_compare.h"
 
 #define SWEEP FS_SOURCE_DIR "/configs/sweeps/ketamine_dose.yaml"
 
@@ -240,6 +241,63 @@ static void test_bad_input_writes_nothing(void **state) {
   assert_non_null(strstr(r.err, "holds the results of another sweep"));
 }
 
+/* SIGTERM to a sweep of two network runs (about 1 s each): each run writes a checkpoint and
+ * counts as missing; the sweep run again goes on from them, and the results are those of a
+ * sweep that was never stopped. */
+static void test_stopped_runs_resume(void **state) {
+  (void)state;
+  const char *sweep =
+      fs_test_write("stop.yaml", "base: " FS_SOURCE_DIR "/configs/benchmarks/coba.yaml\n"
+                                 "seed: 11\n"
+                                 "replicates: 2\n"
+                                 "axes: [{key: simulation.duration, values: [10 s]}]\n"
+                                 "outcomes: [{name: first, dataset: /rates/E, "
+                                 "reduce: first}]\n");
+  char file[256];
+  snprintf(file, sizeof file, "%s", sweep);
+  const char *out = test_path(0, "stopped"), *ref = test_path(1, "never_stopped");
+  const char *args[] = {"sweep", file, "-o", out, "--jobs", "2", "--threads", "1", NULL};
+  pid_t pid = cli_start(args);
+  for (int i = 0; i < 500 && !(file_exists(dir_path("stopped", "point_0000_r0.h5.partial")) &&
+                               file_exists(dir_path("stopped", "point_0000_r1.h5.partial")));
+       i++)
+    sleep_ms(20);
+  sleep_ms(100);
+  assert_int_equal(kill(pid, SIGTERM), 0);
+  cli_result r;
+  cli_collect(pid, &r);
+  assert_int_equal(r.status, 1);
+  assert_non_null(strstr(r.err, "stopping (SIGTERM)"));
+  assert_non_null(strstr(r.err, "summary: 0 ok, 0 failed, 2 missing"));
+  const char *rep[] = {"point_0000_r0", "point_0000_r1"};
+  char name[64], log[8192];
+  for (int k = 0; k < 2; k++) {
+    snprintf(name, sizeof name, "%s.h5.partial", rep[k]);
+    assert_true(file_exists(dir_path("stopped", name)));
+    snprintf(name, sizeof name, "%s.log", rep[k]);
+    read_file_into(dir_path("stopped", name), log, sizeof log);
+    if (!strstr(log, "; checkpoint written: go on with")) fail_msg("%s: %s", name, log);
+  }
+  cli_run(args, &r);
+  assert_int_equal(r.status, 0);
+  assert_non_null(strstr(r.err, "summary: 2 ok, 0 failed, 0 missing"));
+  const char *never[] = {"sweep", file,        "-o", ref,       "--jobs",
+                         "2",     "--threads", "1",  "--quiet", NULL};
+  cli_run(never, &r);
+  assert_int_equal(r.status, 0);
+  for (int k = 0; k < 2; k++) {
+    snprintf(name, sizeof name, "%s.log", rep[k]);
+    read_file_into(dir_path("stopped", name), log, sizeof log);
+    if (!strstr(log, "resuming ")) fail_msg("%s does not say it resumed: %s", name, log);
+    char a[512], b[512];
+    snprintf(name, sizeof name, "%s.h5", rep[k]);
+    snprintf(a, sizeof a, "%s", dir_path("stopped", name));
+    snprintf(b, sizeof b, "%s", dir_path("never_stopped", name));
+    h5_compare_counts c = h5_compare_files(a, b);
+    if (c.differ || c.datasets < 7) fail_msg("%s: %d differences", name, c.differ);
+  }
+}
+
 static void test_mpi(void **state) {
   (void)state;
 #ifndef FS_MPIEXEC
@@ -289,6 +347,7 @@ int main(void) {
       cmocka_unit_test(test_task_id),
       cmocka_unit_test(test_failed_point),
       cmocka_unit_test(test_bad_input_writes_nothing),
+      cmocka_unit_test(test_stopped_runs_resume),
       cmocka_unit_test(test_mpi),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);

@@ -285,6 +285,28 @@ static void test_plasticity_block(void **state) {
   fs_experiment_free(spec);
 }
 
+/* record.checkpoint: wall time between checkpoints, off, 30 min by default, and bad values at
+ * their place. */
+static void test_checkpoint_interval(void **state) {
+  (void)state;
+  fs_error err = {0};
+  fs_experiment_spec *spec = NULL;
+  const char *values[] = {NULL, "record: {checkpoint: off}\n", "record: {checkpoint: 10 min}\n"};
+  const double want[] = {1800.0, 0.0, 600.0};
+  for (int k = 0; k < 3; k++) {
+    assert_int_equal(fs_experiment_load(variant(NULL, NULL, values[k]), NULL, 0, &spec, &err),
+                     FS_OK);
+    fs_assert_close(spec->checkpoint_every, want[k], 0.0, 0.0);
+    fs_experiment_free(spec);
+  }
+  expect_error(variant(NULL, NULL, "record: {checkpoint: 0 s}\n"),
+               "6:22: record.checkpoint: expected the wall time between two checkpoints such as "
+               "\"30 min\", or off, got \"0 s\"");
+  expect_error(variant(NULL, NULL, "record: {checkpoint: often}\n"),
+               "6:22: record.checkpoint: expected the wall time between two checkpoints such as "
+               "\"30 min\", or off, got \"often\"");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_valid_file_in_si),
@@ -304,6 +326,7 @@ int main(void) {
       cmocka_unit_test(test_coba_in_si),
       cmocka_unit_test(test_missing_duration_and_negative_weight),
       cmocka_unit_test(test_override_validated),
+      cmocka_unit_test(test_checkpoint_interval),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }

@@ -779,6 +779,122 @@ static void test_hdf5_errors_are_silent(void **state) {
   assert_false(file_exists(fx->partial));
 }
 
+/* ---- checkpoints ----------------------------------------------------------------------- */
+
+/* Slot attribute name written anew with a u64 value (to damage a checksum). */
+static void set_u64_attr(const char *path, const char *obj, const char *name, uint64_t v) {
+  hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+  assert_true(f >= 0);
+  assert_true(H5Adelete_by_name(f, obj, name, H5P_DEFAULT) >= 0);
+  hid_t sp = H5Screate(H5S_SCALAR);
+  hid_t a =
+      H5Acreate_by_name(f, obj, name, H5T_STD_U64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  assert_true(a >= 0 && H5Awrite(a, H5T_NATIVE_UINT64, &v) >= 0);
+  H5Aclose(a);
+  H5Sclose(sp);
+  H5Fclose(f);
+}
+
+static void checkpoint_v(fs_record *rec, double a, double b, double c) {
+  fs_error err = {0};
+  double v[3] = {a, b, c};
+  assert_int_equal(fs_record_checkpoint_begin(rec, &err), FS_OK);
+  assert_int_equal(fs_record_checkpoint_put(rec, "state/v", FS_REC_F64, v, 3, &err), FS_OK);
+  assert_int_equal(fs_record_checkpoint_commit(rec, &err), FS_OK);
+}
+
+/* The valid slot's state/v, from a read-only open. */
+static double first_v(const char *partial, char *slot, size_t len) {
+  fs_error err = {0};
+  fs_record *rec = NULL;
+  double v[3] = {0};
+  assert_int_equal(fs_record_open_checkpoint(partial, false, false, &rec, &err), FS_OK);
+  assert_int_equal(fs_record_checkpoint_get(rec, "state/v", FS_REC_F64, v, 3, NULL, &err), FS_OK);
+  snprintf(slot, len, "%s", fs_record_checkpoint_slot(rec));
+  fs_record_free(rec);
+  return v[0];
+}
+
+/* Two slots in turn, the newer read back; a damaged newer one falls back to the older; a
+ * reopened record cuts its series and spikes back to that checkpoint and goes on from it. */
+static void test_checkpoint_slots(void **state) {
+  fixture *fx = *state;
+  fs_error err = {0};
+  fs_record *rec = NULL;
+  fs_record_meta meta = sample_meta(7);
+  size_t la, x;
+  double t[3] = {0.1, 0.2, 0.3}, vals[5000];
+  uint64_t ids[3] = {1, 2, 3};
+  for (size_t i = 0; i < 5000; i++)
+    vals[i] = (double)i;
+  assert_int_equal(fs_record_create(fx->path, false, &meta, &rec, &err), FS_OK);
+  assert_int_equal(fs_record_add_population(rec, "LA", "lif_cond", "neuron", 10, true, &la, &err),
+                   FS_OK);
+  assert_int_equal(fs_record_series_create(rec, "/timeline/x", "1", "x", &x, &err), FS_OK);
+  assert_int_equal(fs_record_append_spikes(rec, la, t, ids, 2, &err), FS_OK);
+  assert_int_equal(fs_record_series_append(rec, x, vals, 5, &err), FS_OK);
+  checkpoint_v(rec, 1, 2, 3);
+  /* after it: a spike, and a whole chunk of the series goes to the file */
+  assert_int_equal(fs_record_append_spikes(rec, la, t + 2, ids + 2, 1, &err), FS_OK);
+  assert_int_equal(fs_record_series_append(rec, x, vals + 5, 4995, &err), FS_OK);
+  checkpoint_v(rec, 4, 5, 6);
+  assert_int_equal(fs_record_series_append(rec, x, vals, 10, &err), FS_OK);
+  fs_record_free(rec); /* killed: the partial stays */
+  assert_true(file_exists(fx->partial));
+  char slot[64];
+  assert_true(first_v(fx->partial, slot, sizeof slot) == 4.0);
+  assert_string_equal(slot, "/checkpoint/b");
+  set_u64_attr(fx->partial, "/checkpoint/b", "checksum", 1);
+  assert_true(first_v(fx->partial, slot, sizeof slot) == 1.0);
+  assert_string_equal(slot, "/checkpoint/a");
+  /* a wrong count is refused */
+  assert_int_equal(fs_record_open_checkpoint(fx->partial, true, false, &rec, &err), FS_OK);
+  double v2[2];
+  assert_int_equal(fs_record_checkpoint_get(rec, "state/v", FS_REC_F64, v2, 2, NULL, &err),
+                   FS_ERR_INPUT);
+  fs_assert_msg(err, "checkpoint array state/v has 3 values, expected 2");
+  /* resume from slot a: 2 spikes and 5 values, then one spike and two values more */
+  assert_int_equal(fs_record_add_population(rec, "LA", "lif_cond", "neuron", 10, true, &la, &err),
+                   FS_OK);
+  assert_int_equal(fs_record_series_create(rec, "/timeline/x", "1", "x", &x, &err), FS_OK);
+  double more[2] = {-1, -2};
+  assert_int_equal(fs_record_append_spikes(rec, la, t + 2, ids + 2, 1, &err), FS_OK);
+  assert_int_equal(fs_record_series_append(rec, x, more, 2, &err), FS_OK);
+  assert_int_equal(fs_record_finish(rec, "end", &err), FS_OK);
+  fs_record_free(rec);
+  assert_false(file_exists(fx->partial));
+  hid_t f = H5Fopen(fx->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  assert_true(f >= 0);
+  assert_true(H5Lexists(f, "/checkpoint", H5P_DEFAULT) == 0);
+  size_t n = 0;
+  double *got = read_all(f, "/timeline/x", H5T_NATIVE_DOUBLE, sizeof(double), &n);
+  assert_int_equal(n, 7);
+  for (size_t i = 0; i < 5; i++)
+    assert_true(got[i] == (double)i);
+  assert_true(got[5] == -1.0 && got[6] == -2.0);
+  free(got);
+  double *ts = read_all(f, "/spikes/LA/timestamps", H5T_NATIVE_DOUBLE, sizeof(double), &n);
+  assert_int_equal(n, 3);
+  assert_true(ts[0] == 0.1 && ts[1] == 0.2 && ts[2] == 0.3);
+  free(ts);
+  char v[64];
+  assert_true(attr_string(f, "experiment_file", v, sizeof v));
+  assert_string_equal(v, "configs/test.yaml"); /* root attributes come along */
+  H5Fclose(f);
+}
+
+/* A checkpoint begun and never committed leaves nothing to resume: the partial goes. */
+static void test_uncommitted_checkpoint(void **state) {
+  fixture *fx = *state;
+  fs_error err = {0};
+  fs_record *rec = NULL;
+  fs_record_meta meta = sample_meta(7);
+  assert_int_equal(fs_record_create(fx->path, false, &meta, &rec, &err), FS_OK);
+  assert_int_equal(fs_record_checkpoint_begin(rec, &err), FS_OK);
+  fs_record_free(rec);
+  assert_false(file_exists(fx->partial));
+}
+
 int main(void) {
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   const struct CMUnitTest tests[] = {
@@ -795,6 +911,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_info, setup, teardown),
       cmocka_unit_test_setup_teardown(test_info_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_hdf5_errors_are_silent, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_checkpoint_slots, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_uncommitted_checkpoint, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
