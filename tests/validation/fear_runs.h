@@ -1,0 +1,130 @@
+/* fear_runs.h - the validation tests of MODEL.md §8 rows 10-19: runs an experiment of
+ * configs/experiments/ through the command line (one thread, the default circuit and scale)
+ * and reads its /trials: freezing per trial, with the day and session of each. */
+#ifndef FEARSIM_FEAR_RUNS_H
+#define FEARSIM_FEAR_RUNS_H
+
+#include "fs_test.h"
+#include "test_util.h"
+
+#include <hdf5.h>
+
+#define FEAR_EXPERIMENTS FS_SOURCE_DIR "/configs/experiments/"
+
+typedef struct fear_run {
+  char name[64];
+  char path[256];    /* the result file */
+  size_t n;          /* trials */
+  double *freezing;  /* per trial, 0..1 */
+  double *session;   /* index of its session, in time order */
+  double *trial;     /* number within its session */
+  double *rate_IL_E; /* mean IL rate during the CS before its US, Hz */
+} fear_run;
+
+/* A dataset of /trials as doubles; fails the test if it is missing or of another length. */
+static inline double *fear_column(hid_t f, const char *name, size_t n_expected, size_t *n) {
+  char path[128];
+  snprintf(path, sizeof path, "/trials/%s", name);
+  hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+  if (d < 0) fail_msg("no dataset %s", path);
+  hid_t sp = H5Dget_space(d);
+  *n = (size_t)H5Sget_simple_extent_npoints(sp);
+  if (n_expected > 0 && *n != n_expected) fail_msg("%s: %zu rows, expected %zu", path, *n, n_expected);
+  double *v = malloc((*n + 1) * sizeof *v);
+  if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) fail_msg("read %s", path);
+  H5Sclose(sp);
+  H5Dclose(d);
+  return v;
+}
+
+/* Runs configs/experiments/<config> with extra options (may be "") into <test dir>/<name>.h5
+ * and reads its trials. */
+static inline fear_run fear_run_experiment(const char *name, const char *config, const char *opts) {
+  fear_run r = {0};
+  char out[256], cmd[2048];
+  snprintf(r.name, sizeof r.name, "%s", name);
+  snprintf(out, sizeof out, "%s/%s.h5", fs_test_dir, name);
+  snprintf(r.path, sizeof r.path, "%s", out);
+  snprintf(cmd, sizeof cmd, "'%s' run '%s%s' -o '%s' --quiet --threads 1 %s", FS_CLI,
+           FEAR_EXPERIMENTS, config, out, opts);
+  if (system(cmd) != 0) fail_msg("failed: %s", cmd);
+  hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) fail_msg("cannot open %s", out);
+  size_t n = 0;
+  r.freezing = fear_column(f, "freezing", 0, &r.n);
+  r.session = fear_column(f, "session", r.n, &n);
+  r.trial = fear_column(f, "trial", r.n, &n);
+  r.rate_IL_E = fear_column(f, "rate_IL_E", r.n, &n);
+  H5Fclose(f);
+  return r;
+}
+
+/* The largest value of /timeline/<name> over [t0, t1] (s). */
+static inline double fear_timeline_max(const fear_run *r, const char *name, double t0, double t1) {
+  hid_t f = H5Fopen(r->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) fail_msg("cannot open %s", r->path);
+  char path[128];
+  snprintf(path, sizeof path, "/timeline/%s", name);
+  hid_t dt = H5Dopen2(f, "/timeline/time", H5P_DEFAULT), dv = H5Dopen2(f, path, H5P_DEFAULT);
+  if (dt < 0 || dv < 0) fail_msg("%s: no /timeline/time or %s", r->path, path);
+  hid_t sp = H5Dget_space(dt);
+  size_t n = (size_t)H5Sget_simple_extent_npoints(sp);
+  double *t = malloc(n * sizeof *t), *v = malloc(n * sizeof *v), best = -INFINITY;
+  if (H5Dread(dt, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t) < 0 ||
+      H5Dread(dv, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0)
+    fail_msg("%s: cannot read %s", r->path, path);
+  for (size_t i = 0; i < n; i++)
+    if (t[i] >= t0 && t[i] <= t1 && v[i] > best) best = v[i];
+  free(t);
+  free(v);
+  H5Sclose(sp);
+  H5Dclose(dt);
+  H5Dclose(dv);
+  H5Fclose(f);
+  return best;
+}
+
+static inline void fear_run_free(fear_run *r) {
+  free(r->freezing);
+  free(r->session);
+  free(r->trial);
+  free(r->rate_IL_E);
+}
+
+/* Mean freezing over trials [first, first + count) of session s; fails if there are fewer. */
+static inline double fear_freezing(const fear_run *r, size_t s, size_t first, size_t count) {
+  double sum = 0.0;
+  size_t got = 0;
+  for (size_t k = 0; k < r->n; k++) {
+    size_t t = (size_t)r->trial[k];
+    if ((size_t)r->session[k] == s && t >= first && t < first + count) {
+      sum += r->freezing[k];
+      got++;
+    }
+  }
+  if (got != count) fail_msg("%s: session %zu has %zu of trials %zu..%zu", r->name, s, got, first, first + count - 1);
+  return sum / (double)count;
+}
+
+/* Prints one line per session (first trial, mean, last trial) so that a failing test shows the
+ * measured numbers. */
+static inline void fear_print(const fear_run *r) {
+  size_t s_max = 0;
+  for (size_t k = 0; k < r->n; k++)
+    if ((size_t)r->session[k] > s_max) s_max = (size_t)r->session[k];
+  for (size_t s = 0; s <= s_max; s++) {
+    double sum = 0.0, first = NAN, last = NAN;
+    size_t got = 0;
+    for (size_t k = 0; k < r->n; k++) {
+      if ((size_t)r->session[k] != s) continue;
+      if (got == 0) first = r->freezing[k];
+      last = r->freezing[k];
+      sum += r->freezing[k];
+      got++;
+    }
+    print_message("%-22s session %zu: %2zu trials, freezing first %5.1f %%, mean %5.1f %%, last %5.1f %%\n",
+                  r->name, s, got, 100 * first, 100 * sum / (double)got, 100 * last);
+  }
+}
+
+#endif
