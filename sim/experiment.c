@@ -706,6 +706,9 @@ static fs_status read_late_phase(fs_cfg_node pl, fs_projection_spec *proj, fs_er
   fs_cfg_node spines = fs_cfg_child(pl, "spines");
   fs_status st = fs_cfg_get_bool(pl, "late_phase", false, &proj->plastic.late_phase, err);
   if (st != FS_OK) return st;
+  if (!proj->plastic.late_phase && proj->plastic.gb.tau_forget > 0)
+    return fs_cfg_error(fs_cfg_child(fs_cfg_child(pl, "params"), "tau_forget"), err,
+                        "tau_forget acts on the consolidated weight: it needs late_phase: true");
   if (proj->plastic.late_phase && !(proj->plastic.gb.kappa > 0))
     return fs_cfg_error(fs_cfg_child(pl, "late_phase"), err,
                         "a late phase needs early change that decays (params.kappa > 0, as in "

@@ -480,10 +480,12 @@ static fs_status check_timing(const session_spec *ss, bool outcome, fs_error *er
   if (t->us_at >= -t->before - EPS_T && end <= stop + EPS_T) return FS_OK;
   fs_cfg_node u = fs_cfg_child(ss->node, "us");
   bool early = t->us_at < -t->before - EPS_T;
-  return fs_cfg_error(fs_cfg_exists(u) ? u : ss->node, err,
-                      "the US (%g s to %g s after the CS onset) %s the trial's fast window "
+  const char *what = paired ? "the US" : "the outcome time (when the US would come)";
+  return fs_cfg_error(paired && fs_cfg_exists(u) ? u : ss->node, err,
+                      "%s (%g s to %g s after the CS onset) %s the trial's fast window "
                       "(%g s to %g s); %s",
-                      t->us_at, end, early ? "starts before" : "ends after", -t->before, stop,
+                      what, t->us_at, end, early ? "starts before" : "ends after", -t->before,
+                      stop,
                       early ? "lengthen window.before or move the US"
                             : "lengthen window.after or move the US");
 }

@@ -81,13 +81,14 @@ static void capture(const fs_slow_ctx *c, size_t k) {
   }
 }
 
-/* Forgetting: the consolidated weight of every synapse relaxes to 0 (a modelling choice for
- * memories held in labile synapses; off unless tau_forget is set). */
+/* Forgetting: consolidated potentiation (z > 0) relaxes to 0 (a modelling choice for memories
+ * held in labile synapses; off unless tau_forget is set). Negative z is left alone: it is
+ * consolidated depression or an immature spine (z_new), which must not mature by forgetting. */
 static void forget(const fs_slow_ctx *c, size_t k, double h) {
   fs_proj_part *part = &c->net->projs[k].part[c->t];
   const double keep = exp(-h / c->net->projs[k].spec->plastic.gb.tau_forget);
   for (uint64_t s = 0; s < part->n_syn; s++)
-    part->plast[s].z *= keep;
+    if (part->plast[s].z > 0.0) part->plast[s].z *= keep;
 }
 
 /* Draws from a Poisson distribution of mean m by inversion (m is small: a few per step). */

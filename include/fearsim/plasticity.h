@@ -45,8 +45,9 @@ typedef struct fs_gb_params {
                               decay tau drho/dt = kappa (rho_0 - rho) there (Luboeinski &
                               Tetzlaff 2021), so that early change fades over tau / kappa */
   double rho_0;            /* the resting efficacy the decay returns to (kappa > 0) */
-  double tau_forget;       /* s: the consolidated weight z relaxes to 0 with this time
-                              constant in the slow clock (0: it never does; with a late phase) */
+  double tau_forget;       /* s: consolidated potentiation (z > 0) relaxes to 0 with this
+                              time constant in the slow clock (0: it never does; negative z,
+                              depression or an immature spine, stays; needs a late phase) */
 } fs_gb_params;
 
 /* The parameter table (for reading and validating `params:` of a plastic projection). */

@@ -119,6 +119,9 @@ static void test_late_phase_errors(void **state) {
                "nothing would fade");
   expect_error(variant("late_phase: true", "late_phase: false, spines: {reserve: 1}", NULL),
                "16:81: projections[0].plasticity.spines: spine turnover needs late_phase: true");
+  expect_error(variant("late_phase: true", "late_phase: false, params: {tau_forget: 1 day}", NULL),
+               "16:94: projections[0].plasticity.params.tau_forget: tau_forget acts on the "
+               "consolidated weight: it needs late_phase: true");
   expect_error(variant("late_phase: true", "late_phase: true, spines: {reserve: 11}", NULL),
                "16:90: projections[0].plasticity.spines.reserve: reserve (synapses kept for new "
                "spines per initial one) must lie in (0, 10], got 11");
