@@ -55,7 +55,8 @@ struct fs_engine {
   uint64_t spikes;
   uint64_t *syn_events;      /* per thread */
   uint64_t *plastic_dropped; /* per thread: presynaptic calcium jumps dropped (too many pending) */
-  double wall;
+  double wall;        /* s of wall time spent simulating, over every span of the run */
+  double wall_before; /* wall of the spans before the current one */
   fs_progress_fn progress;
   void *progress_user;
   double progress_interval;
@@ -171,7 +172,8 @@ static fs_status create_trials(fs_engine *eng, fs_error *err) {
     const fs_trial *tr = &pr->trials[k];
     bool cs = tr->kind == FS_TRIAL_CS;
     eng->trial_from[k] = llround((cs ? tr->cs_on : tr->us_on) / spec->dt);
-    double to = cs ? tr->cs_off : tr->us_off, outcome = isnan(tr->us_on) ? tr->outcome_on : tr->us_on;
+    double to = cs ? tr->cs_off : tr->us_off,
+           outcome = isnan(tr->us_on) ? tr->outcome_on : tr->us_on;
     if (cs && outcome > tr->cs_on && outcome < to) to = outcome;
     eng->trial_to[k] = llround(to / spec->dt);
   }
@@ -637,7 +639,7 @@ static void report_progress(fs_engine *eng, double *last, double t0) {
   if (eng->progress == NULL || now - *last < eng->progress_interval) return;
   *last = now;
   fs_engine_stats s;
-  eng->wall = now - t0;
+  eng->wall = eng->wall_before + now - t0;
   fs_engine_get_stats(eng, &s);
   eng->progress(eng->progress_user, &s, (double)eng->n_steps * eng->net->dt);
 }
@@ -673,6 +675,7 @@ typedef struct agent_env {
   const double *v_post; /* postsynaptic membrane potentials */
   double dt;
   bool drugs;                    /* update the block (it stays 0 without drugs) */
+  bool gating;                   /* keep the gating traces without drugs too (post_glu) */
   double nmda_scale;             /* NMDA conductance per unit weight: nmda_ratio, or 1 for nmda */
   bool ampa;                     /* the synapse also has AMPA receptors (ampa_nmda) */
   const fs_plastic_env *plastic; /* NULL: static weight */
@@ -681,7 +684,16 @@ typedef struct agent_env {
 /* The drug-blocked fraction this arrival sees (0 without drugs). */
 static double agent_block(fs_proj_part *part, uint64_t s, int64_t arrive, uint32_t j,
                           const agent_env *e) {
-  if (!e->drugs) return 0.0;
+  if (!e->drugs) {
+    if (e->gating) {
+      fs_nmda_agent a = {0.0, part->x_rise[s], part->x_decay[s], 0.0, part->t_last[s]};
+      fs_nmda_agent_bind(&a, e->kin, arrive, e->dt);
+      part->x_rise[s] = a.x_rise;
+      part->x_decay[s] = a.x_decay;
+      part->t_last[s] = a.t_last;
+    }
+    return 0.0;
+  }
   fs_nmda_agent a = {part->block[s], part->x_rise[s], part->x_decay[s], part->conc[s],
                      part->t_last[s]};
   double b = fs_nmda_agent_arrive(&a, e->kin, e->bc, arrive, e->dt, e->mod->blocker_conc,
@@ -722,6 +734,7 @@ static fs_plastic_env plastic_env(fs_engine *eng, const fs_projection *proj, siz
   const fs_gb_params *gb = &proj->spec->plastic.gb;
   const fs_nmda_mod *m = &eng->mod[t * eng->net->n_pops + proj->post->index];
   fs_plastic_env pe = {gb,
+                       &eng->kin[k],
                        eng->net->dt,
                        eng->net->spec->seed,
                        (uint32_t)k,
@@ -745,6 +758,7 @@ static uint64_t deliver_agent_projection(fs_engine *eng, size_t k, size_t t, int
                  post->state[0],
                  net->dt,
                  eng->pharm != NULL,
+                 proj->plastic && proj->spec->plastic.gb.post_glu > 0,
                  proj->spec->nmda_ratio > 0 ? proj->spec->nmda_ratio : 1.0,
                  proj->spec->nmda_ratio > 0,
                  proj->plastic ? &pe : NULL};
@@ -1347,6 +1361,7 @@ static void retake_sums(fs_engine *eng) {
 /* From eng->step to the end, or until the threads halt together. */
 static void run_span(fs_engine *eng) {
   double t0 = omp_get_wtime();
+  eng->wall_before = eng->wall;
   eng->stop[0] = eng->stop[1] = 0;
   eng->slow_stop = 0;
   eng->halt = HALT_NONE;
@@ -1358,7 +1373,7 @@ static void run_span(fs_engine *eng) {
 #pragma omp parallel num_threads((int)eng->net->n_threads) default(none) shared(eng, t0)
     run_thread(eng, t0);
   }
-  eng->wall += omp_get_wtime() - t0;
+  eng->wall = eng->wall_before + omp_get_wtime() - t0;
 }
 
 fs_status fs_engine_run(fs_engine *eng, fs_error *err) {

@@ -25,6 +25,7 @@
  * | kappa     | 0         | 0           | 0       |      | decay of rho to rho_0 (0: cubic) |
  * | rho_0     | 0.5       | 0.5         | 0.5     |      | resting efficacy (kappa > 0)     |
  * | tau_forget| 0         | 0           | 0       | s    | decay of z (0: none), late phase |
+ * | post_glu  | 0         | 0           | 0       |      | bound share of post NMDA calcium |
  * All from M. Graupner's code (mgraupe/CalciumBasedPlasticityModel), LITERATURE.md §4.2;
  * the fit targets (Sjöström 2001, Wittenberg & Wang 2006) are "(from memory, verify)".
  * The preset "stc" is the early phase of Luboeinski & Tetzlaff 2021 (LITERATURE.md §4.3, read
@@ -33,7 +34,11 @@
  * amplitude is kept at the hippocampal value (judgment: the code's value was not read).
  * post_nmda is fearsim's (judgment): LITERATURE §4.2 leaves the postsynaptic jump "unchanged
  * or partially reduced" by block; with 1, a full NMDA block abolishes LTP and LTD (MODEL.md
- * §8 row 7), as APV does in slices; GB2012 itself has no drug. */
+ * §8 row 7), as APV does in slices; GB2012 itself has no drug. post_glu is fearsim's too: GB2012's
+ * postsynaptic calcium comes from the back-propagating spike at every synapse alike, which at
+ * high postsynaptic rates potentiates silent synapses as much as active ones (heterosynaptic);
+ * with post_glu 1 the NMDA share of it needs transmitter bound, the coincidence detection of
+ * NMDA receptors, so a synapse changes only with its own input. */
 
 #define GB_ROW(field, kind, def, min, max, flags, text)                                            \
   { #field, kind, def, min, max, flags, offsetof(fs_gb_params, field), text }
@@ -64,6 +69,9 @@ const fs_param_spec fs_gb_param_specs[] = {
            FS_PARAM_MIN_EXCLUSIVE | FS_PARAM_MAX_EXCLUSIVE, "resting efficacy (kappa > 0)"),
     GB_ROW(tau_forget, FS_UNIT_TIME, 0.0, 0.0, 1e12, 0,
            "time constant of the decay of the consolidated weight z (0: none)"),
+    GB_ROW(post_glu, FS_UNIT_DIMENSIONLESS, 0.0, 0.0, 1.0, 0,
+           "share of the NMDA part of the postsynaptic calcium that needs transmitter bound at "
+           "the synapse (0: none, GB2012)"),
 };
 const size_t fs_gb_n_param_specs = sizeof fs_gb_param_specs / sizeof fs_gb_param_specs[0];
 
@@ -75,16 +83,16 @@ typedef struct gb_preset {
 static const gb_preset presets[] = {
     {"cortical",
      {22.6936e-3, 0.5617539, 1.23964, 1.0, 1.3, 331.909, 725.085, 3.3501, 346.3615, 0.5, 4.6098e-3,
-      0.5, 5.40988, 1.0, 0.0, 0.5, 0.0}},
+      0.5, 5.40988, 1.0, 0.0, 0.5, 0.0, 0.0}},
     {"hippocampal",
      {48.8373e-3, 1.0, 0.275865, 1.0, 1.3, 313.0965, 1645.59, 9.1844, 688.355, 0.5, 18.8008e-3, 0.7,
-      5.28145, 1.0, 0.0, 0.5, 0.0}},
+      5.28145, 1.0, 0.0, 0.5, 0.0, 0.0}},
     {"dp",
      {20e-3, 1.0, 2.0, 1.0, 1.3, 200.0, 321.808, 2.8284, 150.0, 0.5, 13.7e-3, 0.5, 5.0, 1.0, 0.0,
-      0.5, 0.0}},
+      0.5, 0.0, 0.0}},
     {"stc",
      {48.8373e-3, 1.0, 0.275865, 1.2, 3.0, 313.0965, 1645.59, 9.1844, 688.355, 0.5, 18.8008e-3, 1.0,
-      5.28145, 1.0, 0.1, 0.5 * 1645.59 / (1645.59 + 313.0965), 0.0}},
+      5.28145, 1.0, 0.1, 0.5 * 1645.59 / (1645.59 + 313.0965), 0.0, 0.0}},
 };
 #define N_PRESETS (sizeof presets / sizeof presets[0])
 

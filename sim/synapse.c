@@ -38,6 +38,24 @@ double fs_nmda_agent_arrive(fs_nmda_agent *s, const fs_nmda_kinetics *k, const f
   return s->block;
 }
 
+void fs_nmda_agent_bind(fs_nmda_agent *s, const fs_nmda_kinetics *k, int64_t now, double dt) {
+  double h = (double)(now - s->t_last) * dt;
+  /* as fs_nmda_agent_arrive does, so the traces are the same with and without a drug */
+  s->x_rise = s->x_rise * (1.0 + expm1(-h / k->tau_rise)) + k->norm;
+  s->x_decay = s->x_decay * (1.0 + expm1(-h / k->tau_decay)) + k->norm;
+  s->t_last = now;
+}
+
+double fs_nmda_agent_gating(const fs_nmda_agent *s, const fs_nmda_kinetics *k, int64_t at,
+                            double dt) {
+  double h = (double)(at - s->t_last) * dt, x_rise = s->x_rise, x_decay = s->x_decay;
+  if (h < 0) {
+    x_rise -= k->norm;
+    x_decay -= k->norm;
+  }
+  return x_decay * exp(-h / k->tau_decay) - x_rise * exp(-h / k->tau_rise);
+}
+
 /* --- plastic synapse agents (sim/synapse_impl.h) ------------------------------------- */
 
 /* The presynaptic calcium jump sees the synapse's NMDA availability: its blocked fraction
@@ -104,8 +122,19 @@ void fs_plastic_pre(fs_proj_part *part, uint64_t s, int64_t emit, int64_t jump_a
   y->pend[y->n_pend++] = (uint16_t)(jump_at - emit);
 }
 
+/* The fraction of synapse s's NMDA receptors with transmitter bound at step at: its
+ * peak-normalised gating, capped at 1. */
+static double bound(const fs_proj_part *part, uint64_t s, int64_t at, const fs_plastic_env *e) {
+  double h = (double)(at - part->t_last[s]) * e->dt;
+  double g =
+      part->x_decay[s] * exp(-h / e->kin->tau_decay) - part->x_rise[s] * exp(-h / e->kin->tau_rise);
+  return g < 1.0 ? (g > 0.0 ? g : 0.0) : 1.0;
+}
+
 void fs_plastic_post(fs_proj_part *part, uint64_t s, int64_t at, const fs_plastic_env *e) {
   fs_plastic_advance(part, s, at, e);
-  double f = e->gb->post_nmda;
-  part->plast[s].ca += e->gb->c_post * (1.0 - f + f * availability(part, s, e));
+  double f = e->gb->post_nmda, u = e->gb->post_glu;
+  double nmda = availability(part, s, e);
+  if (u > 0) nmda *= 1.0 - u + u * bound(part, s, at, e);
+  part->plast[s].ca += e->gb->c_post * (1.0 - f + f * nmda);
 }

@@ -4,12 +4,14 @@
 #define FEARSIM_SYNAPSE_IMPL_H
 
 #include <fearsim/plasticity.h>
+#include <fearsim/synapse.h>
 
 #include "network_impl.h"
 
 /* What a plastic synapse of one projection needs to be advanced by one thread. */
 typedef struct fs_plastic_env {
   const fs_gb_params *gb;
+  const fs_nmda_kinetics *kin; /* the projection's NMDA gating, for post_glu */
   double dt;
   uint64_t seed;
   uint32_t proj;      /* projection index, for the noise streams */
@@ -33,7 +35,8 @@ fs_gb_state fs_plastic_peek(const fs_proj_part *part, uint64_t s, int64_t to,
 void fs_plastic_pre(fs_proj_part *part, uint64_t s, int64_t emit, int64_t jump_at,
                     const fs_plastic_env *e);
 
-/* A postsynaptic spike at step at: the synapse is brought to it and calcium jumps by c_post. */
+/* A postsynaptic spike at step at: the synapse is brought to it and calcium jumps by c_post
+ * (its NMDA share scaled by availability and, with post_glu, by the synapse's gating). */
 void fs_plastic_post(fs_proj_part *part, uint64_t s, int64_t at, const fs_plastic_env *e);
 
 #endif

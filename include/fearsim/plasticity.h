@@ -3,8 +3,11 @@
  * with spikes, not with synapses times steps.
  *
  *   dc/dt = -c / tau_ca,  c += c_pre * A at a presynaptic event (delayed by D),
- *                         c += c_post * (1 - post_nmda + post_nmda * A) at a postsynaptic spike
+ *                         c += c_post * (1 - post_nmda + post_nmda * A * G) at a postsynaptic spike
  *   A = NMDA availability (1 - block) * antagonist * glycine-site gain
+ *   G = 1 - post_glu + post_glu * min(1, g), g the synapse's peak-normalised NMDA gating now
+ *       (post_glu 0, GB2012: the back-propagating spike's calcium reaches every synapse of the
+ *       neuron; 1: only through receptors with transmitter bound, so only at active synapses)
  *   tau drho/dt = -rho (1 - rho)(rho* - rho)   (or kappa (rho_0 - rho)) when c < theta_d
  *               = -gamma_d rho + sigma sqrt(tau) eta               when theta_d <= c < theta_p
  *               = gamma_p (1 - rho) - gamma_d rho + sigma sqrt(2 tau) eta   when c >= theta_p
@@ -48,6 +51,10 @@ typedef struct fs_gb_params {
   double tau_forget;       /* s: consolidated potentiation (z > 0) relaxes to 0 with this
                               time constant in the slow clock (0: it never does; negative z,
                               depression or an immature spine, stays; needs a late phase) */
+  double post_glu;         /* share of the NMDA part of the postsynaptic calcium that needs
+                              transmitter bound at this synapse (0: none, every synapse of the
+                              neuron gets it; 1: all, the jump scales with the synapse's NMDA
+                              gating, capped at 1) */
 } fs_gb_params;
 
 /* The parameter table (for reading and validating `params:` of a plastic projection). */

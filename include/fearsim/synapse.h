@@ -53,6 +53,16 @@ typedef struct fs_nmda_agent {
 double fs_nmda_agent_arrive(fs_nmda_agent *s, const fs_nmda_kinetics *k, const fs_block_coeffs *bc,
                             int64_t now, double dt, double conc, double v, double a);
 
+/* The arrival at step now added to the gating traces alone (no drug: no block to follow). */
+void fs_nmda_agent_bind(fs_nmda_agent *s, const fs_nmda_kinetics *k, int64_t now, double dt);
+
+/* The agent's peak-normalised gating g(t) = x_decay e^(-t/tau_decay) - x_rise e^(-t/tau_rise)
+ * at step at: the share of its receptors with transmitter bound, 1 at the peak after one
+ * release. at may precede the last arrival (already added at its emission): that arrival is
+ * then taken out. */
+double fs_nmda_agent_gating(const fs_nmda_agent *s, const fs_nmda_kinetics *k, int64_t at,
+                            double dt);
+
 #ifdef __cplusplus
 }
 #endif

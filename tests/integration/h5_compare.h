@@ -165,18 +165,4 @@ static inline h5_compare_counts h5_compare_files(const char *pa, const char *pb)
   return out;
 }
 
-/* The bytes of dataset name of a file (malloc'ed; *bytes is the length). */
-static inline unsigned char *h5_read_dataset(const char *file, const char *name, size_t *bytes) {
-  hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
-  hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-  assert_true(d >= 0);
-  hid_t t = H5Dget_type(d), sp = H5Dget_space(d);
-  unsigned char *v = read_value(d, t, sp, 0, bytes);
-  H5Sclose(sp);
-  H5Tclose(t);
-  H5Dclose(d);
-  H5Fclose(f);
-  return v;
-}
-
 #endif

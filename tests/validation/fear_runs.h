@@ -5,9 +5,10 @@
 #define FEARSIM_FEAR_RUNS_H
 
 #include "fs_test.h"
+#include "h5_read.h"
 #include "test_util.h"
 
-#include <hdf5.h>
+#include <math.h>
 
 #define FEAR_EXPERIMENTS FS_SOURCE_DIR "/configs/experiments/"
 
@@ -22,18 +23,13 @@ typedef struct fear_run {
 } fear_run;
 
 /* A dataset of /trials as doubles; fails the test if it is missing or of another length. */
-static inline double *fear_column(hid_t f, const char *name, size_t n_expected, size_t *n) {
+static inline double *fear_column(const char *file, const char *name, size_t n_expected,
+                                  size_t *n) {
   char path[128];
   snprintf(path, sizeof path, "/trials/%s", name);
-  hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
-  if (d < 0) fail_msg("no dataset %s", path);
-  hid_t sp = H5Dget_space(d);
-  *n = (size_t)H5Sget_simple_extent_npoints(sp);
-  if (n_expected > 0 && *n != n_expected) fail_msg("%s: %zu rows, expected %zu", path, *n, n_expected);
-  double *v = malloc((*n + 1) * sizeof *v);
-  if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) fail_msg("read %s", path);
-  H5Sclose(sp);
-  H5Dclose(d);
+  double *v = h5_read_doubles(file, path, n);
+  if (n_expected > 0 && *n != n_expected)
+    fail_msg("%s: %zu rows, expected %zu", path, *n, n_expected);
   return v;
 }
 
@@ -48,39 +44,27 @@ static inline fear_run fear_run_experiment(const char *name, const char *config,
   snprintf(cmd, sizeof cmd, "'%s' run '%s%s' -o '%s' --quiet --threads 1 %s", FS_CLI,
            FEAR_EXPERIMENTS, config, out, opts);
   if (system(cmd) != 0) fail_msg("failed: %s", cmd);
-  hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) fail_msg("cannot open %s", out);
   size_t n = 0;
-  r.freezing = fear_column(f, "freezing", 0, &r.n);
-  r.session = fear_column(f, "session", r.n, &n);
-  r.trial = fear_column(f, "trial", r.n, &n);
-  r.rate_IL_E = fear_column(f, "rate_IL_E", r.n, &n);
-  H5Fclose(f);
+  r.freezing = fear_column(out, "freezing", 0, &r.n);
+  r.session = fear_column(out, "session", r.n, &n);
+  r.trial = fear_column(out, "trial", r.n, &n);
+  r.rate_IL_E = fear_column(out, "rate_IL_E", r.n, &n);
   return r;
 }
 
 /* The largest value of /timeline/<name> over [t0, t1] (s). */
 static inline double fear_timeline_max(const fear_run *r, const char *name, double t0, double t1) {
-  hid_t f = H5Fopen(r->path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) fail_msg("cannot open %s", r->path);
   char path[128];
   snprintf(path, sizeof path, "/timeline/%s", name);
-  hid_t dt = H5Dopen2(f, "/timeline/time", H5P_DEFAULT), dv = H5Dopen2(f, path, H5P_DEFAULT);
-  if (dt < 0 || dv < 0) fail_msg("%s: no /timeline/time or %s", r->path, path);
-  hid_t sp = H5Dget_space(dt);
-  size_t n = (size_t)H5Sget_simple_extent_npoints(sp);
-  double *t = malloc(n * sizeof *t), *v = malloc(n * sizeof *v), best = -INFINITY;
-  if (H5Dread(dt, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t) < 0 ||
-      H5Dread(dv, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0)
-    fail_msg("%s: cannot read %s", r->path, path);
+  size_t n = 0, m = 0;
+  double *t = h5_read_doubles(r->path, "/timeline/time", &n),
+         *v = h5_read_doubles(r->path, path, &m);
+  assert_int_equal(n, m);
+  double best = -INFINITY;
   for (size_t i = 0; i < n; i++)
     if (t[i] >= t0 && t[i] <= t1 && v[i] > best) best = v[i];
   free(t);
   free(v);
-  H5Sclose(sp);
-  H5Dclose(dt);
-  H5Dclose(dv);
-  H5Fclose(f);
   return best;
 }
 
@@ -102,7 +86,9 @@ static inline double fear_freezing(const fear_run *r, size_t s, size_t first, si
       got++;
     }
   }
-  if (got != count) fail_msg("%s: session %zu has %zu of trials %zu..%zu", r->name, s, got, first, first + count - 1);
+  if (got != count)
+    fail_msg("%s: session %zu has %zu of trials %zu..%zu", r->name, s, got, first,
+             first + count - 1);
   return sum / (double)count;
 }
 
@@ -122,8 +108,9 @@ static inline void fear_print(const fear_run *r) {
       sum += r->freezing[k];
       got++;
     }
-    print_message("%-22s session %zu: %2zu trials, freezing first %5.1f %%, mean %5.1f %%, last %5.1f %%\n",
-                  r->name, s, got, 100 * first, 100 * sum / (double)got, 100 * last);
+    print_message(
+        "%-22s session %zu: %2zu trials, freezing first %5.1f %%, mean %5.1f %%, last %5.1f %%\n",
+        r->name, s, got, 100 * first, 100 * sum / (double)got, 100 * last);
   }
 }
 

@@ -1,7 +1,8 @@
 /* test_drug_block.c - MODEL.md §8 rows 2–4 and the APV factor, on NMDA synapse agents inside
  * a running network: ketamine's block grows with receptor activations and not with time at
  * rest, stays trapped after washout until channels open (MK-801 far longer than ketamine),
- * is smaller at depolarised potentials; APV scales NMDA transmission by K_i/(K_i + [APV]). */
+ * is smaller at depolarised potentials; APV scales NMDA transmission by K_i/(K_i + [APV]); the
+ * agents' gating. */
 #include "fs_test.h"
 #include "test_util.h"
 
@@ -75,6 +76,34 @@ static void test_use_dependence(void **state) {
   double open = 0.3 * k.norm * (100e-3 - 2e-3);
   double expected = fs_block_advance(&bc, 0.0, open, 2.9 - open, 10e-3, -70e-3);
   fs_assert_close(two, expected, 0.05, 0.0); /* V sits near, not at, -70 mV */
+}
+
+/* The gating a plastic synapse reads for post_glu: 1 at the peak after one release, 0 just
+ * before a release already added, and the traces of fs_nmda_agent_bind the same, bit for bit,
+ * as those of fs_nmda_agent_arrive without a drug. */
+static void test_gating(void **state) {
+  (void)state;
+  const double dt = 1e-4, tr = 2e-3, td = 100e-3;
+  fs_nmda_kinetics k = fs_nmda_kinetics_make(tr, td, 0.3);
+  fs_block_coeffs none;
+  fs_block_coeffs_none(&none);
+  fs_nmda_agent a = {0}, b = {0};
+  fs_nmda_agent_bind(&a, &k, 100, dt);
+  fs_nmda_agent_arrive(&b, &k, &none, 100, dt, 0.0, -70e-3, 1.0);
+  assert_memory_equal(&a.x_rise, &b.x_rise, sizeof a.x_rise);
+  assert_memory_equal(&a.x_decay, &b.x_decay, sizeof a.x_decay);
+  double t_peak = td * tr / (td - tr) * log(td / tr);
+  int64_t peak = 100 + llround(t_peak / dt);
+  fs_assert_close(fs_nmda_agent_gating(&a, &k, peak, dt), 1.0, 1e-3, 0.0);
+  assert_true(fs_nmda_agent_gating(&a, &k, peak + 1, dt) < 1.0);
+  fs_assert_close(fs_nmda_agent_gating(&a, &k, 95, dt), 0.0, 0.0, 1e-12);
+  fs_assert_close(fs_nmda_agent_gating(&a, &k, 100 + llround(1.0 / dt), dt), 0.0, 0.0, 1e-4);
+  /* a second release 10 ms after the first: before it, the first one's gating alone */
+  double first = fs_nmda_agent_gating(&a, &k, 150, dt);
+  fs_nmda_agent_bind(&a, &k, 200, dt);
+  fs_nmda_agent_arrive(&b, &k, &none, 200, dt, 0.0, -70e-3, 1.0);
+  assert_memory_equal(&a.x_decay, &b.x_decay, sizeof a.x_decay);
+  fs_assert_close(fs_nmda_agent_gating(&a, &k, 150, dt), first, 1e-12, 0.0);
 }
 
 /* Row 3: trapping after washout; MK-801 unblocks far more slowly than ketamine. */
@@ -176,7 +205,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_use_dependence),           cmocka_unit_test(test_trapping),
       cmocka_unit_test(test_voltage_dependence),       cmocka_unit_test(test_apv_factor),
-      cmocka_unit_test(test_block_thread_independent),
+      cmocka_unit_test(test_block_thread_independent), cmocka_unit_test(test_gating),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }

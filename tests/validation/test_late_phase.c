@@ -7,6 +7,7 @@
  * configs/plasticity/bdnf_activity.yaml (neurons firing at 100 Hz make BDNF, exactly as its
  * equation says, and not with the activity pathway off nor in a knock-out). */
 #include "fs_test.h"
+#include "h5_read.h"
 #include "test_util.h"
 
 #include <fearsim/consolidation.h>
@@ -35,43 +36,12 @@ static const char *run(int k, const char *config, const char *name, const char *
   return out[k];
 }
 
-/* A whole dataset as raw bytes (NULL if it is not there); *bytes gets its size. */
-static unsigned char *read_raw(const char *file, const char *name, size_t *bytes) {
-  hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
-  hid_t d = f >= 0 ? H5Dopen2(f, name, H5P_DEFAULT) : H5I_INVALID_HID;
-  unsigned char *buf = NULL;
-  *bytes = 0;
-  if (d >= 0) {
-    hid_t t = H5Dget_type(d), sp = H5Dget_space(d);
-    *bytes = (size_t)H5Sget_simple_extent_npoints(sp) * H5Tget_size(t);
-    buf = malloc(*bytes + 1);
-    if (H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
-      free(buf);
-      buf = NULL;
-    }
-    H5Sclose(sp);
-    H5Tclose(t);
-    H5Dclose(d);
-  }
-  if (f >= 0) H5Fclose(f);
-  return buf;
-}
-
-/* A series of doubles; *n gets its length. Fails the test if it is missing. */
-static double *series(const char *file, const char *name, size_t *n) {
-  size_t bytes = 0;
-  double *v = (double *)read_raw(file, name, &bytes);
-  if (v == NULL) fail_msg("%s: no dataset %s", file, name);
-  *n = bytes / sizeof(double);
-  return v;
-}
-
 /* The value of /timeline/<name> at the row nearest to time t. */
 static double at(const char *file, const char *name, double t) {
   size_t n = 0, m = 0;
   char path[256];
   snprintf(path, sizeof path, "/timeline/%s", name);
-  double *time = series(file, "/timeline/time", &n), *v = series(file, path, &m);
+  double *time = h5_read_doubles(file, "/timeline/time", &n), *v = h5_read_doubles(file, path, &m);
   assert_int_equal(n, m);
   size_t best = 0;
   for (size_t i = 1; i < n; i++)
@@ -87,7 +57,7 @@ static void range_of(const char *file, const char *name, double *lo, double *hi)
   size_t n = 0;
   char path[256];
   snprintf(path, sizeof path, "/timeline/%s", name);
-  double *v = series(file, path, &n);
+  double *v = h5_read_doubles(file, path, &n);
   *lo = *hi = v[0];
   for (size_t i = 1; i < n; i++) {
     *lo = fmin(*lo, v[i]);
@@ -106,7 +76,7 @@ static double relative(const char *file, const char *what, const char *proj, dou
 /* The two datasets hold the same bytes. */
 static void assert_same(const char *a, const char *b, const char *name) {
   size_t na = 0, nb = 0;
-  unsigned char *x = read_raw(a, name, &na), *y = read_raw(b, name, &nb);
+  unsigned char *x = h5_read_raw(a, name, &na), *y = h5_read_raw(b, name, &nb);
   if (!x || !y || na != nb || na == 0) fail_msg("%s: missing or of different sizes", name);
   if (memcmp(x, y, na) != 0) fail_msg("%s differs between %s and %s", name, a, b);
   free(x);
@@ -149,7 +119,8 @@ static void test_weak_fades_strong_persists(void **state) {
 static void test_forgetting(void **state) {
   (void)state;
   const char *keep = late_2t ? late_2t : run(0, LATE, "late2", "--threads 2");
-  const char *f = run(5, LATE, "forget", "--threads 1 --set 'projections[1].plasticity.params.tau_forget=1 day'");
+  const char *f = run(5, LATE, "forget",
+                      "--threads 1 --set 'projections[1].plasticity.params.tau_forget=1 day'");
   double tau = DAY;
   assert_true(at(f, "prp_strong", 8 * HOUR) < 1e-3);
   double z8 = at(f, "z_" STRONG, 8 * HOUR), z10 = at(f, "z_" STRONG, 10 * HOUR);
@@ -172,8 +143,8 @@ static void test_slow_phase_is_exact(void **state) {
   assert_true(e1 > 0.1);
   fs_assert_close(e2 / e1, exp(-p.kappa * 9 * HOUR / p.tau), 1e-8, 0.0);
   size_t n1 = 0, n2 = 0;
-  double *r1 = series(f, "/snapshots/3/" WEAK "/rho", &n1);
-  double *r2 = series(f, "/snapshots/4/" WEAK "/rho", &n2);
+  double *r1 = h5_read_doubles(f, "/snapshots/3/" WEAK "/rho", &n1);
+  double *r2 = h5_read_doubles(f, "/snapshots/4/" WEAK "/rho", &n2);
   assert_int_equal(n1, n2);
   double decay = exp(-p.kappa * 8 * HOUR / p.tau);
   for (size_t i = 0; i < n1; i++)
@@ -281,11 +252,11 @@ static void test_bounded_under_activity(void **state) {
     char path[128];
     size_t n = 0, m = 0, a = 0;
     snprintf(path, sizeof path, "/snapshots/%d/" AFF "/rho", k);
-    double *rho = series(f, path, &n);
+    double *rho = h5_read_doubles(f, path, &n);
     snprintf(path, sizeof path, "/snapshots/%d/" AFF "/z", k);
-    double *z = series(f, path, &m);
+    double *z = h5_read_doubles(f, path, &m);
     snprintf(path, sizeof path, "/snapshots/%d/" AFF "/alive", k);
-    double *alive = series(f, path, &a);
+    double *alive = h5_read_doubles(f, path, &a);
     assert_true(n == m && n == a && n > 0);
     for (size_t i = 0; i < n; i++) {
       if (alive[i] == 0.0) continue;
@@ -368,9 +339,9 @@ static void spike_counts(const char *file, const char *pop, double t0, double t1
   char path[128];
   size_t nt = 0, ni = 0;
   snprintf(path, sizeof path, "/spikes/%s/timestamps", pop);
-  double *t = series(file, path, &nt);
+  double *t = h5_read_doubles(file, path, &nt);
   snprintf(path, sizeof path, "/spikes/%s/node_ids", pop);
-  uint64_t *id = (uint64_t *)read_raw(file, path, &ni);
+  uint64_t *id = (uint64_t *)h5_read_raw(file, path, &ni);
   assert_non_null(id);
   assert_int_equal(ni / sizeof *id, nt);
   for (size_t j = 0; j < n; j++)

@@ -1,7 +1,9 @@
 /* test_plasticity_network.c - Graupner-Brunel synapses inside a running network: the engine's
  * event-driven synapse equals the single-synapse computation, a blocked NMDA receptor (APV)
- * abolishes the change (MODEL.md §8 row 7), and the result is the same for any thread count. */
+ * abolishes the change (MODEL.md §8 row 7), post_glu makes the change input-specific, and the
+ * result is the same for any thread count. */
 #include "fs_test.h"
+#include "h5_read.h"
 #include "test_util.h"
 
 #include <fearsim/engine.h>
@@ -93,6 +95,65 @@ static void test_apv_abolishes_plasticity(void **state) {
   assert_true(rho == 0.0);
 }
 
+/* A neuron driven to fire at 50 Hz for 1 s, with two plastic synapses that start DOWN: one
+ * whose input fires at 20 Hz meanwhile, one whose input is silent until after the drive. */
+static const char *heterosynaptic(double post_glu) {
+  static char yaml[4096];
+  char active[1024] = "", drive[1024] = "";
+  int ka = 0, kd = 0;
+  for (int i = 0; i < 20; i++)
+    ka +=
+        snprintf(active + ka, sizeof active - (size_t)ka, "%s%g s", i ? ", " : "", 0.2 + i * 0.05);
+  for (int i = 0; i < 50; i++)
+    kd += snprintf(drive + kd, sizeof drive - (size_t)kd, "%s%g s", i ? ", " : "", 0.2 + i * 0.02);
+  char plastic[256];
+  snprintf(plastic, sizeof plastic,
+           "plasticity: {rule: graupner_brunel, preset: cortical, up_fraction: 0,"
+           " params: {sigma: 0, post_glu: %g}}",
+           post_glu);
+  snprintf(yaml, sizeof yaml,
+           "seed: 4\nsimulation: {duration: 2 s}\n"
+           "populations:\n  P: {model: lif_cond, size: 1}\n"
+           "inputs:\n"
+           "  active: {type: spike_times, size: 1, times: [%s]}\n"
+           "  silent: {type: spike_times, size: 1, times: [1.9 s]}\n"
+           "  drive: {type: spike_times, size: 1, times: [%s]}\n"
+           "projections:\n"
+           "  - {from: active, to: P, receptor: ampa_nmda, nmda_ratio: 0.5, weight: 0.1 nS,"
+           " delay: 1 ms, connect: {rule: all_to_all}, %s}\n"
+           "  - {from: silent, to: P, receptor: ampa_nmda, nmda_ratio: 0.5, weight: 0.1 nS,"
+           " delay: 1 ms, connect: {rule: all_to_all}, %s}\n"
+           "  - {from: drive, to: P, receptor: ampa, weight: 100 nS, delay: 1 ms,"
+           " connect: {rule: all_to_all}}\n",
+           active, drive, plastic, plastic);
+  return fs_test_write("hetero.yaml", yaml);
+}
+
+static void efficacies(const char *path, double rho[2]) {
+  fs_experiment_spec *spec = NULL;
+  fs_network *net = run(path, 1, &spec);
+  double ca;
+  for (size_t k = 0; k < 2; k++)
+    assert_int_equal(fs_network_get_plasticity(net, k, &rho[k], &ca, NULL), FS_OK);
+  fs_network_free(net);
+  fs_experiment_free(spec);
+}
+
+/* GB2012's postsynaptic calcium reaches every synapse of the neuron, so strong postsynaptic
+ * firing potentiates a silent synapse too (heterosynaptic); with post_glu 1 that calcium needs
+ * transmitter bound at the synapse: the silent synapse stays exactly where it was and the
+ * active one still potentiates. */
+static void test_post_glu_input_specific(void **state) {
+  (void)state;
+  double open[2], bound[2];
+  efficacies(heterosynaptic(0.0), open);
+  efficacies(heterosynaptic(1.0), bound);
+  assert_true(open[1] > 0.05);
+  assert_true(bound[1] == 0.0);
+  assert_true(open[0] > 0.05);
+  assert_true(bound[0] > 0.05);
+}
+
 /* A recurrent network with plastic E->E synapses, driven by noise: rho and calcium of every
  * synapse bit-identical for 1 and 3 threads; efficacies stay in [0, 1]. */
 static void test_thread_independent(void **state) {
@@ -133,26 +194,6 @@ static void test_thread_independent(void **state) {
   fs_experiment_free(s3);
 }
 
-static unsigned char *read_raw(const char *file, const char *name, size_t *bytes) {
-  hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
-  hid_t d = f >= 0 ? H5Dopen2(f, name, H5P_DEFAULT) : H5I_INVALID_HID;
-  unsigned char *buf = NULL;
-  if (d >= 0) {
-    hid_t t = H5Dget_type(d), sp = H5Dget_space(d);
-    *bytes = (size_t)H5Sget_simple_extent_npoints(sp) * H5Tget_size(t);
-    buf = malloc(*bytes + 1);
-    if (H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
-      free(buf);
-      buf = NULL;
-    }
-    H5Sclose(sp);
-    H5Tclose(t);
-    H5Dclose(d);
-  }
-  if (f >= 0) H5Fclose(f);
-  return buf;
-}
-
 /* Snapshots through the command line: the synapses' state at the chosen times, the same for
  * 1 and 2 threads, taken without changing the run (spikes equal with and without them). */
 static void test_snapshots(void **state) {
@@ -179,25 +220,25 @@ static void test_snapshots(void **state) {
                          "/snapshots/1/bg->E/weight"};
   for (int k = 0; k < 4; k++) {
     size_t n1 = 0, n2 = 0;
-    unsigned char *a = read_raw(out[0], names[k], &n1), *b = read_raw(out[1], names[k], &n2);
+    unsigned char *a = h5_read_raw(out[0], names[k], &n1), *b = h5_read_raw(out[1], names[k], &n2);
     assert_true(a && b && n1 == n2 && n1 > 0);
     assert_memory_equal(a, b, n1);
     free(a);
     free(b);
   }
   size_t n1 = 0, n2 = 0;
-  unsigned char *a = read_raw(out[1], "/spikes/E/node_ids", &n1);
-  unsigned char *b = read_raw(out[2], "/spikes/E/node_ids", &n2);
+  unsigned char *a = h5_read_raw(out[1], "/spikes/E/node_ids", &n1);
+  unsigned char *b = h5_read_raw(out[2], "/spikes/E/node_ids", &n2);
   assert_true(a && b && n1 == n2);
   assert_memory_equal(a, b, n1);
   free(a);
   free(b);
   size_t n = 0;
-  assert_null(read_raw(out[1], "/snapshots/0/bg->E/rho", &n)); /* not plastic: no rho */
+  assert_null(h5_read_raw(out[1], "/snapshots/0/bg->E/rho", &n)); /* not plastic: no rho */
   /* the timeline's last mean rho is the mean of the last snapshot's */
-  double *tl = (double *)read_raw(out[1], "/timeline/rho_EE", &n);
+  double *tl = (double *)h5_read_raw(out[1], "/timeline/rho_EE", &n);
   size_t m = 0;
-  double *snap = (double *)read_raw(out[1], "/snapshots/1/EE/rho", &m);
+  double *snap = (double *)h5_read_raw(out[1], "/snapshots/1/EE/rho", &m);
   assert_true(tl && snap && n > 0 && m > 0);
   double mean = 0;
   for (size_t k = 0; k < m / sizeof(double); k++)
@@ -212,6 +253,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_engine_equals_single_synapse),
       cmocka_unit_test(test_apv_abolishes_plasticity),
+      cmocka_unit_test(test_post_glu_input_specific),
       cmocka_unit_test(test_thread_independent),
       cmocka_unit_test(test_snapshots),
   };

@@ -1,0 +1,86 @@
+/* test_engine.c - the engine's own accounting: the wall time it reports is the time it ran,
+ * with progress reports on or off and over several spans of one run. */
+#include "fs_test.h"
+#include "test_util.h"
+
+#include <fearsim/engine.h>
+#include <fearsim/experiment.h>
+#include <fearsim/network.h>
+
+#include <omp.h>
+
+static const char net_yaml[] = "seed: 3\nsimulation: {duration: 0.4 s}\n"
+                               "populations:\n  E: {model: lif_cond, size: 200}\n"
+                               "inputs:\n  bg: {type: poisson, size: 100, rate: 20 Hz}\n"
+                               "projections:\n"
+                               "  - {from: bg, to: E, receptor: ampa, weight: 3 nS,"
+                               " connect: {rule: fixed_indegree, indegree: 40}}\n";
+
+static int reports;
+
+static void on_progress(void *user, const fs_engine_stats *s, double t_end) {
+  (void)user;
+  (void)s;
+  (void)t_end;
+  reports++;
+}
+
+static int pauses;
+
+/* A pause between spans (every 64 steps with a tiny interval). */
+static fs_status on_pause(void *user, fs_error *err) {
+  (void)user;
+  (void)err;
+  pauses++;
+  return FS_OK;
+}
+
+/* Runs the network with progress reports at every chance (interval 0); returns the wall time
+ * the engine reports and sets *elapsed to the time measured around it. */
+static double reported_wall(bool pause, double *elapsed) {
+  fs_error err = {0};
+  fs_experiment_spec *spec = NULL;
+  fs_network *net = NULL;
+  fs_engine *eng = NULL;
+  if (fs_experiment_load(fs_test_write("net.yaml", net_yaml), NULL, 0, &spec, &err) != FS_OK)
+    fail_msg("%s", err.msg);
+  assert_int_equal(fs_network_create(spec, 2, &net, &err), FS_OK);
+  assert_int_equal(fs_engine_create(net, NULL, &eng, &err), FS_OK);
+  fs_engine_set_progress(eng, on_progress, NULL, 0.0);
+  if (pause) fs_engine_set_pause(eng, on_pause, NULL, 1e-9);
+  reports = pauses = 0;
+  double t0 = omp_get_wtime();
+  assert_int_equal(fs_engine_run(eng, &err), FS_OK);
+  *elapsed = omp_get_wtime() - t0;
+  fs_engine_stats s;
+  fs_engine_get_stats(eng, &s);
+  fs_engine_free(eng);
+  fs_network_free(net);
+  fs_experiment_free(spec);
+  assert_true(reports > 100);
+  return s.wall;
+}
+
+/* Progress reports once counted the time up to the last report twice. */
+static void test_wall_is_time_run(void **state) {
+  (void)state;
+  double elapsed, wall = reported_wall(false, &elapsed);
+  assert_true(wall > 0.0);
+  assert_true(wall <= elapsed);
+}
+
+static void test_wall_over_spans(void **state) {
+  (void)state;
+  double elapsed, wall = reported_wall(true, &elapsed);
+  assert_true(pauses > 0);
+  assert_true(wall > 0.0);
+  assert_true(wall <= elapsed);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_wall_is_time_run),
+      cmocka_unit_test(test_wall_over_spans),
+  };
+  return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
+}
