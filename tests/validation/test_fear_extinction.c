@@ -1,8 +1,8 @@
-/* test_fear_extinction.c - MODEL.md §8 rows 12, 13 and 15 on the default fear circuit at
+/* test_fear_extinction.c - MODEL.md §8 rows 12, 13, 15 and 16 on the default fear circuit at
  * scale 0.1 (configs/experiments/): freezing declines across 20 CS-alone trials and the recall
  * 24 h later is low; APV in the extinction circuit leaves the drug-free recall high; freezing
- * returns as days pass after extinction. Row 16 (renewal) is not reproduced by this circuit
- * (docs/fear_circuit.md says why), so nothing here asserts it.
+ * returns as days pass after extinction; after extinction in B, the test back in A brings it
+ * back (renewal.yaml is extinction.yaml with the day-4 recall in A).
  * Sessions of extinction.yaml: 0 conditioning (5 trials, day 1, A), 1 extinction (20, day 3,
  * B), 2 recall (2, day 4, B), 3 test (2, day 11, B), 4 test (2, day 25, B). A test's freezing is
  * its first trial (the next trial already carries that session's re-extinction). */
@@ -52,11 +52,23 @@ static void test_apv_blocks_extinction_recall(void **state) {
   fear_run_free(&apv);
 }
 
+/* Row 16: ABA renewal (Bouton 2004): the same animal up to the test, then tested in A or B. */
+static void test_renewal(void **state) {
+  (void)state;
+  fear_run aba = fear_run_experiment("renewal", "renewal.yaml", "");
+  fear_print(&aba);
+  for (size_t k = 0; k < 25; k++) /* the same seed and protocol up to the test */
+    fs_assert_close(aba.freezing[k], ext.freezing[k], 0.0, 1e-12);
+  assert_true(fear_freezing(&aba, 2, 0, 1) > fear_freezing(&ext, 2, 0, 1) + 0.05);
+  fear_run_free(&aba);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_extinction_and_recall),
       cmocka_unit_test(test_spontaneous_recovery),
       cmocka_unit_test(test_apv_blocks_extinction_recall),
+      cmocka_unit_test(test_renewal),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
