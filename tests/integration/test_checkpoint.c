@@ -58,7 +58,9 @@ static const char plastic_yaml[] =
     "  timeline_slow: 10 min\n"
     "  snapshots: [0 s, 0.1 s, 30 min, 1.5 h]\n";
 
-/* Conditioning (two CS-US pairings) on day 1 and recall on day 2, with a plastic CS synapse. */
+/* Conditioning (two CS-US pairings) on day 1 and recall on day 2, with a plastic CS synapse
+ * whose postsynaptic calcium needs transmitter bound (post_glu: its NMDA gating is kept without
+ * a drug, and must survive a checkpoint). */
 static const char protocol_yaml[] =
     "name: ckpt_protocol\n"
     "seed: 3\n"
@@ -71,7 +73,8 @@ static const char protocol_yaml[] =
     "  ctx_A: {type: poisson, size: 10, rate: 0 Hz}\n"
     "projections:\n"
     "  - {from: CS, to: LA, receptor: ampa_nmda, nmda_ratio: 0.5, connect: {rule: all_to_all},\n"
-    "     weight: 1 nS, plasticity: {rule: graupner_brunel, preset: stc, late_phase: true}}\n"
+    "     weight: 1 nS, plasticity: {rule: graupner_brunel, preset: stc, late_phase: true,\n"
+    "                                params: {post_glu: 1}}}\n"
     "  - {from: US, to: LA, receptor: ampa, connect: {rule: all_to_all}, weight: 3 nS}\n"
     "  - {from: ctx_A, to: LA, receptor: ampa, connect: {rule: all_to_all}, weight: 1 nS}\n"
     "readout: {population: LA, half: 15 Hz, slope: 3 Hz}\n"
