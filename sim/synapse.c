@@ -125,9 +125,8 @@ void fs_plastic_pre(fs_proj_part *part, uint64_t s, int64_t emit, int64_t jump_a
 /* The fraction of synapse s's NMDA receptors with transmitter bound at step at: its
  * peak-normalised gating, capped at 1. */
 static double bound(const fs_proj_part *part, uint64_t s, int64_t at, const fs_plastic_env *e) {
-  double h = (double)(at - part->t_last[s]) * e->dt;
-  double g =
-      part->x_decay[s] * exp(-h / e->kin->tau_decay) - part->x_rise[s] * exp(-h / e->kin->tau_rise);
+  fs_nmda_agent a = {0.0, part->x_rise[s], part->x_decay[s], 0.0, part->t_last[s]};
+  double g = fs_nmda_agent_gating(&a, e->kin, at, e->dt);
   return g < 1.0 ? (g > 0.0 ? g : 0.0) : 1.0;
 }
 
