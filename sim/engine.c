@@ -21,7 +21,7 @@
 #include "checkpoint_impl.h"
 #include "network_impl.h"
 #include "slow_impl.h"
-#include "synapse_impl.h"
+#include "synrule_impl.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -33,7 +33,6 @@
 #define STOP_CHECK_STEPS 64
 /* The drugs' concentrations change over minutes; every 1 ms of simulated time is plenty. */
 #define PHARM_REFRESH_STEPS 10
-#define POST_PREFETCH 8
 
 /* Why the threads leave the parallel region before the end. */
 enum { HALT_NONE, HALT_STOP, HALT_PAUSE };
@@ -83,8 +82,10 @@ struct fs_engine {
   uint64_t *block_n;    /* [parity][thread][pop] */
   /* plastic projections: per target neuron, sums of rho and of the weight, by parity */
   double *plast_acc[2];
-  size_t *plast_offset;       /* [projection]: its first entry (rho sums; weight sums follow) */
-  size_t *tl_rho, *tl_weight; /* record handles per projection */
+  size_t *plast_offset; /* [projection]: its first entry: a block of n_pad sums per mean of its
+                           rule (synrule.h), then one of the synapses alive */
+  size_t *tl_mean;      /* record handles: projection k's i-th mean at mean_base[k] + i */
+  size_t *mean_base;    /* [projection] */
   int64_t tl_written;         /* step of the last row written, -1 before the first */
   /* phases: rate bins cover the fast phases only */
   size_t *bin_base; /* [phase]: the index of a fast phase's first bin */
@@ -93,22 +94,19 @@ struct fs_engine {
   int slow_stop;    /* thread 0's decision during a slow phase (HALT_*) */
   /* the slow clock (late phase, BDNF, spines) */
   bool has_slow;
-  fs_plastic_env *penv; /* [thread * n_projs + projection] */
+  fs_synrule_env *penv; /* [thread * n_projs + projection] */
+  double **factor;      /* [thread]: weight factors of one presynaptic row of a plastic projection */
   uint64_t *pool_empty; /* per thread: spines that found their neuron's reserve used up */
   int64_t *slow_from;   /* per thread: step of its last slow step */
   double *slow_acc[2];  /* [parity]: per population with slow state, bdnf, prp, alive per neuron */
   size_t *slow_offset;  /* [population] */
   size_t *tl_bdnf, *tl_prp, *tl_spines; /* record handles per population */
-  size_t *tl_z, *tl_early, *tl_late;    /* record handles per projection */
   /* the protocol's trials: spikes of each population during each CS (or unsignalled US) */
   uint64_t *trial_spikes;         /* [trial * n_pops + population] */
   int64_t *trial_from, *trial_to; /* [trial]: its CS (or US), steps [from, to) */
   size_t trial;                   /* the first trial not over yet */
 };
 
-/* Per target neuron of a plastic projection, the sums over its synapses kept for the timeline;
- * they are PF_COUNT blocks of n_pad values. */
-enum { PF_RHO, PF_WEIGHT, PF_Z, PF_EARLY, PF_LATE, PF_ALIVE, PF_COUNT };
 /* Per neuron with slow state: BDNF, PRP and plastic synapses alive (SF_COUNT blocks). */
 enum { SF_BDNF, SF_PRP, SF_ALIVE, SF_COUNT };
 
@@ -232,11 +230,7 @@ static int create_slow_sums(fs_engine *eng) {
   eng->tl_bdnf = calloc(net->n_pops + 1, sizeof *eng->tl_bdnf);
   eng->tl_prp = calloc(net->n_pops + 1, sizeof *eng->tl_prp);
   eng->tl_spines = calloc(net->n_pops + 1, sizeof *eng->tl_spines);
-  eng->tl_z = calloc(net->n_projs + 1, sizeof *eng->tl_z);
-  eng->tl_early = calloc(net->n_projs + 1, sizeof *eng->tl_early);
-  eng->tl_late = calloc(net->n_projs + 1, sizeof *eng->tl_late);
-  if (!eng->slow_offset || !eng->tl_bdnf || !eng->tl_prp || !eng->tl_spines || !eng->tl_z ||
-      !eng->tl_early || !eng->tl_late)
+  if (!eng->slow_offset || !eng->tl_bdnf || !eng->tl_prp || !eng->tl_spines)
     return -1;
   for (size_t p = 0; p < net->n_pops; p++) {
     eng->slow_offset[p] = n;
@@ -254,8 +248,7 @@ static fs_status create_series(fs_engine *eng, const char *prefix, const char *n
   return fs_record_series_create(eng->rec, path, unit, desc, handle, err);
 }
 
-/* BDNF, PRP and spine density per population with slow state; z and the early and late
- * weights per late-phase projection. */
+/* BDNF, PRP and spine density per population with slow state. */
 static fs_status create_slow_series(fs_engine *eng, fs_error *err) {
   const fs_network *net = eng->net;
   fs_status st = FS_OK;
@@ -273,19 +266,18 @@ static fs_status create_slow_series(fs_engine *eng, fs_error *err) {
                          "relative to the start",
                          &eng->tl_spines[p], err);
   }
-  for (size_t k = 0; k < net->n_projs && st == FS_OK; k++) {
-    const char *name = net->projs[k].name;
-    if (!net->projs[k].late) continue;
-    st = create_series(eng, "z", name, "1", "mean consolidated state z of the synapses alive",
-                       &eng->tl_z[k], err);
-    if (st == FS_OK)
-      st = create_series(eng, "weight_early", name, "S",
-                         "mean early part of the weight, base weight * rho / rho_0",
-                         &eng->tl_early[k], err);
-    if (st == FS_OK)
-      st = create_series(eng, "weight_late", name, "S",
-                         "mean late (consolidated) part of the weight, base weight * z",
-                         &eng->tl_late[k], err);
+  return st;
+}
+
+/* The means of projection k's rule: /timeline/<mean>_<projection>. */
+static fs_status create_mean_series(fs_engine *eng, size_t k, fs_error *err) {
+  const fs_projection *proj = &eng->net->projs[k];
+  fs_status st = FS_OK;
+  for (size_t i = 0; i < proj->rule->n_means && st == FS_OK; i++) {
+    const fs_syn_mean *m = &proj->rule->means[i];
+    if (m->late && !proj->late) continue;
+    st = create_series(eng, m->name, proj->name, m->units, m->description,
+                       &eng->tl_mean[eng->mean_base[k] + i], err);
   }
   return st;
 }
@@ -305,19 +297,24 @@ static fs_status create_timeline(fs_engine *eng, fs_error *err) {
   eng->block_acc[1] = calloc(n_acc, sizeof(double));
   eng->block_n = calloc(n_sums, sizeof *eng->block_n);
   size_t n_plast = 1;
+  size_t n_means = 1;
   eng->plast_offset = calloc(net->n_projs + 1, sizeof *eng->plast_offset);
-  for (size_t k = 0; eng->plast_offset && k < net->n_projs; k++) {
+  eng->mean_base = calloc(net->n_projs + 1, sizeof *eng->mean_base);
+  for (size_t k = 0; eng->plast_offset && eng->mean_base && k < net->n_projs; k++) {
+    const fs_projection *proj = &net->projs[k];
     eng->plast_offset[k] = n_plast;
-    n_plast += net->projs[k].plastic ? PF_COUNT * net->projs[k].post->n_pad : 0;
+    eng->mean_base[k] = n_means;
+    if (!proj->plastic) continue;
+    n_plast += (proj->rule->n_means + 1) * proj->post->n_pad;
+    n_means += proj->rule->n_means;
   }
   eng->plast_acc[0] = calloc(n_plast, sizeof(double));
   eng->plast_acc[1] = calloc(n_plast, sizeof(double));
-  eng->tl_rho = calloc(net->n_projs + 1, sizeof *eng->tl_rho);
-  eng->tl_weight = calloc(net->n_projs + 1, sizeof *eng->tl_weight);
+  eng->tl_mean = calloc(n_means, sizeof *eng->tl_mean);
   eng->tl_written = -1;
   if (!eng->tl_conc || !eng->tl_block || !eng->acc_offset || !eng->block_acc[0] ||
       !eng->block_acc[1] || !eng->block_n || !eng->plast_offset || !eng->plast_acc[0] ||
-      !eng->plast_acc[1] || !eng->tl_rho || !eng->tl_weight || create_slow_sums(eng))
+      !eng->plast_acc[1] || !eng->mean_base || !eng->tl_mean || create_slow_sums(eng))
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory for the timeline");
   if (eng->rec == NULL || !has_timeline(eng)) return FS_OK;
   fs_status st = fs_record_series_create(eng->rec, "/timeline/time", "s",
@@ -333,21 +330,8 @@ static fs_status create_timeline(fs_engine *eng, fs_error *err) {
                                  "population, each as of its last transmitter arrival",
                                  &eng->tl_block[p], err);
   }
-  for (size_t k = 0; k < net->n_projs && st == FS_OK; k++) {
-    if (!net->projs[k].plastic) continue;
-    char path[160];
-    snprintf(path, sizeof path, "/timeline/rho_%s", net->projs[k].name);
-    st = fs_record_series_create(eng->rec, path, "1",
-                                 "mean early-phase efficacy of the projection's synapses, each "
-                                 "as of its last update",
-                                 &eng->tl_rho[k], err);
-    snprintf(path, sizeof path, "/timeline/weight_%s", net->projs[k].name);
-    if (st == FS_OK)
-      st = fs_record_series_create(eng->rec, path, "S",
-                                   "mean weight of the projection's synapses, each as of its "
-                                   "last update",
-                                   &eng->tl_weight[k], err);
-  }
+  for (size_t k = 0; k < net->n_projs && st == FS_OK; k++)
+    if (net->projs[k].plastic) st = create_mean_series(eng, k, err);
   return st == FS_OK ? create_slow_series(eng, err) : st;
 }
 
@@ -382,6 +366,27 @@ static fs_status create_pharmacology(fs_engine *eng, fs_error *err) {
   return create_timeline(eng, err);
 }
 
+/* Per thread, room for the weight factors of the longest presynaptic row of a plastic
+ * projection. */
+static fs_status create_factors(fs_engine *eng, fs_error *err) {
+  const fs_network *net = eng->net;
+  uint64_t longest = 0;
+  for (size_t k = 0; k < net->n_projs; k++)
+    for (size_t t = 0; net->projs[k].plastic && t < net->n_threads; t++) {
+      const fs_proj_part *part = &net->projs[k].part[t];
+      for (uint64_t i = 0; i < net->projs[k].pre->n; i++)
+        if (part->row_start[i + 1] - part->row_start[i] > longest)
+          longest = part->row_start[i + 1] - part->row_start[i];
+    }
+  eng->factor = calloc(net->n_threads, sizeof *eng->factor);
+  for (size_t t = 0; eng->factor && t < net->n_threads; t++)
+    if ((eng->factor[t] = malloc((longest + 1) * sizeof(double))) == NULL) break;
+  for (size_t t = 0; t < net->n_threads; t++)
+    if (eng->factor == NULL || eng->factor[t] == NULL)
+      return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  return FS_OK;
+}
+
 fs_status fs_engine_create(fs_network *net, fs_record *rec, fs_engine **out, fs_error *err) {
   fs_status st = FS_OK;
   fs_engine *eng = calloc(1, sizeof *eng);
@@ -404,6 +409,7 @@ fs_status fs_engine_create(fs_network *net, fs_record *rec, fs_engine **out, fs_
     st = fs_error_set(err, FS_ERR_NOMEM, "out of memory");
     goto cleanup;
   }
+  FS_TRY(create_factors(eng, err));
   FS_TRY(create_records(eng, err));
   FS_TRY(create_trials(eng, err));
   FS_TRY(create_pharmacology(eng, err));
@@ -436,11 +442,14 @@ void fs_engine_free(fs_engine *eng) {
   free(eng->plast_acc[0]);
   free(eng->plast_acc[1]);
   free(eng->plast_offset);
-  free(eng->tl_rho);
-  free(eng->tl_weight);
+  free(eng->tl_mean);
+  free(eng->mean_base);
   free(eng->bin_base);
   free(eng->bin_time);
   free(eng->penv);
+  for (size_t t = 0; eng->factor && t < eng->net->n_threads; t++)
+    free(eng->factor[t]);
+  free(eng->factor);
   free(eng->pool_empty);
   free(eng->slow_from);
   free(eng->slow_acc[0]);
@@ -449,9 +458,6 @@ void fs_engine_free(fs_engine *eng) {
   free(eng->tl_bdnf);
   free(eng->tl_prp);
   free(eng->tl_spines);
-  free(eng->tl_z);
-  free(eng->tl_early);
-  free(eng->tl_late);
   free(eng->trial_spikes);
   free(eng->trial_from);
   free(eng->trial_to);
@@ -674,16 +680,18 @@ typedef struct agent_env {
   const fs_nmda_mod *mod;
   const double *v_post; /* postsynaptic membrane potentials */
   double dt;
-  bool drugs;                    /* update the block (it stays 0 without drugs) */
-  bool gating;                   /* keep the gating traces without drugs too (post_glu) */
-  double nmda_scale;             /* NMDA conductance per unit weight: nmda_ratio, or 1 for nmda */
-  bool ampa;                     /* the synapse also has AMPA receptors (ampa_nmda) */
-  const fs_plastic_env *plastic; /* NULL: static weight */
+  bool nmda;                      /* the synapses have NMDA receptors (agents) */
+  bool drugs;                     /* update the block (it stays 0 without drugs) */
+  bool gating;                    /* keep the gating traces without drugs too (post_glu) */
+  double nmda_scale;              /* NMDA conductance per unit weight: nmda_ratio, or 1 for nmda */
+  fs_channel direct;              /* the channel the weight goes to (FS_CH_NMDA: none besides) */
+  const fs_synrule_env *plastic;  /* NULL: static weight */
+  double *factor;                 /* the row's weight factors (plastic) */
 } agent_env;
 
 /* The drug-blocked fraction this arrival sees (0 without drugs). */
-static double agent_block(fs_proj_part *part, uint64_t s, int64_t arrive, uint32_t j,
-                          const agent_env *e) {
+static void agent_block(fs_proj_part *part, uint64_t s, int64_t arrive, uint32_t j,
+                        const agent_env *e) {
   if (!e->drugs) {
     if (e->gating) {
       fs_nmda_agent a = {0.0, part->x_rise[s], part->x_decay[s], 0.0, part->t_last[s]};
@@ -692,56 +700,59 @@ static double agent_block(fs_proj_part *part, uint64_t s, int64_t arrive, uint32
       part->x_decay[s] = a.x_decay;
       part->t_last[s] = a.t_last;
     }
-    return 0.0;
+    return;
   }
   fs_nmda_agent a = {part->block[s], part->x_rise[s], part->x_decay[s], part->conc[s],
                      part->t_last[s]};
-  double b = fs_nmda_agent_arrive(&a, e->kin, e->bc, arrive, e->dt, e->mod->blocker_conc,
-                                  e->v_post[j], e->mod->allosteric);
+  fs_nmda_agent_arrive(&a, e->kin, e->bc, arrive, e->dt, e->mod->blocker_conc, e->v_post[j],
+                       e->mod->allosteric);
   part->block[s] = a.block;
   part->x_rise[s] = a.x_rise;
   part->x_decay[s] = a.x_decay;
   part->conc[s] = a.conc;
   part->t_last[s] = a.t_last;
-  return b;
 }
 
-/* Synapse agents of one presynaptic spike emitted at step emit: each updates its block and,
- * if plastic, its calcium and efficacy, then transmits its weight w(rho) to AMPA and
- * w(rho) * nmda_scale * (1 - b) * antagonist * gain to NMDA. */
+static bool alive(const agent_env *e, const fs_proj_part *part, uint64_t s) {
+  return e->plastic == NULL || fs_syn_alive(e->plastic->rule, part, s);
+}
+
+/* Synapse agents of one presynaptic spike emitted at step emit: each updates its block, then
+ * the rule updates the plastic ones for the whole row, then each transmits its weight
+ * w * factor to its channel and w * factor * nmda_scale * (1 - b) * antagonist * gain to NMDA.
+ * A synapse of the spine pool not formed (yet) does nothing. */
 static uint64_t deliver_row_agents(fs_proj_part *part, uint32_t src, fs_population *post,
                                    int64_t emit, const agent_env *e) {
   uint64_t s0 = part->row_start[src], s1 = part->row_start[src + 1];
-  double factor = e->mod->antagonist * e->mod->gain;
+  double nmda_factor = e->mod->antagonist * e->mod->gain;
+  for (uint64_t s = s0; e->nmda && s < s1; s++)
+    if (alive(e, part, s)) agent_block(part, s, emit + part->delay[s], part->target[s], e);
+  if (e->plastic) e->plastic->rule->pre_row(part, s0, s1, emit, e->plastic, e->factor);
   for (uint64_t s = s0; s < s1; s++) {
     int64_t arrive = emit + part->delay[s];
     uint32_t j = part->target[s];
-    if (e->plastic && !part->plast[s].alive) continue; /* a spine not formed (yet) */
-    double b = agent_block(part, s, arrive, j, e), w = part->weight[s];
-    if (e->plastic) {
-      fs_plastic_pre(part, s, emit, arrive + e->plastic->delay_pre, e->plastic);
-      w *= fs_gb_weight_factor(e->plastic->gb, part->plast[s].rho, part->plast[s].z);
-    }
+    if (!alive(e, part, s)) continue;
+    double w = part->weight[s], b = e->drugs ? part->block[s] : 0.0;
+    if (e->plastic) w *= e->factor[s - s0];
     double *slot =
         post->ring + (size_t)(arrive % (int64_t)post->ring_len) * FS_N_CHANNELS * post->n_pad;
-    if (e->ampa) slot[FS_CH_AMPA * post->n_pad + j] += w;
-    slot[FS_CH_NMDA * post->n_pad + j] += w * e->nmda_scale * (1.0 - b) * factor;
+    if (e->direct != FS_CH_NMDA) slot[e->direct * post->n_pad + j] += w;
+    if (e->nmda) slot[FS_CH_NMDA * post->n_pad + j] += w * e->nmda_scale * (1.0 - b) * nmda_factor;
   }
   return s1 - s0;
 }
 
-static fs_plastic_env plastic_env(fs_engine *eng, const fs_projection *proj, size_t k, size_t t) {
-  const fs_gb_params *gb = &proj->spec->plastic.gb;
+static fs_synrule_env plastic_env(fs_engine *eng, const fs_projection *proj, size_t k, size_t t) {
   const fs_nmda_mod *m = &eng->mod[t * eng->net->n_pops + proj->post->index];
-  fs_plastic_env pe = {gb,
-                       &eng->kin[k],
-                       eng->net->dt,
-                       eng->net->spec->seed,
-                       (uint32_t)k,
-                       proj->pre->n,
-                       m->antagonist * m->gain,
-                       llround(gb->delay_pre / eng->net->dt),
-                       &eng->plastic_dropped[t]};
+  fs_synrule_env pe = {.rule = proj->rule,
+                       .params = proj->rule_params,
+                       .kin = proj->nmda_agents ? &eng->kin[k] : NULL,
+                       .dt = eng->net->dt,
+                       .seed = eng->net->spec->seed,
+                       .proj = (uint32_t)k,
+                       .n_pre = proj->pre->n,
+                       .nmda_factor = m->antagonist * m->gain,
+                       .dropped = &eng->plastic_dropped[t]};
   return pe;
 }
 
@@ -751,17 +762,20 @@ static uint64_t deliver_agent_projection(fs_engine *eng, size_t k, size_t t, int
   const fs_population *pre = proj->pre;
   fs_population *post = proj->post;
   int parity = (int)(step & 1);
-  fs_plastic_env pe = plastic_env(eng, proj, k, t);
+  fs_synrule_env pe = proj->plastic ? plastic_env(eng, proj, k, t) : (fs_synrule_env){0};
   agent_env e = {&eng->kin[k],
                  &eng->bcoeff[post->index],
                  &eng->mod[t * net->n_pops + post->index],
                  post->state[0],
                  net->dt,
-                 eng->pharm != NULL,
-                 proj->plastic && proj->spec->plastic.gb.post_glu > 0,
+                 proj->nmda_agents,
+                 proj->nmda_agents && eng->pharm != NULL,
+                 proj->nmda_agents && proj->plastic && proj->rule->reads_gating &&
+                     proj->rule->reads_gating(proj->rule_params),
                  proj->spec->nmda_ratio > 0 ? proj->spec->nmda_ratio : 1.0,
-                 proj->spec->nmda_ratio > 0,
-                 proj->plastic ? &pe : NULL};
+                 proj->channel,
+                 proj->plastic ? &pe : NULL,
+                 eng->factor[t]};
   int64_t emit = step + (pre->is_input ? 0 : 1);
   uint64_t events = 0;
   for (size_t u = 0; u < net->n_threads; u++) {
@@ -773,7 +787,7 @@ static uint64_t deliver_agent_projection(fs_engine *eng, size_t k, size_t t, int
 }
 
 /* The postsynaptic spikes of this step (time step + 1) reach the plastic synapses onto the
- * spiking neurons of this thread. */
+ * spiking neurons of this thread, one neuron's synapses at a time. */
 static void push_post_spikes(fs_engine *eng, size_t k, size_t t, int64_t step) {
   const fs_projection *proj = &eng->net->projs[k];
   const fs_population *post = proj->post;
@@ -781,18 +795,11 @@ static void push_post_spikes(fs_engine *eng, size_t k, size_t t, int64_t step) {
   fs_thread_range r = post->range[t];
   int parity = (int)(step & 1);
   const uint32_t *spk = post->spike_buf[parity] + r.begin;
-  fs_plastic_env pe = plastic_env(eng, proj, k, t);
+  fs_synrule_env pe = plastic_env(eng, proj, k, t);
   for (size_t n = 0; n < post->n_spikes[parity][t]; n++) {
     size_t j = spk[n] - r.begin;
     uint64_t q0 = part->bkw_start[j], q1 = part->bkw_start[j + 1];
-    /* the synapses of one neuron lie scattered over the rows of their presynaptic neurons:
-     * fetch a few ahead so that their cache misses overlap */
-    for (uint64_t q = q0; q < q1 && q < q0 + POST_PREFETCH; q++)
-      __builtin_prefetch(&part->plast[part->bkw[q]]);
-    for (uint64_t q = q0; q < q1; q++) {
-      if (q + POST_PREFETCH < q1) __builtin_prefetch(&part->plast[part->bkw[q + POST_PREFETCH]]);
-      if (part->plast[part->bkw[q]].alive) fs_plastic_post(part, part->bkw[q], step + 1, &pe);
-    }
+    proj->rule->post(part, part->bkw + q0, q1 - q0, step + 1, &pe);
   }
 }
 
@@ -824,7 +831,7 @@ static uint64_t deliver_projection(const fs_network *net, const fs_projection *p
 /* Synapse agents are needed for drugs, plasticity or a synapse with two receptors; without
  * them a projection delivers its fixed weights on the fast path. */
 static bool needs_agents(const fs_engine *eng, const fs_projection *proj) {
-  return proj->nmda_agents && (eng->pharm || proj->plastic || proj->spec->nmda_ratio > 0);
+  return proj->plastic || (proj->nmda_agents && (eng->pharm || proj->spec->nmda_ratio > 0));
 }
 
 static void deliver_spikes(fs_engine *eng, size_t t, int64_t step) {
@@ -849,29 +856,26 @@ static void refresh_drugs(fs_engine *eng, size_t t, int64_t step, bool now) {
     fs_pharm_get_nmda_mod(eng->pharm, p, (double)step * net->dt, &eng->mod[t * net->n_pops + p]);
 }
 
-/* Thread t's sums over the plastic synapses alive of projection k, per target neuron: rho,
- * weight, z, early and late weight and their count (PF_*). */
+/* Thread t's sums over the plastic synapses alive of projection k, per target neuron: each
+ * mean of its rule, and their count. */
 static void sum_plastic(fs_engine *eng, size_t k, size_t t, int parity) {
   const fs_projection *proj = &eng->net->projs[k];
   const fs_proj_part *part = &proj->part[t];
-  const fs_gb_params *gb = &proj->spec->plastic.gb;
+  const fs_synrule *rule = proj->rule;
   fs_thread_range r = proj->post->range[t];
-  size_t n_pad = proj->post->n_pad;
-  double *acc = eng->plast_acc[parity] + eng->plast_offset[k];
-  for (int f = 0; f < PF_COUNT; f++)
+  size_t n_pad = proj->post->n_pad, n_means = rule->n_means;
+  double *acc = eng->plast_acc[parity] + eng->plast_offset[k], value[FS_SYN_MAX_MEANS];
+  for (size_t f = 0; f <= n_means; f++)
     for (size_t j = r.begin; j < r.end; j++)
       acc[f * n_pad + j] = 0.0;
   for (uint64_t s = 0; s < part->n_syn; s++) {
-    const fs_plastic_syn *y = &part->plast[s];
     size_t j = part->target[s];
-    double w0 = part->weight[s];
-    if (!y->alive) continue;
-    acc[PF_RHO * n_pad + j] += y->rho;
-    acc[PF_WEIGHT * n_pad + j] += w0 * fs_gb_weight_factor(gb, y->rho, y->z);
-    acc[PF_Z * n_pad + j] += y->z;
-    acc[PF_EARLY * n_pad + j] += gb->kappa > 0 ? w0 * y->rho / gb->rho_0 : 0.0;
-    acc[PF_LATE * n_pad + j] += w0 * y->z;
-    acc[PF_ALIVE * n_pad + j] += 1.0;
+    if (!fs_syn_alive(rule, part, s)) continue;
+    rule->means_of(proj->rule_params, fs_syn_rec(part, rule->record_size, s), part->weight[s],
+                   value);
+    for (size_t f = 0; f < n_means; f++)
+      acc[f * n_pad + j] += value[f];
+    acc[n_means * n_pad + j] += 1.0;
   }
 }
 
@@ -935,15 +939,15 @@ static fs_status append_value(fs_engine *eng, size_t handle, double v) {
   return fs_record_series_append(eng->rec, handle, &v, 1, &eng->rec_err);
 }
 
-/* The mean over the plastic synapses alive of projection k of field f (PF_*). */
-static double mean_plastic(const fs_engine *eng, size_t k, int f, int parity) {
+/* The mean over the plastic synapses alive of projection k of its rule's mean f. */
+static double mean_plastic(const fs_engine *eng, size_t k, size_t f, int parity) {
   const fs_projection *proj = &eng->net->projs[k];
-  size_t n_pad = proj->post->n_pad;
+  size_t n_pad = proj->post->n_pad, alive = proj->rule->n_means;
   const double *acc = eng->plast_acc[parity] + eng->plast_offset[k];
   double sum = 0.0, n = 0.0;
   for (size_t j = 0; j < proj->post->n; j++) {
-    sum += acc[(size_t)f * n_pad + j];
-    n += acc[PF_ALIVE * n_pad + j];
+    sum += acc[f * n_pad + j];
+    n += acc[alive * n_pad + j];
   }
   return n > 0 ? sum / n : 0.0;
 }
@@ -972,14 +976,9 @@ static fs_status append_plastic_means(fs_engine *eng, int parity) {
   for (size_t k = 0; k < net->n_projs && st == FS_OK; k++) {
     const fs_projection *proj = &net->projs[k];
     if (!proj->plastic) continue;
-    st = append_value(eng, eng->tl_rho[k], mean_plastic(eng, k, PF_RHO, parity));
-    if (st == FS_OK)
-      st = append_value(eng, eng->tl_weight[k], mean_plastic(eng, k, PF_WEIGHT, parity));
-    if (st != FS_OK || !proj->late) continue;
-    st = append_value(eng, eng->tl_z[k], mean_plastic(eng, k, PF_Z, parity));
-    if (st == FS_OK)
-      st = append_value(eng, eng->tl_early[k], mean_plastic(eng, k, PF_EARLY, parity));
-    if (st == FS_OK) st = append_value(eng, eng->tl_late[k], mean_plastic(eng, k, PF_LATE, parity));
+    for (size_t i = 0; i < proj->rule->n_means && st == FS_OK; i++)
+      if (!proj->rule->means[i].late || proj->late)
+        st = append_value(eng, eng->tl_mean[eng->mean_base[k] + i], mean_plastic(eng, k, i, parity));
   }
   for (size_t p = 0; p < net->n_pops && st == FS_OK; p++) {
     if (!net->pops[p].bdnf) continue;
@@ -1032,14 +1031,22 @@ static int halt_requested(const fs_engine *eng) {
 
 /* --- snapshots: the full synaptic state at chosen times ------------------------------------ */
 
-/* The per-synapse fields of a snapshot besides pre and post. */
-enum { SN_WEIGHT, SN_RHO, SN_CALCIUM, SN_BLOCK, SN_Z, SN_TAG, SN_ALIVE, SN_COUNT };
-static const char *const snap_names[SN_COUNT] = {"weight", "rho", "calcium", "block",
-                                                 "z",      "tag", "alive"};
+/* The per-synapse fields of a snapshot besides pre, post and the rule's own (FS_SYN_SNAPSHOT). */
+enum { SN_WEIGHT, SN_BLOCK, SN_Z, SN_TAG, SN_ALIVE, SN_COUNT };
+static const char *const snap_names[SN_COUNT] = {"weight", "block", "z", "tag", "alive"};
+static const char *const snap_units[SN_COUNT] = {"S", "1", "1", "1", "1"};
+static const char *const snap_text[SN_COUNT] = {
+    "weight of each synapse: its AMPA (or only) peak conductance",
+    "drug-blocked fraction of each synapse's NMDA receptors",
+    "consolidated (late-phase) state of each synapse, -0.5 to 1, as of the last slow step",
+    "tag of each synapse: 1 for LTP, -1 for LTD, 0 untagged",
+    "1 for a synapse that exists, 0 for one of the reserved spine pool not formed"};
 
+/* Per synapse in canonical order: pre, post, the fields above, then the rule's fields. */
 typedef struct snapshot_arrays {
   uint64_t *pre, *post;
-  double *f[SN_COUNT];
+  double *f[SN_COUNT + FS_SYN_MAX_FIELDS];
+  size_t n_f;
 } snapshot_arrays;
 
 /* Synapse s of a part, as it is at step now: a plastic one brought there without changing it.
@@ -1048,22 +1055,26 @@ static void snapshot_one(fs_engine *eng, const fs_projection *proj, size_t k,
                          const fs_proj_part *part, uint64_t s, int64_t now, size_t at,
                          const snapshot_arrays *a) {
   a->post[at] = part->target[s];
-  for (int f = 0; f < SN_COUNT; f++)
+  for (size_t f = 0; f < a->n_f; f++)
     a->f[f][at] = 0.0;
   a->f[SN_WEIGHT][at] = part->weight[s];
   a->f[SN_BLOCK][at] = part->block ? part->block[s] : 0.0;
   a->f[SN_ALIVE][at] = 1.0;
   if (!proj->plastic) return;
-  const fs_gb_params *gb = &proj->spec->plastic.gb;
-  const fs_plastic_syn *y = &part->plast[s];
-  fs_plastic_env pe = plastic_env(eng, proj, k, 0);
-  fs_gb_state st = fs_plastic_peek(part, s, now, &pe);
-  a->f[SN_RHO][at] = st.rho;
-  a->f[SN_CALCIUM][at] = st.c;
-  a->f[SN_Z][at] = y->z;
-  a->f[SN_TAG][at] = proj->late ? fs_tag_of(&eng->net->spec->cons.late, st.rho, gb->rho_0) : 0;
-  a->f[SN_ALIVE][at] = y->alive;
-  a->f[SN_WEIGHT][at] *= y->alive ? fs_gb_weight_factor(gb, st.rho, y->z) : 0.0;
+  const fs_synrule *rule = proj->rule;
+  unsigned char rec[FS_SYN_MAX_RECORD];
+  fs_synrule_env pe = plastic_env(eng, proj, k, 0);
+  bool is_alive = fs_syn_alive(rule, part, s);
+  rule->peek(part, s, now, &pe, rec);
+  for (size_t i = 0, f = SN_COUNT; i < rule->n_fields; i++)
+    if (rule->fields[i].flags & FS_SYN_SNAPSHOT)
+      a->f[f++][at] = fs_syn_field_value(&rule->fields[i], rec);
+  if (proj->late) {
+    a->f[SN_Z][at] = *(const double *)(rec + rule->late->z_offset);
+    a->f[SN_TAG][at] = rule->late->tag(&eng->net->spec->cons.late, proj->rule_params, rec);
+    a->f[SN_ALIVE][at] = is_alive;
+  }
+  a->f[SN_WEIGHT][at] *= is_alive ? rule->weight_factor(proj->rule_params, rec) : 0.0;
 }
 
 static fs_status fill_snapshot(fs_engine *eng, size_t k, int64_t now, const snapshot_arrays *a) {
@@ -1085,13 +1096,10 @@ static fs_status fill_snapshot(fs_engine *eng, size_t k, int64_t now, const snap
   return FS_OK;
 }
 
-/* Which fields a projection's snapshot holds: rho and calcium for plastic synapses, block for
- * synapses with NMDA receptors, z and tag with a late phase, alive with a spine pool. */
+/* Which fields a projection's snapshot holds: block for synapses with NMDA receptors, z and
+ * tag with a late phase, alive with a spine pool. */
 static bool snapshot_has(const fs_projection *proj, int f) {
   switch (f) {
-  case SN_RHO:
-  case SN_CALCIUM:
-    return proj->plastic;
   case SN_BLOCK:
     return proj->nmda_agents;
   case SN_Z:
@@ -1104,23 +1112,56 @@ static bool snapshot_has(const fs_projection *proj, int f) {
   }
 }
 
+/* What a reader needs to interpret the rule's state: the parameters it names. */
 static fs_status snapshot_attrs(fs_engine *eng, const fs_projection *proj, const char *path) {
-  const fs_gb_params *gb = &proj->spec->plastic.gb;
-  /* what a reader needs to tell UP from DOWN, and the weight of each state */
-  const char *names[] = {"b", "rho_star", "rho_0", "kappa"};
-  const double values[] = {gb->b, gb->rho_star, gb->rho_0, gb->kappa};
+  const fs_synrule *rule = proj->rule;
   fs_status st = FS_OK;
-  for (int i = 0; i < 4 && st == FS_OK; i++)
-    st = fs_record_set_attr_double(eng->rec, path, names[i], values[i], NULL, &eng->rec_err);
+  for (size_t i = 0; i < rule->n_snapshot_attrs && st == FS_OK; i++) {
+    const fs_param_spec *p = fs_params_find(rule->params, rule->n_params, rule->snapshot_attrs[i]);
+    double v;
+    memcpy(&v, (const char *)proj->rule_params + p->offset, sizeof v);
+    st = fs_record_set_attr_double(eng->rec, path, p->name, v, NULL, &eng->rec_err);
+  }
   return st;
+}
+
+static fs_status write_snapshot_field(fs_engine *eng, const char *path, const double *v, size_t n,
+                                      const char *units, const char *text) {
+  return fs_record_write_array(eng->rec, path, v, n, units, text, &eng->rec_err);
+}
+
+static fs_status write_snapshot_fields(fs_engine *eng, size_t index, const fs_projection *proj,
+                                       const snapshot_arrays *a) {
+  size_t n = proj->n_syn;
+  char path[256];
+  fs_status st = FS_OK;
+  for (int f = 0; f < SN_COUNT && st == FS_OK; f++) {
+    if (!snapshot_has(proj, f)) continue;
+    snprintf(path, sizeof path, "/snapshots/%zu/%s/%s", index, proj->name, snap_names[f]);
+    st = write_snapshot_field(eng, path, a->f[f], n, snap_units[f], snap_text[f]);
+  }
+  for (size_t i = 0, f = SN_COUNT; proj->plastic && i < proj->rule->n_fields && st == FS_OK; i++) {
+    const fs_syn_field *fd = &proj->rule->fields[i];
+    if (!(fd->flags & FS_SYN_SNAPSHOT)) continue;
+    snprintf(path, sizeof path, "/snapshots/%zu/%s/%s", index, proj->name, fd->name);
+    st = write_snapshot_field(eng, path, a->f[f++], n, fd->units, fd->description);
+  }
+  return st;
+}
+
+static size_t snapshot_field_count(const fs_projection *proj) {
+  size_t n = SN_COUNT;
+  for (size_t i = 0; proj->plastic && i < proj->rule->n_fields; i++)
+    n += (proj->rule->fields[i].flags & FS_SYN_SNAPSHOT) != 0;
+  return n;
 }
 
 static fs_status write_projection_snapshot(fs_engine *eng, size_t index, size_t k, int64_t now) {
   const fs_projection *proj = &eng->net->projs[k];
   size_t n = proj->n_syn;
-  snapshot_arrays a = {malloc((n + 1) * 8), malloc((n + 1) * 8), {NULL}};
+  snapshot_arrays a = {malloc((n + 1) * 8), malloc((n + 1) * 8), {NULL}, snapshot_field_count(proj)};
   bool ok = a.pre && a.post;
-  for (int f = 0; f < SN_COUNT; f++)
+  for (size_t f = 0; f < a.n_f; f++)
     ok = (a.f[f] = malloc((n + 1) * sizeof(double))) != NULL && ok;
   fs_status st = ok ? fill_snapshot(eng, k, now, &a)
                     : fs_error_set(&eng->rec_err, FS_ERR_NOMEM, "out of memory for a snapshot");
@@ -1131,16 +1172,12 @@ static fs_status write_projection_snapshot(fs_engine *eng, size_t index, size_t 
   snprintf(path, sizeof path, "/snapshots/%zu/%s/post", index, proj->name);
   if (st == FS_OK)
     st = fs_record_write_array_u64(eng->rec, path, a.post, n, NULL, NULL, &eng->rec_err);
-  for (int f = 0; f < SN_COUNT && st == FS_OK; f++) {
-    if (!snapshot_has(proj, f)) continue;
-    snprintf(path, sizeof path, "/snapshots/%zu/%s/%s", index, proj->name, snap_names[f]);
-    st = fs_record_write_array(eng->rec, path, a.f[f], n, NULL, NULL, &eng->rec_err);
-  }
+  if (st == FS_OK) st = write_snapshot_fields(eng, index, proj, &a);
   snprintf(path, sizeof path, "/snapshots/%zu/%s", index, proj->name);
   if (st == FS_OK && proj->plastic) st = snapshot_attrs(eng, proj, path);
   free(a.pre);
   free(a.post);
-  for (int f = 0; f < SN_COUNT; f++)
+  for (size_t f = 0; f < a.n_f; f++)
     free(a.f[f]);
   return st;
 }
@@ -1201,7 +1238,7 @@ static void start_fast_phase(fs_engine *eng, size_t t, int64_t start) {
 /* Thread t's share of the slow clock from its last slow step to step `to`. */
 static void slow_step(fs_engine *eng, size_t t, int64_t to) {
   fs_network *net = eng->net;
-  fs_plastic_env *env = eng->penv + t * (net->n_projs + 1);
+  fs_synrule_env *env = eng->penv + t * (net->n_projs + 1);
   for (size_t k = 0; k < net->n_projs; k++)
     if (net->projs[k].plastic) env[k] = plastic_env(eng, &net->projs[k], k, t);
   fs_slow_ctx c = {net, eng->pharm, eng->bcoeff, env, t, &eng->pool_empty[t]};

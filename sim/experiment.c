@@ -35,7 +35,6 @@ static const char *const projection_keys[] = {"name",       "from",      "to",  
                                               "nmda_ratio", "plasticity"};
 static const char *const plasticity_keys[] = {"rule",        "preset",     "params",
                                               "up_fraction", "late_phase", "spines"};
-static const char *const plasticity_rules[] = {"graupner_brunel"};
 static const char *const connect_keys[] = {"rule", "p", "indegree", "autapses"};
 static const char *const connect_rules[] = {"all_to_all", "one_to_one", "fixed_probability",
                                             "fixed_indegree"};
@@ -703,16 +702,19 @@ static fs_status read_nmda_ratio(fs_cfg_node node, bool ampa_nmda, fs_projection
 /* plasticity.late_phase (true/false) and plasticity.spines: {reserve: 0.5}. */
 static fs_status read_late_phase(fs_cfg_node pl, fs_projection_spec *proj, fs_error *err) {
   static const char *const spine_keys[] = {"reserve"};
+  const fs_plasticity_spec *ps = &proj->plastic;
+  const fs_synrule_late *late = ps->rule->late;
   fs_cfg_node spines = fs_cfg_child(pl, "spines");
   fs_status st = fs_cfg_get_bool(pl, "late_phase", false, &proj->plastic.late_phase, err);
   if (st != FS_OK) return st;
-  if (!proj->plastic.late_phase && proj->plastic.gb.tau_forget > 0)
+  if (ps->late_phase && late == NULL)
+    return fs_cfg_error(fs_cfg_child(pl, "late_phase"), err,
+                        "the rule %s has no late phase", ps->rule->name);
+  if (late && !ps->late_phase && late->tau_forget(ps->params) > 0)
     return fs_cfg_error(fs_cfg_child(fs_cfg_child(pl, "params"), "tau_forget"), err,
                         "tau_forget acts on the consolidated weight: it needs late_phase: true");
-  if (proj->plastic.late_phase && !(proj->plastic.gb.kappa > 0))
-    return fs_cfg_error(fs_cfg_child(pl, "late_phase"), err,
-                        "a late phase needs early change that decays (params.kappa > 0, as in "
-                        "preset stc); with the bistable drift nothing would fade");
+  const char *unfit = ps->late_phase ? late->unfit(ps->params) : NULL;
+  if (unfit) return fs_cfg_error(fs_cfg_child(pl, "late_phase"), err, "%s", unfit);
   if (!fs_cfg_exists(spines)) return FS_OK;
   if (!proj->plastic.late_phase)
     return fs_cfg_error(spines, err, "spine turnover needs late_phase: true");
@@ -728,45 +730,59 @@ static fs_status read_late_phase(fs_cfg_node pl, fs_projection_spec *proj, fs_er
   return FS_OK;
 }
 
-/* plasticity: {rule: graupner_brunel, preset: cortical, params: {...}, up_fraction: 0.5} */
-static fs_status read_plasticity(fs_cfg_node node, fs_projection_spec *proj, fs_error *err) {
-  fs_cfg_node pl = fs_cfg_child(node, "plasticity");
-  const char *preset = "cortical";
-  size_t rule = 0;
-  fs_status st;
-  if (!fs_cfg_exists(pl)) return FS_OK;
-  if ((st = fs_cfg_expect_keys(pl, plasticity_keys, COUNT(plasticity_keys), err)) != FS_OK ||
-      (st = fs_cfg_get_choice(pl, "rule", plasticity_rules, COUNT(plasticity_rules), true, &rule,
-                              err)) != FS_OK)
+/* plasticity.rule: a rule of the registry, by name. */
+static fs_status read_rule(fs_cfg_node pl, fs_plasticity_spec *ps, fs_error *err) {
+  const char *names[16];
+  size_t n = fs_synrule_count(), which = 0;
+  for (size_t i = 0; i < n && i < 16; i++)
+    names[i] = fs_synrule_at(i)->name;
+  fs_status st = fs_cfg_get_choice(pl, "rule", names, n < 16 ? n : 16, true, &which, err);
+  if (st != FS_OK) return st;
+  ps->rule = fs_synrule_at(which);
+  ps->params = calloc(1, ps->rule->params_size);
+  return ps->params ? FS_OK : fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+}
+
+/* plasticity.preset (the rule's first by default) and plasticity.params over it. */
+static fs_status read_rule_params(fs_cfg_node pl, fs_plasticity_spec *ps, fs_error *err) {
+  const fs_synrule *rule = ps->rule;
+  size_t which = 0;
+  fs_status st =
+      fs_cfg_get_choice(pl, "preset", rule->presets, rule->n_presets, false, &which, err);
+  if (st != FS_OK) return st;
+  rule->preset(rule->presets[which], ps->params, NULL);
+  ps->up_fraction = rule->default_up_fraction ? rule->default_up_fraction(ps->params) : 0.0;
+  if ((st = fs_params_read_over(fs_cfg_child(pl, "params"), rule->params, rule->n_params,
+                                ps->params, err)) != FS_OK ||
+      (st = fs_cfg_get_quantity(pl, "up_fraction", FS_UNIT_DIMENSIONLESS, false, &ps->up_fraction,
+                                err)) != FS_OK)
     return st;
-  const char *presets[8];
-  size_t n = fs_gb_preset_count(), which = 0;
-  for (size_t i = 0; i < n && i < 8; i++)
-    presets[i] = fs_gb_preset_name(i);
-  if ((st = fs_cfg_get_choice(pl, "preset", presets, n, false, &which, err)) != FS_OK) return st;
-  if (fs_cfg_exists(fs_cfg_child(pl, "preset"))) preset = presets[which];
-  fs_gb_preset(preset, &proj->plastic.gb, NULL);
-  proj->plastic.up_fraction = 1.0 - proj->plastic.gb.beta;
-  if ((st = fs_params_read_over(fs_cfg_child(pl, "params"), fs_gb_param_specs, fs_gb_n_param_specs,
-                                &proj->plastic.gb, err)) != FS_OK ||
-      (st = fs_cfg_get_quantity(pl, "up_fraction", FS_UNIT_DIMENSIONLESS, false,
-                                &proj->plastic.up_fraction, err)) != FS_OK)
-    return st;
-  if ((st = fs_gb_check(&proj->plastic.gb, err)) != FS_OK) {
+  if ((st = rule->check(ps->params, err)) != FS_OK) {
     char where[FS_ERROR_MSG_LEN];
     fs_cfg_where(fs_cfg_exists(fs_cfg_child(pl, "params")) ? fs_cfg_child(pl, "params") : pl, where,
                  sizeof where);
     fs_error_prefix(err, "%s", where);
-    return st;
   }
-  if (!(proj->plastic.up_fraction >= 0 && proj->plastic.up_fraction <= 1))
+  return st;
+}
+
+/* plasticity: {rule: graupner_brunel, preset: cortical, params: {...}, up_fraction: 0.5} */
+static fs_status read_plasticity(fs_cfg_node node, fs_projection_spec *proj, fs_error *err) {
+  fs_cfg_node pl = fs_cfg_child(node, "plasticity");
+  fs_plasticity_spec *ps = &proj->plastic;
+  fs_status st;
+  if (!fs_cfg_exists(pl)) return FS_OK;
+  if ((st = fs_cfg_expect_keys(pl, plasticity_keys, COUNT(plasticity_keys), err)) != FS_OK ||
+      (st = read_rule(pl, ps, err)) != FS_OK || (st = read_rule_params(pl, ps, err)) != FS_OK)
+    return st;
+  if (!(ps->up_fraction >= 0 && ps->up_fraction <= 1))
     return fs_cfg_error(fs_cfg_child(pl, "up_fraction"), err,
-                        "up_fraction must lie between 0 and 1, got %g", proj->plastic.up_fraction);
-  if (!fs_projection_has_nmda(proj))
+                        "up_fraction must lie between 0 and 1, got %g", ps->up_fraction);
+  if (ps->rule->needs_nmda && !fs_projection_has_nmda(proj))
     return fs_cfg_error(pl, err,
                         "this rule needs NMDA receptors (its calcium enters through "
                         "them): use receptor nmda or ampa_nmda");
-  proj->plastic.enabled = true;
+  ps->enabled = true;
   return read_late_phase(pl, proj, err);
 }
 
@@ -842,7 +858,13 @@ static fs_status read_list(fs_cfg_node root, const char *key, const char *what, 
 
 static fs_status projection_item(fs_cfg_node node, fs_experiment_spec *spec, void *item,
                                  fs_error *err) {
-  return read_projection(node, spec, item, err);
+  fs_status st = read_projection(node, spec, item, err);
+  if (st != FS_OK) { /* the item is not counted: release what it holds */
+    fs_projection_spec *proj = item;
+    free(proj->plastic.params);
+    proj->plastic.params = NULL;
+  }
+  return st;
 }
 
 static fs_status read_projections(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
@@ -1303,6 +1325,8 @@ void fs_experiment_free(fs_experiment_spec *spec) {
     free(p->train_unit);
   }
   free(spec->pops);
+  for (size_t k = 0; spec->projs && k < spec->n_projs; k++)
+    free(spec->projs[k].plastic.params);
   free(spec->projs);
   free(spec->currents);
   free(spec->snapshot_steps);

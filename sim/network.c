@@ -5,6 +5,7 @@
  * neurons it owns (first touch puts them in its memory). */
 #include "checkpoint_impl.h"
 #include "network_impl.h"
+#include "synrule_impl.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -16,8 +17,6 @@
 
 #define BYTES_PER_SYNAPSE (sizeof(uint32_t) + sizeof(double) + sizeof(uint16_t))
 #define BYTES_PER_NMDA_AGENT (4 * sizeof(double) + sizeof(int64_t))
-/* the synapse's record and its entry in the post -> synapse index */
-#define BYTES_PER_PLASTIC (sizeof(fs_plastic_syn) + sizeof(uint64_t))
 
 /* --- memory ----------------------------------------------------------------------------- */
 
@@ -57,7 +56,8 @@ void fs_network_estimate(const fs_experiment_spec *spec, size_t n_threads,
     /* CSR rows per thread, and the build's temporary copy of every synapse */
     bytes += e * (2.0 * BYTES_PER_SYNAPSE + sizeof(uint32_t) +
                   (fs_projection_has_nmda(p) ? BYTES_PER_NMDA_AGENT : 0) +
-                  (p->plastic.enabled ? BYTES_PER_PLASTIC : 0)) +
+                  /* the synapse's record and its entry in the post -> synapse index */
+                  (p->plastic.enabled ? p->plastic.rule->record_size + sizeof(uint64_t) : 0)) +
              (double)n_threads * 8.0 * ((double)spec->pops[p->pre].size + 1);
     max_delay = fmax(max_delay, fs_dist_high(&p->delay) / spec->dt + 1);
   }
@@ -367,9 +367,9 @@ static int alloc_nmda_agents(fs_proj_part *part) {
 }
 
 /* Counting sort by presynaptic id (stable: a row stays ordered by target). */
-static int alloc_plastic(fs_proj_part *part) {
-  part->plast = alloc_aligned((part->n_syn + 1) * sizeof *part->plast);
-  if (part->plast) memset(part->plast, 0, (part->n_syn + 1) * sizeof *part->plast);
+static int alloc_plastic(fs_proj_part *part, size_t rec_size) {
+  part->plast = alloc_aligned((part->n_syn + 1) * rec_size);
+  if (part->plast) memset(part->plast, 0, (part->n_syn + 1) * rec_size);
   return part->plast ? 0 : -1;
 }
 
@@ -394,6 +394,14 @@ static int build_bkw(fs_proj_part *part, fs_thread_range r) {
   return 0;
 }
 
+/* Synapse at of a part as its rule creates it; one of the spine pool is not alive yet. */
+static void init_plastic(fs_proj_part *part, uint64_t at, const fs_plasticity_spec *ps,
+                         uint32_t pre, uint32_t post, uint8_t up) {
+  const fs_synrule *rule = ps->rule;
+  rule->init(ps->params, fs_syn_rec(part, rule->record_size, at), pre, post, up == SYN_UP);
+  if (up == SYN_RESERVED) fs_syn_set_alive(rule, part, at, false);
+}
+
 static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre,
                      const fs_plasticity_spec *ps) {
   bool plastic = ps->enabled;
@@ -410,7 +418,7 @@ static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre,
   uint64_t *fill = malloc((n_pre + 1) * sizeof *fill);
   if (!fill) return -1;
   memcpy(fill, part->row_start, (n_pre + 1) * sizeof *fill);
-  if (plastic && alloc_plastic(part)) {
+  if (plastic && alloc_plastic(part, ps->rule->record_size)) {
     free(fill);
     return -1;
   }
@@ -419,12 +427,7 @@ static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre,
     part->target[at] = l->post[s];
     part->weight[at] = l->w[s];
     part->delay[at] = l->d[s];
-    if (plastic) {
-      part->plast[at].rho = fs_gb_initial_rho(&ps->gb, l->up[s] == SYN_UP);
-      part->plast[at].alive = l->up[s] != SYN_RESERVED;
-      part->plast[at].pre = l->pre[s];
-      part->plast[at].post = l->post[s];
-    }
+    if (plastic) init_plastic(part, at, ps, l->pre[s], l->post[s], l->up[s]);
   }
   free(fill);
   return 0;
@@ -461,6 +464,8 @@ static fs_status create_projections(fs_network *net, fs_error *err) {
     proj->nmda_agents = fs_projection_has_nmda(s);
     proj->plastic = s->plastic.enabled;
     proj->late = s->plastic.late_phase;
+    proj->rule = s->plastic.rule;
+    proj->rule_params = s->plastic.params;
     if (proj->nmda_agents) proj->post->has_nmda = true;
     if (s->delay.kind == FS_DIST_CONST) proj->same_delay = delay_steps(s->delay.a, net->dt);
   }
@@ -494,7 +499,7 @@ static void count_alive(fs_network *net, fs_population *pop) {
     if (!proj->late || proj->post != pop) continue;
     for (size_t t = 0; t < net->n_threads; t++)
       for (uint64_t s = 0; s < proj->part[t].n_syn; s++)
-        pop->n_alive[proj->part[t].target[s]] += proj->part[t].plast[s].alive;
+        pop->n_alive[proj->part[t].target[s]] += fs_syn_alive(proj->rule, &proj->part[t], s);
   }
   memcpy(pop->n_start, pop->n_alive, pop->n_pad * sizeof *pop->n_alive);
 }
@@ -614,7 +619,10 @@ fs_status fs_part_canonical_order(const fs_projection *proj, size_t t, uint64_t 
 /* Visits the synapses of projection k in canonical order; NULL outputs are skipped. */
 typedef struct canonical_out {
   uint32_t *pre, *post;
-  double *weight, *delay, *block, *rho, *ca;
+  double *weight, *delay, *block;
+  const fs_syn_field *field; /* a field of the rule's record, into value */
+  size_t field_stride;       /* the record's size */
+  double *value;
 } canonical_out;
 
 static void copy_one(const fs_network *net, const fs_proj_part *part, uint64_t s, uint32_t pre,
@@ -624,8 +632,7 @@ static void copy_one(const fs_network *net, const fs_proj_part *part, uint64_t s
   if (o->weight) o->weight[at] = part->weight[s];
   if (o->delay) o->delay[at] = part->delay[s] * net->dt;
   if (o->block) o->block[at] = part->block ? part->block[s] : 0.0;
-  if (o->rho) o->rho[at] = part->plast ? part->plast[s].rho : 0.0;
-  if (o->ca) o->ca[at] = part->plast ? part->plast[s].ca : 0.0;
+  if (o->value) o->value[at] = fs_syn_field_value(o->field, fs_syn_rec(part, o->field_stride, s));
 }
 
 static fs_status copy_canonical(const fs_network *net, size_t k, const canonical_out *out,
@@ -649,49 +656,49 @@ static fs_status copy_canonical(const fs_network *net, size_t k, const canonical
 
 fs_status fs_network_get_synapses(const fs_network *net, size_t k, uint32_t *pre, uint32_t *post,
                                   double *weight, double *delay, fs_error *err) {
-  canonical_out o = {pre, post, weight, delay, NULL, NULL, NULL};
+  canonical_out o = {pre, post, weight, delay, NULL, NULL, 0, NULL};
   return copy_canonical(net, k, &o, err);
 }
 
 fs_status fs_network_get_nmda_block(const fs_network *net, size_t k, double *block, fs_error *err) {
-  canonical_out o = {NULL, NULL, NULL, NULL, block, NULL, NULL};
+  canonical_out o = {NULL, NULL, NULL, NULL, block, NULL, 0, NULL};
+  return copy_canonical(net, k, &o, err);
+}
+
+fs_status fs_network_get_synapse_field(const fs_network *net, size_t k, const char *name,
+                                       double *out, fs_error *err) {
+  if (k >= net->n_projs) return fs_error_set(err, FS_ERR_INPUT, "no projection %zu", k);
+  const fs_projection *proj = &net->projs[k];
+  const fs_syn_field *f = proj->plastic ? fs_synrule_field(proj->rule, name) : NULL;
+  if (f == NULL)
+    return fs_error_set(err, FS_ERR_INPUT, "projection %s has no synapse field %s", proj->name,
+                        name);
+  canonical_out o = {NULL, NULL, NULL, NULL, NULL, f, proj->rule->record_size, out};
   return copy_canonical(net, k, &o, err);
 }
 
 fs_status fs_network_get_plasticity(const fs_network *net, size_t k, double *rho, double *ca,
                                     fs_error *err) {
-  canonical_out o = {NULL, NULL, NULL, NULL, NULL, rho, ca};
-  return copy_canonical(net, k, &o, err);
+  fs_status st = fs_network_get_synapse_field(net, k, "rho", rho, err);
+  return st == FS_OK ? fs_network_get_synapse_field(net, k, "calcium", ca, err) : st;
 }
 
 /* --- checkpoints ---------------------------------------------------------------------------- */
 
-/* A per-synapse value: a field of fs_plastic_syn, or an array of the part (its pointer at
- * offset in fs_proj_part), count values of size bytes per synapse. */
-typedef struct syn_field {
-  const char *name;
-  fs_record_type type;
-  size_t size, count;
-  bool in_plast;
-  size_t offset;
-} syn_field;
-
-#define NMDA_FIELD(f, type, size)                                                                  \
-  { #f, type, size, 1, false, offsetof(fs_proj_part, f) }
-#define PLASTIC_FIELD(f, type, size, count)                                                        \
-  { #f, type, size, count, true, offsetof(fs_plastic_syn, f) }
-
-static const syn_field nmda_fields[] = {
-    NMDA_FIELD(block, FS_REC_F64, 8),   NMDA_FIELD(x_rise, FS_REC_F64, 8),
-    NMDA_FIELD(x_decay, FS_REC_F64, 8), NMDA_FIELD(conc, FS_REC_F64, 8),
-    NMDA_FIELD(t_last, FS_REC_I64, 8),
+/* The NMDA synapse agents' arrays of a part (fs_proj_part), one value per synapse each. */
+#define NMDA_FIELD(f, type)                                                                        \
+  { #f, type, sizeof(double), 1, offsetof(fs_proj_part, f), NULL, NULL, 0 }
+static const fs_syn_field nmda_fields[] = {
+    NMDA_FIELD(block, FS_REC_F64),   NMDA_FIELD(x_rise, FS_REC_F64), NMDA_FIELD(x_decay, FS_REC_F64),
+    NMDA_FIELD(conc, FS_REC_F64),    NMDA_FIELD(t_last, FS_REC_I64),
 };
-static const syn_field plastic_fields[] = {
-    PLASTIC_FIELD(ca, FS_REC_F64, 8, 1),        PLASTIC_FIELD(rho, FS_REC_F64, 8, 1),
-    PLASTIC_FIELD(z, FS_REC_F64, 8, 1),         PLASTIC_FIELD(t_plast, FS_REC_I64, 8, 1),
-    PLASTIC_FIELD(noise_ctr, FS_REC_U32, 4, 1), PLASTIC_FIELD(pend, FS_REC_U16, 2, FS_PEND_MAX),
-    PLASTIC_FIELD(n_pend, FS_REC_U8, 1, 1),     PLASTIC_FIELD(alive, FS_REC_U8, 1, 1),
-};
+
+/* Where a set of per-synapse fields lives: the part's arrays (rec_size 0), or the records of
+ * the projection's rule, rec_size bytes each. */
+typedef struct field_set {
+  const fs_syn_field *fields;
+  size_t n, rec_size;
+} field_set;
 
 /* The synapses of one projection in canonical order: part t's k-th is its synapse
  * order[t][k], of presynaptic neuron pre[t][k]. */
@@ -729,20 +736,21 @@ static fs_status canon_make(const fs_network *net, const fs_projection *proj, ca
   return st;
 }
 
-static unsigned char *field_at(const fs_proj_part *part, const syn_field *f, uint64_t s) {
-  if (f->in_plast) return (unsigned char *)&part->plast[s] + f->offset;
+static unsigned char *field_at(const fs_proj_part *part, const fs_syn_field *f, size_t rec_size,
+                               uint64_t s) {
+  if (rec_size) return (unsigned char *)fs_syn_rec(part, rec_size, s) + f->offset;
   unsigned char *base = *(unsigned char *const *)((const unsigned char *)part + f->offset);
   return base + s * f->size * f->count;
 }
 
 /* Copies field f of every synapse between the parts and buf (canonical order). */
-static void move_field(const fs_projection *proj, const canon *c, const syn_field *f,
-                       unsigned char *buf, bool to_parts) {
+static void move_field(const fs_projection *proj, const canon *c, const fs_syn_field *f,
+                       size_t rec_size, unsigned char *buf, bool to_parts) {
   size_t bytes = f->size * f->count, at = 0;
   for (size_t t = 0; t < c->n_threads; t++) {
     const fs_proj_part *part = &proj->part[t];
     for (uint64_t o = 0; o < part->n_syn; o++, at++) {
-      unsigned char *syn = field_at(part, f, c->order[t][o]);
+      unsigned char *syn = field_at(part, f, rec_size, c->order[t][o]);
       if (to_parts)
         memcpy(syn, buf + at * bytes, bytes);
       else
@@ -773,20 +781,21 @@ static uint64_t projection_fingerprint(const fs_projection *proj, const canon *c
 }
 
 static fs_status checkpoint_fields(const fs_projection *proj, size_t k, const canon *c,
-                                   const syn_field *fields, size_t n_fields, const fs_ckpt_io *io,
-                                   fs_error *err) {
+                                   field_set set, const fs_ckpt_io *io, fs_error *err) {
   size_t widest = 1;
-  for (size_t i = 0; i < n_fields; i++)
-    widest = fields[i].size * fields[i].count > widest ? fields[i].size * fields[i].count : widest;
+  for (size_t i = 0; i < set.n; i++)
+    widest = set.fields[i].size * set.fields[i].count > widest
+                 ? set.fields[i].size * set.fields[i].count
+                 : widest;
   unsigned char *buf = malloc((proj->n_syn + 1) * widest);
   fs_status st = buf ? FS_OK : fs_error_set(err, FS_ERR_NOMEM, "out of memory for a checkpoint");
-  for (size_t i = 0; st == FS_OK && i < n_fields; i++) {
-    const syn_field *f = &fields[i];
+  for (size_t i = 0; st == FS_OK && i < set.n; i++) {
+    const fs_syn_field *f = &set.fields[i];
     char name[64];
     snprintf(name, sizeof name, "proj/%zu/%s", k, f->name);
-    if (!io->restore) move_field(proj, c, f, buf, false);
+    if (!io->restore) move_field(proj, c, f, set.rec_size, buf, false);
     st = fs_ckpt_array(io, name, f->type, buf, proj->n_syn * f->count, err);
-    if (st == FS_OK && io->restore) move_field(proj, c, f, buf, true);
+    if (st == FS_OK && io->restore) move_field(proj, c, f, set.rec_size, buf, true);
   }
   free(buf);
   return st;
@@ -805,12 +814,12 @@ static fs_status checkpoint_projection(fs_network *net, size_t k, const fs_ckpt_
     st = fs_error_set(err, FS_ERR_INPUT,
                       "the synapses of projection %s differ from those of the checkpoint",
                       proj->name);
-  if (st == FS_OK && proj->nmda_agents)
-    st = checkpoint_fields(proj, k, &c, nmda_fields, sizeof nmda_fields / sizeof nmda_fields[0], io,
-                           err);
-  if (st == FS_OK && proj->plastic)
-    st = checkpoint_fields(proj, k, &c, plastic_fields,
-                           sizeof plastic_fields / sizeof plastic_fields[0], io, err);
+  field_set nmda = {nmda_fields, sizeof nmda_fields / sizeof nmda_fields[0], 0};
+  if (st == FS_OK && proj->nmda_agents) st = checkpoint_fields(proj, k, &c, nmda, io, err);
+  if (st == FS_OK && proj->plastic) {
+    field_set rule = {proj->rule->fields, proj->rule->n_fields, proj->rule->record_size};
+    st = checkpoint_fields(proj, k, &c, rule, io, err);
+  }
   canon_free(&c);
   return st;
 }

@@ -11,6 +11,7 @@
 #include <fearsim/network.h>
 #include <fearsim/neuron.h>
 #include <fearsim/rng.h>
+#include <fearsim/synrule.h>
 
 #define FS_MAX_STATE 8
 #define FS_ALIGN 64
@@ -85,22 +86,6 @@ struct fs_population {
   uint32_t *spike_count, *n_alive, *n_start;
 };
 
-#define FS_PEND_MAX 8
-
-/* The state of one plastic synapse: calcium and efficacy as of step t_plast, its consolidated
- * state z (late phase, as of the last slow step), the presynaptic calcium jumps still to come
- * (offsets in steps from t_plast, in time order), its presynaptic and postsynaptic ids (its
- * noise stream), the blocks of noise it has drawn, and whether it exists: a synapse of the
- * reserved spine pool is not alive until a spine forms. 64 bytes, one cache line. */
-typedef struct fs_plastic_syn {
-  double ca, rho, z;
-  int64_t t_plast;
-  uint32_t pre, post, noise_ctr;
-  uint16_t pend[FS_PEND_MAX];
-  uint8_t n_pend;
-  uint8_t alive;
-} fs_plastic_syn;
-
 /* The synapses of one projection whose targets one thread owns, as CSR rows keyed by the
  * presynaptic id; within a row ordered by target, then by creation. */
 typedef struct fs_proj_part {
@@ -114,9 +99,10 @@ typedef struct fs_proj_part {
    * concentration as of its last transmitter arrival, at step t_last */
   double *block, *x_rise, *x_decay, *conc;
   int64_t *t_last;
-  /* plastic synapses (NULL otherwise), one record each: a synapse is reached in random order
-   * through the post -> synapse index, so its state sits in one cache line */
-  fs_plastic_syn *plast;
+  /* plastic synapses (NULL otherwise), one record of the projection's rule each
+   * (rule->record_size bytes, include/fearsim/synrule.h): a synapse is reached in random order
+   * through the post -> synapse index, so its state sits in one record */
+  void *plast;
   /* post -> synapse index: the synapses onto target j of this part are
    * bkw[bkw_start[j - begin]] .. bkw[bkw_start[j - begin + 1] - 1] */
   uint64_t *bkw_start, *bkw;
@@ -132,7 +118,9 @@ struct fs_projection {
   uint16_t same_delay; /* the delay in steps of every synapse, or 0 if they differ */
   bool nmda_agents;    /* the synapses carry NMDA receptors (receptor nmda or ampa_nmda) */
   bool plastic;
-  bool late; /* plastic with a late phase */
+  bool late;                  /* plastic with a late phase */
+  const fs_synrule *rule;     /* the plasticity rule (plastic only) */
+  const void *rule_params;    /* its parameters */
 };
 
 struct fs_network {

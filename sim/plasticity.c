@@ -43,7 +43,7 @@
 #define GB_ROW(field, kind, def, min, max, flags, text)                                            \
   { #field, kind, def, min, max, flags, offsetof(fs_gb_params, field), text }
 
-const fs_param_spec fs_gb_param_specs[] = {
+const fs_param_spec fs_gb_param_specs[FS_GB_N_PARAMS] = {
     GB_ROW(tau_ca, FS_UNIT_TIME, 22.6936e-3, 0.0, 10.0, FS_PARAM_MIN_EXCLUSIVE, "calcium decay"),
     GB_ROW(c_pre, FS_UNIT_DIMENSIONLESS, 0.5617539, 0.0, 100.0, 0, "presynaptic calcium jump"),
     GB_ROW(c_post, FS_UNIT_DIMENSIONLESS, 1.23964, 0.0, 100.0, 0, "postsynaptic calcium jump"),

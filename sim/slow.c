@@ -30,19 +30,17 @@ static void advance_synapses(const fs_slow_ctx *c, size_t k, int64_t to) {
   fs_projection *proj = &c->net->projs[k];
   fs_proj_part *part = &proj->part[c->t];
   fs_thread_range r = proj->post->range[c->t];
-  const fs_gb_params *gb = &proj->spec->plastic.gb;
+  const fs_synrule *rule = proj->rule;
   for (size_t j = r.begin; j < r.end; j++) {
     uint64_t q0, q1;
     double sum = 0.0;
     synapses_of(part, r, j, &q0, &q1);
     for (uint64_t q = q0; q < q1; q++) {
       uint64_t s = part->bkw[q];
-      const fs_plastic_syn *y = &part->plast[s];
-      if (!y->alive) continue;
-      /* a synapse at rest stays there until its next event, which will bring it up to date */
-      if (y->n_pend == 0 && y->ca == 0.0 && y->rho == gb->rho_0) continue;
-      fs_plastic_advance(part, s, to, &c->env[k]);
-      sum += fabs(y->rho - gb->rho_0) / gb->rho_0;
+      const void *y = fs_syn_rec(part, rule->record_size, s);
+      if (!fs_syn_alive(rule, part, s) || rule->late->at_rest(proj->rule_params, y)) continue;
+      rule->advance(part, s, to, &c->env[k]);
+      sum += rule->late->early_change(proj->rule_params, y);
     }
     proj->post->esum[j] += sum;
   }
@@ -72,12 +70,14 @@ static void capture(const fs_slow_ctx *c, size_t k) {
   fs_projection *proj = &c->net->projs[k];
   fs_proj_part *part = &proj->part[c->t];
   const fs_late_params *lp = &c->net->spec->cons.late;
-  const double rho_0 = proj->spec->plastic.gb.rho_0;
+  const fs_synrule *rule = proj->rule;
   const double *p_int = proj->post->esum;
   for (uint64_t s = 0; s < part->n_syn; s++) {
-    fs_plastic_syn *y = &part->plast[s];
-    if (!y->alive || p_int[y->post] == 0.0) continue;
-    y->z = fs_z_step(y->z, fs_tag_of(lp, y->rho, rho_0), p_int[y->post], lp->tau_z);
+    uint32_t j = part->target[s];
+    if (!fs_syn_alive(rule, part, s) || p_int[j] == 0.0) continue;
+    double *z = fs_syn_z(rule, part, s);
+    int tag = rule->late->tag(lp, proj->rule_params, fs_syn_rec(part, rule->record_size, s));
+    *z = fs_z_step(*z, tag, p_int[j], lp->tau_z);
   }
 }
 
@@ -85,10 +85,13 @@ static void capture(const fs_slow_ctx *c, size_t k) {
  * held in labile synapses; off unless tau_forget is set). Negative z is left alone: it is
  * consolidated depression or an immature spine (z_new), which must not mature by forgetting. */
 static void forget(const fs_slow_ctx *c, size_t k, double h) {
-  fs_proj_part *part = &c->net->projs[k].part[c->t];
-  const double keep = exp(-h / c->net->projs[k].spec->plastic.gb.tau_forget);
-  for (uint64_t s = 0; s < part->n_syn; s++)
-    if (part->plast[s].z > 0.0) part->plast[s].z *= keep;
+  const fs_projection *proj = &c->net->projs[k];
+  fs_proj_part *part = &proj->part[c->t];
+  const double keep = exp(-h / proj->rule->late->tau_forget(proj->rule_params));
+  for (uint64_t s = 0; s < part->n_syn; s++) {
+    double *z = fs_syn_z(proj->rule, part, s);
+    if (*z > 0.0) *z *= keep;
+  }
 }
 
 /* Draws from a Poisson distribution of mean m by inversion (m is small: a few per step). */
@@ -104,13 +107,12 @@ static unsigned poisson_draw(fs_rng *r, double m) {
   return n;
 }
 
-static void form_synapse(fs_plastic_syn *y, const fs_gb_params *gb, double z_new, int64_t now) {
-  y->alive = 1;
-  y->rho = gb->rho_0;
-  y->z = z_new;
-  y->ca = 0.0;
-  y->n_pend = 0;
-  y->t_plast = now;
+static void form_synapse(const fs_projection *proj, fs_proj_part *part, uint64_t s, double z_new,
+                         int64_t now) {
+  const fs_synrule *rule = proj->rule;
+  fs_syn_set_alive(rule, part, s, true);
+  rule->late->form(proj->rule_params, fs_syn_rec(part, rule->record_size, s), now);
+  *fs_syn_z(rule, part, s) = z_new;
 }
 
 /* Spine turnover of neuron j's synapses of projection k: weak ones (by their lasting weight,
@@ -120,21 +122,22 @@ static void turnover(const fs_slow_ctx *c, size_t k, size_t j, double h, int64_t
   fs_proj_part *part = &proj->part[c->t];
   fs_population *pop = proj->post;
   const fs_spine_params *sp = &c->net->spec->cons.spines;
-  const fs_gb_params *gb = &proj->spec->plastic.gb;
+  const fs_synrule *rule = proj->rule;
   fs_rng rng = fs_rng_make(c->net->spec->seed, fs_rng_stream_id(FS_RNG_SPINES, (uint32_t)k, j),
                            (uint64_t)to);
   double p_elim = fs_spine_elimination(sp, h);
   uint64_t q0, q1, dormant = 0;
   synapses_of(part, pop->range[c->t], j, &q0, &q1);
   for (uint64_t q = q0; q < q1; q++) {
-    fs_plastic_syn *y = &part->plast[part->bkw[q]];
-    if (!y->alive) {
+    uint64_t s = part->bkw[q];
+    if (!fs_syn_alive(rule, part, s)) {
       dormant++;
       continue;
     }
     /* weak by its lasting weight: early change fades, what is captured stays */
-    if (fs_gb_weight_factor(gb, gb->rho_0, y->z) < sp->weak && fs_rng_uniform(&rng) < p_elim) {
-      y->alive = 0;
+    if (rule->late->lasting_factor(proj->rule_params, *fs_syn_z(rule, part, s)) < sp->weak &&
+        fs_rng_uniform(&rng) < p_elim) {
+      fs_syn_set_alive(rule, part, s, false);
       pop->n_alive[j]--;
     }
   }
@@ -143,9 +146,8 @@ static void turnover(const fs_slow_ctx *c, size_t k, size_t j, double h, int64_t
   for (; n_new > 0 && dormant > 0; n_new--, dormant--) {
     uint64_t pick = fs_rng_below(&rng, dormant), seen = 0;
     for (uint64_t q = q0; q < q1; q++) {
-      fs_plastic_syn *y = &part->plast[part->bkw[q]];
-      if (y->alive || seen++ != pick) continue;
-      form_synapse(y, gb, sp->z_new, to);
+      if (fs_syn_alive(rule, part, part->bkw[q]) || seen++ != pick) continue;
+      form_synapse(proj, part, part->bkw[q], sp->z_new, to);
       pop->n_alive[j]++;
       break;
     }
@@ -170,7 +172,7 @@ void fs_slow_step(const fs_slow_ctx *c, int64_t from, int64_t to) {
     const fs_projection *proj = &net->projs[k];
     if (!proj->late) continue;
     capture(c, k);
-    if (proj->spec->plastic.gb.tau_forget > 0) forget(c, k, h);
+    if (proj->rule->late->tau_forget(proj->rule_params) > 0) forget(c, k, h);
     if (proj->spec->plastic.reserve <= 0) continue;
     for (size_t j = proj->post->range[c->t].begin; j < proj->post->range[c->t].end; j++)
       turnover(c, k, j, h, to);

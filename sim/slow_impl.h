@@ -9,13 +9,13 @@
 #include <fearsim/dosing.h>
 
 #include "network_impl.h"
-#include "synapse_impl.h"
+#include "synrule_impl.h"
 
 typedef struct fs_slow_ctx {
   fs_network *net;
   const fs_pharmacology *pharm; /* NULL: no drugs */
   const fs_block_coeffs *bc;    /* [population] */
-  const fs_plastic_env *env;    /* [projection]: this thread's environment of each plastic one */
+  const fs_synrule_env *env;    /* [projection]: this thread's environment of each plastic one */
   size_t t;                     /* the thread */
   uint64_t *pool_empty;         /* spines that could not form: the neuron's reserve was used up */
 } fs_slow_ctx;

@@ -2,8 +2,6 @@
  * closed form at each transmitter arrival (equations in include/fearsim/synapse.h). */
 #include <fearsim/synapse.h>
 
-#include "synapse_impl.h"
-
 #include <math.h>
 
 fs_nmda_kinetics fs_nmda_kinetics_make(double tau_rise, double tau_decay, double p_open) {
@@ -56,84 +54,3 @@ double fs_nmda_agent_gating(const fs_nmda_agent *s, const fs_nmda_kinetics *k, i
   return x_decay * exp(-h / k->tau_decay) - x_rise * exp(-h / k->tau_rise);
 }
 
-/* --- plastic synapse agents (sim/synapse_impl.h) ------------------------------------- */
-
-/* The presynaptic calcium jump sees the synapse's NMDA availability: its blocked fraction
- * and the competitive and glycine-site factors of the moment. */
-static double availability(const fs_proj_part *part, uint64_t s, const fs_plastic_env *e) {
-  double unblocked = part->block ? 1.0 - part->block[s] : 1.0;
-  return unblocked * e->nmda_factor;
-}
-
-static double pre_jump(const fs_proj_part *part, uint64_t s, const fs_plastic_env *e) {
-  return e->gb->c_pre * availability(part, s, e);
-}
-
-/* The state of synapse y brought to step to, without storing it: the calcium jumps due are
- * applied (*used of them) and the noise stream advanced. */
-static fs_gb_state advanced(const fs_proj_part *part, uint64_t s, int64_t to,
-                            const fs_plastic_env *e, fs_rng *noise, int *used) {
-  const fs_plastic_syn *y = &part->plast[s];
-  int64_t cur = y->t_plast;
-  int n = y->n_pend, k = 0;
-  fs_gb_state st = {y->ca, y->rho};
-  uint64_t who = (uint64_t)y->post * e->n_pre + y->pre;
-  *noise = fs_rng_make(e->seed, fs_rng_stream_id(FS_RNG_PLASTIC, e->proj, who), y->noise_ctr);
-  for (; k < n && y->t_plast + y->pend[k] <= to; k++) {
-    int64_t at = y->t_plast + y->pend[k];
-    fs_gb_advance(e->gb, &st, (double)(at - cur) * e->dt, noise);
-    st.c += pre_jump(part, s, e);
-    cur = at;
-  }
-  fs_gb_advance(e->gb, &st, (double)(to - cur) * e->dt, noise);
-  *used = k;
-  return st;
-}
-
-void fs_plastic_advance(fs_proj_part *part, uint64_t s, int64_t to, const fs_plastic_env *e) {
-  fs_rng noise;
-  int used;
-  fs_gb_state st = advanced(part, s, to, e, &noise, &used);
-  fs_plastic_syn *y = &part->plast[s];
-  for (int i = used; i < y->n_pend; i++)
-    y->pend[i - used] = (uint16_t)(y->t_plast + y->pend[i] - to);
-  y->n_pend = (uint8_t)(y->n_pend - used);
-  y->t_plast = to;
-  y->ca = st.c;
-  y->rho = st.rho;
-  y->noise_ctr = (uint32_t)noise.counter;
-}
-
-fs_gb_state fs_plastic_peek(const fs_proj_part *part, uint64_t s, int64_t to,
-                            const fs_plastic_env *e) {
-  fs_rng noise;
-  int used;
-  return advanced(part, s, to, e, &noise, &used);
-}
-
-void fs_plastic_pre(fs_proj_part *part, uint64_t s, int64_t emit, int64_t jump_at,
-                    const fs_plastic_env *e) {
-  fs_plastic_advance(part, s, emit, e);
-  fs_plastic_syn *y = &part->plast[s];
-  if (y->n_pend == FS_PEND_MAX) {
-    (*e->dropped)++;
-    return;
-  }
-  y->pend[y->n_pend++] = (uint16_t)(jump_at - emit);
-}
-
-/* The fraction of synapse s's NMDA receptors with transmitter bound at step at: its
- * peak-normalised gating, capped at 1. */
-static double bound(const fs_proj_part *part, uint64_t s, int64_t at, const fs_plastic_env *e) {
-  fs_nmda_agent a = {0.0, part->x_rise[s], part->x_decay[s], 0.0, part->t_last[s]};
-  double g = fs_nmda_agent_gating(&a, e->kin, at, e->dt);
-  return g < 1.0 ? (g > 0.0 ? g : 0.0) : 1.0;
-}
-
-void fs_plastic_post(fs_proj_part *part, uint64_t s, int64_t at, const fs_plastic_env *e) {
-  fs_plastic_advance(part, s, at, e);
-  double f = e->gb->post_nmda, u = e->gb->post_glu;
-  double nmda = availability(part, s, e);
-  if (u > 0) nmda *= 1.0 - u + u * bound(part, s, at, e);
-  part->plast[s].ca += e->gb->c_post * (1.0 - f + f * nmda);
-}

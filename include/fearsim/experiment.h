@@ -13,7 +13,7 @@
 #include <fearsim/dosing.h>
 #include <fearsim/error.h>
 #include <fearsim/neuron.h>
-#include <fearsim/plasticity.h>
+#include <fearsim/synrule.h>
 #include <fearsim/protocol.h>
 
 #ifdef __cplusplus
@@ -76,12 +76,13 @@ typedef enum fs_connect_rule {
   FS_CONNECT_FIXED_INDEGREE
 } fs_connect_rule;
 
-/* Early plasticity of a projection's synapses (Graupner & Brunel 2012). */
+/* Plasticity of a projection's synapses: a rule of the registry (include/fearsim/synrule.h). */
 typedef struct fs_plasticity_spec {
   bool enabled;
-  fs_gb_params gb;
-  double up_fraction; /* fraction of synapses that start UP (rho = 1), the others at 0 */
-  bool late_phase;    /* tags, capture and consolidation (needs gb.kappa > 0) */
+  const fs_synrule *rule;
+  void *params;       /* the rule's parameter struct (owned by the spec) */
+  double up_fraction; /* bistable rules: fraction of synapses that start UP */
+  bool late_phase;    /* tags, capture and consolidation (a rule with a late phase) */
   double reserve;     /* spine turnover: reserved synapses per initial one (0: no turnover) */
 } fs_plasticity_spec;
 

@@ -50,8 +50,13 @@ fs_status fs_network_get_synapses(const fs_network *net, size_t k, uint32_t *pre
  * each as of its last transmitter arrival (0 for a projection without NMDA agents). */
 fs_status fs_network_get_nmda_block(const fs_network *net, size_t k, double *block, fs_error *err);
 
-/* The efficacy rho and calcium of every synapse of a plastic projection k, in the same
- * canonical order, each as of its last update (0 for a projection without plasticity). */
+/* Field name of the plasticity rule's record (include/fearsim/synrule.h) of every synapse of
+ * projection k, as a double, in the same canonical order, each as of its last update;
+ * FS_ERR_INPUT if the projection is not plastic or its rule has no such field. */
+fs_status fs_network_get_synapse_field(const fs_network *net, size_t k, const char *name,
+                                       double *out, fs_error *err);
+
+/* The fields "rho" and "calcium" (graupner_brunel) of every synapse of projection k. */
 fs_status fs_network_get_plasticity(const fs_network *net, size_t k, double *rho, double *ca,
                                     fs_error *err);
 

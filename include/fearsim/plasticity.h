@@ -58,7 +58,8 @@ typedef struct fs_gb_params {
 } fs_gb_params;
 
 /* The parameter table (for reading and validating `params:` of a plastic projection). */
-extern const fs_param_spec fs_gb_param_specs[];
+#define FS_GB_N_PARAMS 18
+extern const fs_param_spec fs_gb_param_specs[FS_GB_N_PARAMS];
 extern const size_t fs_gb_n_param_specs;
 
 /* The named presets of LITERATURE.md §4.2: "cortical" (fit to cortical slices),

@@ -5,6 +5,7 @@
 #include "test_util.h"
 
 #include <fearsim/experiment.h>
+#include <fearsim/plasticity.h>
 
 static const char *variant(const char *from, const char *to, const char *extra) {
   const char *path = fs_test_variant("exp.yaml", from, to, extra);
@@ -277,9 +278,11 @@ static void test_plasticity_block(void **state) {
                              NULL);
   assert_int_equal(fs_experiment_load(path, NULL, 0, &spec, &err), FS_OK);
   const fs_plasticity_spec *pl = &spec->projs[0].plastic;
+  const fs_gb_params *gb = pl->params;
   assert_true(pl->enabled);
-  fs_assert_close(pl->gb.gamma_p, 1645.59, 1e-12, 0.0); /* the preset */
-  fs_assert_close(pl->gb.sigma, 0.0, 0.0, 0.0);         /* overridden */
+  assert_ptr_equal(pl->rule, fs_synrule_find("graupner_brunel", NULL));
+  fs_assert_close(gb->gamma_p, 1645.59, 1e-12, 0.0); /* the preset */
+  fs_assert_close(gb->sigma, 0.0, 0.0, 0.0);         /* overridden */
   fs_assert_close(pl->up_fraction, 0.3, 1e-12, 0.0);    /* 1 - beta of the preset */
   fs_assert_close(spec->projs[0].nmda_ratio, 0.5, 0.0, 0.0);
   fs_experiment_free(spec);

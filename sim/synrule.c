@@ -1,0 +1,46 @@
+/* synrule.c - the registry of synapse plasticity rules: one row per rule in sim/models/. */
+#include <fearsim/synrule.h>
+
+#include <string.h>
+
+extern const fs_synrule fs_synrule_graupner_brunel;
+
+static const fs_synrule *const rules[] = {&fs_synrule_graupner_brunel};
+#define N_RULES (sizeof rules / sizeof rules[0])
+
+size_t fs_synrule_count(void) {
+  return N_RULES;
+}
+
+const fs_synrule *fs_synrule_at(size_t i) {
+  return i < N_RULES ? rules[i] : NULL;
+}
+
+const fs_synrule *fs_synrule_find(const char *name, fs_error *err) {
+  const char *names[N_RULES];
+  for (size_t i = 0; i < N_RULES; i++) {
+    if (name != NULL && strcmp(rules[i]->name, name) == 0) return rules[i];
+    names[i] = rules[i]->name;
+  }
+  fs_error_unknown_name(err, "plasticity rule", name, names, N_RULES);
+  return NULL;
+}
+
+const fs_syn_field *fs_synrule_field(const fs_synrule *rule, const char *name) {
+  for (size_t i = 0; i < rule->n_fields; i++)
+    if (strcmp(rule->fields[i].name, name) == 0) return &rule->fields[i];
+  return NULL;
+}
+
+double fs_syn_field_value(const fs_syn_field *f, const void *rec) {
+  const unsigned char *p = (const unsigned char *)rec + f->offset;
+  switch (f->type) {
+  case FS_REC_F64: return *(const double *)p;
+  case FS_REC_I64: return (double)*(const int64_t *)p;
+  case FS_REC_U64: return (double)*(const uint64_t *)p;
+  case FS_REC_I32: return (double)*(const int32_t *)p;
+  case FS_REC_U32: return (double)*(const uint32_t *)p;
+  case FS_REC_U16: return (double)*(const uint16_t *)p;
+  default: return (double)*p;
+  }
+}

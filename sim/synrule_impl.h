@@ -1,0 +1,46 @@
+/* synrule_impl.h - what a synapse rule's hooks see of a projection (include/fearsim/synrule.h):
+ * the environment one thread builds for one plastic projection, and the record of a synapse. */
+#ifndef FEARSIM_SYNRULE_IMPL_H
+#define FEARSIM_SYNRULE_IMPL_H
+
+#include <fearsim/synapse.h>
+#include <fearsim/synrule.h>
+
+#include "network_impl.h"
+
+struct fs_synrule_env {
+  const fs_synrule *rule;
+  const void *params;          /* the rule's parameter struct */
+  const fs_nmda_kinetics *kin; /* the projection's NMDA gating (NULL without NMDA receptors) */
+  double dt;
+  uint64_t seed;
+  uint32_t proj;      /* projection index, for the rule's noise streams */
+  uint64_t n_pre;     /* presynaptic population size, for the noise streams */
+  double nmda_factor; /* antagonist * glycine-site gain on NMDA receptors now */
+  uint64_t *dropped;  /* events a rule had to drop (it says which in its file) */
+};
+
+/* Synapse s's record in a part. */
+static inline void *fs_syn_rec(const fs_proj_part *part, size_t rec_size, uint64_t s) {
+  return (unsigned char *)part->plast + s * rec_size;
+}
+
+/* Is synapse s alive (a rule without a late phase has every synapse alive)? */
+static inline bool fs_syn_alive(const fs_synrule *rule, const fs_proj_part *part, uint64_t s) {
+  if (rule->late == NULL) return true;
+  return ((const uint8_t *)fs_syn_rec(part, rule->record_size, s))[rule->late->alive_offset] != 0;
+}
+
+/* A synapse of a late-phase rule forms (alive) or is eliminated. */
+static inline void fs_syn_set_alive(const fs_synrule *rule, fs_proj_part *part, uint64_t s,
+                                    bool alive) {
+  ((uint8_t *)fs_syn_rec(part, rule->record_size, s))[rule->late->alive_offset] = alive;
+}
+
+/* Synapse s's consolidated state z (late-phase rules only). */
+static inline double *fs_syn_z(const fs_synrule *rule, const fs_proj_part *part, uint64_t s) {
+  return (double *)((unsigned char *)fs_syn_rec(part, rule->record_size, s) +
+                    rule->late->z_offset);
+}
+
+#endif
