@@ -11,6 +11,7 @@
 
 #include <fearsim/engine.h>
 #include <fearsim/network.h>
+#include <fearsim/observer.h>
 #include <fearsim/record.h>
 
 typedef struct fs_ckpt_io {
@@ -33,8 +34,12 @@ fs_status fs_ckpt_prefix(const fs_ckpt_io *io, const char *name, fs_record_type 
  * synapses (pre, post, weight, delay) makes a restore refuse a network built differently. */
 fs_status fs_network_checkpoint(fs_network *net, const fs_ckpt_io *io, fs_error *err);
 
-/* The engine's state (sim/engine.c): its clock, the drugs as last refreshed, rate bins, trial
- * counts and statistics. */
+/* The engine's state (sim/engine.c): its clock, the drugs as last refreshed, statistics, and
+ * its observer's. */
 fs_status fs_engine_checkpoint(fs_engine *eng, const fs_ckpt_io *io, fs_error *err);
+
+/* The observer's state (sim/observer.c): the last row and snapshot written, rate bins and
+ * trial counts. */
+fs_status fs_observer_checkpoint(fs_observer *obs, const fs_ckpt_io *io, fs_error *err);
 
 #endif

@@ -134,6 +134,14 @@ struct fs_network {
   size_t max_delay; /* steps */
 };
 
+/* Thread u's spikes of a step of parity: the spike-times inputs are played by thread 0 for the
+ * whole population, every other population's thread writes at the start of its range. */
+static inline const uint32_t *fs_population_spikes(const fs_population *pop, int parity,
+                                                   size_t u) {
+  bool whole = pop->is_input && pop->spec->input == FS_INPUT_SPIKE_TIMES;
+  return pop->spike_buf[parity] + (whole ? 0 : pop->range[u].begin);
+}
+
 /* For one thread's part of a projection, the index in the part of each of its synapses in
  * canonical (post, pre) order, and each one's presynaptic id; FS_ERR_NOMEM on failure. */
 fs_status fs_part_canonical_order(const fs_projection *proj, size_t t, uint64_t *order,

@@ -20,6 +20,24 @@ struct fs_synrule_env {
   uint64_t *dropped;  /* events a rule had to drop (it says which in its file) */
 };
 
+/* What thread-local plastic synapses of projection k of net see: the projection's NMDA
+ * kinetics kin and the drugs mod at its target population; dropped counts what the rule drops. */
+static inline fs_synrule_env fs_synrule_env_make(const fs_network *net, size_t k,
+                                                 const fs_nmda_kinetics *kin,
+                                                 const fs_nmda_mod *mod, uint64_t *dropped) {
+  const fs_projection *proj = &net->projs[k];
+  fs_synrule_env e = {.rule = proj->rule,
+                      .params = proj->rule_params,
+                      .kin = proj->nmda_agents ? kin : NULL,
+                      .dt = net->dt,
+                      .seed = net->spec->seed,
+                      .proj = (uint32_t)k,
+                      .n_pre = proj->pre->n,
+                      .nmda_factor = mod->antagonist * mod->gain,
+                      .dropped = dropped};
+  return e;
+}
+
 /* Synapse s's record in a part. */
 static inline void *fs_syn_rec(const fs_proj_part *part, size_t rec_size, uint64_t s) {
   return (unsigned char *)part->plast + s * rec_size;
