@@ -90,9 +90,9 @@ const fs_drug_mechanism *fs_drug_mechanism_at(size_t i); /* NULL past the end */
 
 /* A drug: one row of the registry. */
 typedef struct fs_drug {
-  const char *name;        /* the YAML value: "ketamine" */
-  const char *description; /* one line */
-  double molar_mass;       /* kg/mol */
+  const char *name;                   /* the YAML value: "ketamine" */
+  const char *description;            /* one line */
+  double molar_mass;                  /* kg/mol */
   const fs_drug_mechanism *mechanism; /* a row of the mechanism registry */
   const fs_param_spec *params;
   size_t n_params;
