@@ -143,6 +143,8 @@ static fs_status read_subject(fs_cfg_node root, fs_pharmacology *ph, fs_error *e
 
 /* The plan's index of drug d, adding it if new. */
 static fs_status plan_drug(fs_pharmacology *ph, const fs_drug *d, size_t *index, fs_error *err) {
+  fs_status st = fs_drug_check(d, err);
+  if (st != FS_OK) return st;
   for (size_t i = 0; i < ph->n_drugs; i++)
     if (ph->drugs[i].drug == d) {
       *index = i;
@@ -164,7 +166,7 @@ static fs_status plan_drug(fs_pharmacology *ph, const fs_drug *d, size_t *index,
 
 /* Only one open-channel blocker per experiment. */
 static fs_status check_blocker(fs_pharmacology *ph, const entry_spec *e, fs_error *err) {
-  if (ph->drugs[e->drug].drug->mechanism != FS_DRUG_OPEN_CHANNEL) return FS_OK;
+  if (!ph->drugs[e->drug].drug->mechanism->blocks_channel) return FS_OK;
   if (ph->blocker < 0) {
     ph->blocker = (int)e->drug;
     return FS_OK;
@@ -223,7 +225,7 @@ static fs_status read_selectivity(const read_ctx *c, const entry_spec *e, fs_err
   fs_cfg_node n = fs_cfg_child(e->node, "selectivity");
   pharm_drug *pd = &c->ph->drugs[e->drug];
   if (!fs_cfg_exists(n)) return FS_OK;
-  if (pd->drug->mechanism != FS_DRUG_OPEN_CHANNEL)
+  if (!pd->drug->mechanism->blocks_channel)
     return fs_cfg_error(n, err, "selectivity applies to open-channel blockers only, not to %s",
                         pd->drug->name);
   if (pd->sel_entry >= 0)
@@ -745,20 +747,11 @@ double fs_pharm_receptor_conc(const fs_pharmacology *ph, size_t i, size_t pop, d
 }
 
 void fs_pharm_get_nmda_mod(const fs_pharmacology *ph, size_t pop, double t, fs_nmda_mod *out) {
-  *out = (fs_nmda_mod){0.0, 1.0, 1.0, 1.0};
+  *out = FS_NMDA_MOD_NONE;
   for (size_t i = 0; i < ph->n_drugs; i++) {
-    const fs_drug *d = ph->drugs[i].drug;
-    const fs_drug_params *p = &ph->drugs[i].params;
-    if (d->mechanism == FS_DRUG_NONE) continue;
-    double c = fs_pharm_receptor_conc(ph, i, pop, t);
-    if (d->mechanism == FS_DRUG_OPEN_CHANNEL) {
-      out->blocker_conc = c;
-      out->allosteric *= fs_drug_allosteric_gain(p, c);
-    } else if (d->mechanism == FS_DRUG_COMPETITIVE) {
-      out->antagonist *= fs_drug_competitive_factor(p, c);
-    } else {
-      out->gain *= fs_drug_glycine_gain(p, c);
-    }
+    const fs_drug_mechanism *m = ph->drugs[i].drug->mechanism;
+    if (m->nmda_effect == NULL) continue;
+    m->nmda_effect(&ph->drugs[i].params, fs_pharm_receptor_conc(ph, i, pop, t), out);
   }
 }
 

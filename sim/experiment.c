@@ -786,6 +786,18 @@ static fs_status read_plasticity(fs_cfg_node node, fs_projection_spec *proj, fs_
   return read_late_phase(pl, proj, err);
 }
 
+/* A projection with NMDA receptors needs a target whose neuron model has them: the engine
+ * takes the receptors' kinetics from the model. */
+static fs_status check_nmda_target(fs_cfg_node node, const fs_experiment_spec *spec,
+                                   const fs_projection_spec *proj, fs_error *err) {
+  const fs_population_spec *post = &spec->pops[proj->post];
+  if (!fs_projection_has_nmda(proj) || fs_neuron_model_has_nmda(post->model)) return FS_OK;
+  return fs_cfg_error(fs_cfg_child(node, "receptor"), err,
+                      "population \"%s\" (neuron model %s) has no NMDA receptors; use receptor "
+                      "ampa or gaba_a",
+                      post->name, post->model->name);
+}
+
 static fs_status read_projection(fs_cfg_node node, const fs_experiment_spec *spec,
                                  fs_projection_spec *proj, fs_error *err) {
   size_t receptor = 0;
@@ -802,6 +814,7 @@ static fs_status read_projection(fs_cfg_node node, const fs_experiment_spec *spe
     return st;
   proj->channel = receptor == 3 ? FS_CH_AMPA : (fs_channel)receptor;
   if ((st = read_nmda_ratio(node, receptor == 3, proj, err)) != FS_OK ||
+      (st = check_nmda_target(node, spec, proj, err)) != FS_OK ||
       (st = read_plasticity(node, proj, err)) != FS_OK)
     return st;
   proj->p_open = 0.3;

@@ -40,6 +40,14 @@ double fs_mg_block(double v, double mg, double k_mg, double gamma) {
   return 1.0 / (1.0 + mg / k_mg * exp(-gamma * v));
 }
 
+fs_status fs_neuron_model_get_nmda_kinetics(const fs_neuron_model *model, const void *params,
+                                            double *tau_rise, double *tau_decay, fs_error *err) {
+  if (model->nmda_kinetics == NULL)
+    return fs_error_set(err, FS_ERR_INPUT, "neuron model %s has no NMDA receptors", model->name);
+  model->nmda_kinetics(params, tau_rise, tau_decay);
+  return FS_OK;
+}
+
 fs_status fs_neuron_model_get_param(const fs_neuron_model *model, const void *params,
                                     const char *name, double *out, fs_error *err) {
   const fs_param_spec *spec = fs_params_find(model->params, model->n_params, name);

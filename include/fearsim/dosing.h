@@ -92,14 +92,8 @@ void fs_pharm_conc(const fs_pharmacology *ph, size_t i, double t, double *plasma
  * (window [at, at + duration)). */
 double fs_pharm_receptor_conc(const fs_pharmacology *ph, size_t i, size_t pop, double t);
 
-/* What the engine needs per population at a time t. */
-typedef struct fs_nmda_mod {
-  double blocker_conc; /* mol/m^3 of the open-channel blocker, 0 if none */
-  double antagonist;   /* product of competitive factors K_i/(K_i + C), 1 if none */
-  double gain;         /* product of glycine-site gains, 1 if none */
-  double allosteric;   /* gain on the open fraction (Orser 1997), 1 if none or off */
-} fs_nmda_mod;
-
+/* What the engine needs per population at a time t (fs_nmda_mod is in drug.h): each drug's
+ * mechanism folds its receptor concentration into *out, starting from FS_NMDA_MOD_NONE. */
 void fs_pharm_get_nmda_mod(const fs_pharmacology *ph, size_t pop, double t, fs_nmda_mod *out);
 
 /* The open-channel blocker's index (as in fs_pharm_drug), or -1 if there is none. */

@@ -27,10 +27,15 @@
  *                                  gain = 1 - allo_max·C/(C + allo_ic50) on the open fraction.
  * NMDA availability used by both the current and the calcium influx:
  *                                  (1 - b)·(antagonist factor)·(glycine gain)·(allosteric gain).
- * The rows, their values and sources are in sim/models/drug_<mechanism>.c. */
+ * A mechanism is a row of a registry (fs_drug_mechanism below): its file
+ * sim/models/drug_<mechanism>.c holds the row, its hook on the NMDA receptor and the drugs
+ * that act by it, with their values and sources. Adding a mechanism touches that file, one
+ * row of the mechanism table and one of the drug table in sim/drug.c, and, only if it has
+ * parameters no other mechanism has, fs_drug_params below. */
 #ifndef FEARSIM_DRUG_H
 #define FEARSIM_DRUG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <fearsim/error.h>
@@ -39,18 +44,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define FS_DRUG_MECH_LIST(X)                                                                       \
-  X(FS_DRUG_NONE, "none")                                                                          \
-  X(FS_DRUG_OPEN_CHANNEL, "open-channel trapping blocker")                                         \
-  X(FS_DRUG_COMPETITIVE, "competitive antagonist")                                                 \
-  X(FS_DRUG_GLYCINE_SITE, "glycine-site partial agonist")
-
-#define FS_DRUG_MECH_ENUM_ROW(e, text) e,
-typedef enum fs_drug_mechanism { FS_DRUG_MECH_LIST(FS_DRUG_MECH_ENUM_ROW) } fs_drug_mechanism;
-#undef FS_DRUG_MECH_ENUM_ROW
-
-const char *fs_drug_mechanism_name(fs_drug_mechanism m);
 
 /* Parameters of every mechanism; a drug's table sets the fields of its mechanism. SI. */
 typedef struct fs_drug_params {
@@ -65,12 +58,42 @@ typedef struct fs_drug_params {
   double ec50;      /* mol/m^3 */
 } fs_drug_params;
 
+/* What the drugs do at the NMDA receptors of a population at a time. */
+typedef struct fs_nmda_mod {
+  double blocker_conc; /* mol/m^3 of the open-channel blocker, 0 if none */
+  double antagonist;   /* product of competitive factors K_i/(K_i + C), 1 if none */
+  double gain;         /* product of glycine-site gains, 1 if none */
+  double allosteric;   /* gain on the open fraction (Orser 1997), 1 if none or off */
+} fs_nmda_mod;
+
+/* No drug: nothing blocked, every factor 1. */
+#define FS_NMDA_MOD_NONE                                                                           \
+  ((fs_nmda_mod){.blocker_conc = 0.0, .antagonist = 1.0, .gain = 1.0, .allosteric = 1.0})
+
+/* A mechanism of action at the NMDA receptor: one row of the mechanism registry. */
+typedef struct fs_drug_mechanism {
+  const char *name;        /* "open_channel" */
+  const char *description; /* "open-channel trapping blocker" */
+  /* Keeps a blocked fraction per synapse (fs_block_* below): at most one such drug per
+   * experiment, and only such a drug takes a per-population selectivity. */
+  bool blocks_channel;
+  /* Folds the effect of concentration conc (mol/m^3 at the receptor) of a drug with
+   * parameters p into *mod; NULL for a mechanism without effect on the NMDA receptor. */
+  void (*nmda_effect)(const fs_drug_params *p, double conc, fs_nmda_mod *mod);
+} fs_drug_mechanism;
+
+/* The mechanism registry, like the drug registry below. fs_drug_mechanism_find returns NULL
+ * on an unknown name and sets FS_ERR_INPUT with the known names. */
+const fs_drug_mechanism *fs_drug_mechanism_find(const char *name, fs_error *err);
+size_t fs_drug_mechanism_count(void);
+const fs_drug_mechanism *fs_drug_mechanism_at(size_t i); /* NULL past the end */
+
 /* A drug: one row of the registry. */
 typedef struct fs_drug {
-  const char *name;        /* the YAML value: "ketamine" */
-  const char *description; /* one line */
-  double molar_mass;       /* kg/mol */
-  fs_drug_mechanism mechanism;
+  const char *name;                   /* the YAML value: "ketamine" */
+  const char *description;            /* one line */
+  double molar_mass;                  /* kg/mol */
+  const fs_drug_mechanism *mechanism; /* a row of the mechanism registry */
   const fs_param_spec *params;
   size_t n_params;
   const char *pk_human;  /* default PK model name for humans, NULL if none */
@@ -82,6 +105,10 @@ typedef struct fs_drug {
 const fs_drug *fs_drug_find(const char *name, fs_error *err);
 size_t fs_drug_count(void);
 const fs_drug *fs_drug_at(size_t i); /* NULL past the end */
+
+/* FS_OK if the drug's mechanism is a row of the mechanism registry; otherwise
+ * FS_ERR_INTERNAL (`drug x has no registered mechanism`): a mechanism is never guessed. */
+fs_status fs_drug_check(const fs_drug *d, fs_error *err);
 
 /* Zeroes *out and writes the drug's defaults. */
 void fs_drug_defaults(const fs_drug *d, fs_drug_params *out);
@@ -96,7 +123,8 @@ typedef struct fs_block_coeffs {
   double leak;    /* 1 - trap: closed-channel unblocking as a fraction of k_off(V) */
 } fs_block_coeffs;
 
-/* Fills *out. FS_ERR_INPUT if the drug is not an open-channel blocker or selectivity < 0. */
+/* Fills *out. FS_ERR_INPUT if the drug's mechanism does not block the channel or
+ * selectivity < 0. */
 fs_status fs_block_coeffs_init(const fs_drug *d, const fs_drug_params *p, double selectivity,
                                fs_block_coeffs *out, fs_error *err);
 
@@ -116,7 +144,7 @@ double fs_block_steady(const fs_block_coeffs *c, double conc, double v);
 double fs_block_advance(const fs_block_coeffs *c, double b, double open_time, double closed_time,
                         double conc, double v);
 
-/* ---- concentration → gating factors --------------------------------------------------- */
+/* ---- concentration → gating factors (each in its mechanism's file) ------------------- */
 
 double fs_drug_competitive_factor(const fs_drug_params *p, double conc); /* K_i/(K_i + C) */
 double fs_drug_glycine_gain(const fs_drug_params *p, double conc);       /* >= 1 */
@@ -126,16 +154,6 @@ double fs_drug_allosteric_gain(const fs_drug_params *p, double conc);    /* <= 1
 static inline double fs_nmda_availability(double b, double antagonist, double gain) {
   return (1.0 - b) * antagonist * gain;
 }
-
-/* The drug rows (sim/models/drug_*.c). */
-extern const fs_drug fs_drug_ketamine;
-extern const fs_drug fs_drug_esketamine;
-extern const fs_drug fs_drug_mk801;
-extern const fs_drug fs_drug_memantine;
-extern const fs_drug fs_drug_apv;
-extern const fs_drug fs_drug_dcycloserine;
-extern const fs_drug fs_drug_saline;
-extern const fs_drug fs_drug_midazolam;
 
 #ifdef __cplusplus
 }

@@ -14,18 +14,43 @@ static const char info_usage[] = "usage: fearsim info OUT.h5\n"
                                  "experiment, seed,\nthreads), its populations with spike counts "
                                  "and rates, and every dataset with its\nshape and units.\n";
 
-int fs_cli_info(int argc, char **argv) {
-  if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+static const fs_cli_opt info_opt_table[] = {{"help", 'h', NULL}};
+
+static int info_usage_error(const char *msg) {
+  fprintf(stderr, "fearsim: %s\n%s", msg, info_usage);
+  return 2;
+}
+
+/* The result file named on the command line; NULL after --help or a usage error (*rc). */
+static const char *parse_info_args(int argc, char **argv, int *rc) {
+  fs_cli_opts p;
+  fs_cli_opts_init(&p, info_opt_table, 1);
+  const char *v = NULL, *file = NULL;
+  int k;
+  while ((k = fs_cli_next_opt(&p, argc, argv, &v)) != FS_CLI_OPT_END) {
+    if (k == FS_CLI_OPT_BAD || (k == FS_CLI_OPT_OPERAND && (file != NULL || v[0] == '-'))) {
+      *rc = info_usage_error("info takes one result file");
+      return NULL;
+    }
+    if (k == FS_CLI_OPT_OPERAND) {
+      file = v;
+      continue;
+    }
     fputs(info_usage, stdout);
-    return 0;
+    *rc = 0;
+    return NULL;
   }
-  if (argc != 2 || argv[1][0] == '-') {
-    fprintf(stderr, "fearsim: info takes one result file\n%s", info_usage);
-    return 2;
-  }
+  if (file == NULL) *rc = info_usage_error("info takes one result file");
+  return file;
+}
+
+int fs_cli_info(int argc, char **argv) {
+  int rc = 0;
+  const char *file = parse_info_args(argc, argv, &rc);
+  if (file == NULL) return rc;
   fs_error err = {0};
   char *text = NULL;
-  if (fs_record_info(argv[1], &text, &err) != FS_OK) return fs_cli_fail(&err);
+  if (fs_record_info(file, &text, &err) != FS_OK) return fs_cli_fail(&err);
   fputs(text, stdout);
   free(text);
   return 0;

@@ -52,46 +52,68 @@ static int bad_usage(const char *what, const char *arg) {
   return 2;
 }
 
-/* The value of --step/--until: "1min", "'1 min'" or the two words 1 min. */
-static int take_time(int argc, char **argv, int *i, double *out) {
+enum { OPT_HELP, OPT_SET, OPT_STEP, OPT_UNTIL, OPT_CSV, N_OPTS };
+
+static const fs_cli_opt pk_opt_table[N_OPTS] = {
+    [OPT_HELP] = {"help", 'h', NULL},
+    [OPT_SET] = {"set", 0, "key=value"},
+    [OPT_STEP] = {"step", 0, "a time such as 1 min"},
+    [OPT_UNTIL] = {"until", 0, "a time such as 8 h"},
+    [OPT_CSV] = {"csv", 0, "a file name"},
+};
+
+/* The value v of --step/--until: "1min", "'1 min'" or the two words 1 min (then the second
+ * is taken from argv[optind]). */
+static int take_time(int argc, char **argv, const char *opt, const char *v, double *out) {
   fs_error err;
-  if (*i + 1 >= argc) return bad_usage("a value is missing after", argv[*i]);
-  const char *opt = argv[(*i)++];
   char joined[128];
-  bool ok = fs_units_parse(argv[*i], FS_UNIT_TIME, out, &err) == FS_OK;
-  if (!ok && *i + 1 < argc && argv[*i + 1][0] != '-') {
-    snprintf(joined, sizeof joined, "%s %s", argv[*i], argv[*i + 1]);
+  bool ok = fs_units_parse(v, FS_UNIT_TIME, out, &err) == FS_OK;
+  if (!ok && optind < argc && argv[optind][0] != '-') {
+    snprintf(joined, sizeof joined, "%s %s", v, argv[optind]);
     ok = fs_units_parse(joined, FS_UNIT_TIME, out, &err) == FS_OK;
-    *i += ok;
+    if (ok) v = argv[optind++];
   }
   if (!ok || !(*out > 0)) {
     fprintf(stderr, "fearsim: pk: %s: expected a positive time such as \"1 min\", got \"%s\"\n",
-            opt, argv[*i]);
+            opt, v);
     return 2;
   }
   return 0;
 }
 
+/* One option or operand: 0 to go on, 2 on a usage error, -1 after --help. */
+static int take_opt(int argc, char **argv, int k, const char *v, pk_opts *o) {
+  switch (k) {
+  case OPT_HELP:
+    usage(stdout);
+    return -1;
+  case OPT_SET:
+    if (o->n_sets >= FS_CLI_MAX_SETS) return bad_usage("too many --set options", NULL);
+    o->sets[o->n_sets++] = v;
+    return 0;
+  case OPT_STEP:
+    return take_time(argc, argv, "--step", v, &o->step);
+  case OPT_UNTIL:
+    return take_time(argc, argv, "--until", v, &o->until);
+  case OPT_CSV:
+    o->csv = v;
+    return 0;
+  default: /* FS_CLI_OPT_OPERAND */
+    if (v[0] == '-' || o->file != NULL) return bad_usage("unexpected argument", v);
+    o->file = v;
+    return 0;
+  }
+}
+
 /* 0 to go on, 2 on a usage error, -1 after --help. */
 static int parse_args(int argc, char **argv, pk_opts *o) {
-  for (int i = 1; i < argc; i++) {
-    int r = fs_cli_take_set(argc, argv, &i, o->sets, &o->n_sets);
-    if (r < 0) return bad_usage("--set needs key=value", NULL);
-    if (r > 0) continue;
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      usage(stdout);
-      return -1;
-    }
-    if (strcmp(argv[i], "--step") == 0 || strcmp(argv[i], "--until") == 0) {
-      if (take_time(argc, argv, &i, argv[i][2] == 's' ? &o->step : &o->until) != 0) return 2;
-    } else if (strcmp(argv[i], "--csv") == 0 && i + 1 < argc) {
-      o->csv = argv[++i];
-    } else if (argv[i][0] == '-' || o->file != NULL) {
-      return bad_usage("unexpected argument", argv[i]);
-    } else {
-      o->file = argv[i];
-    }
-  }
+  fs_cli_opts p;
+  fs_cli_opts_init(&p, pk_opt_table, N_OPTS);
+  const char *v = NULL;
+  int k, rc = 0;
+  while (rc == 0 && (k = fs_cli_next_opt(&p, argc, argv, &v)) != FS_CLI_OPT_END)
+    rc = k == FS_CLI_OPT_BAD ? bad_usage(p.msg, NULL) : take_opt(argc, argv, k, v, o);
+  if (rc != 0) return rc;
   if (o->file == NULL) return bad_usage("missing the experiment file", NULL);
   return 0;
 }

@@ -116,61 +116,99 @@ static int parse_interval(const char *s, double *out) {
   return fs_units_parse(s, FS_UNIT_TIME, out, &err) == FS_OK && *out > 0 ? 0 : -1;
 }
 
-/* The options that take a time; 1 if argv[*i] was one (and taken), 0 if not, or an exit code
- * + 2 on a bad value. */
-static int take_time_opt(int argc, char **argv, int *i, const char *usage, run_opts *o) {
-  const char *a = argv[*i];
-  if (*i + 1 >= argc) return 0;
-  if (strcmp(a, "--checkpoint-every") == 0) {
-    if (parse_interval(argv[++*i], &o->checkpoint_every) == 0) return 1;
-    return 2 + usage_error(usage, "--checkpoint-every takes a time such as 10min, or off, got",
-                           argv[*i]);
+/* The options of run and check; resume takes the first RESUME_OPTS of them. */
+enum {
+  OPT_HELP,
+  OPT_THREADS,
+  OPT_CHECKPOINT,
+  OPT_STOP_AT,
+  OPT_FORCE,
+  OPT_STATS,
+  OPT_QUIET,
+  OPT_OUTPUT,
+  OPT_SET,
+  OPT_SEED,
+  N_RUN_OPTS
+};
+#define RESUME_OPTS OPT_OUTPUT
+
+static const fs_cli_opt run_opt_table[N_RUN_OPTS] = {
+    [OPT_HELP] = {"help", 'h', NULL},
+    [OPT_THREADS] = {"threads", 0, "a number of threads"},
+    [OPT_CHECKPOINT] = {"checkpoint-every", 0, "a time such as 10min, or off"},
+    [OPT_STOP_AT] = {"test-stop-at", 0, "a time"},
+    [OPT_FORCE] = {"force", 0, NULL},
+    [OPT_STATS] = {"stats", 0, NULL},
+    [OPT_QUIET] = {"quiet", 0, NULL},
+    [OPT_OUTPUT] = {"output", 'o', "a file name"},
+    [OPT_SET] = {"set", 0, "key.path=value"},
+    [OPT_SEED] = {"seed", 0, "a number"},
+};
+
+/* The value of an option that takes one; -1 to go on, or an exit code. */
+static int take_value(int k, const char *v, const char *usage, run_opts *o) {
+  fs_error err;
+  switch (k) {
+  case OPT_THREADS:
+    if (parse_int_arg(v, &o->threads) || o->threads == 0)
+      return usage_error(usage, "--threads takes a whole number from 1 to 4096, got", v);
+    return -1;
+  case OPT_CHECKPOINT:
+    if (parse_interval(v, &o->checkpoint_every) == 0) return -1;
+    return usage_error(usage, "--checkpoint-every takes a time such as 10min, or off, got", v);
+  case OPT_STOP_AT:
+    if (fs_units_parse(v, FS_UNIT_TIME, &o->stop_at, &err) == FS_OK && o->stop_at >= 0) return -1;
+    return usage_error(usage, "--test-stop-at takes a time, got", v);
+  case OPT_OUTPUT:
+    o->output = v;
+    return -1;
+  case OPT_SET:
+    if (o->n_sets >= FS_CLI_MAX_SETS) return usage_error(usage, "too many --set options", NULL);
+    o->sets[o->n_sets++] = v;
+    return -1;
+  default: /* OPT_SEED */
+    if (o->n_sets >= FS_CLI_MAX_SETS) return usage_error(usage, "too many --set options", NULL);
+    snprintf(o->seed_set, sizeof o->seed_set, "seed=%s", v);
+    o->sets[o->n_sets++] = o->seed_set;
+    return -1;
   }
-  if (strcmp(a, "--test-stop-at") == 0) {
-    fs_error err;
-    if (fs_units_parse(argv[++*i], FS_UNIT_TIME, &o->stop_at, &err) == FS_OK && o->stop_at >= 0)
-      return 1;
-    return 2 + usage_error(usage, "--test-stop-at takes a time, got", argv[*i]);
+}
+
+/* One option or operand; -1 to go on, or an exit code. */
+static int take_opt(int k, const char *v, const char *usage, run_opts *o) {
+  switch (k) {
+  case OPT_HELP:
+    fputs(usage, stdout);
+    return 0;
+  case OPT_FORCE:
+    o->force = true;
+    return -1;
+  case OPT_STATS:
+    o->stats = true;
+    return -1;
+  case OPT_QUIET:
+    o->quiet = true;
+    return -1;
+  case FS_CLI_OPT_OPERAND:
+    if (v[0] == '-' || o->experiment) return usage_error(usage, "unexpected argument", v);
+    o->experiment = v;
+    return -1;
+  default:
+    return take_value(k, v, usage, o);
   }
-  return 0;
 }
 
 /* Returns -1 to go on, or an exit code. */
 static int parse_run_opts(int argc, char **argv, const char *usage, run_opts *o) {
   o->checkpoint_every = NAN;
   o->stop_at = -1.0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int set = usage == resume_usage ? 0 : fs_cli_take_set(argc, argv, &i, o->sets, &o->n_sets);
-    if (set < 0) return usage_error(usage, "--set needs key.path=value", NULL);
-    if (set > 0) continue;
-    int timed = take_time_opt(argc, argv, &i, usage, o);
-    if (timed > 1) return timed - 2;
-    if (timed == 1) continue;
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      fputs(usage, stdout);
-      return 0;
-    } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc &&
-               usage != resume_usage) {
-      o->output = argv[++i];
-    } else if (strcmp(a, "--seed") == 0 && i + 1 < argc && usage != resume_usage) {
-      snprintf(o->seed_set, sizeof o->seed_set, "seed=%s", argv[++i]);
-      o->sets[o->n_sets++] = o->seed_set;
-    } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
-      if (parse_int_arg(argv[++i], &o->threads) || o->threads == 0)
-        return usage_error(usage, "--threads takes a whole number from 1 to 4096, got", argv[i]);
-    } else if (strcmp(a, "--force") == 0) {
-      o->force = true;
-    } else if (strcmp(a, "--stats") == 0) {
-      o->stats = true;
-    } else if (strcmp(a, "--quiet") == 0) {
-      o->quiet = true;
-    } else if (a[0] == '-' || o->experiment) {
-      return usage_error(usage, "unexpected argument", a);
-    } else {
-      o->experiment = a;
-    }
-  }
+  fs_cli_opts p;
+  fs_cli_opts_init(&p, run_opt_table, usage == resume_usage ? RESUME_OPTS : N_RUN_OPTS);
+  const char *v = NULL;
+  int k, rc = -1;
+  while (rc < 0 && (k = fs_cli_next_opt(&p, argc, argv, &v)) != FS_CLI_OPT_END)
+    rc = k == FS_CLI_OPT_BAD ? usage_error(usage, p.msg, NULL) : take_opt(k, v, usage, o);
+  if (rc >= 0) return rc;
   if (o->experiment == NULL)
     return usage_error(usage,
                        usage == resume_usage ? "missing the OUT.h5.partial to resume"

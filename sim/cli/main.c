@@ -1,5 +1,6 @@
 /* main.c - the fearsim program: dispatches to a subcommand. Only sim/cli/ prints and
  * chooses exit codes (0 ok, 1 runtime failure, 2 bad input). */
+#include "cli.h"
 #include "cli_pk.h"
 #include "cmd.h"
 
@@ -28,22 +29,36 @@ static void usage(FILE *f) {
     fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
 }
 
+/* The options before the command: --help and --version. */
+static const fs_cli_opt main_opt_table[] = {{"help", 'h', NULL}, {"version", 0, NULL}};
+
 int main(int argc, char **argv) {
-  if (argc < 2) {
-    usage(stderr);
-    return 2;
-  }
-  if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+  fs_cli_opts p;
+  fs_cli_opts_init(&p, main_opt_table, 2);
+  p.shortopts[0] = '+'; /* stop at the command: its options are its own */
+  const char *v = NULL;
+  int k = fs_cli_next_opt(&p, argc, argv, &v);
+  if (k == 0) {
     usage(stdout);
     return 0;
   }
-  if (strcmp(argv[1], "--version") == 0) {
+  if (k == 1) {
     printf("fearsim %s\n", FS_VERSION);
     return 0;
   }
+  if (k == FS_CLI_OPT_BAD) {
+    fprintf(stderr, "fearsim: %s\n", p.msg);
+    usage(stderr);
+    return 2;
+  }
+  if (k == FS_CLI_OPT_END) {
+    usage(stderr);
+    return 2;
+  }
   for (size_t i = 0; i < N_COMMANDS; i++)
-    if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
-  fprintf(stderr, "fearsim: unknown command \"%s\"\n", argv[1]);
+    if (strcmp(v, commands[i].name) == 0)
+      return commands[i].run(argc - optind + 1, argv + optind - 1);
+  fprintf(stderr, "fearsim: unknown command \"%s\"\n", v);
   usage(stderr);
   return 2;
 }

@@ -1,4 +1,5 @@
-/* drug_glycine_site.c - glycine-site partial agonist: D-cycloserine (DCS). A saturating gain
+/* drug_glycine_site.c - the glycine-site partial agonist mechanism and its drug,
+ * D-cycloserine (DCS). A saturating gain
  * > 1 on NMDA gating: gain = 1 + (gain_max - 1)·C/(C + EC50).
  *
  * | name     | default | SI      | meaning                    | source |
@@ -15,6 +16,22 @@
 
 #include <fearsim/drug.h>
 
+double fs_drug_glycine_gain(const fs_drug_params *p, double conc) {
+  if (!(conc > 0) || !(p->ec50 > 0)) return 1.0;
+  return 1.0 + (p->gain_max - 1.0) * conc / (conc + p->ec50);
+}
+
+static void glycine_site_effect(const fs_drug_params *p, double conc, fs_nmda_mod *mod) {
+  mod->gain *= fs_drug_glycine_gain(p, conc);
+}
+
+const fs_drug_mechanism fs_drug_mech_glycine_site = {
+    .name = "glycine_site",
+    .description = "glycine-site partial agonist",
+    .blocks_channel = false,
+    .nmda_effect = glycine_site_effect,
+};
+
 static const fs_param_spec dcs_params[] = {
     {"gain_max", FS_UNIT_DIMENSIONLESS, 1.3, 1.0, 10.0, 0, offsetof(fs_drug_params, gain_max),
      "maximal gain on NMDA gating"},
@@ -23,5 +40,12 @@ static const fs_param_spec dcs_params[] = {
 };
 
 const fs_drug fs_drug_dcycloserine = {
-    "dcycloserine", "D-cycloserine, glycine-site partial agonist", 0.1021, FS_DRUG_GLYCINE_SITE,
-    dcs_params,     sizeof dcs_params / sizeof dcs_params[0],      NULL,   "rodent_1c"};
+    .name = "dcycloserine",
+    .description = "D-cycloserine, glycine-site partial agonist",
+    .molar_mass = 0.1021,
+    .mechanism = &fs_drug_mech_glycine_site,
+    .params = dcs_params,
+    .n_params = sizeof dcs_params / sizeof dcs_params[0],
+    .pk_human = NULL,
+    .pk_rodent = "rodent_1c",
+};

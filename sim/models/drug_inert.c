@@ -1,4 +1,5 @@
-/* drug_inert.c - placebo and active placebo without NMDA effect (MODEL.md §3): saline, and
+/* drug_inert.c - the inert mechanism (no NMDA effect) and its drugs, the placebo and
+ * active placebo (MODEL.md §3): saline, and
  * midazolam (the active placebo of Feder et al. 2014/2021, 0.045 mg/kg IV over 40 min
  * [read: abstract]). Their PK is not modelled (PK model "none": concentration 0); they
  * exist so that a placebo arm is a dosing plan like any other.
@@ -8,9 +9,31 @@
 
 #include <fearsim/drug.h>
 
+const fs_drug_mechanism fs_drug_mech_inert = {
+    .name = "inert",
+    .description = "no effect at the NMDA receptor",
+    .blocks_channel = false,
+    .nmda_effect = NULL,
+};
+
 const fs_drug fs_drug_saline = {
-    "saline", "saline placebo (no NMDA effect)", 0.05844, FS_DRUG_NONE, NULL, 0, "none", "none"};
+    .name = "saline",
+    .description = "saline placebo (no NMDA effect)",
+    .molar_mass = 0.05844,
+    .mechanism = &fs_drug_mech_inert,
+    .params = NULL,
+    .n_params = 0,
+    .pk_human = "none",
+    .pk_rodent = "none",
+};
 
 const fs_drug fs_drug_midazolam = {
-    "midazolam", "midazolam active placebo (no NMDA effect)", 0.3258, FS_DRUG_NONE, NULL, 0, "none",
-    "none"};
+    .name = "midazolam",
+    .description = "midazolam active placebo (no NMDA effect)",
+    .molar_mass = 0.3258,
+    .mechanism = &fs_drug_mech_inert,
+    .params = NULL,
+    .n_params = 0,
+    .pk_human = "none",
+    .pk_rodent = "none",
+};

@@ -147,17 +147,25 @@ static void adex_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx 
   }
 }
 
+static void adex_nmda_kinetics(const void *params, double *tau_rise, double *tau_decay) {
+  const adex_params *p = params;
+  *tau_rise = p->syn.tau_nmda_rise;
+  *tau_decay = p->syn.tau_nmda_decay;
+}
+
 const fs_neuron_model fs_neuron_adex_cond = {
-    "adex_cond",
-    "adaptive exponential integrate-and-fire, conductance-based AMPA/NMDA/GABA-A",
-    adex_params_table,
-    sizeof adex_params_table / sizeof adex_params_table[0],
-    sizeof(adex_params),
-    adex_state_names,
-    adex_state_kinds,
-    ADEX_N_STATE,
-    sizeof(adex_coeff),
-    adex_precompute,
-    adex_rest_state,
-    adex_step,
+    .name = "adex_cond",
+    .description = "adaptive exponential integrate-and-fire, conductance-based AMPA/NMDA/GABA-A",
+    .params = adex_params_table,
+    .n_params = sizeof adex_params_table / sizeof adex_params_table[0],
+    .params_size = sizeof(adex_params),
+    .state_names = adex_state_names,
+    .state_kinds = adex_state_kinds,
+    .n_state = ADEX_N_STATE,
+    .v_index = ADEX_V,
+    .coeff_size = sizeof(adex_coeff),
+    .precompute = adex_precompute,
+    .rest_state = adex_rest_state,
+    .step = adex_step,
+    .nmda_kinetics = adex_nmda_kinetics,
 };

@@ -180,11 +180,25 @@ static void lif_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx *
   fs_collect_spikes(ctx, begin, end);
 }
 
+static void lif_nmda_kinetics(const void *params, double *tau_rise, double *tau_decay) {
+  const lif_params *p = params;
+  *tau_rise = p->syn.tau_nmda_rise;
+  *tau_decay = p->syn.tau_nmda_decay;
+}
+
 const fs_neuron_model fs_neuron_lif_cond = {
-    "lif_cond",         "leaky integrate-and-fire, conductance-based AMPA/NMDA/GABA-A",
-    lif_params_table,   sizeof lif_params_table / sizeof lif_params_table[0],
-    sizeof(lif_params), lif_state_names,
-    lif_state_kinds,    LIF_N_STATE,
-    sizeof(lif_coeff),  lif_precompute,
-    lif_rest_state,     lif_step,
+    .name = "lif_cond",
+    .description = "leaky integrate-and-fire, conductance-based AMPA/NMDA/GABA-A",
+    .params = lif_params_table,
+    .n_params = sizeof lif_params_table / sizeof lif_params_table[0],
+    .params_size = sizeof(lif_params),
+    .state_names = lif_state_names,
+    .state_kinds = lif_state_kinds,
+    .n_state = LIF_N_STATE,
+    .v_index = LIF_V,
+    .coeff_size = sizeof(lif_coeff),
+    .precompute = lif_precompute,
+    .rest_state = lif_rest_state,
+    .step = lif_step,
+    .nmda_kinetics = lif_nmda_kinetics,
 };

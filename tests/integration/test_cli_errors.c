@@ -315,6 +315,38 @@ static void test_bad_usage(void **state) {
   assert_string_equal(first_line(&r), "fearsim: unexpected argument \"--fast\"");
 }
 
+/* An option without its value names the kind of value it needs; exit code 2. */
+static void expect_missing_value(const char *const *args, const char *want) {
+  cli_result r;
+  cli_run(args, &r);
+  if (r.status != 2) fail_msg("exit code %d, expected 2; stderr:\n%s", r.status, r.err);
+  assert_string_equal(first_line(&r), want);
+}
+
+static void test_missing_option_value(void **state) {
+  (void)state;
+  const char *out[] = {"run", QUICKSTART, "-o", NULL};
+  expect_missing_value(out, "fearsim: option -o needs a file name");
+  const char *output[] = {"run", QUICKSTART, "--output", NULL};
+  expect_missing_value(output, "fearsim: option --output needs a file name");
+  const char *threads[] = {"run", QUICKSTART, "--threads", NULL};
+  expect_missing_value(threads, "fearsim: option --threads needs a number of threads");
+  const char *set[] = {"check", QUICKSTART, "--set", NULL};
+  expect_missing_value(set, "fearsim: option --set needs key.path=value");
+  const char *every[] = {"resume", "x.h5.partial", "--checkpoint-every", NULL};
+  expect_missing_value(every,
+                       "fearsim: option --checkpoint-every needs a time such as 10min, or off");
+  const char *step[] = {"pk", QUICKSTART, "--step", NULL};
+  expect_missing_value(step,
+                       "fearsim: pk: option --step needs a time such as 1 min (see fearsim pk "
+                       "--help)");
+  const char *flag[] = {"run", QUICKSTART, "--force=yes", NULL};
+  expect_missing_value(flag, "fearsim: option --force takes no value, got \"--force=yes\"");
+  const char *threads_eq[] = {QUICKSTART, "--threads=0", NULL};
+  expect_bad_args(threads_eq, "fearsim: --threads takes a whole number from 1 to 4096, got \"0\"",
+                  0);
+}
+
 static void test_info_bad_file(void **state) {
   (void)state;
   cli_result r;
@@ -345,6 +377,7 @@ int main(void) {
       cmocka_unit_test(test_existing_output),
       cmocka_unit_test(test_existing_partial),
       cmocka_unit_test(test_bad_usage),
+      cmocka_unit_test(test_missing_option_value),
       cmocka_unit_test(test_info_bad_file),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);

@@ -429,6 +429,29 @@ static void test_stats(void **state) {
   assert_non_null(strstr(r.out, hint));
 }
 
+/* An option's value goes after "=" or in the next argument (getopt_long): --threads=2,
+ * --set=k=v and --output=FILE work as their two-word forms do. */
+static void test_option_equals_value(void **state) {
+  (void)state;
+  char output[300];
+  snprintf(output, sizeof output, "--output=%s", test_path(2, "equals.h5"));
+  const char *args[] = {"run",
+                        QUICKSTART,
+                        output,
+                        "--quiet",
+                        "--threads=2",
+                        "--stats",
+                        "--set=simulation.duration=0.05 s",
+                        "--force",
+                        NULL};
+  cli_result r;
+  cli_run(args, &r);
+  if (r.status != 0) fail_msg("fearsim run --threads=2 failed (%d): %s", r.status, r.err);
+  assert_int_equal(stats_field(r.out, "threads"), 2);
+  assert_non_null(strstr(r.out, "simulated: 0.05 s"));
+  assert_true(file_exists(test_path(2, "equals.h5")));
+}
+
 int main(void) {
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   const struct CMUnitTest tests[] = {
@@ -439,6 +462,7 @@ int main(void) {
       cmocka_unit_test(test_info),
       cmocka_unit_test(test_check_and_help),
       cmocka_unit_test(test_stats),
+      cmocka_unit_test(test_option_equals_value),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -8,6 +8,12 @@
 #define UM 1e-3 /* mol/m^3 */
 #define MV 1e-3 /* V */
 
+static const fs_drug *drug(const char *name) {
+  const fs_drug *d = fs_drug_find(name, NULL);
+  assert_non_null(d);
+  return d;
+}
+
 static fs_block_coeffs coeffs(const fs_drug *d) {
   fs_drug_params p;
   fs_block_coeffs c;
@@ -20,7 +26,7 @@ static fs_block_coeffs coeffs(const fs_drug *d) {
 /* Block grows with open time at a fixed concentration, not with closed time. */
 static void test_use_dependence(void **state) {
   (void)state;
-  fs_block_coeffs c = coeffs(&fs_drug_ketamine);
+  fs_block_coeffs c = coeffs(drug("ketamine"));
   double conc = 0.78 * UM, v = -60 * MV, b = 0.0;
   b = fs_block_advance(&c, b, 0.0, 3600.0, conc, v); /* an hour at rest, channels closed */
   assert_true(b == 0.0);
@@ -40,7 +46,7 @@ static void test_use_dependence(void **state) {
  * open time; MK-801 unblocks far slower than ketamine. */
 static void test_trapping(void **state) {
   (void)state;
-  fs_block_coeffs ket = coeffs(&fs_drug_ketamine), mk = coeffs(&fs_drug_mk801);
+  fs_block_coeffs ket = coeffs(drug("ketamine")), mk = coeffs(drug("mk801"));
   double v = -60 * MV, b0 = 0.4;
   assert_true(fs_block_advance(&ket, b0, 0.0, 86400.0, 0.0, v) == b0);
   assert_true(fs_block_advance(&mk, b0, 0.0, 86400.0, 0.0, v) == b0);
@@ -50,14 +56,14 @@ static void test_trapping(void **state) {
   fs_assert_close(bm, b0 * exp(-0.003 * 5.0), 1e-14, 0);
   assert_true(bm > 0.98 * b0 && bk < 0.4 * b0);
   /* a partial trapper (memantine) does leave closed channels */
-  fs_block_coeffs mem = coeffs(&fs_drug_memantine);
+  fs_block_coeffs mem = coeffs(drug("memantine"));
   double bmem = fs_block_advance(&mem, b0, 0.0, 10.0, 0.0, v);
   fs_assert_close(bmem, b0 * exp(-0.3 * 0.5 * 10.0), 1e-14, 0);
 }
 
 static void test_voltage_dependence(void **state) {
   (void)state;
-  fs_block_coeffs c = coeffs(&fs_drug_ketamine);
+  fs_block_coeffs c = coeffs(drug("ketamine"));
   double conc = 1 * UM;
   double b20 = fs_block_steady(&c, conc, -20 * MV), b80 = fs_block_steady(&c, conc, -80 * MV);
   print_message("ketamine 1 uM steady block: %.3f at -80 mV, %.3f at -20 mV\n", b80, b20);
@@ -114,14 +120,14 @@ static double integrate(double b, double on, double off, double leak, double *op
 static void test_closed_form_vs_integration(void **state) {
   (void)state;
   double conc = 20 * UM, v = -40 * MV; /* large enough for visible change in 1 s */
-  fs_block_coeffs c = coeffs(&fs_drug_ketamine);
+  fs_block_coeffs c = coeffs(drug("ketamine"));
   double u, off = fs_block_k_off(&c, v);
   double ref = integrate(0.1, c.k_on * conc, off, 0.0, &u);
   double b = fs_block_advance(&c, 0.1, u, 1.0 - u, conc, v);
   print_message("ketamine: open time %.4f s of 1 s, b %.6f (fine %.6f)\n", u, b, ref);
   fs_assert_close(b, ref, 1e-9, 0);
   /* memantine (partial trap), updated at each spike as the engine does: within 2 % */
-  fs_block_coeffs m = coeffs(&fs_drug_memantine);
+  fs_block_coeffs m = coeffs(drug("memantine"));
   off = fs_block_k_off(&m, v);
   ref = integrate(0.1, m.k_on * conc, off, m.leak, &u);
   static const double cuts[] = {0, 0.010, 0.030, 0.050, 0.200, 0.210, 0.600, 1.0};
@@ -137,9 +143,9 @@ static void test_closed_form_vs_integration(void **state) {
 static void test_competitive_and_gain(void **state) {
   (void)state;
   fs_drug_params apv, dcs, ket;
-  fs_drug_defaults(&fs_drug_apv, &apv);
-  fs_drug_defaults(&fs_drug_dcycloserine, &dcs);
-  fs_drug_defaults(&fs_drug_ketamine, &ket);
+  fs_drug_defaults(drug("apv"), &apv);
+  fs_drug_defaults(drug("dcycloserine"), &dcs);
+  fs_drug_defaults(drug("ketamine"), &ket);
   double c = 50 * UM;
   fs_assert_close(fs_drug_competitive_factor(&apv, c), apv.k_i / (apv.k_i + c), 1e-15, 0);
   assert_true(fs_drug_competitive_factor(&apv, 0.0) == 1.0);
@@ -165,18 +171,67 @@ static void test_registry(void **state) {
     if (d->n_params > 0)
       assert_int_equal(
           fs_params_validate_table(d->params, d->n_params, sizeof(fs_drug_params), &err), FS_OK);
-    n_blockers += d->mechanism == FS_DRUG_OPEN_CHANNEL;
+    assert_int_equal(fs_drug_check(d, &err), FS_OK);
+    n_blockers += d->mechanism->blocks_channel;
   }
   assert_int_equal(n_blockers, 4);
   assert_null(fs_drug_find("ketamin", &err));
   fs_assert_msg(err, "unknown drug \"ketamin\" (did you mean \"ketamine\"?)");
   fs_drug_params p;
   fs_block_coeffs c;
-  fs_drug_defaults(&fs_drug_apv, &p);
-  assert_int_equal(fs_block_coeffs_init(&fs_drug_apv, &p, 1.0, &c, &err), FS_ERR_INPUT);
+  fs_drug_defaults(drug("apv"), &p);
+  assert_int_equal(fs_block_coeffs_init(drug("apv"), &p, 1.0, &c, &err), FS_ERR_INPUT);
   fs_assert_msg(err, "apv is not an open-channel blocker");
   fs_block_coeffs_none(&c);
   assert_true(fs_block_advance(&c, 0.0, 1.0, 1.0, 1.0, 0.0) == 0.0);
+}
+
+/* Mechanisms are rows with unique names; a drug whose mechanism is not one of them is an
+ * error, never treated as some default mechanism. */
+static void test_mechanism_registry(void **state) {
+  (void)state;
+  fs_error err = {0};
+  size_t n = fs_drug_mechanism_count();
+  assert_true(n >= 4);
+  assert_null(fs_drug_mechanism_at(n));
+  for (size_t i = 0; i < n; i++) {
+    const fs_drug_mechanism *m = fs_drug_mechanism_at(i);
+    assert_ptr_equal(fs_drug_mechanism_find(m->name, &err), m);
+    assert_non_null(m->description);
+    for (size_t j = 0; j < i; j++)
+      assert_string_not_equal(m->name, fs_drug_mechanism_at(j)->name);
+  }
+  assert_null(fs_drug_mechanism_find("open_chanel", &err));
+  fs_assert_msg(err, "unknown drug mechanism \"open_chanel\" (did you mean \"open_channel\"?)");
+  const fs_drug_mechanism stray = {.name = "stray", .description = "not registered"};
+  const fs_drug bad = {.name = "bad", .molar_mass = 0.1, .mechanism = &stray};
+  assert_int_equal(fs_drug_check(&bad, &err), FS_ERR_INTERNAL);
+  fs_assert_msg(err, "drug bad has no registered mechanism");
+  const fs_drug orphan = {.name = "orphan", .molar_mass = 0.1, .mechanism = NULL};
+  assert_int_equal(fs_drug_check(&orphan, &err), FS_ERR_INTERNAL);
+  fs_assert_msg(err, "drug orphan has no registered mechanism");
+}
+
+/* Each mechanism's hook moves only its own field of the NMDA modulation. */
+static void test_mechanism_effects(void **state) {
+  (void)state;
+  double c = 20 * UM;
+  fs_drug_params ket, apv, dcs;
+  fs_drug_defaults(drug("ketamine"), &ket);
+  ket.allo_max = 0.5;
+  fs_drug_defaults(drug("apv"), &apv);
+  fs_drug_defaults(drug("dcycloserine"), &dcs);
+  fs_nmda_mod m = FS_NMDA_MOD_NONE;
+  assert_true(m.blocker_conc == 0.0 && m.antagonist == 1.0 && m.gain == 1.0 && m.allosteric == 1.0);
+  drug("ketamine")->mechanism->nmda_effect(&ket, c, &m);
+  assert_true(m.blocker_conc == c && m.allosteric == fs_drug_allosteric_gain(&ket, c));
+  assert_true(m.antagonist == 1.0 && m.gain == 1.0);
+  drug("apv")->mechanism->nmda_effect(&apv, c, &m);
+  assert_true(m.antagonist == fs_drug_competitive_factor(&apv, c) && m.gain == 1.0);
+  drug("dcycloserine")->mechanism->nmda_effect(&dcs, c, &m);
+  assert_true(m.gain == fs_drug_glycine_gain(&dcs, c) && m.blocker_conc == c);
+  assert_null(drug("saline")->mechanism->nmda_effect);
+  assert_null(drug("midazolam")->mechanism->nmda_effect);
 }
 
 /* Selectivity multiplies k_on: interneuron block exceeds principal-cell block. */
@@ -185,9 +240,9 @@ static void test_selectivity(void **state) {
   fs_drug_params p;
   fs_block_coeffs c1, c3;
   fs_error err = {0};
-  fs_drug_defaults(&fs_drug_ketamine, &p);
-  assert_int_equal(fs_block_coeffs_init(&fs_drug_ketamine, &p, 1.0, &c1, &err), FS_OK);
-  assert_int_equal(fs_block_coeffs_init(&fs_drug_ketamine, &p, 3.0, &c3, &err), FS_OK);
+  fs_drug_defaults(drug("ketamine"), &p);
+  assert_int_equal(fs_block_coeffs_init(drug("ketamine"), &p, 1.0, &c1, &err), FS_OK);
+  assert_int_equal(fs_block_coeffs_init(drug("ketamine"), &p, 3.0, &c3, &err), FS_OK);
   assert_true(fs_block_steady(&c3, 1 * UM, -60 * MV) > fs_block_steady(&c1, 1 * UM, -60 * MV));
 }
 
@@ -198,6 +253,8 @@ int main(void) {
       cmocka_unit_test(test_voltage_dependence),
       cmocka_unit_test(test_closed_form_vs_integration),
       cmocka_unit_test(test_competitive_and_gain),
+      cmocka_unit_test(test_mechanism_registry),
+      cmocka_unit_test(test_mechanism_effects),
       cmocka_unit_test(test_registry),
       cmocka_unit_test(test_selectivity),
   };

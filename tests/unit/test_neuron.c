@@ -427,6 +427,47 @@ static void test_registry(void **state_) {
   fs_assert_msg(err, "unknown neuron model \"hodgkin\" (known: \"lif_cond\", \"adex_cond\")");
 }
 
+/* Every model says which state variable is its membrane potential: "v", in volts. */
+static void test_v_index(void **state_) {
+  (void)state_;
+  for (size_t i = 0; i < fs_neuron_model_count(); i++) {
+    const fs_neuron_model *m = fs_neuron_model_at(i);
+    assert_true(m->v_index < m->n_state);
+    assert_string_equal(m->state_names[m->v_index], "v");
+    assert_int_equal(m->state_kinds[m->v_index], FS_UNIT_VOLTAGE);
+  }
+}
+
+/* The NMDA kinetics come from the model's own parameters; a model without NMDA receptors
+ * (a test-local row) gives an input error, not an internal one. */
+static void test_nmda_kinetics(void **state_) {
+  (void)state_;
+  for (size_t i = 0; i < fs_neuron_model_count(); i++) {
+    const fs_neuron_model *m = fs_neuron_model_at(i);
+    void *params = calloc(1, m->params_size);
+    fs_params_set_defaults(m->params, m->n_params, params);
+    double tr = 0, td = 0, want_r = 0, want_d = 0;
+    fs_error err = {0};
+    assert_true(fs_neuron_model_has_nmda(m));
+    assert_int_equal(fs_neuron_model_get_nmda_kinetics(m, params, &tr, &td, &err), FS_OK);
+    assert_int_equal(fs_neuron_model_get_param(m, params, "tau_nmda_rise", &want_r, &err), FS_OK);
+    assert_int_equal(fs_neuron_model_get_param(m, params, "tau_nmda_decay", &want_d, &err), FS_OK);
+    assert_true(tr == want_r && td == want_d);
+    assert_true(tr == 2e-3 && td == 100e-3);
+    free(params);
+  }
+  static const char *const names[] = {"v"};
+  static const fs_unit_kind kinds[] = {FS_UNIT_VOLTAGE};
+  const fs_neuron_model no_nmda = {
+      .name = "test_no_nmda", .state_names = names, .state_kinds = kinds, .n_state = 1};
+  double tr = -1, td = -1;
+  fs_error err = {0};
+  assert_false(fs_neuron_model_has_nmda(&no_nmda));
+  assert_int_equal(fs_neuron_model_get_nmda_kinetics(&no_nmda, NULL, &tr, &td, &err), FS_ERR_INPUT);
+  fs_assert_msg(err, "neuron model test_no_nmda has no NMDA receptors");
+  assert_true(tr == -1 && td == -1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mg_block_values),
@@ -446,6 +487,8 @@ int main(void) {
       cmocka_unit_test(test_adex_subthreshold_adaptation),
       cmocka_unit_test(test_precompute_relations),
       cmocka_unit_test(test_registry),
+      cmocka_unit_test(test_v_index),
+      cmocka_unit_test(test_nmda_kinetics),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
