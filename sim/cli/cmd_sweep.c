@@ -3,6 +3,7 @@
  * handed out by rank 0 (when built with FEARSIM_MPI and started by mpirun). */
 #include "cli.h"
 #include "cmd.h"
+#include "sweep_pool.h"
 
 #include <fearsim/sweep.h>
 
@@ -184,7 +185,7 @@ static fs_status plan_todo(sweep_ctx *c, fs_error *err) {
   return FS_OK;
 }
 
-static void report(sweep_ctx *c, const fs_sweep_result *r) {
+static void report(sweep_ctx *c, const fs_sweep_pool_result *r) {
   char where[32] = "";
   if (c->size > 1) snprintf(where, sizeof where, "rank %d: ", c->rank);
   c->done++;
@@ -205,7 +206,7 @@ static void pause_briefly(void) {
 
 /* Reaps every finished run; true if any. */
 static bool reap(sweep_ctx *c, fs_sweep_pool *pool) {
-  fs_sweep_result r;
+  fs_sweep_pool_result r;
   bool any = false;
   while (fs_sweep_pool_poll(pool, &r)) {
     report(c, &r);
