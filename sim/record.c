@@ -252,7 +252,8 @@ static fs_status write_attr_double(hid_t obj, const char *obj_path, const char *
   char uname[ATTR_NAME_MAX];
   if ((size_t)snprintf(uname, sizeof uname, "%s_units", name) >= sizeof uname)
     return fs_error_set(err, FS_ERR_INTERNAL, "attribute name \"%s\" is too long", name);
-  fs_status st = fs_rec_write_attr(obj, obj_path, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, err);
+  fs_status st =
+      fs_rec_write_attr(obj, obj_path, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, err);
   if (st == FS_OK && units != NULL) st = write_attr_string(obj, obj_path, uname, units, err);
   return st;
 }
@@ -502,8 +503,8 @@ cleanup:
 
 static fs_status check_population(const fs_record *rec, const char *pop, const char *model,
                                   const char *kind, fs_error *err) {
-  if (!fs_rec_is_set(pop) || strchr(pop, '/') != NULL || strcmp(pop, ".") == 0 || strcmp(pop, "..") == 0 ||
-      strlen(pop) >= ATTR_NAME_MAX)
+  if (!fs_rec_is_set(pop) || strchr(pop, '/') != NULL || strcmp(pop, ".") == 0 ||
+      strcmp(pop, "..") == 0 || strlen(pop) >= ATTR_NAME_MAX)
     return fs_error_set(err, FS_ERR_INTERNAL, "population name \"%s\" cannot name an HDF5 group",
                         pop ? pop : "(null)");
   if (!fs_rec_is_set(model))
@@ -640,7 +641,8 @@ static fs_status resume_population(fs_record *rec, size_t i, rec_pop *p, fs_erro
   resume_pos *rp = &rec->rp;
   char what[ATTR_NAME_MAX + 32];
   snprintf(what, sizeof what, "population %s", p->name);
-  if (i >= rp->n_pops || rp->pop_hash[i] != fs_rec_name_hash(p->name)) return mismatch(rec, what, err);
+  if (i >= rp->n_pops || rp->pop_hash[i] != fs_rec_name_hash(p->name))
+    return mismatch(rec, what, err);
   size_t k = rp->spikes_buf_n[i];
   if (p->t_buf == NULL) return k == 0 && rp->spikes_n[i] == 0 ? FS_OK : mismatch(rec, what, err);
   if (k > SPIKE_BLOCK) return mismatch(rec, what, err);
@@ -1304,9 +1306,9 @@ static herr_t write_column(hid_t file, const fs_record_column *c, size_t n) {
   return rc;
 }
 
-fs_status fs_record_write_table(const char *path, const fs_record_table_attr *attrs,
-                                size_t n_attrs, const fs_record_column *cols, size_t n_cols,
-                                size_t n, fs_error *err) {
+fs_status fs_record_write_table(const char *path, const fs_record_table_attr *attrs, size_t n_attrs,
+                                const fs_record_column *cols, size_t n_cols, size_t n,
+                                fs_error *err) {
   char partial[4200];
   snprintf(partial, sizeof partial, "%s.partial", path);
   fs_rec_silence();

@@ -226,9 +226,10 @@ fs_status fs_record_checkpoint_commit(fs_record *rec, fs_error *err) {
   uint64_t serial = rec->serial + 1;
   fs_rec_silence();
   TRY_H5(g = H5Gopen2(rec->file, rec->slot, H5P_DEFAULT), "cannot open \"%s\"", rec->slot);
-  FS_TRY(
-      fs_rec_write_attr(g, rec->slot, "n_arrays", H5T_STD_U64LE, H5T_NATIVE_UINT64, &rec->n_arrays, err));
-  FS_TRY(fs_rec_write_attr(g, rec->slot, "checksum", H5T_STD_U64LE, H5T_NATIVE_UINT64, &rec->sum, err));
+  FS_TRY(fs_rec_write_attr(g, rec->slot, "n_arrays", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                           &rec->n_arrays, err));
+  FS_TRY(fs_rec_write_attr(g, rec->slot, "checksum", H5T_STD_U64LE, H5T_NATIVE_UINT64, &rec->sum,
+                           err));
   /* the serial number last: a slot without one is never read */
   FS_TRY(fs_rec_write_attr(g, rec->slot, "serial", H5T_STD_U64LE, H5T_NATIVE_UINT64, &serial, err));
   fs_rec_release(&g, rec->slot, &st, err);
@@ -380,7 +381,6 @@ static herr_t verify_object(hid_t slot, const char *name, const H5O_info_t *info
   return c->failed ? 1 : 0;
 }
 
-
 /* The serial number of slot k if it is complete and its arrays add up to its checksum, else 0. */
 static uint64_t verified_serial(hid_t file, int k) {
   char path[32];
@@ -492,4 +492,3 @@ cleanup:
   fs_record_free(rec);
   return st;
 }
-

@@ -101,7 +101,6 @@ struct fs_record {
   size_t n_series, cap_series;
 };
 
-
 /* The names of the two checkpoint slots, "a" and "b" (/checkpoint/a, /checkpoint/b). */
 extern const char *const fs_rec_slot_names[2];
 
@@ -129,8 +128,7 @@ char *fs_rec_str_join(const char *a, const char *b, const char *c);
 void fs_rec_h5_detail(char detail[ATTR_NAME_MAX]);
 
 /* FS_ERR_HDF5 with the caller's message and the innermost HDF5 error description. */
-__attribute__((format(printf, 2, 3))) fs_status fs_rec_h5_fail(fs_error *err, const char *fmt,
-                                                               ...);
+__attribute__((format(printf, 2, 3))) fs_status fs_rec_h5_fail(fs_error *err, const char *fmt, ...);
 
 /* Closes *id if valid; a failure is reported only if nothing failed before. */
 void fs_rec_release(hid_t *id, const char *what, fs_status *st, fs_error *err);

@@ -79,7 +79,6 @@ static void info_meta(sbuf *sb, hid_t file, const char *path) {
   info_string(sb, file, "end time:", "end_time");
 }
 
-
 static bool dataset_length(hid_t file, const char *path, hsize_t *n) {
   hid_t ds = H5I_INVALID_HID, space = H5I_INVALID_HID;
   bool ok = false;
@@ -285,8 +284,8 @@ static void read_units(hid_t ds, char *units, size_t len) {
   if (a >= 0) H5Aclose(a);
 }
 
-fs_status fs_record_reader_read(const fs_record_reader *r, const char *path, double **v,
-                                size_t *n, char *units, size_t ulen, fs_error *err) {
+fs_status fs_record_reader_read(const fs_record_reader *r, const char *path, double **v, size_t *n,
+                                char *units, size_t ulen, fs_error *err) {
   fs_rec_silence();
   hid_t ds = H5Dopen2(r->file, path, H5P_DEFAULT);
   if (ds < 0) return fs_error_set(err, FS_ERR_INPUT, "cannot open %s", path);

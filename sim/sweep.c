@@ -915,15 +915,13 @@ static bool value_at(const fs_record_reader *r, const sweep_outcome *o, const do
   const char *slash = strrchr(o->dataset, '/');
   snprintf(tpath, sizeof tpath, "%.*s/time", (int)(slash - o->dataset), o->dataset);
   if (!fs_record_reader_has(r, tpath))
-    return fmt(problem, plen, "reduce: at needs a dataset %s beside %s", tpath, o->dataset),
-           false;
+    return fmt(problem, plen, "reduce: at needs a dataset %s beside %s", tpath, o->dataset), false;
   bool ok = read_vector(r, tpath, &t, &nt, NULL, 0, problem, plen);
   if (ok && (nt != n || n == 0)) {
     fmt(problem, plen, "%s has %zu rows, %s has %zu", tpath, nt, o->dataset, n);
     ok = false;
   } else if (ok && !(o->time >= t[0] && o->time <= t[n - 1])) {
-    fmt(problem, plen, "time %g s is outside %s (%g s to %g s)", o->time, tpath, t[0],
-             t[n - 1]);
+    fmt(problem, plen, "time %g s is outside %s (%g s to %g s)", o->time, tpath, t[0], t[n - 1]);
     ok = false;
   }
   size_t i = 0;
@@ -979,12 +977,11 @@ static bool reduce(const fs_record_reader *r, const sweep_outcome *o, const doub
 /* Reads one outcome from a result file. On success *value holds it (in the dataset's units)
  * and units the dataset's `units` attribute; on failure problem says why ("no dataset
  * /timeline/x (did you mean /timeline/y?)", "time 99 s is outside 0 s to 10 s"). */
-static bool read_outcome_value(const char *file, const sweep_outcome *o, double *value,
-                               char *units, size_t ulen, char *problem, size_t plen) {
+static bool read_outcome_value(const char *file, const sweep_outcome *o, double *value, char *units,
+                               size_t ulen, char *problem, size_t plen) {
   fs_record_reader *r = NULL;
   fs_error e;
-  if (fs_record_reader_open(file, &r, &e) != FS_OK)
-    return fmt(problem, plen, "%s", e.msg), false;
+  if (fs_record_reader_open(file, &r, &e) != FS_OK) return fmt(problem, plen, "%s", e.msg), false;
   double *v = NULL;
   size_t n = 0;
   bool ok = false;
@@ -1063,31 +1060,32 @@ static fs_status write_summary_h5(const fs_sweep *s, const char *dir, const summ
     free(cols), free(paths), free(desc);
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   }
-  cols[c++] =
-      (fs_record_column){"/run", "1", "run number: point * replicates + replicate", NULL, t->run, NULL};
-  cols[c++] = (fs_record_column){"/index", "1",      "point: the index of the parameter combination",
-                             NULL,     t->point, NULL};
+  cols[c++] = (fs_record_column){"/run", "1",    "run number: point * replicates + replicate",
+                                 NULL,   t->run, NULL};
+  cols[c++] = (fs_record_column){
+      "/index", "1", "point: the index of the parameter combination", NULL, t->point, NULL};
   cols[c++] = (fs_record_column){"/replicate", "1", "replicate of the point", NULL, t->rep, NULL};
   cols[c++] =
       (fs_record_column){"/seed", "1", "the run's seed (fearsim run --seed)", NULL, t->seed, NULL};
   cols[c++] = (fs_record_column){"/status", "", "ok, failed or missing", NULL, NULL, t->status};
   cols[c++] = (fs_record_column){"/reason", "", "why a run failed", NULL, NULL, t->reason_p};
-  cols[c++] =
-      (fs_record_column){"/file", "", "the run's result, relative to this file", NULL, NULL, t->file_p};
+  cols[c++] = (fs_record_column){"/file", "",   "the run's result, relative to this file",
+                                 NULL,    NULL, t->file_p};
   for (size_t a = 0; a < s->n_axes; a++, c++) {
     const sweep_axis *ax = &s->axes[a];
     fmt(paths[c], sizeof paths[c], "/axes/%s", ax->name);
     fmt(desc[c], sizeof desc[c], "%s", ax->key);
     cols[c] = (fs_record_column){paths[c], ax->numeric ? ax->unit : "",
-                             desc[c],  ax->numeric ? &t->axis[a * t->n] : NULL,
-                             NULL,     ax->numeric ? NULL : &t->axis_text[a * t->n]};
+                                 desc[c],  ax->numeric ? &t->axis[a * t->n] : NULL,
+                                 NULL,     ax->numeric ? NULL : &t->axis_text[a * t->n]};
   }
   for (size_t o = 0; o < s->n_outcomes; o++, c++) {
     const sweep_outcome *oc = &s->outcomes[o];
     fmt(paths[c], sizeof paths[c], "/outcomes/%s", oc->name);
     fmt(desc[c], sizeof desc[c], "%s of %s%s", reduce_names[oc->reduce], oc->dataset,
         oc->reduce == REDUCE_AT ? " at the given time" : "");
-    cols[c] = (fs_record_column){paths[c], t->out_units[o], desc[c], &t->outcome[o * t->n], NULL, NULL};
+    cols[c] =
+        (fs_record_column){paths[c], t->out_units[o], desc[c], &t->outcome[o * t->n], NULL, NULL};
   }
   char path[PATH_LEN];
   snprintf(path, sizeof path, "%s/summary.h5", dir);

@@ -129,7 +129,6 @@ fs_status fs_record_get_attr_strings(fs_record *rec, const char *path, const cha
 fs_status fs_record_set_attr_u64(fs_record *rec, const char *path, const char *name, uint64_t value,
                                  fs_error *err);
 
-
 /* --- tables ---------------------------------------------------------------------------- */
 
 /* One column of a table file: n numbers (float64 with units, or uint64) or n strings. */
@@ -153,9 +152,9 @@ typedef struct fs_record_table_attr {
  * rows per column (chunked, shuffled and deflated, with units and description attributes),
  * through path.partial renamed over an older file. On failure nothing is left but an older
  * file: FS_ERR_HDF5 `x.h5: cannot write /axes/dose` or FS_ERR_IO. */
-fs_status fs_record_write_table(const char *path, const fs_record_table_attr *attrs,
-                                size_t n_attrs, const fs_record_column *cols, size_t n_cols,
-                                size_t n, fs_error *err);
+fs_status fs_record_write_table(const char *path, const fs_record_table_attr *attrs, size_t n_attrs,
+                                const fs_record_column *cols, size_t n_cols, size_t n,
+                                fs_error *err);
 
 #ifdef __cplusplus
 }

@@ -34,13 +34,12 @@ bool fs_record_reader_has(const fs_record_reader *r, const char *path);
  * dataset that cannot be opened, is not a 1-D series of numbers or cannot be read gives
  * FS_ERR_INPUT `cannot open /x`, `/x is not a 1-D series of numbers`, `cannot read /x`; then
  * *v may still need free. */
-fs_status fs_record_reader_read(const fs_record_reader *r, const char *path, double **v,
-                                size_t *n, char *units, size_t ulen, fs_error *err);
+fs_status fs_record_reader_read(const fs_record_reader *r, const char *path, double **v, size_t *n,
+                                char *units, size_t ulen, fs_error *err);
 
 /* The absolute paths of every dataset in the file ("/timeline/bdnf"), e.g. for "did you mean":
  * *names is one malloc'ed block (free(*names) frees all), NULL-terminated. */
-fs_status fs_record_reader_list(const fs_record_reader *r, char ***names, size_t *n,
-                                fs_error *err);
+fs_status fs_record_reader_list(const fs_record_reader *r, char ***names, size_t *n, fs_error *err);
 
 #ifdef __cplusplus
 }

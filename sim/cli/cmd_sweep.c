@@ -81,12 +81,15 @@ static bool parse_count(const char *s, long min, long max, long *out) {
 
 enum { OPT_JOBS = 256, OPT_THREADS, OPT_TASK, OPT_DRY_RUN, OPT_COLLECT, OPT_QUIET };
 
-static const struct option sweep_options[] = {
-    {"output", required_argument, NULL, 'o'},  {"help", no_argument, NULL, 'h'},
-    {"jobs", required_argument, NULL, OPT_JOBS}, {"threads", required_argument, NULL, OPT_THREADS},
-    {"task-id", required_argument, NULL, OPT_TASK}, {"dry-run", no_argument, NULL, OPT_DRY_RUN},
-    {"collect", no_argument, NULL, OPT_COLLECT}, {"quiet", no_argument, NULL, OPT_QUIET},
-    {NULL, 0, NULL, 0}};
+static const struct option sweep_options[] = {{"output", required_argument, NULL, 'o'},
+                                              {"help", no_argument, NULL, 'h'},
+                                              {"jobs", required_argument, NULL, OPT_JOBS},
+                                              {"threads", required_argument, NULL, OPT_THREADS},
+                                              {"task-id", required_argument, NULL, OPT_TASK},
+                                              {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+                                              {"collect", no_argument, NULL, OPT_COLLECT},
+                                              {"quiet", no_argument, NULL, OPT_QUIET},
+                                              {NULL, 0, NULL, 0}};
 
 /* The option getopt_long stopped at, as typed: a long option is always a whole argument (and
  * getopt has moved past it), a short one may sit in a cluster such as -qx. */
@@ -102,7 +105,9 @@ static void typed_option(int opt, char **argv, char *buf, size_t len) {
 
 /* "option -o needs a directory name": what the option that came without its value takes. */
 static int missing_value(int opt, const char *typed) {
-  const char *what = opt == 'o' ? "a directory name" : opt == OPT_TASK ? "a task number" : "a number";
+  const char *what = opt == 'o'        ? "a directory name"
+                     : opt == OPT_TASK ? "a task number"
+                                       : "a number";
   fprintf(stderr, "fearsim: option %s needs %s\n%s", typed, what, sweep_usage);
   return 2;
 }

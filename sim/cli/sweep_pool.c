@@ -275,8 +275,7 @@ bool fs_sweep_pool_poll(fs_sweep_pool *p, fs_sweep_pool_result *res) {
     bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && exists(sl->out);
     if (ok) {
       res->state = FS_SWEEP_OK;
-    } else if (sl->stopped ||
-               (WIFEXITED(status) && WEXITSTATUS(status) == FS_CLI_EXIT_RESUMABLE)) {
+    } else if (sl->stopped || (WIFEXITED(status) && WEXITSTATUS(status) == FS_CLI_EXIT_RESUMABLE)) {
       /* stopped on purpose, or by a signal of its own with a checkpoint: unfinished, not failed */
       res->state = FS_SWEEP_MISSING;
     } else {
