@@ -1,37 +1,32 @@
 /* sweep.c - parameter sweeps: reads a sweep file, expands its axes into points and runs,
- * validates every point against the base experiment, runs points as `fearsim run` child
- * processes and gathers the finished ones into a summary (HDF5 through sweep_io.c, and CSV). */
-#include <fearsim/checkpoint.h>
+ * validates every point against the base experiment, keeps the state of each run in the results
+ * folder, and gathers the finished ones into a summary (HDF5 through the record module, and
+ * CSV). The program (sim/cli/sweep_pool.c) runs them. */
 #include <fearsim/config.h>
 #include <fearsim/experiment.h>
+#include <fearsim/fileio.h>
+#include <fearsim/hash.h>
+#include <fearsim/record.h>
 #include <fearsim/rng.h>
 #include <fearsim/sweep.h>
 #include <fearsim/units.h>
 
-#include "sweep_impl.h"
-
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <signal.h>
 #include <stdarg.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-
-extern char **environ;
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_RUNS 100000000UL /* a sweep larger than this is a mistake */
 #define TEXT_LEN 128         /* an axis value as text */
-#define OVR_LEN (FS_CFG_PATH_LEN + TEXT_LEN + 8)
+#define OVR_LEN FS_SWEEP_OVERRIDE_LEN
+_Static_assert(OVR_LEN == FS_CFG_PATH_LEN + TEXT_LEN + 8, "a key path, = and a value");
 #define PATH_LEN 4096
 
 static const char *const root_keys[] = {"name",  "description", "base", "seed",
@@ -46,6 +41,25 @@ static const char *const reduce_names[] = {"max", "min", "mean", "first", "last"
 static const char *const seed_modes[] = {"independent", "common"};
 
 typedef enum gen_kind { GEN_VALUES, GEN_LINSPACE, GEN_LOGSPACE, GEN_RANDOM, GEN_LHS } gen_kind;
+
+typedef enum sweep_reduce {
+  REDUCE_MAX,
+  REDUCE_MIN,
+  REDUCE_MEAN,
+  REDUCE_FIRST,
+  REDUCE_LAST,
+  REDUCE_AT,
+  REDUCE_INDEX
+} sweep_reduce;
+
+typedef struct sweep_outcome {
+  char name[128];
+  char dataset[256];
+  sweep_reduce reduce;
+  double time;   /* s, for REDUCE_AT */
+  long index;    /* row for REDUCE_INDEX, negative from the end */
+  char unit[64]; /* requested unit; "" keeps the dataset's */
+} sweep_outcome;
 
 typedef struct sweep_axis {
   char name[128];
@@ -563,22 +577,15 @@ static fs_status relocate_error(const fs_sweep *s, size_t point, char (*ovr)[OVR
   return err->code;
 }
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t n) {
-  const unsigned char *p = data;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ p[i]) * 0x100000001b3ULL;
-  return h;
-}
-
 static fs_status hash_base(fs_sweep *s, fs_error *err) {
   FILE *f = fopen(s->base, "rb");
   unsigned char buf[8192];
   size_t got;
   if (f == NULL)
     return fs_error_set(err, FS_ERR_INPUT, "cannot open \"%s\": %s", s->base, strerror(errno));
-  s->fingerprint = 0xcbf29ce484222325ULL;
+  s->fingerprint = FS_HASH_FNV_BASIS;
   while ((got = fread(buf, 1, sizeof buf, f)) > 0)
-    s->fingerprint = fnv1a(s->fingerprint, buf, got);
+    s->fingerprint = fs_hash_fnv1a(buf, got, s->fingerprint);
   fclose(f);
   return FS_OK;
 }
@@ -593,11 +600,11 @@ static fs_status validate_points(fs_sweep *s, fs_error *err) {
     for (size_t a = 0; st == FS_OK && a < s->n_axes; a++) {
       st = fs_sweep_override(s, a, p, ovr[a], OVR_LEN, err);
       list[a] = ovr[a];
-      if (st == FS_OK) s->fingerprint = fnv1a(s->fingerprint, ovr[a], strlen(ovr[a]) + 1);
+      if (st == FS_OK) s->fingerprint = fs_hash_fnv1a(ovr[a], strlen(ovr[a]) + 1, s->fingerprint);
     }
     for (size_t r = 0; st == FS_OK && r < s->replicates; r++) {
       uint64_t seed = run_seed(s, p, r);
-      s->fingerprint = fnv1a(s->fingerprint, &seed, sizeof seed);
+      s->fingerprint = fs_hash_fnv1a(&seed, sizeof seed, s->fingerprint);
     }
     fs_experiment_spec *spec = NULL;
     if (st == FS_OK && (st = fs_experiment_load(s->base, list, s->n_axes, &spec, err)) != FS_OK)
@@ -760,25 +767,22 @@ fs_sweep_state fs_sweep_run_state(const fs_sweep *s, const char *dir, size_t k, 
   return FS_SWEEP_FAILED;
 }
 
-/* ---- the results folder ---------------------------------------------------------------- */
-
-/* Writes text to path through a private temporary name and a rename, so that readers and
- * concurrent writers never see half a file. */
-static fs_status write_atomic(const char *path, const char *text, fs_error *err) {
-  char tmp[PATH_LEN + 32];
-  snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
-  FILE *f = fopen(tmp, "w");
-  if (f == NULL)
-    return fs_error_set(err, FS_ERR_IO, "cannot write \"%s\": %s", tmp, strerror(errno));
-  bool ok = fputs(text, f) >= 0;
-  ok = fclose(f) == 0 && ok;
-  if (!ok || rename(tmp, path) != 0) {
-    int e = errno;
-    remove(tmp);
-    return fs_error_set(err, FS_ERR_IO, "cannot write \"%s\": %s", path, strerror(e));
+fs_status fs_sweep_set_run_state(const fs_sweep *s, const char *dir, size_t k, fs_sweep_state st,
+                                 const char *reason, fs_error *err) {
+  char path[PATH_LEN], text[600];
+  if (s == NULL || dir == NULL || k >= s->n_points * s->replicates || st == FS_SWEEP_OK)
+    return fs_error_set(err, FS_ERR_INTERNAL, "fs_sweep_set_run_state: bad argument");
+  fs_sweep_run_path(s, dir, k, ".failed", path, sizeof path);
+  if (st == FS_SWEEP_MISSING) {
+    if (remove(path) != 0 && errno != ENOENT)
+      return fs_error_set(err, FS_ERR_IO, "cannot remove \"%s\": %s", path, strerror(errno));
+    return FS_OK;
   }
-  return FS_OK;
+  fmt(text, sizeof text, "%s\n", reason != NULL ? reason : "");
+  return fs_fileio_write_text(path, text, err);
 }
+
+/* ---- the results folder ---------------------------------------------------------------- */
 
 fs_status fs_sweep_prepare_dir(const fs_sweep *s, const char *dir, fs_error *err) {
   char path[PATH_LEN], want[256], have[256] = "";
@@ -799,255 +803,7 @@ fs_status fs_sweep_prepare_dir(const fs_sweep *s, const char *dir, fs_error *err
   if (mkdir(dir, 0777) != 0 && errno != EEXIST)
     return fs_error_set(err, errno == ENOENT ? FS_ERR_INPUT : FS_ERR_IO,
                         "cannot create the folder \"%s\": %s", dir, strerror(errno));
-  return write_atomic(path, want, err);
-}
-
-/* ---- running: a pool of child processes ------------------------------------------------ */
-
-/* A slot's argv is built in fixed buffers: no allocation between create and free. */
-typedef struct pool_slot {
-  pid_t pid; /* 0: free */
-  size_t run;
-  struct timespec start;
-  bool stopped;
-  char (*ovr)[OVR_LEN];
-  char seed[32], threads[16];
-  char out[PATH_LEN], log[PATH_LEN], partial[PATH_LEN + 16];
-  char **argv;
-} pool_slot;
-
-struct fs_sweep_pool {
-  const fs_sweep *s;
-  char program[PATH_LEN];
-  char dir[PATH_LEN];
-  int threads;
-  pool_slot *slots;
-  size_t n_slots, busy;
-};
-
-static void slot_release(pool_slot *sl) {
-  free(sl->ovr);
-  free(sl->argv);
-}
-
-fs_status fs_sweep_pool_create(const fs_sweep *s, const fs_sweep_pool_opts *opts,
-                               fs_sweep_pool **out, fs_error *err) {
-  if (s == NULL || opts == NULL || out == NULL || opts->slots == 0 || opts->program == NULL ||
-      opts->dir == NULL)
-    return fs_error_set(err, FS_ERR_INTERNAL, "fs_sweep_pool_create: bad argument");
-  *out = NULL;
-  fs_sweep_pool *p = calloc(1, sizeof *p);
-  if (p == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
-  p->s = s;
-  snprintf(p->program, sizeof p->program, "%s", opts->program);
-  snprintf(p->dir, sizeof p->dir, "%s", opts->dir);
-  p->threads = opts->threads > 0 ? opts->threads : 1;
-  p->slots = calloc(opts->slots, sizeof *p->slots);
-  p->n_slots = p->slots != NULL ? opts->slots : 0;
-  bool ok = p->slots != NULL;
-  for (size_t i = 0; ok && i < p->n_slots; i++) {
-    p->slots[i].ovr = calloc(s->n_axes + 1, sizeof *p->slots[i].ovr);
-    p->slots[i].argv = calloc(2 * s->n_axes + 16, sizeof *p->slots[i].argv);
-    ok = p->slots[i].ovr != NULL && p->slots[i].argv != NULL;
-  }
-  if (!ok) {
-    fs_sweep_pool_free(p);
-    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
-  }
-  *out = p;
-  return FS_OK;
-}
-
-void fs_sweep_pool_free(fs_sweep_pool *p) {
-  if (p == NULL) return;
-  for (size_t i = 0; i < p->n_slots; i++)
-    slot_release(&p->slots[i]);
-  free(p->slots);
-  free(p);
-}
-
-size_t fs_sweep_pool_busy(const fs_sweep_pool *p) {
-  return p != NULL ? p->busy : 0;
-}
-
-static fs_status build_argv(fs_sweep_pool *p, pool_slot *sl, size_t k, fs_error *err) {
-  const fs_sweep *s = p->s;
-  size_t point = k / s->replicates, n = 0;
-  fs_status st = FS_OK;
-  sl->argv[n++] = p->program;
-  sl->argv[n++] = "run";
-  sl->argv[n++] = (char *)s->base;
-  for (size_t a = 0; st == FS_OK && a < s->n_axes; a++) {
-    st = fs_sweep_override(s, a, point, sl->ovr[a], OVR_LEN, err);
-    sl->argv[n++] = "--set";
-    sl->argv[n++] = sl->ovr[a];
-  }
-  snprintf(sl->seed, sizeof sl->seed, "%llu",
-           (unsigned long long)run_seed(s, point, k % s->replicates));
-  snprintf(sl->threads, sizeof sl->threads, "%d", p->threads);
-  fs_sweep_run_path(s, p->dir, k, ".h5", sl->out, sizeof sl->out);
-  fs_sweep_run_path(s, p->dir, k, ".log", sl->log, sizeof sl->log);
-  char *tail[] = {"--seed", sl->seed, "-o", sl->out, "--threads", sl->threads, "--quiet"};
-  for (size_t i = 0; i < COUNT(tail); i++)
-    sl->argv[n++] = tail[i];
-  sl->argv[n] = NULL;
-  return st;
-}
-
-/* Does the slot's FILE.partial hold a checkpoint that `fearsim resume` goes on from, of the
- * experiment this run is (the base with the run's overrides and seed)? */
-static bool resumable(const fs_sweep_pool *p, const pool_slot *sl) {
-  fs_checkpoint_info info;
-  fs_experiment_spec *spec = NULL;
-  fs_error ignored;
-  char seed[48];
-  if (access(sl->partial, F_OK) != 0 || fs_checkpoint_probe(sl->partial, &info, &ignored) != FS_OK)
-    return false;
-  const char **over = calloc(p->s->n_axes + 2, sizeof *over);
-  for (size_t a = 0; over != NULL && a < p->s->n_axes; a++)
-    over[a] = sl->ovr[a];
-  snprintf(seed, sizeof seed, "seed=%s", sl->seed);
-  if (over != NULL) over[p->s->n_axes] = seed;
-  bool same = over != NULL &&
-              fs_experiment_load(p->s->base, over, p->s->n_axes + 1, &spec, &ignored) == FS_OK &&
-              fs_experiment_hash(spec) == info.hash;
-  fs_experiment_free(spec);
-  free(over);
-  fs_checkpoint_info_free(&info);
-  return same && fs_checkpoint_check(sl->partial, &ignored) == FS_OK;
-}
-
-/* `program resume OUT.h5.partial --threads T --quiet` instead of the run's own argv. */
-static void resume_argv(pool_slot *sl) {
-  char *tail[] = {"resume", sl->partial, "--threads", sl->threads, "--quiet", NULL};
-  for (size_t i = 0; i < COUNT(tail); i++)
-    sl->argv[1 + i] = tail[i];
-}
-
-static double seconds_since(const struct timespec *t0) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
-}
-
-static void write_failed(const fs_sweep *s, const char *dir, size_t k, const char *reason) {
-  char path[PATH_LEN], text[600];
-  fs_sweep_run_path(s, dir, k, ".failed", path, sizeof path);
-  fmt(text, sizeof text, "%s\n", reason);
-  fs_error ignored;
-  write_atomic(path, text, &ignored); /* best effort: the summary then says "missing" */
-}
-
-fs_status fs_sweep_pool_start(fs_sweep_pool *p, size_t k, fs_error *err) {
-  pool_slot *sl = NULL;
-  char path[PATH_LEN + 16];
-  for (size_t i = 0; p != NULL && sl == NULL && i < p->n_slots; i++)
-    if (p->slots[i].pid == 0) sl = &p->slots[i];
-  if (sl == NULL || k >= p->s->n_points * p->s->replicates)
-    return fs_error_set(err, FS_ERR_INTERNAL, "fs_sweep_pool_start: no free slot or bad run");
-  fs_status st = build_argv(p, sl, k, err);
-  if (st != FS_OK) return st;
-  /* A .partial with a checkpoint of this run is gone on with; any other is what a killed run
-   * left. A .failed is from an earlier attempt. */
-  snprintf(sl->partial, sizeof sl->partial, "%s.partial", sl->out);
-  if (resumable(p, sl))
-    resume_argv(sl);
-  else
-    remove(sl->partial);
-  fs_sweep_run_path(p->s, p->dir, k, ".failed", path, sizeof path);
-  remove(path);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, sl->log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-  /* A process group of its own: Ctrl-C reaches the sweep, which stops its runs itself, so a
-   * run stopped on purpose is not mistaken for a failed one. */
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);
-  int rc = posix_spawn(&sl->pid, p->program, &fa, &attr, sl->argv, environ);
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) {
-    sl->pid = 0;
-    char reason[512];
-    fmt(reason, sizeof reason, "could not start %s: %s", p->program, strerror(rc));
-    write_failed(p->s, p->dir, k, reason);
-    return fs_error_set(err, FS_ERR_IO, "run %zu: %s", k, reason);
-  }
-  sl->run = k;
-  sl->stopped = false;
-  clock_gettime(CLOCK_MONOTONIC, &sl->start);
-  p->busy++;
-  return FS_OK;
-}
-
-/* The last non-empty line of a run's log, without the "fearsim: " prefix. */
-static void log_tail(const char *log, char *buf, size_t len) {
-  char tail[512];
-  buf[0] = '\0';
-  FILE *f = fopen(log, "r");
-  if (f == NULL) return;
-  fseek(f, 0, SEEK_END);
-  long size = ftell(f);
-  fseek(f, size > (long)sizeof tail - 1 ? size - (long)sizeof tail + 1 : 0, SEEK_SET);
-  size_t n = fread(tail, 1, sizeof tail - 1, f);
-  fclose(f);
-  while (n > 0 && isspace((unsigned char)tail[n - 1]))
-    n--;
-  tail[n] = '\0';
-  const char *line = strrchr(tail, '\n');
-  line = line != NULL ? line + 1 : tail;
-  if (strncmp(line, "fearsim: ", 9) == 0) line += 9;
-  fmt(buf, len, "%s", line);
-}
-
-static void describe_end(pool_slot *sl, int status, char *reason, size_t len) {
-  char tail[400];
-  log_tail(sl->log, tail, sizeof tail);
-  if (WIFSIGNALED(status))
-    fmt(reason, len, "killed by signal %d (%s)%s%s", WTERMSIG(status), strsignal(WTERMSIG(status)),
-        tail[0] ? ": " : "", tail);
-  else if (WEXITSTATUS(status) == 0)
-    snprintf(reason, len, "exit code 0 but no result file");
-  else
-    fmt(reason, len, "exit code %d%s%s", WEXITSTATUS(status), tail[0] ? ": " : "", tail);
-}
-
-bool fs_sweep_pool_poll(fs_sweep_pool *p, fs_sweep_result *res) {
-  for (size_t i = 0; p != NULL && i < p->n_slots; i++) {
-    pool_slot *sl = &p->slots[i];
-    int status = 0;
-    if (sl->pid == 0 || waitpid(sl->pid, &status, WNOHANG) != sl->pid) continue;
-    sl->pid = 0;
-    p->busy--;
-    res->run = sl->run;
-    res->wall = seconds_since(&sl->start);
-    res->reason[0] = '\0';
-    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && exists(sl->out);
-    if (ok) {
-      res->state = FS_SWEEP_OK;
-    } else if (sl->stopped || (WIFEXITED(status) && WEXITSTATUS(status) == FS_EXIT_RESUMABLE)) {
-      /* stopped on purpose, or by a signal of its own with a checkpoint: unfinished, not failed */
-      res->state = FS_SWEEP_MISSING;
-    } else {
-      res->state = FS_SWEEP_FAILED;
-      describe_end(sl, status, res->reason, sizeof res->reason);
-      write_failed(p->s, p->dir, sl->run, res->reason);
-    }
-    return true;
-  }
-  return false;
-}
-
-void fs_sweep_pool_stop(fs_sweep_pool *p, int sig) {
-  for (size_t i = 0; p != NULL && i < p->n_slots; i++) {
-    if (p->slots[i].pid == 0) continue;
-    p->slots[i].stopped = true;
-    kill(p->slots[i].pid, sig);
-  }
+  return fs_fileio_write_text(path, want, err);
 }
 
 /* ---- summary --------------------------------------------------------------------------- */
@@ -1123,13 +879,128 @@ static double unit_factor(const char *from, const char *to) {
   return sa / sb;
 }
 
+/* ---- reading an outcome from a result file -------------------------------------------- */
+
+/* "no dataset /timeline/x (did you mean /timeline/y?)" from the datasets the file holds. */
+static void missing_dataset(const fs_record_reader *r, const char *path, char *problem,
+                            size_t plen) {
+  char **names = NULL;
+  size_t n = 0;
+  fs_error ignored;
+  const char *close = NULL;
+  if (fs_record_reader_list(r, &names, &n, &ignored) == FS_OK)
+    close = fs_closest_name(path, (const char *const *)names, n);
+  if (close != NULL)
+    fmt(problem, plen, "no dataset %s (did you mean %s?)", path, close);
+  else
+    fmt(problem, plen, "no dataset %s", path);
+  free(names);
+}
+
+/* Reads a whole dataset as doubles; *v is malloc'ed. On failure problem says why. */
+static bool read_vector(const fs_record_reader *r, const char *path, double **v, size_t *n,
+                        char *units, size_t ulen, char *problem, size_t plen) {
+  fs_error e;
+  if (fs_record_reader_read(r, path, v, n, units, ulen, &e) == FS_OK) return true;
+  fmt(problem, plen, "%s", e.msg);
+  return false;
+}
+
+/* The value at time t, linear between rows of the sibling `time` dataset. */
+static bool value_at(const fs_record_reader *r, const sweep_outcome *o, const double *v, size_t n,
+                     double *out, char *problem, size_t plen) {
+  char tpath[300];
+  double *t = NULL;
+  size_t nt = 0;
+  const char *slash = strrchr(o->dataset, '/');
+  snprintf(tpath, sizeof tpath, "%.*s/time", (int)(slash - o->dataset), o->dataset);
+  if (!fs_record_reader_has(r, tpath))
+    return fmt(problem, plen, "reduce: at needs a dataset %s beside %s", tpath, o->dataset), false;
+  bool ok = read_vector(r, tpath, &t, &nt, NULL, 0, problem, plen);
+  if (ok && (nt != n || n == 0)) {
+    fmt(problem, plen, "%s has %zu rows, %s has %zu", tpath, nt, o->dataset, n);
+    ok = false;
+  } else if (ok && !(o->time >= t[0] && o->time <= t[n - 1])) {
+    fmt(problem, plen, "time %g s is outside %s (%g s to %g s)", o->time, tpath, t[0], t[n - 1]);
+    ok = false;
+  }
+  size_t i = 0;
+  while (ok && i + 1 < n && t[i + 1] < o->time)
+    i++;
+  if (ok) {
+    double span = i + 1 < n ? t[i + 1] - t[i] : 0.0;
+    double f = span > 0 ? (o->time - t[i]) / span : 0.0;
+    *out = i + 1 < n ? v[i] + f * (v[i + 1] - v[i]) : v[i];
+  }
+  free(t);
+  return ok;
+}
+
+static bool reduce(const fs_record_reader *r, const sweep_outcome *o, const double *v, size_t n,
+                   double *out, char *problem, size_t plen) {
+  if (n == 0) return fmt(problem, plen, "%s is empty", o->dataset), false;
+  double acc = v[0];
+  switch (o->reduce) {
+  case REDUCE_MAX:
+    for (size_t i = 1; i < n; i++)
+      acc = v[i] > acc ? v[i] : acc;
+    break;
+  case REDUCE_MIN:
+    for (size_t i = 1; i < n; i++)
+      acc = v[i] < acc ? v[i] : acc;
+    break;
+  case REDUCE_MEAN:
+    for (size_t i = 1; i < n; i++)
+      acc += v[i];
+    acc /= (double)n;
+    break;
+  case REDUCE_FIRST:
+    break;
+  case REDUCE_LAST:
+    acc = v[n - 1];
+    break;
+  case REDUCE_INDEX: {
+    long i = o->index < 0 ? (long)n + o->index : o->index;
+    if (i < 0 || i >= (long)n)
+      return fmt(problem, plen, "index %ld is outside %s (%zu rows)", o->index, o->dataset, n),
+             false;
+    acc = v[i];
+    break;
+  }
+  case REDUCE_AT:
+    return value_at(r, o, v, n, out, problem, plen);
+  }
+  *out = acc;
+  return true;
+}
+
+/* Reads one outcome from a result file. On success *value holds it (in the dataset's units)
+ * and units the dataset's `units` attribute; on failure problem says why ("no dataset
+ * /timeline/x (did you mean /timeline/y?)", "time 99 s is outside 0 s to 10 s"). */
+static bool read_outcome_value(const char *file, const sweep_outcome *o, double *value, char *units,
+                               size_t ulen, char *problem, size_t plen) {
+  fs_record_reader *r = NULL;
+  fs_error e;
+  if (fs_record_reader_open(file, &r, &e) != FS_OK) return fmt(problem, plen, "%s", e.msg), false;
+  double *v = NULL;
+  size_t n = 0;
+  bool ok = false;
+  if (!fs_record_reader_has(r, o->dataset))
+    missing_dataset(r, o->dataset, problem, plen);
+  else if (read_vector(r, o->dataset, &v, &n, units, ulen, problem, plen))
+    ok = reduce(r, o, v, n, value, problem, plen);
+  free(v);
+  fs_record_reader_free(r);
+  return ok;
+}
+
 static void read_outcomes_of(const fs_sweep *s, summary *t, size_t k, const char *path,
                              fs_sweep_tally *tally) {
   for (size_t o = 0; o < s->n_outcomes; o++) {
     const sweep_outcome *oc = &s->outcomes[o];
     double v = NAN;
     char units[64] = "", problem[400] = "";
-    if (!fs_sweep_io_outcome(path, oc, &v, units, sizeof units, problem, sizeof problem)) {
+    if (!read_outcome_value(path, oc, &v, units, sizeof units, problem, sizeof problem)) {
       note_problem(tally, path, problem);
       v = NAN;
     } else if (oc->unit[0] != '\0' && strcmp(oc->unit, units) != 0) {
@@ -1182,49 +1053,50 @@ static void fill_summary(const fs_sweep *s, const char *dir, summary *t, fs_swee
 static fs_status write_summary_h5(const fs_sweep *s, const char *dir, const summary *t,
                                   const fs_sweep_tally *tally, fs_error *err) {
   size_t nc = 8 + s->n_axes + s->n_outcomes, c = 0;
-  sweep_column *cols = calloc(nc, sizeof *cols);
+  fs_record_column *cols = calloc(nc, sizeof *cols);
   char(*paths)[300] = calloc(nc, sizeof *paths);
   char(*desc)[400] = calloc(nc, sizeof *desc);
   if (cols == NULL || paths == NULL || desc == NULL) {
     free(cols), free(paths), free(desc);
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   }
+  cols[c++] = (fs_record_column){"/run", "1",    "run number: point * replicates + replicate",
+                                 NULL,   t->run, NULL};
+  cols[c++] = (fs_record_column){
+      "/index", "1", "point: the index of the parameter combination", NULL, t->point, NULL};
+  cols[c++] = (fs_record_column){"/replicate", "1", "replicate of the point", NULL, t->rep, NULL};
   cols[c++] =
-      (sweep_column){"/run", "1", "run number: point * replicates + replicate", NULL, t->run, NULL};
-  cols[c++] = (sweep_column){"/index", "1",      "point: the index of the parameter combination",
-                             NULL,     t->point, NULL};
-  cols[c++] = (sweep_column){"/replicate", "1", "replicate of the point", NULL, t->rep, NULL};
-  cols[c++] =
-      (sweep_column){"/seed", "1", "the run's seed (fearsim run --seed)", NULL, t->seed, NULL};
-  cols[c++] = (sweep_column){"/status", "", "ok, failed or missing", NULL, NULL, t->status};
-  cols[c++] = (sweep_column){"/reason", "", "why a run failed", NULL, NULL, t->reason_p};
-  cols[c++] =
-      (sweep_column){"/file", "", "the run's result, relative to this file", NULL, NULL, t->file_p};
+      (fs_record_column){"/seed", "1", "the run's seed (fearsim run --seed)", NULL, t->seed, NULL};
+  cols[c++] = (fs_record_column){"/status", "", "ok, failed or missing", NULL, NULL, t->status};
+  cols[c++] = (fs_record_column){"/reason", "", "why a run failed", NULL, NULL, t->reason_p};
+  cols[c++] = (fs_record_column){"/file", "",   "the run's result, relative to this file",
+                                 NULL,    NULL, t->file_p};
   for (size_t a = 0; a < s->n_axes; a++, c++) {
     const sweep_axis *ax = &s->axes[a];
     fmt(paths[c], sizeof paths[c], "/axes/%s", ax->name);
     fmt(desc[c], sizeof desc[c], "%s", ax->key);
-    cols[c] = (sweep_column){paths[c], ax->numeric ? ax->unit : "",
-                             desc[c],  ax->numeric ? &t->axis[a * t->n] : NULL,
-                             NULL,     ax->numeric ? NULL : &t->axis_text[a * t->n]};
+    cols[c] = (fs_record_column){paths[c], ax->numeric ? ax->unit : "",
+                                 desc[c],  ax->numeric ? &t->axis[a * t->n] : NULL,
+                                 NULL,     ax->numeric ? NULL : &t->axis_text[a * t->n]};
   }
   for (size_t o = 0; o < s->n_outcomes; o++, c++) {
     const sweep_outcome *oc = &s->outcomes[o];
     fmt(paths[c], sizeof paths[c], "/outcomes/%s", oc->name);
     fmt(desc[c], sizeof desc[c], "%s of %s%s", reduce_names[oc->reduce], oc->dataset,
         oc->reduce == REDUCE_AT ? " at the given time" : "");
-    cols[c] = (sweep_column){paths[c], t->out_units[o], desc[c], &t->outcome[o * t->n], NULL, NULL};
+    cols[c] =
+        (fs_record_column){paths[c], t->out_units[o], desc[c], &t->outcome[o * t->n], NULL, NULL};
   }
   char path[PATH_LEN];
   snprintf(path, sizeof path, "%s/summary.h5", dir);
-  const sweep_attr attrs[] = {
+  const fs_record_table_attr attrs[] = {
       {"fearsim_version", FS_VERSION, 0},        {"sweep_file", s->file, 0},
       {"sweep_yaml", fs_config_text(s->cfg), 0}, {"base_experiment", s->base, 0},
       {"seed", NULL, (double)s->seed},           {"replicates", NULL, (double)s->replicates},
       {"points", NULL, (double)s->n_points},     {"ok", NULL, (double)tally->ok},
       {"failed", NULL, (double)tally->failed},   {"missing", NULL, (double)tally->missing},
   };
-  fs_status st = fs_sweep_io_write_summary(path, attrs, COUNT(attrs), cols, c, t->n, err);
+  fs_status st = fs_record_write_table(path, attrs, COUNT(attrs), cols, c, t->n, err);
   free(cols), free(paths), free(desc);
   return st;
 }
@@ -1262,14 +1134,14 @@ static void csv_header(FILE *f, const fs_sweep *s, const summary *t) {
   fputs(",reason\n", f);
 }
 
-static fs_status write_summary_csv(const fs_sweep *s, const char *dir, const summary *t,
-                                   fs_error *err) {
-  char path[PATH_LEN], tmp[PATH_LEN + 16];
-  snprintf(path, sizeof path, "%s/summary.csv", dir);
-  snprintf(tmp, sizeof tmp, "%s.partial", path);
-  FILE *f = fopen(tmp, "w");
-  if (f == NULL)
-    return fs_error_set(err, FS_ERR_IO, "cannot write \"%s\": %s", tmp, strerror(errno));
+typedef struct csv_job {
+  const fs_sweep *s;
+  const summary *t;
+} csv_job;
+
+static bool csv_rows(FILE *f, void *arg) {
+  const fs_sweep *s = ((const csv_job *)arg)->s;
+  const summary *t = ((const csv_job *)arg)->t;
   csv_header(f, s, t);
   for (size_t k = 0; k < t->n; k++) {
     fprintf(f, "%zu,%llu,%llu,%llu,%s", k, (unsigned long long)t->point[k],
@@ -1292,14 +1164,15 @@ static fs_status write_summary_csv(const fs_sweep *s, const char *dir, const sum
     csv_text(f, t->reason[k]);
     fputc('\n', f);
   }
-  bool ok = !ferror(f);
-  ok = fclose(f) == 0 && ok;
-  if (!ok || rename(tmp, path) != 0) {
-    int e = errno;
-    remove(tmp);
-    return fs_error_set(err, FS_ERR_IO, "cannot write \"%s\": %s", path, strerror(e));
-  }
-  return FS_OK;
+  return true;
+}
+
+static fs_status write_summary_csv(const fs_sweep *s, const char *dir, const summary *t,
+                                   fs_error *err) {
+  char path[PATH_LEN];
+  csv_job job = {s, t};
+  snprintf(path, sizeof path, "%s/summary.csv", dir);
+  return fs_fileio_write_atomic(path, csv_rows, &job, err);
 }
 
 fs_status fs_sweep_collect(const fs_sweep *s, const char *dir, fs_sweep_tally *tally,

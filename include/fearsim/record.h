@@ -1,4 +1,6 @@
-/* record.h - the only module that touches HDF5: one self-describing file per run.
+/* record.h - the record module, the only one that touches HDF5: one self-describing file per
+ * run. This header is its writer; the checkpoint store is record_checkpoint.h and the reader of
+ * finished files record_reader.h (both included at the end of this one).
  *
  * Layout (every dataset is chunked, shuffled, deflated, and carries `units` and
  * `description` attributes; a dataset without them cannot be written):
@@ -14,22 +16,11 @@
  *   /snapshots/<k>/<proj>/    the synapses of each projection at the k-th snapshot time (group
  *                             attribute time): pre, post (uint64), weight (S), and rho, calcium
  *                             (plastic synapses) and block (synapses with NMDA receptors)
- *   /checkpoint/a, /b         two checkpoint slots, written in turn (see below); a finished
- *                             result holds no /checkpoint
+ *   /checkpoint/a, /b         two checkpoint slots, written in turn (record_checkpoint.h); a
+ *                             finished result holds no /checkpoint
  * The run writes OUT.h5.partial (opened exclusively) and renames it to OUT.h5 only in
- * fs_record_finish, so a file that exists is complete.
- *
- * Checkpoints: a slot holds named arrays (the state of a run, chosen by checkpoint.c) and the
- * record's own positions: rows written to every appendable dataset and the values still
- * buffered. A slot is written anew each time (the older of the two), then marked with a serial
- * number and a checksum of its arrays and flushed to disk (fsync); the newer slot whose
- * checksum holds is the one a resume reads, so a run killed while writing a checkpoint still
- * has the one before. Between checkpoints the file on disk changes only by appended whole
- * chunks (spikes and series are buffered a chunk at a time, the HDF5 metadata cache keeps
- * everything until a flush), so a file that was killed outright still opens at its last
- * checkpoint. A resumed record reopens the datasets, cuts them back to the checkpoint's rows
- * and replaces whole arrays written after it. fs_record_finish then copies everything but
- * /checkpoint into a fresh file, so a result carries no dead space. */
+ * fs_record_finish, so a file that exists is complete (see record_checkpoint.h for the
+ * slots). */
 #ifndef FEARSIM_RECORD_H
 #define FEARSIM_RECORD_H
 
@@ -121,60 +112,6 @@ void fs_record_free(fs_record *rec);
 /* The file a record writes (OUT.h5.partial) or reads; "" for NULL. */
 const char *fs_record_partial(const fs_record *rec);
 
-/* --- checkpoints ----------------------------------------------------------------------- */
-
-/* Element types of checkpoint arrays (stored little-endian). */
-typedef enum fs_record_type {
-  FS_REC_F64,
-  FS_REC_I64,
-  FS_REC_U64,
-  FS_REC_I32,
-  FS_REC_U32,
-  FS_REC_U16,
-  FS_REC_U8
-} fs_record_type;
-
-/* Starts writing a checkpoint into the older slot, which is cleared first. Until
- * fs_record_checkpoint_commit the newer slot stays the valid one. */
-fs_status fs_record_checkpoint_begin(fs_record *rec, fs_error *err);
-
-/* The group of the slot being written (after begin) or read (after fs_record_open_checkpoint),
- * e.g. "/checkpoint/a", for attributes set with fs_record_set_attr_*; "" if none. */
-const char *fs_record_checkpoint_slot(const fs_record *rec);
-
-/* Writes n values of an array named name (a path relative to the slot, "pop/E/v") into the
- * slot being written (chunked, shuffled, deflated). */
-fs_status fs_record_checkpoint_put(fs_record *rec, const char *name, fs_record_type type,
-                                   const void *v, size_t n, fs_error *err);
-
-/* Adds the record's positions (rows of every appendable dataset, buffered spikes and series
- * values), then the serial number and checksum, flushes the file and syncs it to disk; the
- * slot is then the valid one and the partial is kept by fs_record_free. */
-fs_status fs_record_checkpoint_commit(fs_record *rec, fs_error *err);
-
-/* Reads array name of the valid slot into v, which holds cap values; *n receives the stored
- * length (n may be NULL when exactly cap values are expected). A missing array, another type
- * or more than cap values (another count when n is NULL) give FS_ERR_INPUT `checkpoint array
- * pop/0/ring has 40 values, expected 20` (fs_checkpoint_restore adds the file). */
-fs_status fs_record_checkpoint_get(fs_record *rec, const char *name, fs_record_type type, void *v,
-                                   size_t cap, size_t *n, fs_error *err);
-
-/* Opens path (an OUT.h5.partial) with a checkpoint: read-only (write false: to look at it), or
- * read-write to resume the run, after which the record is used as one from fs_record_create
- * (with force) for the output path without ".partial": declaring populations and series reopens
- * their datasets cut back to the checkpoint (their names must come in the same order), whole arrays
- * replace those of the same path. Every problem is FS_ERR_INPUT and changes nothing:
- *   `cannot open "x.h5.partial": no such file`
- *   `"x.h5.partial" is not a fearsim checkpoint: not an HDF5 file`
- *   `"x.h5.partial" is not a fearsim checkpoint: it has no /checkpoint group`
- *   `"x.h5.partial": its checkpoint is incomplete or damaged (the run was killed while writing
- *    it); run the experiment again`
- *   `"x.h5.partial" is not a fearsim checkpoint: HDF5 cannot read it (<HDF5's reason>); a run
- *    killed before its first checkpoint leaves such a file`
- *   `cannot open "x.h5.partial": <HDF5's reason>: another fearsim may be writing it` (locked) */
-fs_status fs_record_open_checkpoint(const char *path, bool write, bool force, fs_record **out,
-                                    fs_error *err);
-
 /* Attributes of an object of an open record (written ones or ones of an opened file): a string
  * into buf (truncated to len), an unsigned integer, a double, and a list of strings (*values
  * malloc'ed with each string in it; free with free(*values)). A missing attribute or one of
@@ -192,13 +129,39 @@ fs_status fs_record_get_attr_strings(fs_record *rec, const char *path, const cha
 fs_status fs_record_set_attr_u64(fs_record *rec, const char *path, const char *name, uint64_t value,
                                  fs_error *err);
 
-/* A few human-readable lines on what a result file holds (for `fearsim info`): metadata,
- * populations with their spike counts and mean rates, and every dataset with its shape and
- * units. *text is malloc'ed; the caller frees it. A file that is not a fearsim result gives
- * FS_ERR_INPUT. */
-fs_status fs_record_info(const char *path, char **text, fs_error *err);
+/* --- tables ---------------------------------------------------------------------------- */
+
+/* One column of a table file: n numbers (float64 with units, or uint64) or n strings. */
+typedef struct fs_record_column {
+  const char *path; /* "/axes/dose" */
+  const char *units;
+  const char *description;
+  const double *num; /* n values, or NULL */
+  const uint64_t *u64;
+  const char *const *text;
+} fs_record_column;
+
+/* A root attribute of a table file: a string, or a number when text is NULL. */
+typedef struct fs_record_table_attr {
+  const char *name;
+  const char *text;
+  double num;
+} fs_record_table_attr;
+
+/* Writes a table file such as a sweep's summary.h5: root attributes and one 1-D dataset of n
+ * rows per column (chunked, shuffled and deflated, with units and description attributes),
+ * through path.partial renamed over an older file. On failure nothing is left but an older
+ * file: FS_ERR_HDF5 `x.h5: cannot write /axes/dose` or FS_ERR_IO. */
+fs_status fs_record_write_table(const char *path, const fs_record_table_attr *attrs, size_t n_attrs,
+                                const fs_record_column *cols, size_t n_cols, size_t n,
+                                fs_error *err);
 
 #ifdef __cplusplus
 }
 #endif
+
+/* The other two parts of the module, for callers that include this header only. */
+#include <fearsim/record_checkpoint.h>
+#include <fearsim/record_reader.h>
+
 #endif

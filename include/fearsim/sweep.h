@@ -1,7 +1,8 @@
 /* sweep.h - parameter sweeps: a sweep file (a base experiment, axes, replicates, a master seed
  * and the scalar outcomes to collect) expanded into runs, every run validated before any is
- * started, runs executed as child processes (`fearsim run`) so that a crash costs one run, and
- * the finished runs gathered into summary.h5 and summary.csv.
+ * started, the state of every run kept in a results folder, and the finished runs gathered into
+ * summary.h5 and summary.csv. Running them (as `fearsim run` child processes, so that a crash
+ * costs one run) is the program's: sim/cli/sweep_pool.h.
  *
  * Sweep file (paths relative to the sweep file):
  *   base: ../pharmacology/ketamine_infusion.yaml
@@ -96,6 +97,9 @@ fs_status fs_sweep_get_run(const fs_sweep *s, size_t k, fs_sweep_run *out, fs_er
 const char *fs_sweep_value_text(const fs_sweep *s, size_t axis, size_t point);
 double fs_sweep_value_si(const fs_sweep *s, size_t axis, size_t point);
 
+/* Room for any override of fs_sweep_override, its NUL included. */
+#define FS_SWEEP_OVERRIDE_LEN 392
+
 /* The override "key=value" of an axis at a point, as passed to `fearsim run --set`. */
 fs_status fs_sweep_override(const fs_sweep *s, size_t axis, size_t point, char *buf, size_t len,
                             fs_error *err);
@@ -116,52 +120,17 @@ const char *fs_sweep_state_str(fs_sweep_state st); /* "missing", "ok", "failed" 
 fs_sweep_state fs_sweep_run_state(const fs_sweep *s, const char *dir, size_t k, char *reason,
                                   size_t len);
 
+/* Records what became of run k in DIR: FS_SWEEP_FAILED writes DIR/<run>.failed with the reason
+ * (through a temporary file and a rename), FS_SWEEP_MISSING removes it, before the run starts
+ * again. FS_SWEEP_OK, which only the run's own .h5 means, and a bad run index are
+ * FS_ERR_INTERNAL; a file that cannot be written or removed FS_ERR_IO. */
+fs_status fs_sweep_set_run_state(const fs_sweep *s, const char *dir, size_t k, fs_sweep_state st,
+                                 const char *reason, fs_error *err);
+
 /* Prepares DIR for running: creates it (its parent must exist) and writes DIR/manifest.txt,
  * or checks that an existing manifest is this sweep's (same fingerprint). Results of another
  * sweep give FS_ERR_INPUT and nothing is written. Safe to call from several processes. */
 fs_status fs_sweep_prepare_dir(const fs_sweep *s, const char *dir, fs_error *err);
-
-/* --- running: a pool of child processes ---------------------------------------------- */
-
-typedef struct fs_sweep_pool fs_sweep_pool;
-
-typedef struct fs_sweep_pool_opts {
-  const char *program; /* the fearsim executable ("/proc/self/exe") */
-  const char *dir;     /* where results go (prepared with fs_sweep_prepare_dir) */
-  size_t slots;        /* runs at once */
-  int threads;         /* OpenMP threads per run */
-} fs_sweep_pool_opts;
-
-typedef struct fs_sweep_result {
-  size_t run;
-  fs_sweep_state state; /* OK, FAILED, or MISSING if it was stopped by fs_sweep_pool_stop */
-  double wall;          /* s */
-  char reason[512];     /* for FAILED: exit code or signal and the last line of its stderr */
-} fs_sweep_result;
-
-/* Allocates everything the pool needs, so that starting and reaping runs allocates nothing
- * (but for looking into the checkpoint of a run that is gone on with). */
-fs_status fs_sweep_pool_create(const fs_sweep *s, const fs_sweep_pool_opts *opts,
-                               fs_sweep_pool **out, fs_error *err);
-void fs_sweep_pool_free(fs_sweep_pool *p); /* NULL is a no-op; call after the runs are reaped */
-
-/* Starts run k in a free slot: removes its .failed, then spawns `program run BASE --set ...
- * --seed S -o FILE --threads T --quiet` with stderr into the run's .log, after removing a stale
- * FILE.partial; but if FILE.partial holds a checkpoint that `fearsim resume` would go on from
- * (fs_checkpoint_check), it spawns `program resume FILE.partial --threads T --quiet` instead. A
- * run that cannot be started is recorded as failed and FS_ERR_IO returned. No free slot:
- * FS_ERR_INTERNAL. */
-fs_status fs_sweep_pool_start(fs_sweep_pool *p, size_t k, fs_error *err);
-
-size_t fs_sweep_pool_busy(const fs_sweep_pool *p); /* runs in flight */
-
-/* Reaps one finished run without blocking: true and *res filled if one had finished; a
- * failed run's reason is written to its .failed file, a finished one's .failed removed. A run
- * that exits with FS_EXIT_RESUMABLE (a signal stopped it after a checkpoint) is MISSING. */
-bool fs_sweep_pool_poll(fs_sweep_pool *p, fs_sweep_result *res);
-
-/* Sends sig to every run in flight; those that then end are reported MISSING, not FAILED. */
-void fs_sweep_pool_stop(fs_sweep_pool *p, int sig);
 
 /* --- summary ------------------------------------------------------------------------- */
 

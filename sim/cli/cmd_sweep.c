@@ -3,10 +3,12 @@
  * handed out by rank 0 (when built with FEARSIM_MPI and started by mpirun). */
 #include "cli.h"
 #include "cmd.h"
+#include "sweep_pool.h"
 
 #include <fearsim/sweep.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -77,37 +79,92 @@ static bool parse_count(const char *s, long min, long max, long *out) {
   return true;
 }
 
-/* Returns -1 to go on, or an exit code. */
+enum { OPT_JOBS = 256, OPT_THREADS, OPT_TASK, OPT_DRY_RUN, OPT_COLLECT, OPT_QUIET };
+
+static const struct option sweep_options[] = {{"output", required_argument, NULL, 'o'},
+                                              {"help", no_argument, NULL, 'h'},
+                                              {"jobs", required_argument, NULL, OPT_JOBS},
+                                              {"threads", required_argument, NULL, OPT_THREADS},
+                                              {"task-id", required_argument, NULL, OPT_TASK},
+                                              {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+                                              {"collect", no_argument, NULL, OPT_COLLECT},
+                                              {"quiet", no_argument, NULL, OPT_QUIET},
+                                              {NULL, 0, NULL, 0}};
+
+/* The option getopt_long stopped at, as typed: a long option is always a whole argument (and
+ * getopt has moved past it), a short one may sit in a cluster such as -qx. */
+static void typed_option(int opt, char **argv, char *buf, size_t len) {
+  const char *arg = argv[optind - 1];
+  bool is_short = optopt > 0 && optopt < 256;
+  if (opt == ':') is_short = is_short && strncmp(arg, "--", 2) != 0;
+  if (is_short)
+    snprintf(buf, len, "-%c", optopt);
+  else
+    snprintf(buf, len, "%s", arg);
+}
+
+/* "option -o needs a directory name": what the option that came without its value takes. */
+static int missing_value(int opt, const char *typed) {
+  const char *what = opt == 'o'        ? "a directory name"
+                     : opt == OPT_TASK ? "a task number"
+                                       : "a number";
+  fprintf(stderr, "fearsim: option %s needs %s\n%s", typed, what, sweep_usage);
+  return 2;
+}
+
+/* One option with its value; returns -1 to go on, or an exit code. */
+static int take_option(int opt, const char *arg, const char *typed, sweep_opts *o) {
+  switch (opt) {
+  case 'h':
+    fputs(sweep_usage, stdout);
+    return 0;
+  case 'o':
+    o->out = arg;
+    break;
+  case OPT_JOBS:
+    if (!parse_count(arg, 1, 4096, &o->jobs))
+      return usage_error("--jobs takes a whole number from 1 to 4096, got", arg);
+    break;
+  case OPT_THREADS:
+    if (!parse_count(arg, 1, 4096, &o->threads))
+      return usage_error("--threads takes a whole number from 1 to 4096, got", arg);
+    break;
+  case OPT_TASK:
+    if (!parse_count(arg, 0, 0x7fffffffL, &o->task))
+      return usage_error("--task-id takes a whole number from 0, got", arg);
+    break;
+  case OPT_DRY_RUN:
+    o->dry_run = true;
+    break;
+  case OPT_COLLECT:
+    o->collect = true;
+    break;
+  case OPT_QUIET:
+    o->quiet = true;
+    break;
+  default: /* '?': an option we do not know, or one given a value it does not take */
+    return usage_error("unexpected argument", typed);
+  }
+  return -1;
+}
+
+/* Returns -1 to go on, or an exit code. Options and the sweep file come in any order;
+ * --jobs 2 and --jobs=2 are the same. */
 static int parse_sweep_opts(int argc, char **argv, sweep_opts *o) {
+  int opt, rc = -1;
   o->task = -1;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    bool has_value = i + 1 < argc;
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      fputs(sweep_usage, stdout);
-      return 0;
-    } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && has_value) {
-      o->out = argv[++i];
-    } else if (strcmp(a, "--jobs") == 0 && has_value) {
-      if (!parse_count(argv[++i], 1, 4096, &o->jobs))
-        return usage_error("--jobs takes a whole number from 1 to 4096, got", argv[i]);
-    } else if (strcmp(a, "--threads") == 0 && has_value) {
-      if (!parse_count(argv[++i], 1, 4096, &o->threads))
-        return usage_error("--threads takes a whole number from 1 to 4096, got", argv[i]);
-    } else if (strcmp(a, "--task-id") == 0 && has_value) {
-      if (!parse_count(argv[++i], 0, 0x7fffffffL, &o->task))
-        return usage_error("--task-id takes a whole number from 0, got", argv[i]);
-    } else if (strcmp(a, "--dry-run") == 0) {
-      o->dry_run = true;
-    } else if (strcmp(a, "--collect") == 0) {
-      o->collect = true;
-    } else if (strcmp(a, "--quiet") == 0) {
-      o->quiet = true;
-    } else if (a[0] == '-' || o->file != NULL) {
-      return usage_error("unexpected argument", a);
-    } else {
-      o->file = a;
-    }
+  opterr = 0; /* our own messages, not getopt's */
+  optind = 1;
+  while (rc < 0 && (opt = getopt_long(argc, argv, ":o:h", sweep_options, NULL)) != -1) {
+    char typed[64];
+    typed_option(opt, argv, typed, sizeof typed);
+    if (opt == ':') return missing_value(optopt, typed);
+    rc = take_option(opt, optarg, typed, o);
+  }
+  if (rc >= 0) return rc;
+  for (int i = optind; i < argc; i++) {
+    if (o->file != NULL) return usage_error("unexpected argument", argv[i]);
+    o->file = argv[i];
   }
   if (o->file == NULL) return usage_error("missing the sweep file", NULL);
   const char *env = getenv("SLURM_ARRAY_TASK_ID");
@@ -184,7 +241,7 @@ static fs_status plan_todo(sweep_ctx *c, fs_error *err) {
   return FS_OK;
 }
 
-static void report(sweep_ctx *c, const fs_sweep_result *r) {
+static void report(sweep_ctx *c, const fs_sweep_pool_result *r) {
   char where[32] = "";
   if (c->size > 1) snprintf(where, sizeof where, "rank %d: ", c->rank);
   c->done++;
@@ -205,7 +262,7 @@ static void pause_briefly(void) {
 
 /* Reaps every finished run; true if any. */
 static bool reap(sweep_ctx *c, fs_sweep_pool *pool) {
-  fs_sweep_result r;
+  fs_sweep_pool_result r;
   bool any = false;
   while (fs_sweep_pool_poll(pool, &r)) {
     report(c, &r);
