@@ -8,7 +8,6 @@
 #include <fearsim/sweep.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -79,46 +78,27 @@ static bool parse_count(const char *s, long min, long max, long *out) {
   return true;
 }
 
-enum { OPT_JOBS = 256, OPT_THREADS, OPT_TASK, OPT_DRY_RUN, OPT_COLLECT, OPT_QUIET };
+enum { OPT_OUTPUT, OPT_HELP, OPT_JOBS, OPT_THREADS, OPT_TASK, OPT_DRY_RUN, OPT_COLLECT, OPT_QUIET };
 
-static const struct option sweep_options[] = {{"output", required_argument, NULL, 'o'},
-                                              {"help", no_argument, NULL, 'h'},
-                                              {"jobs", required_argument, NULL, OPT_JOBS},
-                                              {"threads", required_argument, NULL, OPT_THREADS},
-                                              {"task-id", required_argument, NULL, OPT_TASK},
-                                              {"dry-run", no_argument, NULL, OPT_DRY_RUN},
-                                              {"collect", no_argument, NULL, OPT_COLLECT},
-                                              {"quiet", no_argument, NULL, OPT_QUIET},
-                                              {NULL, 0, NULL, 0}};
-
-/* The option getopt_long stopped at, as typed: a long option is always a whole argument (and
- * getopt has moved past it), a short one may sit in a cluster such as -qx. */
-static void typed_option(int opt, char **argv, char *buf, size_t len) {
-  const char *arg = argv[optind - 1];
-  bool is_short = optopt > 0 && optopt < 256;
-  if (opt == ':') is_short = is_short && strncmp(arg, "--", 2) != 0;
-  if (is_short)
-    snprintf(buf, len, "-%c", optopt);
-  else
-    snprintf(buf, len, "%s", arg);
-}
-
-/* "option -o needs a directory name": what the option that came without its value takes. */
-static int missing_value(int opt, const char *typed) {
-  const char *what = opt == 'o'        ? "a directory name"
-                     : opt == OPT_TASK ? "a task number"
-                                       : "a number";
-  fprintf(stderr, "fearsim: option %s needs %s\n%s", typed, what, sweep_usage);
-  return 2;
-}
+static const fs_cli_opt sweep_opt_table[] = {
+    [OPT_OUTPUT] = {"output", 'o', "a directory name"},
+    [OPT_HELP] = {"help", 'h', NULL},
+    [OPT_JOBS] = {"jobs", 0, "a number"},
+    [OPT_THREADS] = {"threads", 0, "a number"},
+    [OPT_TASK] = {"task-id", 0, "a task number"},
+    [OPT_DRY_RUN] = {"dry-run", 0, NULL},
+    [OPT_COLLECT] = {"collect", 0, NULL},
+    [OPT_QUIET] = {"quiet", 0, NULL},
+};
+#define N_SWEEP_OPTS (sizeof sweep_opt_table / sizeof sweep_opt_table[0])
 
 /* One option with its value; returns -1 to go on, or an exit code. */
-static int take_option(int opt, const char *arg, const char *typed, sweep_opts *o) {
+static int take_option(int opt, const char *arg, sweep_opts *o) {
   switch (opt) {
-  case 'h':
+  case OPT_HELP:
     fputs(sweep_usage, stdout);
     return 0;
-  case 'o':
+  case OPT_OUTPUT:
     o->out = arg;
     break;
   case OPT_JOBS:
@@ -139,11 +119,9 @@ static int take_option(int opt, const char *arg, const char *typed, sweep_opts *
   case OPT_COLLECT:
     o->collect = true;
     break;
-  case OPT_QUIET:
+  default:
     o->quiet = true;
     break;
-  default: /* '?': an option we do not know, or one given a value it does not take */
-    return usage_error("unexpected argument", typed);
   }
   return -1;
 }
@@ -151,21 +129,23 @@ static int take_option(int opt, const char *arg, const char *typed, sweep_opts *
 /* Returns -1 to go on, or an exit code. Options and the sweep file come in any order;
  * --jobs 2 and --jobs=2 are the same. */
 static int parse_sweep_opts(int argc, char **argv, sweep_opts *o) {
-  int opt, rc = -1;
+  fs_cli_opts p;
+  const char *v;
+  int k, rc = -1;
   o->task = -1;
-  opterr = 0; /* our own messages, not getopt's */
-  optind = 1;
-  while (rc < 0 && (opt = getopt_long(argc, argv, ":o:h", sweep_options, NULL)) != -1) {
-    char typed[64];
-    typed_option(opt, argv, typed, sizeof typed);
-    if (opt == ':') return missing_value(optopt, typed);
-    rc = take_option(opt, optarg, typed, o);
+  fs_cli_opts_init(&p, sweep_opt_table, N_SWEEP_OPTS);
+  while (rc < 0 && (k = fs_cli_next_opt(&p, argc, argv, &v)) != FS_CLI_OPT_END) {
+    if (k == FS_CLI_OPT_BAD) {
+      fprintf(stderr, "fearsim: %s\n%s", p.msg, sweep_usage);
+      return 2;
+    }
+    if (k == FS_CLI_OPT_OPERAND && o->file != NULL) return usage_error("unexpected argument", v);
+    if (k == FS_CLI_OPT_OPERAND)
+      o->file = v;
+    else
+      rc = take_option(k, v, o);
   }
   if (rc >= 0) return rc;
-  for (int i = optind; i < argc; i++) {
-    if (o->file != NULL) return usage_error("unexpected argument", argv[i]);
-    o->file = argv[i];
-  }
   if (o->file == NULL) return usage_error("missing the sweep file", NULL);
   const char *env = getenv("SLURM_ARRAY_TASK_ID");
   if (o->task < 0 && env != NULL && env[0] != '\0' && !o->dry_run && !o->collect &&
