@@ -4,8 +4,9 @@
 #include <string.h>
 
 extern const fs_synrule fs_synrule_graupner_brunel;
+extern const fs_synrule fs_synrule_triplet_stdp;
 
-static const fs_synrule *const rules[] = {&fs_synrule_graupner_brunel};
+static const fs_synrule *const rules[] = {&fs_synrule_graupner_brunel, &fs_synrule_triplet_stdp};
 #define N_RULES (sizeof rules / sizeof rules[0])
 
 size_t fs_synrule_count(void) {

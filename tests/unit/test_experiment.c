@@ -248,8 +248,8 @@ static void test_override_validated(void **state) {
 static void test_plasticity_errors(void **state) {
   (void)state;
   expect_error(variant("delay: 1 ms}", "delay: 1 ms, plasticity: {rule: stdp}}", NULL),
-               "5:113: projections[0].plasticity.rule: expected one of \"graupner_brunel\", got "
-               "\"stdp\"");
+               "5:113: projections[0].plasticity.rule: expected one of \"graupner_brunel\", "
+               "\"triplet_stdp\", got \"stdp\"");
   expect_error(variant("delay: 1 ms}", "delay: 1 ms, plasticity: {rule: graupner_brunel}}", NULL),
                "5:106: projections[0].plasticity: this rule needs NMDA receptors (its calcium "
                "enters through them): use receptor nmda or ampa_nmda");
