@@ -85,7 +85,7 @@ static fs_status create_pharmacology(fs_engine *eng, fs_error *err) {
   if (!eng->mod || !eng->bcoeff || !eng->kin)
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < net->n_threads * (net->n_pops + 1); i++)
-    eng->mod[i] = (fs_nmda_mod){0.0, 1.0, 1.0, 1.0}; /* no drug */
+    eng->mod[i] = FS_NMDA_MOD_NONE;
   for (size_t p = 0; p < net->n_pops; p++) {
     if (eng->pharm)
       fs_pharm_get_block_coeffs(eng->pharm, p, &eng->bcoeff[p]);
@@ -96,12 +96,9 @@ static fs_status create_pharmacology(fs_engine *eng, fs_error *err) {
     const fs_projection *proj = &net->projs[k];
     double tr, td;
     if (!proj->nmda_agents) continue;
-    fs_status st;
-    if ((st = fs_neuron_model_get_param(proj->post->model, proj->post->params, "tau_nmda_rise", &tr,
-                                        err)) != FS_OK ||
-        (st = fs_neuron_model_get_param(proj->post->model, proj->post->params, "tau_nmda_decay",
-                                        &td, err)) != FS_OK)
-      return st;
+    fs_status st = fs_neuron_model_get_nmda_kinetics(proj->post->model, proj->post->params, &tr,
+                                                     &td, err);
+    if (st != FS_OK) return st;
     eng->kin[k] = fs_nmda_kinetics_make(tr, td, proj->spec->p_open);
   }
   return FS_OK;
@@ -429,7 +426,7 @@ static uint64_t deliver_agent_projection(fs_engine *eng, size_t k, size_t t, int
   agent_env e = {&eng->kin[k],
                  &eng->bcoeff[post->index],
                  &eng->mod[t * net->n_pops + post->index],
-                 post->state[0],
+                 post->state[post->model->v_index],
                  net->dt,
                  proj->nmda_agents,
                  proj->nmda_agents && eng->pharm != NULL,
@@ -782,7 +779,10 @@ static fs_status checkpoint_drugs(fs_engine *eng, const fs_ckpt_io *io, fs_error
   fs_status st = fs_ckpt_array(io, "engine/drugs", FS_REC_F64, m, 4 * np, err);
   for (size_t t = 0; st == FS_OK && io->restore && t < net->n_threads; t++)
     for (size_t p = 0; p < np; p++)
-      eng->mod[t * np + p] = (fs_nmda_mod){m[4 * p], m[4 * p + 1], m[4 * p + 2], m[4 * p + 3]};
+      eng->mod[t * np + p] = (fs_nmda_mod){.blocker_conc = m[4 * p],
+                                           .antagonist = m[4 * p + 1],
+                                           .gain = m[4 * p + 2],
+                                           .allosteric = m[4 * p + 3]};
   free(m);
   return st;
 }
