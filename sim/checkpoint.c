@@ -4,9 +4,8 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 
 #include <fearsim/checkpoint.h>
+#include <fearsim/record_checkpoint.h>
 
-#include "checkpoint_impl.h"
-#include "network_impl.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -18,18 +17,6 @@
 #ifndef FS_VERSION
 #define FS_VERSION "unknown"
 #endif
-
-fs_status fs_ckpt_array(const fs_ckpt_io *io, const char *name, fs_record_type type, void *data,
-                        size_t n, fs_error *err) {
-  if (io->restore) return fs_record_checkpoint_get(io->rec, name, type, data, n, NULL, err);
-  return fs_record_checkpoint_put(io->rec, name, type, data, n, err);
-}
-
-fs_status fs_ckpt_prefix(const fs_ckpt_io *io, const char *name, fs_record_type type, void *data,
-                         size_t *n, size_t cap, fs_error *err) {
-  if (io->restore) return fs_record_checkpoint_get(io->rec, name, type, data, cap, n, err);
-  return fs_record_checkpoint_put(io->rec, name, type, data, *n, err);
-}
 
 /* --- saving ------------------------------------------------------------------------------ */
 
@@ -57,12 +44,12 @@ static fs_status write_identity(fs_record *rec, const fs_experiment_spec *spec, 
 
 fs_status fs_checkpoint_save(fs_engine *eng, fs_network *net, fs_record *rec,
                              const fs_checkpoint_origin *origin, fs_error *err) {
-  fs_ckpt_io io = {rec, false};
+  fs_record_checkpoint_io io = {rec, false};
   fs_engine_stats s;
   fs_status st;
   fs_engine_get_stats(eng, &s);
   FS_TRY(fs_record_checkpoint_begin(rec, err));
-  FS_TRY(write_identity(rec, net->spec, s.t, origin, err));
+  FS_TRY(write_identity(rec, fs_network_get_spec(net), s.t, origin, err));
   FS_TRY(fs_engine_checkpoint(eng, &io, err));
   FS_TRY(fs_network_checkpoint(net, &io, err));
   FS_TRY(fs_record_checkpoint_commit(rec, err));
@@ -106,7 +93,7 @@ fs_status fs_checkpoint_probe(const char *path, fs_checkpoint_info *out, fs_erro
   fs_record *rec = NULL;
   fs_status st;
   memset(out, 0, sizeof *out);
-  FS_TRY(fs_record_open_checkpoint(path, false, false, &rec, err));
+  FS_TRY(fs_record_checkpoint_open(path, false, false, &rec, err));
   FS_TRY(read_identity(rec, out, err));
   if (strcmp(out->version, FS_VERSION) != 0)
     st = fs_error_set(err, FS_ERR_INPUT,
@@ -150,7 +137,7 @@ fs_status fs_checkpoint_check(const char *path, fs_error *err) {
 /* --- restoring --------------------------------------------------------------------------- */
 
 fs_status fs_checkpoint_restore(fs_engine *eng, fs_network *net, fs_record *rec, fs_error *err) {
-  fs_ckpt_io io = {rec, true};
+  fs_record_checkpoint_io io = {rec, true};
   fs_status st = fs_engine_checkpoint(eng, &io, err);
   if (st == FS_OK) st = fs_network_checkpoint(net, &io, err);
   if (st != FS_OK && err != NULL) {

@@ -2,6 +2,7 @@
  * (duplicate keys, one document, no recursive aliases), patched by --set overrides and then
  * read through node handles that know the file, line, column and key path of every value. */
 #include <fearsim/config.h>
+#include <fearsim/registry.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <yaml.h>
 
@@ -848,54 +850,6 @@ const char *fs_cfg_scalar(fs_cfg_node n) {
   return scalar_text(handle_node(n));
 }
 
-/* ---- "did you mean" ------------------------------------------------------------------- */
-
-#define MAX_NAME 128
-
-/* Edit distance, case-insensitive; words longer than MAX_NAME count as far apart. */
-static size_t edit_distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  size_t prev[MAX_NAME + 1], cur[MAX_NAME + 1];
-  if (la > MAX_NAME || lb > MAX_NAME) return SIZE_MAX;
-  for (size_t j = 0; j <= lb; j++)
-    prev[j] = j;
-  for (size_t i = 1; i <= la; i++) {
-    cur[0] = i;
-    for (size_t j = 1; j <= lb; j++) {
-      size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-      size_t best = prev[j - 1] + cost;
-      if (prev[j] + 1 < best) best = prev[j] + 1;
-      if (cur[j - 1] + 1 < best) best = cur[j - 1] + 1;
-      cur[j] = best;
-    }
-    memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
-  }
-  return prev[lb];
-}
-
-static bool is_prefix_ci(const char *prefix, const char *s) {
-  for (; *prefix != '\0'; prefix++, s++)
-    if (tolower((unsigned char)*prefix) != tolower((unsigned char)*s)) return false;
-  return true;
-}
-
-/* Close means an edit distance of at most max(1, len/3); failing that, a word of three or
- * more letters that starts a name ("lif" for "lif_cond") also counts. */
-const char *fs_closest_name(const char *word, const char *const *names, size_t n_names) {
-  if (word == NULL || names == NULL) return NULL;
-  size_t len = strlen(word);
-  size_t limit = len / 3 > 1 ? len / 3 : 1;
-  const char *best = NULL;
-  size_t best_d = SIZE_MAX;
-  for (size_t i = 0; i < n_names; i++) {
-    size_t d = names[i] != NULL ? edit_distance(word, names[i]) : SIZE_MAX;
-    if (d <= limit && d < best_d) best = names[i], best_d = d;
-  }
-  for (size_t i = 0; best == NULL && len >= 3 && i < n_names; i++)
-    if (names[i] != NULL && is_prefix_ci(word, names[i])) best = names[i];
-  return best;
-}
-
 /* Writes `"a", "b", "c"` (quoted) or `a, b, c` into buf. */
 static void join_names(char *buf, size_t len, const char *const *names, size_t n, bool quoted) {
   size_t used = 0;
@@ -925,7 +879,7 @@ static fs_status unknown_key(fs_cfg_node n, size_t i, const char *const *allowed
   char path[FS_CFG_PATH_LEN];
   key_path(path, n.path, key);
   int key_id = node->data.mapping.pairs.start[i].key;
-  const char *close = fs_closest_name(key, allowed, n_allowed);
+  const char *close = fs_registry_closest(key, allowed, n_allowed);
   if (close != NULL)
     return error_at(n.cfg, key_id, path, err, "unknown key \"%s\" (did you mean \"%s\"?)", key,
                     close);
@@ -1016,7 +970,7 @@ fs_status fs_cfg_get_int(fs_cfg_node parent, const char *key, long min, long max
 }
 
 static bool equals_ci(const char *a, const char *b) {
-  return strlen(a) == strlen(b) && is_prefix_ci(a, b);
+  return strcasecmp(a, b) == 0;
 }
 
 fs_status fs_cfg_get_bool(fs_cfg_node parent, const char *key, bool required, bool *out,
@@ -1069,23 +1023,9 @@ fs_status fs_cfg_get_choice(fs_cfg_node parent, const char *key, const char *con
       return FS_OK;
     }
   }
-  const char *close = fs_closest_name(text, choices, n_choices);
+  const char *close = fs_registry_closest(text, choices, n_choices);
   if (close != NULL)
     return fs_cfg_error(v, err, "%s, got \"%s\" (did you mean \"%s\"?)", expected, text, close);
   return fs_cfg_error(v, err, "%s, got \"%s\"", expected, text);
 }
 
-fs_status fs_error_unknown_name(fs_error *err, const char *what, const char *name,
-                                const char *const *names, size_t n_names) {
-  const char *close = name ? fs_closest_name(name, names, n_names) : NULL;
-  if (close)
-    return fs_error_set(err, FS_ERR_INPUT, "unknown %s \"%s\" (did you mean \"%s\"?)", what, name,
-                        close);
-  char known[512] = "";
-  size_t used = 0;
-  for (size_t i = 0; i < n_names && used < sizeof known; i++)
-    used +=
-        (size_t)snprintf(known + used, sizeof known - used, "%s\"%s\"", i ? ", " : "", names[i]);
-  return fs_error_set(err, FS_ERR_INPUT, "unknown %s \"%s\" (known: %s)", what, name ? name : "",
-                      known);
-}

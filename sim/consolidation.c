@@ -78,12 +78,12 @@ const fs_param_spec fs_spine_param_specs[] = {
 };
 const size_t fs_spine_n_param_specs = sizeof fs_spine_param_specs / sizeof fs_spine_param_specs[0];
 
-void fs_bdnf_default_switches(fs_bdnf_params *bp) {
+void fs_consolidation_bdnf_defaults(fs_bdnf_params *bp) {
   bp->activity = bp->eef2 = bp->lowers_theta_pro = true;
   bp->raises_synthesis = false;
 }
 
-double fs_prp_step(double p, int on, double alpha, double tau_p, double h, double *integral) {
+double fs_consolidation_prp_step(double p, int on, double alpha, double tau_p, double h, double *integral) {
   double target = on ? alpha : 0.0;
   double decay = exp(-h / tau_p);
   /* the integral of target + (p - target) e^{-t/tau_p} over [0, h] */
@@ -91,19 +91,19 @@ double fs_prp_step(double p, int on, double alpha, double tau_p, double h, doubl
   return target + (p - target) * decay;
 }
 
-double fs_z_step(double z, int tag, double p_integral, double tau_z) {
+double fs_consolidation_z_step(double z, int tag, double p_integral, double tau_z) {
   double decay = exp(-p_integral / tau_z);
   if (tag > 0) return 1.0 - (1.0 - z) * decay;
   if (tag < 0) return -0.5 + (z + 0.5) * decay;
   return z;
 }
 
-int fs_tag_of(const fs_late_params *lp, double rho, double rho_0) {
+int fs_consolidation_tag(const fs_late_params *lp, double rho, double rho_0) {
   double e = rho - rho_0, theta = lp->theta_tag * rho_0;
   return e > theta ? 1 : (e < -theta ? -1 : 0);
 }
 
-double fs_bdnf_production(const fs_bdnf_params *bp, double r, double b_rest, bool knockout) {
+double fs_consolidation_bdnf_production(const fs_bdnf_params *bp, double r, double b_rest, bool knockout) {
   if (knockout) return 0.0;
   double excess = r / bp->rate_ref - 1.0;
   double p = 1.0;
@@ -112,30 +112,30 @@ double fs_bdnf_production(const fs_bdnf_params *bp, double r, double b_rest, boo
   return p;
 }
 
-double fs_bdnf_step(double b, double production, double tau, double h) {
+double fs_consolidation_bdnf_step(double b, double production, double tau, double h) {
   return production + (b - production) * exp(-h / tau);
 }
 
-double fs_theta_pro(const fs_late_params *lp, const fs_bdnf_params *bp, double b) {
+double fs_consolidation_theta_pro(const fs_late_params *lp, const fs_bdnf_params *bp, double b) {
   double theta = lp->theta_pro;
   if (!bp->lowers_theta_pro) return theta;
   return theta * (1.0 + bp->epsilon) / (b + bp->epsilon);
 }
 
-double fs_prp_alpha(const fs_late_params *lp, const fs_bdnf_params *bp, double b,
+double fs_consolidation_prp_alpha(const fs_late_params *lp, const fs_bdnf_params *bp, double b,
                     bool mtorc1_block) {
   if (mtorc1_block) return 0.0;
   return bp->raises_synthesis ? lp->alpha * b : lp->alpha;
 }
 
-double fs_mtorc1_signal(double b, bool mtorc1_block) {
+double fs_consolidation_mtorc1_signal(double b, bool mtorc1_block) {
   return mtorc1_block || b <= 1.0 ? 0.0 : b - 1.0;
 }
 
-double fs_spine_formation(const fs_spine_params *sp, double signal, double n0, double h) {
+double fs_consolidation_spine_formation(const fs_spine_params *sp, double signal, double n0, double h) {
   return (sp->baseline_formation + sp->formation * signal) * n0 * h;
 }
 
-double fs_spine_elimination(const fs_spine_params *sp, double h) {
+double fs_consolidation_spine_elimination(const fs_spine_params *sp, double h) {
   return -expm1(-h / sp->tau_elimination);
 }

@@ -3,6 +3,7 @@
  * include/fearsim/drug.h). */
 #include <fearsim/config.h>
 #include <fearsim/drug.h>
+#include <fearsim/registry.h>
 
 #include <string.h>
 
@@ -39,13 +40,7 @@ const fs_drug_mechanism *fs_drug_mechanism_at(size_t i) {
 }
 
 const fs_drug_mechanism *fs_drug_mechanism_find(const char *name, fs_error *err) {
-  const char *names[N_MECHANISMS];
-  for (size_t i = 0; i < N_MECHANISMS; i++) {
-    if (name != NULL && strcmp(name, mechanisms[i]->name) == 0) return mechanisms[i];
-    names[i] = mechanisms[i]->name;
-  }
-  fs_error_unknown_name(err, "drug mechanism", name, names, N_MECHANISMS);
-  return NULL;
+  return fs_registry_find((const void *const *)mechanisms, N_MECHANISMS, "drug mechanism", name, err);
 }
 
 size_t fs_drug_count(void) {
@@ -57,13 +52,7 @@ const fs_drug *fs_drug_at(size_t i) {
 }
 
 const fs_drug *fs_drug_find(const char *name, fs_error *err) {
-  const char *names[N_DRUGS];
-  for (size_t i = 0; i < N_DRUGS; i++) {
-    if (name != NULL && strcmp(name, drugs[i]->name) == 0) return drugs[i];
-    names[i] = drugs[i]->name;
-  }
-  fs_error_unknown_name(err, "drug", name, names, N_DRUGS);
-  return NULL;
+  return fs_registry_find((const void *const *)drugs, N_DRUGS, "drug", name, err);
 }
 
 fs_status fs_drug_check(const fs_drug *d, fs_error *err) {

@@ -18,10 +18,10 @@
  * nothing: a run that goes on from there, in this process or after a resume from a
  * checkpoint, does exactly what it would have done (fs_engine_checkpoint lists the state). */
 #include <fearsim/engine.h>
+#include <fearsim/nmda.h>
 #include <fearsim/observer.h>
-#include <fearsim/synapse.h>
+#include <fearsim/record_checkpoint.h>
 
-#include "checkpoint_impl.h"
 #include "network_impl.h"
 #include "slow_impl.h"
 #include "synrule_impl.h"
@@ -90,7 +90,7 @@ static fs_status create_pharmacology(fs_engine *eng, fs_error *err) {
     if (eng->pharm)
       fs_pharm_get_block_coeffs(eng->pharm, p, &eng->bcoeff[p]);
     else
-      fs_block_coeffs_none(&eng->bcoeff[p]);
+      fs_drug_block_none(&eng->bcoeff[p]);
   }
   for (size_t k = 0; k < net->n_projs; k++) {
     const fs_projection *proj = &net->projs[k];
@@ -382,7 +382,7 @@ static void agent_block(fs_proj_part *part, uint64_t s, int64_t arrive, uint32_t
 }
 
 static bool alive(const agent_env *e, const fs_proj_part *part, uint64_t s) {
-  return e->plastic == NULL || fs_syn_alive(e->plastic->rule, part, s);
+  return e->plastic == NULL || fs_synrule_alive(e->plastic->rule, part, s);
 }
 
 /* Synapse agents of one presynaptic spike emitted at step emit: each updates its block, then
@@ -733,16 +733,16 @@ fs_status fs_engine_finish(fs_engine *eng, fs_error *err) {
 enum { CK_STEP, CK_SLOW_FROM, CK_N_STEPS, CK_CLOCK };
 enum { CK_SPIKES, CK_SYN_EVENTS, CK_DROPPED, CK_UNFORMED, CK_COUNTS };
 
-static fs_status checkpoint_clock(fs_engine *eng, const fs_ckpt_io *io, fs_error *err) {
+static fs_status checkpoint_clock(fs_engine *eng, const fs_record_checkpoint_io *io, fs_error *err) {
   const fs_network *net = eng->net;
   int64_t clock[CK_CLOCK] = {eng->step, eng->slow_from[0], eng->n_steps};
   fs_engine_stats s;
   fs_engine_get_stats(eng, &s);
   uint64_t counts[CK_COUNTS] = {s.spikes, s.syn_events, s.plastic_dropped, s.spines_unformed};
   double wall = eng->wall;
-  fs_status st = fs_ckpt_array(io, "engine/clock", FS_REC_I64, clock, CK_CLOCK, err);
-  if (st == FS_OK) st = fs_ckpt_array(io, "engine/counts", FS_REC_U64, counts, CK_COUNTS, err);
-  if (st == FS_OK) st = fs_ckpt_array(io, "engine/wall", FS_REC_F64, &wall, 1, err);
+  fs_status st = fs_record_checkpoint_array(io, "engine/clock", FS_REC_I64, clock, CK_CLOCK, err);
+  if (st == FS_OK) st = fs_record_checkpoint_array(io, "engine/counts", FS_REC_U64, counts, CK_COUNTS, err);
+  if (st == FS_OK) st = fs_record_checkpoint_array(io, "engine/wall", FS_REC_F64, &wall, 1, err);
   if (st != FS_OK || !io->restore) return st;
   if (clock[CK_N_STEPS] != eng->n_steps || clock[CK_STEP] < 0 || clock[CK_STEP] > eng->n_steps)
     return fs_error_set(
@@ -764,7 +764,7 @@ static fs_status checkpoint_clock(fs_engine *eng, const fs_ckpt_io *io, fs_error
 /* The drugs at the receptors as last refreshed (every thread holds the same copy): a run goes
  * on with them until the next refresh, and through a slow phase with those of the fast phase
  * before it. */
-static fs_status checkpoint_drugs(fs_engine *eng, const fs_ckpt_io *io, fs_error *err) {
+static fs_status checkpoint_drugs(fs_engine *eng, const fs_record_checkpoint_io *io, fs_error *err) {
   const fs_network *net = eng->net;
   size_t np = net->n_pops;
   double *m = malloc((4 * np + 1) * sizeof *m);
@@ -776,7 +776,7 @@ static fs_status checkpoint_drugs(fs_engine *eng, const fs_ckpt_io *io, fs_error
     m[4 * p + 2] = x->gain;
     m[4 * p + 3] = x->allosteric;
   }
-  fs_status st = fs_ckpt_array(io, "engine/drugs", FS_REC_F64, m, 4 * np, err);
+  fs_status st = fs_record_checkpoint_array(io, "engine/drugs", FS_REC_F64, m, 4 * np, err);
   for (size_t t = 0; st == FS_OK && io->restore && t < net->n_threads; t++)
     for (size_t p = 0; p < np; p++)
       eng->mod[t * np + p] = (fs_nmda_mod){.blocker_conc = m[4 * p],
@@ -787,7 +787,7 @@ static fs_status checkpoint_drugs(fs_engine *eng, const fs_ckpt_io *io, fs_error
   return st;
 }
 
-fs_status fs_engine_checkpoint(fs_engine *eng, const fs_ckpt_io *io, fs_error *err) {
+fs_status fs_engine_checkpoint(fs_engine *eng, const fs_record_checkpoint_io *io, fs_error *err) {
   fs_status st = checkpoint_clock(eng, io, err);
   if (st == FS_OK) st = checkpoint_drugs(eng, io, err);
   if (st == FS_OK) st = fs_observer_checkpoint(eng->obs, io, err);

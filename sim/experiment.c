@@ -1,7 +1,9 @@
 /* experiment.c - reads an experiment file into a validated fs_experiment_spec: simulation
  * settings, neuron populations, inputs, projections, injected currents and recording. */
 #include <fearsim/experiment.h>
+#include <fearsim/hash.h>
 #include <fearsim/param.h>
+#include <fearsim/registry.h>
 
 #include <errno.h>
 #include <math.h>
@@ -640,7 +642,7 @@ static fs_status read_population_ref(fs_cfg_node node, const char *key,
   size_t n = 0;
   for (size_t i = 0; i < spec->n_pops && n < 256; i++)
     if (!neurons_only || spec->pops[i].input == FS_INPUT_NONE) names[n++] = spec->pops[i].name;
-  const char *close = fs_closest_name(name, names, n);
+  const char *close = fs_registry_closest(name, names, n);
   if (p >= 0)
     return fs_cfg_error(fs_cfg_child(node, key), err,
                         "\"%s\" is an input; only neuron populations can receive synapses", name);
@@ -931,7 +933,7 @@ static fs_status read_pharmacology(fs_cfg_node root, fs_experiment_spec *spec, f
   if (names == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < spec->n_pops; i++)
     names[i] = spec->pops[i].name;
-  fs_status st = fs_pharmacology_read(root, names, spec->n_pops, spec->duration, &spec->pharm, err);
+  fs_status st = fs_pharm_read(root, names, spec->n_pops, spec->duration, &spec->pharm, err);
   free(names);
   return st;
 }
@@ -1142,7 +1144,7 @@ static fs_status cons_population_error(fs_cfg_node body, const fs_experiment_spe
                         name);
   for (size_t i = 0; i < spec->n_pops && n < 256; i++)
     if (spec->pops[i].input == FS_INPUT_NONE) names[n++] = spec->pops[i].name;
-  const char *close = fs_closest_name(name, names, n);
+  const char *close = fs_registry_closest(name, names, n);
   if (close)
     return fs_cfg_error(body, err, "no population named \"%s\" (did you mean \"%s\"?)", name,
                         close);
@@ -1198,7 +1200,7 @@ static void consolidation_defaults(fs_consolidation_spec *cs) {
   fs_params_set_defaults(fs_late_param_specs, fs_late_n_param_specs, &cs->late);
   fs_params_set_defaults(fs_bdnf_param_specs, fs_bdnf_n_param_specs, &cs->bdnf);
   fs_params_set_defaults(fs_spine_param_specs, fs_spine_n_param_specs, &cs->spines);
-  fs_bdnf_default_switches(&cs->bdnf);
+  fs_consolidation_bdnf_defaults(&cs->bdnf);
 }
 
 /* Reads root.consolidation over what spec->cons holds (the circuit's, then the experiment's). */
@@ -1345,31 +1347,22 @@ void fs_experiment_free(fs_experiment_spec *spec) {
   free(spec->snapshot_steps);
   free(spec->phases);
   fs_protocol_free(spec->protocol);
-  fs_pharmacology_free(spec->pharm);
+  fs_pharm_free(spec->pharm);
   free(spec->file);
   free(spec->yaml_text);
   free(spec);
 }
 
-/* FNV-1a over n bytes, continuing from h. */
-static uint64_t fnv1a(const void *p, size_t n, uint64_t h) {
-  const unsigned char *b = p;
-  for (size_t i = 0; i < n; i++) {
-    h ^= b[i];
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
 
 uint64_t fs_experiment_hash(const fs_experiment_spec *spec) {
-  uint64_t h = fnv1a(spec->yaml_text, strlen(spec->yaml_text), 0xcbf29ce484222325ull);
+  uint64_t h = fs_hash_fnv1a(spec->yaml_text, strlen(spec->yaml_text), FS_HASH_FNV_BASIS);
   for (size_t i = 0; i < spec->n_pops; i++) {
     const fs_population_spec *p = &spec->pops[i];
     uint64_t n = p->n_train;
-    h = fnv1a(&n, sizeof n, h);
+    h = fs_hash_fnv1a(&n, sizeof n, h);
     if (n == 0) continue;
-    h = fnv1a(p->train_step, n * sizeof *p->train_step, h);
-    h = fnv1a(p->train_unit, n * sizeof *p->train_unit, h);
+    h = fs_hash_fnv1a(p->train_step, n * sizeof *p->train_step, h);
+    h = fs_hash_fnv1a(p->train_unit, n * sizeof *p->train_unit, h);
   }
   return h;
 }

@@ -3,7 +3,9 @@
  * initial state, a target neuron's incoming synapses, an input unit's train), so the
  * network is the same for any thread count; each thread builds the synapses of the
  * neurons it owns (first touch puts them in its memory). */
-#include "checkpoint_impl.h"
+#include <fearsim/hash.h>
+#include <fearsim/record_checkpoint.h>
+
 #include "network_impl.h"
 #include "synrule_impl.h"
 
@@ -398,8 +400,8 @@ static int build_bkw(fs_proj_part *part, fs_thread_range r) {
 static void init_plastic(fs_proj_part *part, uint64_t at, const fs_plasticity_spec *ps,
                          uint32_t pre, uint32_t post, uint8_t up) {
   const fs_synrule *rule = ps->rule;
-  rule->init(ps->params, fs_syn_rec(part, rule->record_size, at), pre, post, up == SYN_UP);
-  if (up == SYN_RESERVED) fs_syn_set_alive(rule, part, at, false);
+  rule->init(ps->params, fs_synrule_rec(part, rule->record_size, at), pre, post, up == SYN_UP);
+  if (up == SYN_RESERVED) fs_synrule_set_alive(rule, part, at, false);
 }
 
 static int build_csr(fs_proj_part *part, const syn_list *l, uint64_t n_pre,
@@ -499,7 +501,7 @@ static void count_alive(fs_network *net, fs_population *pop) {
     if (!proj->late || proj->post != pop) continue;
     for (size_t t = 0; t < net->n_threads; t++)
       for (uint64_t s = 0; s < proj->part[t].n_syn; s++)
-        pop->n_alive[proj->part[t].target[s]] += fs_syn_alive(proj->rule, &proj->part[t], s);
+        pop->n_alive[proj->part[t].target[s]] += fs_synrule_alive(proj->rule, &proj->part[t], s);
   }
   memcpy(pop->n_start, pop->n_alive, pop->n_pad * sizeof *pop->n_alive);
 }
@@ -582,6 +584,10 @@ void fs_network_free(fs_network *net) {
   free(net);
 }
 
+const fs_experiment_spec *fs_network_get_spec(const fs_network *net) {
+  return net->spec;
+}
+
 uint64_t fs_network_synapse_count(const fs_network *net) {
   uint64_t n = 0;
   for (size_t k = 0; k < net->n_projs; k++)
@@ -596,7 +602,7 @@ uint64_t fs_network_projection_size(const fs_network *net, size_t k) {
 /* For one thread's part, the index in the part of each synapse in canonical (post, pre)
  * order: a counting sort by target of its rows, which are visited in ascending pre order;
  * pre_of[] receives each one's presynaptic id. */
-fs_status fs_part_canonical_order(const fs_projection *proj, size_t t, uint64_t *order,
+fs_status fs_network_canonical_order(const fs_projection *proj, size_t t, uint64_t *order,
                                   uint32_t *pre_of) {
   const fs_proj_part *part = &proj->part[t];
   fs_thread_range r = proj->post->range[t];
@@ -620,7 +626,7 @@ fs_status fs_part_canonical_order(const fs_projection *proj, size_t t, uint64_t 
 typedef struct canonical_out {
   uint32_t *pre, *post;
   double *weight, *delay, *block;
-  const fs_syn_field *field; /* a field of the rule's record, into value */
+  const fs_synrule_field *field; /* a field of the rule's record, into value */
   size_t field_stride;       /* the record's size */
   double *value;
 } canonical_out;
@@ -632,7 +638,7 @@ static void copy_one(const fs_network *net, const fs_proj_part *part, uint64_t s
   if (o->weight) o->weight[at] = part->weight[s];
   if (o->delay) o->delay[at] = part->delay[s] * net->dt;
   if (o->block) o->block[at] = part->block ? part->block[s] : 0.0;
-  if (o->value) o->value[at] = fs_syn_field_value(o->field, fs_syn_rec(part, o->field_stride, s));
+  if (o->value) o->value[at] = fs_synrule_field_value(o->field, fs_synrule_rec(part, o->field_stride, s));
 }
 
 static fs_status copy_canonical(const fs_network *net, size_t k, const canonical_out *out,
@@ -644,7 +650,7 @@ static fs_status copy_canonical(const fs_network *net, size_t k, const canonical
     const fs_proj_part *part = &proj->part[t];
     uint64_t *order = malloc((part->n_syn + 1) * sizeof *order);
     uint32_t *pre_of = malloc((part->n_syn + 1) * sizeof *pre_of);
-    fs_status st = order && pre_of ? fs_part_canonical_order(proj, t, order, pre_of) : FS_ERR_NOMEM;
+    fs_status st = order && pre_of ? fs_network_canonical_order(proj, t, order, pre_of) : FS_ERR_NOMEM;
     for (uint64_t o = 0; st == FS_OK && o < part->n_syn; o++, at++)
       copy_one(net, part, order[o], pre_of[o], at, out);
     free(order);
@@ -669,7 +675,7 @@ fs_status fs_network_get_synapse_field(const fs_network *net, size_t k, const ch
                                        double *out, fs_error *err) {
   if (k >= net->n_projs) return fs_error_set(err, FS_ERR_INPUT, "no projection %zu", k);
   const fs_projection *proj = &net->projs[k];
-  const fs_syn_field *f = proj->plastic ? fs_synrule_field(proj->rule, name) : NULL;
+  const fs_synrule_field *f = proj->plastic ? fs_synrule_find_field(proj->rule, name) : NULL;
   if (f == NULL)
     return fs_error_set(err, FS_ERR_INPUT, "projection %s has no synapse field %s", proj->name,
                         name);
@@ -688,7 +694,7 @@ fs_status fs_network_get_plasticity(const fs_network *net, size_t k, double *rho
 /* The NMDA synapse agents' arrays of a part (fs_proj_part), one value per synapse each. */
 #define NMDA_FIELD(f, type)                                                                        \
   { #f, type, sizeof(double), 1, offsetof(fs_proj_part, f), NULL, NULL, 0 }
-static const fs_syn_field nmda_fields[] = {
+static const fs_synrule_field nmda_fields[] = {
     NMDA_FIELD(block, FS_REC_F64),   NMDA_FIELD(x_rise, FS_REC_F64), NMDA_FIELD(x_decay, FS_REC_F64),
     NMDA_FIELD(conc, FS_REC_F64),    NMDA_FIELD(t_last, FS_REC_I64),
 };
@@ -696,7 +702,7 @@ static const fs_syn_field nmda_fields[] = {
 /* Where a set of per-synapse fields lives: the part's arrays (rec_size 0), or the records of
  * the projection's rule, rec_size bytes each. */
 typedef struct field_set {
-  const fs_syn_field *fields;
+  const fs_synrule_field *fields;
   size_t n, rec_size;
 } field_set;
 
@@ -730,21 +736,21 @@ static fs_status canon_make(const fs_network *net, const fs_projection *proj, ca
       c->pre[t] = malloc(n * sizeof **c->pre);
     }
     if (!c->order || !c->pre || !c->order[t] || !c->pre[t] ||
-        fs_part_canonical_order(proj, t, c->order[t], c->pre[t]) != FS_OK)
+        fs_network_canonical_order(proj, t, c->order[t], c->pre[t]) != FS_OK)
       st = fs_error_set(err, FS_ERR_NOMEM, "out of memory for a checkpoint");
   }
   return st;
 }
 
-static unsigned char *field_at(const fs_proj_part *part, const fs_syn_field *f, size_t rec_size,
+static unsigned char *field_at(const fs_proj_part *part, const fs_synrule_field *f, size_t rec_size,
                                uint64_t s) {
-  if (rec_size) return (unsigned char *)fs_syn_rec(part, rec_size, s) + f->offset;
+  if (rec_size) return (unsigned char *)fs_synrule_rec(part, rec_size, s) + f->offset;
   unsigned char *base = *(unsigned char *const *)((const unsigned char *)part + f->offset);
   return base + s * f->size * f->count;
 }
 
 /* Copies field f of every synapse between the parts and buf (canonical order). */
-static void move_field(const fs_projection *proj, const canon *c, const fs_syn_field *f,
+static void move_field(const fs_projection *proj, const canon *c, const fs_synrule_field *f,
                        size_t rec_size, unsigned char *buf, bool to_parts) {
   size_t bytes = f->size * f->count, at = 0;
   for (size_t t = 0; t < c->n_threads; t++) {
@@ -761,7 +767,7 @@ static void move_field(const fs_projection *proj, const canon *c, const fs_syn_f
 
 /* What the synapses are: (pre, post, weight, delay) of each in canonical order. */
 static uint64_t projection_fingerprint(const fs_projection *proj, const canon *c) {
-  uint64_t h = 0xcbf29ce484222325ull;
+  uint64_t h = FS_HASH_FNV_BASIS;
   for (size_t t = 0; t < c->n_threads; t++) {
     const fs_proj_part *part = &proj->part[t];
     for (uint64_t o = 0; o < part->n_syn; o++) {
@@ -771,17 +777,14 @@ static uint64_t projection_fingerprint(const fs_projection *proj, const canon *c
       memcpy(rec + 4, &part->target[s], 4);
       memcpy(rec + 8, &part->weight[s], 8);
       memcpy(rec + 16, &part->delay[s], 2);
-      for (size_t i = 0; i < sizeof rec; i++) {
-        h ^= rec[i];
-        h *= 0x100000001b3ull;
-      }
+      h = fs_hash_fnv1a(rec, sizeof rec, h);
     }
   }
   return h;
 }
 
 static fs_status checkpoint_fields(const fs_projection *proj, size_t k, const canon *c,
-                                   field_set set, const fs_ckpt_io *io, fs_error *err) {
+                                   field_set set, const fs_record_checkpoint_io *io, fs_error *err) {
   size_t widest = 1;
   for (size_t i = 0; i < set.n; i++)
     widest = set.fields[i].size * set.fields[i].count > widest
@@ -790,18 +793,18 @@ static fs_status checkpoint_fields(const fs_projection *proj, size_t k, const ca
   unsigned char *buf = malloc((proj->n_syn + 1) * widest);
   fs_status st = buf ? FS_OK : fs_error_set(err, FS_ERR_NOMEM, "out of memory for a checkpoint");
   for (size_t i = 0; st == FS_OK && i < set.n; i++) {
-    const fs_syn_field *f = &set.fields[i];
+    const fs_synrule_field *f = &set.fields[i];
     char name[64];
     snprintf(name, sizeof name, "proj/%zu/%s", k, f->name);
     if (!io->restore) move_field(proj, c, f, set.rec_size, buf, false);
-    st = fs_ckpt_array(io, name, f->type, buf, proj->n_syn * f->count, err);
+    st = fs_record_checkpoint_array(io, name, f->type, buf, proj->n_syn * f->count, err);
     if (st == FS_OK && io->restore) move_field(proj, c, f, set.rec_size, buf, true);
   }
   free(buf);
   return st;
 }
 
-static fs_status checkpoint_projection(fs_network *net, size_t k, const fs_ckpt_io *io,
+static fs_status checkpoint_projection(fs_network *net, size_t k, const fs_record_checkpoint_io *io,
                                        fs_error *err) {
   const fs_projection *proj = &net->projs[k];
   canon c = {0, NULL, NULL};
@@ -809,7 +812,7 @@ static fs_status checkpoint_projection(fs_network *net, size_t k, const fs_ckpt_
   fs_status st = canon_make(net, proj, &c, err);
   uint64_t fp = st == FS_OK ? projection_fingerprint(proj, &c) : 0, saved = fp;
   snprintf(name, sizeof name, "proj/%zu/fingerprint", k);
-  if (st == FS_OK) st = fs_ckpt_array(io, name, FS_REC_U64, &saved, 1, err);
+  if (st == FS_OK) st = fs_record_checkpoint_array(io, name, FS_REC_U64, &saved, 1, err);
   if (st == FS_OK && saved != fp)
     st = fs_error_set(err, FS_ERR_INPUT,
                       "the synapses of projection %s differ from those of the checkpoint",
@@ -825,15 +828,15 @@ static fs_status checkpoint_projection(fs_network *net, size_t k, const fs_ckpt_
 }
 
 /* One array of population i named "pop/<i>/<what>". */
-static fs_status pop_array(const fs_ckpt_io *io, size_t i, const char *what, fs_record_type type,
+static fs_status pop_array(const fs_record_checkpoint_io *io, size_t i, const char *what, fs_record_type type,
                            void *data, size_t n, fs_error *err) {
   char name[64];
   snprintf(name, sizeof name, "pop/%zu/%s", i, what);
-  return fs_ckpt_array(io, name, type, data, n, err);
+  return fs_record_checkpoint_array(io, name, type, data, n, err);
 }
 
 /* A Poisson input's units: the step of each one's next spike and its random stream. */
-static fs_status checkpoint_poisson(fs_population *pop, const fs_ckpt_io *io, fs_error *err) {
+static fs_status checkpoint_poisson(fs_population *pop, const fs_record_checkpoint_io *io, fs_error *err) {
   size_t n = pop->n;
   uint64_t *ctr = malloc((n + 1) * sizeof *ctr);
   uint32_t *buf = malloc((4 * n + 1) * sizeof *buf), *used = malloc((n + 1) * sizeof *used);
@@ -859,7 +862,7 @@ static fs_status checkpoint_poisson(fs_population *pop, const fs_ckpt_io *io, fs
   return st;
 }
 
-static fs_status checkpoint_input(fs_population *pop, const fs_ckpt_io *io, fs_error *err) {
+static fs_status checkpoint_input(fs_population *pop, const fs_record_checkpoint_io *io, fs_error *err) {
   if (pop->spec->input == FS_INPUT_POISSON) return checkpoint_poisson(pop, io, err);
   uint64_t pos = pop->train_pos;
   fs_status st = pop_array(io, pop->index, "train_pos", FS_REC_U64, &pos, 1, err);
@@ -873,7 +876,7 @@ static fs_status checkpoint_input(fs_population *pop, const fs_ckpt_io *io, fs_e
 }
 
 /* BDNF, PRP, the PRP integral of the last slow step, spikes since it, synapses alive. */
-static fs_status checkpoint_slow(fs_population *pop, const fs_ckpt_io *io, fs_error *err) {
+static fs_status checkpoint_slow(fs_population *pop, const fs_record_checkpoint_io *io, fs_error *err) {
   size_t i = pop->index, n = pop->n;
   fs_status st = pop_array(io, i, "bdnf", FS_REC_F64, pop->bdnf, n, err);
   if (st == FS_OK) st = pop_array(io, i, "prp", FS_REC_F64, pop->prp, n, err);
@@ -886,7 +889,7 @@ static fs_status checkpoint_slow(fs_population *pop, const fs_ckpt_io *io, fs_er
 
 /* A neuron population: its state variables, refractory counters and input rings (whose slots
  * are indexed by the absolute step, so they are saved whole), padding included. */
-static fs_status checkpoint_neurons(fs_population *pop, const fs_ckpt_io *io, fs_error *err) {
+static fs_status checkpoint_neurons(fs_population *pop, const fs_record_checkpoint_io *io, fs_error *err) {
   size_t i = pop->index;
   fs_status st = FS_OK;
   for (size_t v = 0; st == FS_OK && v < pop->model->n_state; v++) {
@@ -903,7 +906,7 @@ static fs_status checkpoint_neurons(fs_population *pop, const fs_ckpt_io *io, fs
   return st;
 }
 
-fs_status fs_network_checkpoint(fs_network *net, const fs_ckpt_io *io, fs_error *err) {
+fs_status fs_network_checkpoint(fs_network *net, const fs_record_checkpoint_io *io, fs_error *err) {
   fs_status st = FS_OK;
   for (size_t i = 0; st == FS_OK && i < net->n_pops; i++) {
     fs_population *pop = &net->pops[i];

@@ -144,7 +144,7 @@ static inline const uint32_t *fs_population_spikes(const fs_population *pop, int
 
 /* For one thread's part of a projection, the index in the part of each of its synapses in
  * canonical (post, pre) order, and each one's presynaptic id; FS_ERR_NOMEM on failure. */
-fs_status fs_part_canonical_order(const fs_projection *proj, size_t t, uint64_t *order,
+fs_status fs_network_canonical_order(const fs_projection *proj, size_t t, uint64_t *order,
                                   uint32_t *pre_of);
 
 #endif

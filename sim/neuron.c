@@ -1,6 +1,7 @@
 /* neuron.c - the neuron-model registry: one row per model in sim/models/. */
 #include <fearsim/config.h>
 #include <fearsim/neuron.h>
+#include <fearsim/registry.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -21,13 +22,7 @@ const fs_neuron_model *fs_neuron_model_at(size_t i) {
 }
 
 const fs_neuron_model *fs_neuron_model_find(const char *name, fs_error *err) {
-  const char *names[N_MODELS];
-  for (size_t i = 0; i < N_MODELS; i++) {
-    if (name != NULL && strcmp(neuron_models[i]->name, name) == 0) return neuron_models[i];
-    names[i] = neuron_models[i]->name;
-  }
-  fs_error_unknown_name(err, "neuron model", name, names, N_MODELS);
-  return NULL;
+  return fs_registry_find((const void *const *)neuron_models, N_MODELS, "neuron model", name, err);
 }
 
 int fs_neuron_model_state_index(const fs_neuron_model *model, const char *name) {
@@ -36,7 +31,7 @@ int fs_neuron_model_state_index(const fs_neuron_model *model, const char *name) 
   return -1;
 }
 
-double fs_mg_block(double v, double mg, double k_mg, double gamma) {
+double fs_neuron_mg_block(double v, double mg, double k_mg, double gamma) {
   return 1.0 / (1.0 + mg / k_mg * exp(-gamma * v));
 }
 

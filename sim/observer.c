@@ -5,8 +5,8 @@
  * and added in neuron order. */
 #include <fearsim/observer.h>
 #include <fearsim/pk.h>
+#include <fearsim/record_checkpoint.h>
 
-#include "checkpoint_impl.h"
 #include "network_impl.h"
 #include "synrule_impl.h"
 
@@ -227,7 +227,7 @@ static fs_status create_mean_series(fs_observer *obs, size_t k, fs_error *err) {
   const fs_projection *proj = &obs->net->projs[k];
   fs_status st = FS_OK;
   for (size_t i = 0; i < proj->rule->n_means && st == FS_OK; i++) {
-    const fs_syn_mean *m = &proj->rule->means[i];
+    const fs_synrule_mean *m = &proj->rule->means[i];
     if (m->late && !proj->late) continue;
     st = create_series(obs, m->name, proj->name, m->units, m->description,
                        &obs->tl_mean[obs->mean_base[k] + i], err);
@@ -342,14 +342,14 @@ static void sum_plastic(fs_observer *obs, size_t k, size_t t, int parity) {
   const fs_synrule *rule = proj->rule;
   fs_thread_range r = proj->post->range[t];
   size_t n_pad = proj->post->n_pad, n_means = rule->n_means;
-  double *acc = obs->plast_acc[parity] + obs->plast_offset[k], value[FS_SYN_MAX_MEANS];
+  double *acc = obs->plast_acc[parity] + obs->plast_offset[k], value[FS_SYNRULE_MAX_MEANS];
   for (size_t f = 0; f <= n_means; f++)
     for (size_t j = r.begin; j < r.end; j++)
       acc[f * n_pad + j] = 0.0;
   for (uint64_t s = 0; s < part->n_syn; s++) {
     size_t j = part->target[s];
-    if (!fs_syn_alive(rule, part, s)) continue;
-    rule->means_of(proj->rule_params, fs_syn_rec(part, rule->record_size, s), part->weight[s],
+    if (!fs_synrule_alive(rule, part, s)) continue;
+    rule->means_of(proj->rule_params, fs_synrule_rec(part, rule->record_size, s), part->weight[s],
                    value);
     for (size_t f = 0; f < n_means; f++)
       acc[f * n_pad + j] += value[f];
@@ -496,7 +496,7 @@ static void write_timeline_row(fs_observer *obs, int64_t step, int parity) {
 
 /* --- snapshots: the full synaptic state at chosen times ------------------------------------ */
 
-/* The per-synapse fields of a snapshot besides pre, post and the rule's own (FS_SYN_SNAPSHOT). */
+/* The per-synapse fields of a snapshot besides pre, post and the rule's own (FS_SYNRULE_SNAPSHOT). */
 enum { SN_WEIGHT, SN_BLOCK, SN_Z, SN_TAG, SN_ALIVE, SN_COUNT };
 static const char *const snap_names[SN_COUNT] = {"weight", "block", "z", "tag", "alive"};
 static const char *const snap_units[SN_COUNT] = {"S", "1", "1", "1", "1"};
@@ -510,7 +510,7 @@ static const char *const snap_text[SN_COUNT] = {
 /* Per synapse in canonical order: pre, post, the fields above, then the rule's fields. */
 typedef struct snapshot_arrays {
   uint64_t *pre, *post;
-  double *f[SN_COUNT + FS_SYN_MAX_FIELDS];
+  double *f[SN_COUNT + FS_SYNRULE_MAX_FIELDS];
   size_t n_f;
 } snapshot_arrays;
 
@@ -527,15 +527,15 @@ static void snapshot_one(fs_observer *obs, const fs_projection *proj, size_t k,
   a->f[SN_ALIVE][at] = 1.0;
   if (!proj->plastic) return;
   const fs_synrule *rule = proj->rule;
-  unsigned char rec[FS_SYN_MAX_RECORD];
+  unsigned char rec[FS_SYNRULE_MAX_RECORD];
   uint64_t dropped = 0; /* peeking drops nothing */
   fs_synrule_env pe = fs_synrule_env_make(obs->net, k, &obs->kin[k], &obs->mod[proj->post->index],
                                           &dropped);
-  bool is_alive = fs_syn_alive(rule, part, s);
+  bool is_alive = fs_synrule_alive(rule, part, s);
   rule->peek(part, s, now, &pe, rec);
   for (size_t i = 0, f = SN_COUNT; i < rule->n_fields; i++)
-    if (rule->fields[i].flags & FS_SYN_SNAPSHOT)
-      a->f[f++][at] = fs_syn_field_value(&rule->fields[i], rec);
+    if (rule->fields[i].flags & FS_SYNRULE_SNAPSHOT)
+      a->f[f++][at] = fs_synrule_field_value(&rule->fields[i], rec);
   if (proj->late) {
     a->f[SN_Z][at] = *(const double *)(rec + rule->late->z_offset);
     a->f[SN_TAG][at] = rule->late->tag(&obs->net->spec->cons.late, proj->rule_params, rec);
@@ -551,7 +551,7 @@ static fs_status fill_snapshot(fs_observer *obs, size_t k, int64_t now, const sn
     const fs_proj_part *part = &proj->part[t];
     uint64_t *order = malloc((part->n_syn + 1) * sizeof *order);
     uint32_t *pre_of = malloc((part->n_syn + 1) * sizeof *pre_of);
-    fs_status st = order && pre_of ? fs_part_canonical_order(proj, t, order, pre_of) : FS_ERR_NOMEM;
+    fs_status st = order && pre_of ? fs_network_canonical_order(proj, t, order, pre_of) : FS_ERR_NOMEM;
     for (uint64_t o = 0; st == FS_OK && o < part->n_syn; o++, at++) {
       a->pre[at] = pre_of[o];
       snapshot_one(obs, proj, k, part, order[o], now, at, a);
@@ -608,8 +608,8 @@ static fs_status write_snapshot_fields(fs_observer *obs, size_t index, const fs_
     st = write_snapshot_field(obs, path, a->f[f], n, snap_units[f], snap_text[f]);
   }
   for (size_t i = 0, f = SN_COUNT; proj->plastic && i < proj->rule->n_fields && st == FS_OK; i++) {
-    const fs_syn_field *fd = &proj->rule->fields[i];
-    if (!(fd->flags & FS_SYN_SNAPSHOT)) continue;
+    const fs_synrule_field *fd = &proj->rule->fields[i];
+    if (!(fd->flags & FS_SYNRULE_SNAPSHOT)) continue;
     snprintf(path, sizeof path, "/snapshots/%zu/%s/%s", index, proj->name, fd->name);
     st = write_snapshot_field(obs, path, a->f[f++], n, fd->units, fd->description);
   }
@@ -619,7 +619,7 @@ static fs_status write_snapshot_fields(fs_observer *obs, size_t index, const fs_
 static size_t snapshot_field_count(const fs_projection *proj) {
   size_t n = SN_COUNT;
   for (size_t i = 0; proj->plastic && i < proj->rule->n_fields; i++)
-    n += (proj->rule->fields[i].flags & FS_SYN_SNAPSHOT) != 0;
+    n += (proj->rule->fields[i].flags & FS_SYNRULE_SNAPSHOT) != 0;
   return n;
 }
 
@@ -778,7 +778,7 @@ static fs_status write_trials(fs_observer *obs, fs_error *err) {
 /* --- checkpoints ------------------------------------------------------------------------- */
 
 /* Rate bins (only those up to the last that is not 0) and the spikes of the bin under way. */
-static fs_status checkpoint_rates(fs_observer *obs, const fs_ckpt_io *io, fs_error *err) {
+static fs_status checkpoint_rates(fs_observer *obs, const fs_record_checkpoint_io *io, fs_error *err) {
   const fs_network *net = obs->net;
   uint64_t *count = calloc(net->n_pops + 1, sizeof *count);
   fs_status st = count ? FS_OK : fs_error_set(err, FS_ERR_NOMEM, "out of memory");
@@ -789,10 +789,10 @@ static fs_status checkpoint_rates(fs_observer *obs, const fs_ckpt_io *io, fs_err
     while (!io->restore && n > 0 && pr->rates[n - 1] == 0.0)
       n--;
     snprintf(name, sizeof name, "observer/rates/%zu", i);
-    st = fs_ckpt_prefix(io, name, FS_REC_F64, pr->rates, &n, obs->n_bins, err);
+    st = fs_record_checkpoint_prefix(io, name, FS_REC_F64, pr->rates, &n, obs->n_bins, err);
     count[i] = pr->count;
   }
-  if (st == FS_OK) st = fs_ckpt_array(io, "observer/bin_count", FS_REC_U64, count, net->n_pops, err);
+  if (st == FS_OK) st = fs_record_checkpoint_array(io, "observer/bin_count", FS_REC_U64, count, net->n_pops, err);
   for (size_t i = 0; st == FS_OK && io->restore && i < net->n_pops; i++)
     obs->prec[i].count = count[i];
   free(count);
@@ -803,10 +803,10 @@ static fs_status checkpoint_rates(fs_observer *obs, const fs_ckpt_io *io, fs_err
 /* The observer's clock: the last row and snapshot written and the first trial not over. */
 enum { OC_TL_WRITTEN, OC_SNAP_WRITTEN, OC_TRIAL, OC_CLOCK };
 
-fs_status fs_observer_checkpoint(fs_observer *obs, const fs_ckpt_io *io, fs_error *err) {
+fs_status fs_observer_checkpoint(fs_observer *obs, const fs_record_checkpoint_io *io, fs_error *err) {
   const fs_protocol *pr = obs->net->spec->protocol;
   int64_t clock[OC_CLOCK] = {obs->tl_written, obs->snap_written, (int64_t)obs->trial};
-  fs_status st = fs_ckpt_array(io, "observer/clock", FS_REC_I64, clock, OC_CLOCK, err);
+  fs_status st = fs_record_checkpoint_array(io, "observer/clock", FS_REC_I64, clock, OC_CLOCK, err);
   if (st == FS_OK && io->restore) {
     obs->tl_written = clock[OC_TL_WRITTEN];
     obs->snap_written = clock[OC_SNAP_WRITTEN];
@@ -814,7 +814,7 @@ fs_status fs_observer_checkpoint(fs_observer *obs, const fs_ckpt_io *io, fs_erro
   }
   if (st == FS_OK) st = checkpoint_rates(obs, io, err);
   if (st == FS_OK && obs->trial_spikes)
-    st = fs_ckpt_array(io, "observer/trial_spikes", FS_REC_U64, obs->trial_spikes,
+    st = fs_record_checkpoint_array(io, "observer/trial_spikes", FS_REC_U64, obs->trial_spikes,
                        pr->n_trials * obs->net->n_pops, err);
   return st;
 }

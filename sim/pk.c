@@ -4,6 +4,7 @@
  * so the answer does not depend on how often or how coarsely it is asked for. */
 #include <fearsim/config.h>
 #include <fearsim/pk.h>
+#include <fearsim/registry.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -35,13 +36,7 @@ const fs_pk_model *fs_pk_model_at(size_t i) {
 }
 
 const fs_pk_model *fs_pk_model_find(const char *name, fs_error *err) {
-  const char *names[N_PK_MODELS];
-  for (size_t i = 0; i < N_PK_MODELS; i++) {
-    if (name != NULL && strcmp(name, pk_models[i]->name) == 0) return pk_models[i];
-    names[i] = pk_models[i]->name;
-  }
-  fs_error_unknown_name(err, "PK model", name, names, N_PK_MODELS);
-  return NULL;
+  return fs_registry_find((const void *const *)pk_models, N_PK_MODELS, "PK model", name, err);
 }
 
 void fs_pk_model_defaults(const fs_pk_model *m, fs_pk_params *out) {

@@ -2,6 +2,7 @@
  * sessions into trials, merged fast windows and one piecewise-constant rate plan per driven
  * input population. Every value is checked while reading; the plans are built last. */
 #include <fearsim/protocol.h>
+#include <fearsim/registry.h>
 
 #include <math.h>
 #include <stdbool.h>
@@ -183,7 +184,7 @@ static fs_status find_input(const reader *r, fs_cfg_node n, size_t *index, fs_er
     return fs_cfg_error(n, err, "unknown input \"%s\" (the experiment has no inputs)", name);
   char where[FS_ERROR_MSG_LEN];
   fs_cfg_where(n, where, sizeof where);
-  fs_error_unknown_name(err, "input", name, r->inputs, r->n_inputs);
+  fs_registry_unknown(err, "input", name, r->inputs, r->n_inputs);
   fs_error_prefix(err, "%s", where);
   return FS_ERR_INPUT;
 }
@@ -370,7 +371,7 @@ static fs_status read_context(const reader *r, fs_cfg_node s, size_t *ctx, fs_er
   if (st != FS_OK) return st;
   char where[FS_ERROR_MSG_LEN];
   fs_cfg_where(c, where, sizeof where);
-  fs_error_unknown_name(err, "context", name, r->context_names, r->p->n_contexts);
+  fs_registry_unknown(err, "context", name, r->context_names, r->p->n_contexts);
   fs_error_prefix(err, "%s", where);
   return FS_ERR_INPUT;
 }

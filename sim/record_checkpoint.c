@@ -452,14 +452,14 @@ cleanup:
   return st;
 }
 
-fs_status fs_record_open_checkpoint(const char *path, bool write, bool force, fs_record **out,
+fs_status fs_record_checkpoint_open(const char *path, bool write, bool force, fs_record **out,
                                     fs_error *err) {
   fs_status st = FS_OK;
   fs_record *rec = NULL;
   struct stat sb;
   char output[PATH_LEN];
   if (out == NULL || path == NULL)
-    return fs_error_set(err, FS_ERR_INTERNAL, "fs_record_open_checkpoint: bad argument");
+    return fs_error_set(err, FS_ERR_INTERNAL, "fs_record_checkpoint_open: bad argument");
   *out = NULL;
   if (stat(path, &sb) != 0)
     return fs_error_set(err, FS_ERR_INPUT, "cannot open \"%s\": %s", path,
@@ -491,4 +491,18 @@ fs_status fs_record_open_checkpoint(const char *path, bool write, bool force, fs
 cleanup:
   fs_record_free(rec);
   return st;
+}
+
+/* --- saving or restoring a module's state -------------------------------------------- */
+
+fs_status fs_record_checkpoint_array(const fs_record_checkpoint_io *io, const char *name, fs_record_type type, void *data,
+                        size_t n, fs_error *err) {
+  if (io->restore) return fs_record_checkpoint_get(io->rec, name, type, data, n, NULL, err);
+  return fs_record_checkpoint_put(io->rec, name, type, data, n, err);
+}
+
+fs_status fs_record_checkpoint_prefix(const fs_record_checkpoint_io *io, const char *name, fs_record_type type, void *data,
+                         size_t *n, size_t cap, fs_error *err) {
+  if (io->restore) return fs_record_checkpoint_get(io->rec, name, type, data, cap, n, err);
+  return fs_record_checkpoint_put(io->rec, name, type, data, *n, err);
 }

@@ -196,13 +196,13 @@ static fs_status not_a_result(const char *path, fs_error *err) {
   return fs_error_set(err, FS_ERR_INPUT, "\"%s\" is not a fearsim result file", path);
 }
 
-fs_status fs_record_info(const char *path, char **text, fs_error *err) {
+fs_status fs_record_reader_info(const char *path, char **text, fs_error *err) {
   fs_status st = FS_OK;
   hid_t file = H5I_INVALID_HID;
   sbuf sb = {NULL, 0, 0, false};
   struct stat stb;
   if (text == NULL || path == NULL)
-    return fs_error_set(err, FS_ERR_INTERNAL, "fs_record_info: path and text are required");
+    return fs_error_set(err, FS_ERR_INTERNAL, "fs_record_reader_info: path and text are required");
   *text = NULL;
   if (stat(path, &stb) != 0)
     return fs_error_set(err, FS_ERR_INPUT, "cannot open \"%s\": %s", path,

@@ -20,7 +20,7 @@ double fs_slow_block_at_rest(const fs_slow_ctx *c, size_t pop, double t) {
   fs_pharm_get_nmda_mod(c->pharm, pop, t, &m);
   const fs_block_coeffs *bc = &c->bc[pop];
   double on = bc->k_on * m.blocker_conc;
-  double off = fs_block_k_off(bc, c->net->spec->cons.bdnf.v_rest);
+  double off = fs_drug_block_k_off(bc, c->net->spec->cons.bdnf.v_rest);
   return on > 0 ? on / (on + off) : 0.0;
 }
 
@@ -37,8 +37,8 @@ static void advance_synapses(const fs_slow_ctx *c, size_t k, int64_t to) {
     synapses_of(part, r, j, &q0, &q1);
     for (uint64_t q = q0; q < q1; q++) {
       uint64_t s = part->bkw[q];
-      const void *y = fs_syn_rec(part, rule->record_size, s);
-      if (!fs_syn_alive(rule, part, s) || rule->late->at_rest(proj->rule_params, y)) continue;
+      const void *y = fs_synrule_rec(part, rule->record_size, s);
+      if (!fs_synrule_alive(rule, part, s) || rule->late->at_rest(proj->rule_params, y)) continue;
       rule->advance(part, s, to, &c->env[k]);
       sum += rule->late->early_change(proj->rule_params, y);
     }
@@ -57,11 +57,11 @@ static void update_neurons(const fs_slow_ctx *c, fs_population *pop, double h, d
     double rate = (double)pop->spike_count[j] / h, b = pop->bdnf[j];
     pop->spike_count[j] = 0;
     double mean = pop->n_alive[j] ? pop->esum[j] / (double)pop->n_alive[j] : 0.0;
-    int on = mean > fs_theta_pro(&cs->late, &cs->bdnf, b);
-    double alpha = fs_prp_alpha(&cs->late, &cs->bdnf, b, blocked);
-    pop->prp[j] = fs_prp_step(pop->prp[j], on, alpha, cs->late.tau_p, h, &pop->esum[j]);
+    int on = mean > fs_consolidation_theta_pro(&cs->late, &cs->bdnf, b);
+    double alpha = fs_consolidation_prp_alpha(&cs->late, &cs->bdnf, b, blocked);
+    pop->prp[j] = fs_consolidation_prp_step(pop->prp[j], on, alpha, cs->late.tau_p, h, &pop->esum[j]);
     pop->bdnf[j] =
-        fs_bdnf_step(b, fs_bdnf_production(&cs->bdnf, rate, b_rest, ko), cs->bdnf.tau, h);
+        fs_consolidation_bdnf_step(b, fs_consolidation_bdnf_production(&cs->bdnf, rate, b_rest, ko), cs->bdnf.tau, h);
   }
 }
 
@@ -74,10 +74,10 @@ static void capture(const fs_slow_ctx *c, size_t k) {
   const double *p_int = proj->post->esum;
   for (uint64_t s = 0; s < part->n_syn; s++) {
     uint32_t j = part->target[s];
-    if (!fs_syn_alive(rule, part, s) || p_int[j] == 0.0) continue;
-    double *z = fs_syn_z(rule, part, s);
-    int tag = rule->late->tag(lp, proj->rule_params, fs_syn_rec(part, rule->record_size, s));
-    *z = fs_z_step(*z, tag, p_int[j], lp->tau_z);
+    if (!fs_synrule_alive(rule, part, s) || p_int[j] == 0.0) continue;
+    double *z = fs_synrule_z(rule, part, s);
+    int tag = rule->late->tag(lp, proj->rule_params, fs_synrule_rec(part, rule->record_size, s));
+    *z = fs_consolidation_z_step(*z, tag, p_int[j], lp->tau_z);
   }
 }
 
@@ -89,7 +89,7 @@ static void forget(const fs_slow_ctx *c, size_t k, double h) {
   fs_proj_part *part = &proj->part[c->t];
   const double keep = exp(-h / proj->rule->late->tau_forget(proj->rule_params));
   for (uint64_t s = 0; s < part->n_syn; s++) {
-    double *z = fs_syn_z(proj->rule, part, s);
+    double *z = fs_synrule_z(proj->rule, part, s);
     if (*z > 0.0) *z *= keep;
   }
 }
@@ -110,9 +110,9 @@ static unsigned poisson_draw(fs_rng *r, double m) {
 static void form_synapse(const fs_projection *proj, fs_proj_part *part, uint64_t s, double z_new,
                          int64_t now) {
   const fs_synrule *rule = proj->rule;
-  fs_syn_set_alive(rule, part, s, true);
-  rule->late->form(proj->rule_params, fs_syn_rec(part, rule->record_size, s), now);
-  *fs_syn_z(rule, part, s) = z_new;
+  fs_synrule_set_alive(rule, part, s, true);
+  rule->late->form(proj->rule_params, fs_synrule_rec(part, rule->record_size, s), now);
+  *fs_synrule_z(rule, part, s) = z_new;
 }
 
 /* Spine turnover of neuron j's synapses of projection k: weak ones (by their lasting weight,
@@ -125,28 +125,28 @@ static void turnover(const fs_slow_ctx *c, size_t k, size_t j, double h, int64_t
   const fs_synrule *rule = proj->rule;
   fs_rng rng = fs_rng_make(c->net->spec->seed, fs_rng_stream_id(FS_RNG_SPINES, (uint32_t)k, j),
                            (uint64_t)to);
-  double p_elim = fs_spine_elimination(sp, h);
+  double p_elim = fs_consolidation_spine_elimination(sp, h);
   uint64_t q0, q1, dormant = 0;
   synapses_of(part, pop->range[c->t], j, &q0, &q1);
   for (uint64_t q = q0; q < q1; q++) {
     uint64_t s = part->bkw[q];
-    if (!fs_syn_alive(rule, part, s)) {
+    if (!fs_synrule_alive(rule, part, s)) {
       dormant++;
       continue;
     }
     /* weak by its lasting weight: early change fades, what is captured stays */
-    if (rule->late->lasting_factor(proj->rule_params, *fs_syn_z(rule, part, s)) < sp->weak &&
+    if (rule->late->lasting_factor(proj->rule_params, *fs_synrule_z(rule, part, s)) < sp->weak &&
         fs_rng_uniform(&rng) < p_elim) {
-      fs_syn_set_alive(rule, part, s, false);
+      fs_synrule_set_alive(rule, part, s, false);
       pop->n_alive[j]--;
     }
   }
-  double signal = fs_mtorc1_signal(pop->bdnf[j], pop->spec->mtorc1_block);
-  unsigned n_new = poisson_draw(&rng, fs_spine_formation(sp, signal, pop->n_start[j], h));
+  double signal = fs_consolidation_mtorc1_signal(pop->bdnf[j], pop->spec->mtorc1_block);
+  unsigned n_new = poisson_draw(&rng, fs_consolidation_spine_formation(sp, signal, pop->n_start[j], h));
   for (; n_new > 0 && dormant > 0; n_new--, dormant--) {
     uint64_t pick = fs_rng_below(&rng, dormant), seen = 0;
     for (uint64_t q = q0; q < q1; q++) {
-      if (fs_syn_alive(rule, part, part->bkw[q]) || seen++ != pick) continue;
+      if (fs_synrule_alive(rule, part, part->bkw[q]) || seen++ != pick) continue;
       form_synapse(proj, part, part->bkw[q], sp->z_new, to);
       pop->n_alive[j]++;
       break;

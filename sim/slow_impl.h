@@ -6,7 +6,7 @@
 #ifndef FEARSIM_SLOW_IMPL_H
 #define FEARSIM_SLOW_IMPL_H
 
-#include <fearsim/dosing.h>
+#include <fearsim/pharm.h>
 
 #include "network_impl.h"
 #include "synrule_impl.h"

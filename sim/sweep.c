@@ -7,6 +7,8 @@
 #include <fearsim/fileio.h>
 #include <fearsim/hash.h>
 #include <fearsim/record.h>
+#include <fearsim/record_reader.h>
+#include <fearsim/registry.h>
 #include <fearsim/rng.h>
 #include <fearsim/sweep.h>
 #include <fearsim/units.h>
@@ -889,7 +891,7 @@ static void missing_dataset(const fs_record_reader *r, const char *path, char *p
   fs_error ignored;
   const char *close = NULL;
   if (fs_record_reader_list(r, &names, &n, &ignored) == FS_OK)
-    close = fs_closest_name(path, (const char *const *)names, n);
+    close = fs_registry_closest(path, (const char *const *)names, n);
   if (close != NULL)
     fmt(problem, plen, "no dataset %s (did you mean %s?)", path, close);
   else

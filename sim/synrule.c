@@ -1,4 +1,6 @@
 /* synrule.c - the registry of synapse plasticity rules: one row per rule in sim/models/. */
+#include <fearsim/record_checkpoint.h>
+#include <fearsim/registry.h>
 #include <fearsim/synrule.h>
 
 #include <string.h>
@@ -18,22 +20,16 @@ const fs_synrule *fs_synrule_at(size_t i) {
 }
 
 const fs_synrule *fs_synrule_find(const char *name, fs_error *err) {
-  const char *names[N_RULES];
-  for (size_t i = 0; i < N_RULES; i++) {
-    if (name != NULL && strcmp(rules[i]->name, name) == 0) return rules[i];
-    names[i] = rules[i]->name;
-  }
-  fs_error_unknown_name(err, "plasticity rule", name, names, N_RULES);
-  return NULL;
+  return fs_registry_find((const void *const *)rules, N_RULES, "plasticity rule", name, err);
 }
 
-const fs_syn_field *fs_synrule_field(const fs_synrule *rule, const char *name) {
+const fs_synrule_field *fs_synrule_find_field(const fs_synrule *rule, const char *name) {
   for (size_t i = 0; i < rule->n_fields; i++)
     if (strcmp(rule->fields[i].name, name) == 0) return &rule->fields[i];
   return NULL;
 }
 
-double fs_syn_field_value(const fs_syn_field *f, const void *rec) {
+double fs_synrule_field_value(const fs_synrule_field *f, const void *rec) {
   const unsigned char *p = (const unsigned char *)rec + f->offset;
   switch (f->type) {
   case FS_REC_F64: return *(const double *)p;

@@ -3,7 +3,7 @@
 #ifndef FEARSIM_SYNRULE_IMPL_H
 #define FEARSIM_SYNRULE_IMPL_H
 
-#include <fearsim/synapse.h>
+#include <fearsim/nmda.h>
 #include <fearsim/synrule.h>
 
 #include "network_impl.h"
@@ -39,25 +39,25 @@ static inline fs_synrule_env fs_synrule_env_make(const fs_network *net, size_t k
 }
 
 /* Synapse s's record in a part. */
-static inline void *fs_syn_rec(const fs_proj_part *part, size_t rec_size, uint64_t s) {
+static inline void *fs_synrule_rec(const fs_proj_part *part, size_t rec_size, uint64_t s) {
   return (unsigned char *)part->plast + s * rec_size;
 }
 
 /* Is synapse s alive (a rule without a late phase has every synapse alive)? */
-static inline bool fs_syn_alive(const fs_synrule *rule, const fs_proj_part *part, uint64_t s) {
+static inline bool fs_synrule_alive(const fs_synrule *rule, const fs_proj_part *part, uint64_t s) {
   if (rule->late == NULL) return true;
-  return ((const uint8_t *)fs_syn_rec(part, rule->record_size, s))[rule->late->alive_offset] != 0;
+  return ((const uint8_t *)fs_synrule_rec(part, rule->record_size, s))[rule->late->alive_offset] != 0;
 }
 
 /* A synapse of a late-phase rule forms (alive) or is eliminated. */
-static inline void fs_syn_set_alive(const fs_synrule *rule, fs_proj_part *part, uint64_t s,
+static inline void fs_synrule_set_alive(const fs_synrule *rule, fs_proj_part *part, uint64_t s,
                                     bool alive) {
-  ((uint8_t *)fs_syn_rec(part, rule->record_size, s))[rule->late->alive_offset] = alive;
+  ((uint8_t *)fs_synrule_rec(part, rule->record_size, s))[rule->late->alive_offset] = alive;
 }
 
 /* Synapse s's consolidated state z (late-phase rules only). */
-static inline double *fs_syn_z(const fs_synrule *rule, const fs_proj_part *part, uint64_t s) {
-  return (double *)((unsigned char *)fs_syn_rec(part, rule->record_size, s) +
+static inline double *fs_synrule_z(const fs_synrule *rule, const fs_proj_part *part, uint64_t s) {
+  return (double *)((unsigned char *)fs_synrule_rec(part, rule->record_size, s) +
                     rule->late->z_offset);
 }
 

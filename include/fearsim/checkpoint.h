@@ -38,11 +38,6 @@
 extern "C" {
 #endif
 
-/* The exit code of `fearsim run` and `fearsim resume` when a signal stopped the run and its
- * checkpoint was written: EX_TEMPFAIL of sysexits.h ("try again later"), so that scripts and
- * sweeps can tell a run to resume from one that failed. */
-#define FS_EXIT_RESUMABLE 75
-
 /* Where a run's experiment came from, so that a resume can load it again. */
 typedef struct fs_checkpoint_origin {
   const char *experiment;       /* the experiment file as given */
@@ -90,7 +85,7 @@ fs_status fs_checkpoint_load_experiment(const char *path, const fs_checkpoint_in
  * checkpoint (used by sweeps to resume a run instead of starting it again). */
 fs_status fs_checkpoint_check(const char *path, fs_error *err);
 
-/* Restores the checkpoint of rec (from fs_record_open_checkpoint for writing) into net, built
+/* Restores the checkpoint of rec (from fs_record_checkpoint_open for writing) into net, built
  * from its experiment, and eng, created on net and rec; fs_engine_run then goes on from it.
  * FS_ERR_INPUT `"x.h5.partial": <what>: it does not match this experiment` if an array has
  * another size or the synapses differ. */

@@ -85,15 +85,6 @@ fs_status fs_cfg_get_string(fs_cfg_node parent, const char *key, bool required, 
 fs_status fs_cfg_get_choice(fs_cfg_node parent, const char *key, const char *const *choices,
                             size_t n_choices, bool required, size_t *index, fs_error *err);
 
-/* The name in names[] closest to word by edit distance, or NULL if none is close enough
- * to be a plausible typo. Used for every "did you mean". */
-const char *fs_closest_name(const char *word, const char *const *names, size_t n_names);
-
-/* Sets err to FS_ERR_INPUT with `unknown <what> "<name>" (did you mean "<close>"?)`, or with
- * `(known: "a", "b", "c")` when no name is close; returns FS_ERR_INPUT. For registry lookups. */
-fs_status fs_error_unknown_name(fs_error *err, const char *what, const char *name,
-                                const char *const *names, size_t n_names);
-
 #ifdef __cplusplus
 }
 #endif

@@ -19,7 +19,7 @@
  * when either time is 0, within about 1 % of a fine integration for spike-driven o(t)).
  *
  * Only ONE open-channel blocker may be active in an experiment (each synapse keeps one b);
- * the dosing reader (dosing.h) rejects a second one.
+ * the dosing reader (pharm.h) rejects a second one.
  *
  * Competitive antagonist (apv):   factor = K_i/(K_i + C) on the NMDA gating.
  * Glycine-site partial agonist (dcycloserine): gain = 1 + (gain_max - 1)·C/(C + EC50) > 1.
@@ -125,23 +125,23 @@ typedef struct fs_block_coeffs {
 
 /* Fills *out. FS_ERR_INPUT if the drug's mechanism does not block the channel or
  * selectivity < 0. */
-fs_status fs_block_coeffs_init(const fs_drug *d, const fs_drug_params *p, double selectivity,
+fs_status fs_drug_block_init(const fs_drug *d, const fs_drug_params *p, double selectivity,
                                fs_block_coeffs *out, fs_error *err);
 
 /* Coefficients that never block (k_on = 0): for experiments without a blocker. */
-void fs_block_coeffs_none(fs_block_coeffs *out);
+void fs_drug_block_none(fs_block_coeffs *out);
 
 /* k_off(V) (1/s) for the membrane potential v (V). */
-double fs_block_k_off(const fs_block_coeffs *c, double v);
+double fs_drug_block_k_off(const fs_block_coeffs *c, double v);
 
 /* Steady-state blocked fraction of a channel that stays open at concentration conc. */
-double fs_block_steady(const fs_block_coeffs *c, double conc, double v);
+double fs_drug_block_steady(const fs_block_coeffs *c, double conc, double v);
 
 /* Advances the blocked fraction b over an interval in which the channels were open for
  * open_time = ∫o dt (s) and closed for closed_time = interval - open_time (s), at constant
  * concentration conc (mol/m^3) and potential v (V). Returns the new b in [0, 1]. Costs one or
  * two exp() (three for a partial trapper); safe to call from many threads. */
-double fs_block_advance(const fs_block_coeffs *c, double b, double open_time, double closed_time,
+double fs_drug_block_advance(const fs_block_coeffs *c, double b, double open_time, double closed_time,
                         double conc, double v);
 
 /* ---- concentration → gating factors (each in its mechanism's file) ------------------- */

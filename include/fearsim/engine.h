@@ -16,6 +16,7 @@
 #include <fearsim/error.h>
 #include <fearsim/network.h>
 #include <fearsim/record.h>
+#include <fearsim/record_checkpoint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -73,6 +74,10 @@ fs_status fs_engine_run(fs_engine *eng, fs_error *err);
 fs_status fs_engine_finish(fs_engine *eng, fs_error *err);
 
 fs_status fs_engine_get_stats(const fs_engine *eng, fs_engine_stats *out);
+
+/* The engine's state (sim/engine.c): its clock, the drugs as last refreshed, statistics, and
+ * its observer's. */
+fs_status fs_engine_checkpoint(fs_engine *eng, const fs_record_checkpoint_io *io, fs_error *err);
 
 #ifdef __cplusplus
 }

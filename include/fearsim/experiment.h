@@ -10,11 +10,11 @@
 
 #include <fearsim/config.h>
 #include <fearsim/consolidation.h>
-#include <fearsim/dosing.h>
 #include <fearsim/error.h>
 #include <fearsim/neuron.h>
-#include <fearsim/synrule.h>
+#include <fearsim/pharm.h>
 #include <fearsim/protocol.h>
+#include <fearsim/synrule.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <fearsim/error.h>
+#include <fearsim/record_checkpoint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,6 +41,9 @@ void fs_network_free(fs_network *net); /* NULL is a no-op */
 
 uint64_t fs_network_synapse_count(const fs_network *net);
 
+/* The experiment the network was built from. */
+const struct fs_experiment_spec *fs_network_get_spec(const fs_network *net);
+
 /* The synapses of projection k as (pre, post, weight S, delay s) in a canonical order
  * (by post, then pre), whatever the thread count; arrays of fs_network_projection_size(k). */
 uint64_t fs_network_projection_size(const fs_network *net, size_t k);
@@ -59,6 +63,11 @@ fs_status fs_network_get_synapse_field(const fs_network *net, size_t k, const ch
 /* The fields "rho" and "calcium" (graupner_brunel) of every synapse of projection k. */
 fs_status fs_network_get_plasticity(const fs_network *net, size_t k, double *rho, double *ca,
                                     fs_error *err);
+
+/* The network's state (sim/network.c): neurons, ring buffers, inputs and their random streams,
+ * synapse agents (drug block, plasticity) and the slow state of neurons; a fingerprint of the
+ * synapses (pre, post, weight, delay) makes a restore refuse a network built differently. */
+fs_status fs_network_checkpoint(fs_network *net, const fs_record_checkpoint_io *io, fs_error *err);
 
 #ifdef __cplusplus
 }

@@ -75,7 +75,7 @@ fs_status fs_neuron_model_get_param(const fs_neuron_model *model, const void *pa
 
 /* Jahr & Stevens (1990) Mg2+ block B(V) = 1 / (1 + [Mg]/K_Mg * exp(-gamma*V)), SI units
  * (mg and k_mg in mol/m^3, gamma in 1/V, v in V). */
-double fs_mg_block(double v, double mg, double k_mg, double gamma);
+double fs_neuron_mg_block(double v, double mg, double k_mg, double gamma);
 
 #ifdef __cplusplus
 }

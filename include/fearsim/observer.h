@@ -12,11 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <fearsim/dosing.h>
 #include <fearsim/error.h>
 #include <fearsim/network.h>
+#include <fearsim/nmda.h>
+#include <fearsim/pharm.h>
 #include <fearsim/record.h>
-#include <fearsim/synapse.h>
+#include <fearsim/record_checkpoint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -76,6 +77,10 @@ fs_status fs_observer_get_status(const fs_observer *obs, fs_error *err);
 
 /* Writes /trials and /rates at the end of a run. */
 fs_status fs_observer_finish(fs_observer *obs, fs_error *err);
+
+/* The observer's state (sim/observer.c): the last row and snapshot written, rate bins and
+ * trial counts. */
+fs_status fs_observer_checkpoint(fs_observer *obs, const fs_record_checkpoint_io *io, fs_error *err);
 
 #ifdef __cplusplus
 }

@@ -3,7 +3,7 @@
  * session, the fast (spiking) windows the engine must simulate, and a piecewise-constant rate
  * plan for every input population the protocol drives.
  *
- * YAML (times as in dosing.h: t = 0 is 00:00 of day 1; a session starts at `time` of `day`):
+ * YAML (times as in pharm.h: t = 0 is 00:00 of day 1; a session starts at `time` of `day`):
  *   protocol:
  *     inputs:                        # the `inputs:` populations the protocol drives
  *       cs: {population: CS, rate: 40 Hz, baseline: 0 Hz}       # rate during a CS, baseline

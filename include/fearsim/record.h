@@ -1,6 +1,6 @@
 /* record.h - the record module, the only one that touches HDF5: one self-describing file per
  * run. This header is its writer; the checkpoint store is record_checkpoint.h and the reader of
- * finished files record_reader.h (both included at the end of this one).
+ * finished files record_reader.h.
  *
  * Layout (every dataset is chunked, shuffled, deflated, and carries `units` and
  * `description` attributes; a dataset without them cannot be written):
@@ -160,8 +160,5 @@ fs_status fs_record_write_table(const char *path, const fs_record_table_attr *at
 }
 #endif
 
-/* The other two parts of the module, for callers that include this header only. */
-#include <fearsim/record_checkpoint.h>
-#include <fearsim/record_reader.h>
 
 #endif

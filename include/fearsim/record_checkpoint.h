@@ -40,7 +40,7 @@ typedef enum fs_record_type {
  * fs_record_checkpoint_commit the newer slot stays the valid one. */
 fs_status fs_record_checkpoint_begin(fs_record *rec, fs_error *err);
 
-/* The group of the slot being written (after begin) or read (after fs_record_open_checkpoint),
+/* The group of the slot being written (after begin) or read (after fs_record_checkpoint_open),
  * e.g. "/checkpoint/a", for attributes set with fs_record_set_attr_*; "" if none. */
 const char *fs_record_checkpoint_slot(const fs_record *rec);
 
@@ -74,8 +74,28 @@ fs_status fs_record_checkpoint_get(fs_record *rec, const char *name, fs_record_t
  *   `"x.h5.partial" is not a fearsim checkpoint: HDF5 cannot read it (<HDF5's reason>); a run
  *    killed before its first checkpoint leaves such a file`
  *   `cannot open "x.h5.partial": <HDF5's reason>: another fearsim may be writing it` (locked) */
-fs_status fs_record_open_checkpoint(const char *path, bool write, bool force, fs_record **out,
+fs_status fs_record_checkpoint_open(const char *path, bool write, bool force, fs_record **out,
                                     fs_error *err);
+
+/* What a module's checkpoint function gets: the record, and whether to save its state into the
+ * slot being written or to restore it from the valid slot. Each module lists its mutable arrays
+ * in one function that does either, so that saving and restoring cannot drift apart; arrays are
+ * written in an order that does not depend on the thread count (per neuron, or per synapse in
+ * the canonical (post, pre) order), so a run may resume with other threads. */
+typedef struct fs_record_checkpoint_io {
+  fs_record *rec;
+  bool restore; /* false: save into the slot being written; true: read the valid slot */
+} fs_record_checkpoint_io;
+
+/* n values at data: saved, or restored (the checkpoint must hold exactly n). */
+fs_status fs_record_checkpoint_array(const fs_record_checkpoint_io *io, const char *name, fs_record_type type, void *data,
+                        size_t n, fs_error *err);
+
+/* An array of which only the first *n of cap values matter (the others are 0): saved as *n
+ * values, or restored into data (at most cap values; *n receives the count, the rest of data is
+ * left as it is). */
+fs_status fs_record_checkpoint_prefix(const fs_record_checkpoint_io *io, const char *name, fs_record_type type, void *data,
+                         size_t *n, size_t cap, fs_error *err);
 
 #ifdef __cplusplus
 }

@@ -16,7 +16,7 @@ extern "C" {
  * populations with their spike counts and mean rates, and every dataset with its shape and
  * units. *text is malloc'ed; the caller frees it. A file that is not a fearsim result gives
  * FS_ERR_INPUT. */
-fs_status fs_record_info(const char *path, char **text, fs_error *err);
+fs_status fs_record_reader_info(const char *path, char **text, fs_error *err);
 
 typedef struct fs_record_reader fs_record_reader;
 

@@ -14,7 +14,7 @@
 #include <fearsim/consolidation.h>
 #include <fearsim/error.h>
 #include <fearsim/param.h>
-#include <fearsim/record.h>
+#include <fearsim/record_checkpoint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,28 +24,28 @@ typedef struct fs_proj_part fs_proj_part;     /* sim/network_impl.h */
 typedef struct fs_synrule_env fs_synrule_env; /* sim/synrule_impl.h */
 
 /* One per-synapse field of a rule's record. Every field is saved in checkpoints (as
- * proj/<k>/<name>); a field flagged FS_SYN_SNAPSHOT is also written into snapshots, as a
+ * proj/<k>/<name>); a field flagged FS_SYNRULE_SNAPSHOT is also written into snapshots, as a
  * double, from the record brought to the snapshot's time, with its units and description. */
-enum { FS_SYN_SNAPSHOT = 1 };
-typedef struct fs_syn_field {
+enum { FS_SYNRULE_SNAPSHOT = 1 };
+typedef struct fs_synrule_field {
   const char *name;
   fs_record_type type;
   size_t size, count; /* bytes per value, values per synapse */
   size_t offset;      /* in the record */
   const char *units, *description;
   unsigned flags;
-} fs_syn_field;
+} fs_synrule_field;
 
-#define FS_SYN_MAX_MEANS 8
-#define FS_SYN_MAX_FIELDS 16
-#define FS_SYN_MAX_RECORD 256 /* bytes of a rule's record, at most */
+#define FS_SYNRULE_MAX_MEANS 8
+#define FS_SYNRULE_MAX_FIELDS 16
+#define FS_SYNRULE_MAX_RECORD 256 /* bytes of a rule's record, at most */
 
 /* A mean over a projection's synapses written to the timeline as /timeline/<name>_<proj>:
  * the rule's means_of hook gives each synapse's value. late: only with a late phase. */
-typedef struct fs_syn_mean {
+typedef struct fs_synrule_mean {
   const char *name, *units, *description;
   bool late;
-} fs_syn_mean;
+} fs_synrule_mean;
 
 /* What the late phase (consolidation.h: tags, capture, spine turnover) needs of a rule: where
  * its record keeps the consolidated state z (double) and whether a synapse exists (uint8_t: a
@@ -89,9 +89,9 @@ typedef struct fs_synrule {
    * the gating traces even without a drug)? NULL: never. */
   bool (*reads_gating)(const void *params);
   size_t record_size;
-  const fs_syn_field *fields;
+  const fs_synrule_field *fields;
   size_t n_fields;
-  const fs_syn_mean *means;
+  const fs_synrule_mean *means;
   size_t n_means;
   const char *const *snapshot_attrs; /* parameters written as attributes of a snapshot */
   size_t n_snapshot_attrs;
@@ -125,10 +125,10 @@ size_t fs_synrule_count(void);
 const fs_synrule *fs_synrule_at(size_t i);
 
 /* Field f of a record, as a double. */
-double fs_syn_field_value(const fs_syn_field *f, const void *rec);
+double fs_synrule_field_value(const fs_synrule_field *f, const void *rec);
 
 /* The field named name of a rule, or NULL. */
-const fs_syn_field *fs_synrule_field(const fs_synrule *rule, const char *name);
+const fs_synrule_field *fs_synrule_find_field(const fs_synrule *rule, const char *name);
 
 #ifdef __cplusplus
 }

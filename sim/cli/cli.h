@@ -14,8 +14,10 @@
 
 #define FS_CLI_MAX_SETS 256
 
-/* The exit code of a run stopped by SIGTERM or SIGINT after it wrote a checkpoint (75). */
-#define FS_CLI_EXIT_RESUMABLE FS_EXIT_RESUMABLE
+/* The exit code of `fearsim run` and `fearsim resume` when a signal stopped the run and its
+ * checkpoint was written: EX_TEMPFAIL of sysexits.h ("try again later"), so that scripts and
+ * sweeps can tell a run to resume from one that failed. */
+#define FS_CLI_EXIT_RESUMABLE 75
 
 /* Prints "fearsim: <msg>" to stderr and returns the exit code for err->code. */
 int fs_cli_fail(const fs_error *err);

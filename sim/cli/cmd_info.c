@@ -3,6 +3,7 @@
 #include "cmd.h"
 
 #include <fearsim/record.h>
+#include <fearsim/record_reader.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +51,7 @@ int fs_cli_info(int argc, char **argv) {
   if (file == NULL) return rc;
   fs_error err = {0};
   char *text = NULL;
-  if (fs_record_info(file, &text, &err) != FS_OK) return fs_cli_fail(&err);
+  if (fs_record_reader_info(file, &text, &err) != FS_OK) return fs_cli_fail(&err);
   fputs(text, stdout);
   free(text);
   return 0;

@@ -5,7 +5,7 @@
 #include "cli_pk.h"
 
 #include <fearsim/config.h>
-#include <fearsim/dosing.h>
+#include <fearsim/pharm.h>
 #include <fearsim/units.h>
 
 #include <math.h>
@@ -280,14 +280,14 @@ int fs_cli_pk(int argc, char **argv) {
   fs_status st = fs_config_load(o.file, o.sets, o.n_sets, &cfg, &err);
   size_t n_pops = st == FS_OK ? population_names(fs_config_root(cfg), pops) : 0;
   if (st == FS_OK) st = run_end(fs_config_root(cfg), &t_end, &err);
-  if (st == FS_OK) st = fs_pharmacology_read(fs_config_root(cfg), pops, n_pops, t_end, &ph, &err);
+  if (st == FS_OK) st = fs_pharm_read(fs_config_root(cfg), pops, n_pops, t_end, &ph, &err);
   if (st == FS_OK) {
     if (o.until < 0) o.until = default_until(ph, t_end);
     rc = print_table(ph, pops, n_pops, &o);
   } else {
     rc = fs_cli_fail(&err);
   }
-  fs_pharmacology_free(ph);
+  fs_pharm_free(ph);
   fs_config_free(cfg);
   return rc;
 }

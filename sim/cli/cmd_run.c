@@ -12,6 +12,7 @@
 #include <fearsim/experiment.h>
 #include <fearsim/network.h>
 #include <fearsim/record.h>
+#include <fearsim/record_checkpoint.h>
 #include <fearsim/units.h>
 
 #include <errno.h>
@@ -336,7 +337,7 @@ static fs_status open_record(job *j, fs_error *err) {
   iso_time(start, sizeof start);
   fs_record_meta meta = {spec->file, spec->yaml_text, start,         spec->seed, (int)j->threads,
                          1,          spec->dt,        spec->duration};
-  if (j->resume) return fs_record_open_checkpoint(j->resume, true, j->o->force, &j->rec, err);
+  if (j->resume) return fs_record_checkpoint_open(j->resume, true, j->o->force, &j->rec, err);
   return fs_record_create(j->out, j->o->force, &meta, &j->rec, err);
 }
 

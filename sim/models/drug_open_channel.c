@@ -91,7 +91,7 @@
 
 /* ---- block ------------------------------------------------------------------------------ */
 
-fs_status fs_block_coeffs_init(const fs_drug *d, const fs_drug_params *p, double selectivity,
+fs_status fs_drug_block_init(const fs_drug *d, const fs_drug_params *p, double selectivity,
                                fs_block_coeffs *out, fs_error *err) {
   if (d->mechanism == NULL || !d->mechanism->blocks_channel)
     return fs_error_set(err, FS_ERR_INPUT, "%s is not an open-channel blocker", d->name);
@@ -105,16 +105,16 @@ fs_status fs_block_coeffs_init(const fs_drug *d, const fs_drug_params *p, double
   return FS_OK;
 }
 
-void fs_block_coeffs_none(fs_block_coeffs *out) {
+void fs_drug_block_none(fs_block_coeffs *out) {
   memset(out, 0, sizeof *out);
 }
 
-double fs_block_k_off(const fs_block_coeffs *c, double v) {
+double fs_drug_block_k_off(const fs_block_coeffs *c, double v) {
   return c->k_off60 * exp(c->v_coef * (v - BLOCK_V_REF));
 }
 
-double fs_block_steady(const fs_block_coeffs *c, double conc, double v) {
-  double on = c->k_on * conc, off = fs_block_k_off(c, v);
+double fs_drug_block_steady(const fs_block_coeffs *c, double conc, double v) {
+  double on = c->k_on * conc, off = fs_drug_block_k_off(c, v);
   return on + off > 0 ? on / (on + off) : 0.0;
 }
 
@@ -126,10 +126,10 @@ static double open_update(double b, double on, double off, double open_time) {
   return b_inf + (b - b_inf) * exp(-rate * open_time);
 }
 
-double fs_block_advance(const fs_block_coeffs *c, double b, double open_time, double closed_time,
+double fs_drug_block_advance(const fs_block_coeffs *c, double b, double open_time, double closed_time,
                         double conc, double v) {
   if (c->k_on == 0.0 && b == 0.0) return 0.0;
-  double off = fs_block_k_off(c, v);
+  double off = fs_drug_block_k_off(c, v);
   double on = c->k_on * conc;
   if (c->leak <= 0.0 || !(closed_time > 0)) return open_update(b, on, off, open_time);
   /* Partial trapper: open-time update first, then the closed-channel leak. The engine calls

@@ -1,7 +1,7 @@
 /* synrule_graupner_brunel.c - the calcium-based plasticity rule of Graupner & Brunel (2012) as
  * a synapse rule (include/fearsim/synrule.h): each synapse keeps its calcium and efficacy rho,
  * advanced in closed form from event to event (the equations, parameters and presets are in
- * include/fearsim/plasticity.h and sim/plasticity.c), with the late phase of
+ * include/fearsim/gb.h and sim/gb.c), with the late phase of
  * include/fearsim/consolidation.h when the projection has one.
  *
  * The synapse's calcium sees its NMDA receptors: a presynaptic jump c_pre * A, A = (1 - block) *
@@ -10,7 +10,8 @@
  * The weight is the base weight times 1 + (b - 1) rho (bistable) or (rho + rho_0 z) / rho_0
  * (kappa > 0). Presynaptic jumps not yet landed are kept per synapse (at most GB_PEND_MAX; a
  * further one is dropped and counted in the run's statistics). */
-#include <fearsim/plasticity.h>
+#include <fearsim/gb.h>
+#include <fearsim/record_checkpoint.h>
 #include <fearsim/synrule.h>
 
 #include "../synrule_impl.h"
@@ -157,7 +158,7 @@ static void init(const void *params, void *rec, uint32_t pre, uint32_t post, boo
 }
 
 /* rho and weight for every plastic projection; z, early and late weight with a late phase. */
-static const fs_syn_mean gb_means[] = {
+static const fs_synrule_mean gb_means[] = {
     {"rho", "1", "mean early-phase efficacy of the projection's synapses, each as of its last update",
      false},
     {"weight", "S", "mean weight of the projection's synapses, each as of its last update", false},
@@ -190,7 +191,7 @@ static double early_change(const void *params, const void *rec) {
 }
 
 static int tag(const fs_late_params *lp, const void *params, const void *rec) {
-  return fs_tag_of(lp, ((const gb_syn *)rec)->rho, ((const fs_gb_params *)params)->rho_0);
+  return fs_consolidation_tag(lp, ((const gb_syn *)rec)->rho, ((const fs_gb_params *)params)->rho_0);
 }
 
 static void form(const void *params, void *rec, int64_t now) {
@@ -234,9 +235,9 @@ static const fs_synrule_late gb_late = {
   {name,  type,  sizeof(((gb_syn *)0)->f) / (count), count, offsetof(gb_syn, f), units, text,     \
    flags}
 
-static const fs_syn_field gb_fields[] = {
-    FIELD(ca, "calcium", FS_REC_F64, 1, "1", FS_SYN_SNAPSHOT, "calcium of each plastic synapse"),
-    FIELD(rho, "rho", FS_REC_F64, 1, "1", FS_SYN_SNAPSHOT,
+static const fs_synrule_field gb_fields[] = {
+    FIELD(ca, "calcium", FS_REC_F64, 1, "1", FS_SYNRULE_SNAPSHOT, "calcium of each plastic synapse"),
+    FIELD(rho, "rho", FS_REC_F64, 1, "1", FS_SYNRULE_SNAPSHOT,
           "early-phase efficacy of each plastic synapse"),
     FIELD(z, "z", FS_REC_F64, 1, "1", 0, "consolidated (late-phase) state"),
     FIELD(t_plast, "t_plast", FS_REC_I64, 1, "1", 0, "step of the last update"),

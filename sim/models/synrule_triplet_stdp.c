@@ -37,6 +37,8 @@
  * model a3_minus = 0, so tau_x changes nothing; it is given the full visual-cortex model's 101 ms.
  * w_max = 2 (a synapse can at most double) is our choice, not the paper's, which has no bounds. */
 #include <fearsim/config.h>
+#include <fearsim/record_checkpoint.h>
+#include <fearsim/registry.h>
 #include <fearsim/synrule.h>
 
 #include "../synrule_impl.h"
@@ -131,7 +133,7 @@ static void init(const void *params, void *rec, uint32_t pre, uint32_t post_id, 
   *(trip_syn *)rec = (trip_syn){.w = 1.0};
 }
 
-static const fs_syn_mean trip_means[] = {
+static const fs_synrule_mean trip_means[] = {
     {"weight", "S", "mean weight of the projection's synapses, each as of its last update", false},
     {"w_rel", "1", "mean weight factor w (weight / base weight) of the projection's synapses",
      false},
@@ -149,8 +151,8 @@ static void means_of(const void *params, const void *rec, double w0, double *out
 #define FIELD(f, name, type, units, flags, text)                                                   \
   { name, type, sizeof(((trip_syn *)0)->f), 1, offsetof(trip_syn, f), units, text, flags }
 
-static const fs_syn_field trip_fields[] = {
-    FIELD(w, "w_rel", FS_REC_F64, "1", FS_SYN_SNAPSHOT,
+static const fs_synrule_field trip_fields[] = {
+    FIELD(w, "w_rel", FS_REC_F64, "1", FS_SYNRULE_SNAPSHOT,
           "weight factor of each plastic synapse (weight / base weight)"),
     FIELD(r1, "r1", FS_REC_F64, "1", 0, "presynaptic pair trace (tau_plus)"),
     FIELD(r2, "r2", FS_REC_F64, "1", 0, "presynaptic triplet trace (tau_x)"),
@@ -200,7 +202,7 @@ static fs_status preset(const char *name, void *params, fs_error *err) {
     p->a2_minus = 3.5e-3;
     return FS_OK;
   }
-  return fs_error_unknown_name(err, "triplet STDP preset", name, trip_presets,
+  return fs_registry_unknown(err, "triplet STDP preset", name, trip_presets,
                                sizeof trip_presets / sizeof trip_presets[0]);
 }
 

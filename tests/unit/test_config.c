@@ -2,6 +2,7 @@
  * duplicate keys, --set overrides, the YAML text after overrides, unknown keys and the typed
  * getters. */
 #include <fearsim/config.h>
+#include <fearsim/registry.h>
 
 #include <stdlib.h>
 
@@ -462,17 +463,17 @@ static void test_get_choice(void **state) {
 static void test_closest_name(void **state) {
   (void)state;
   const char *const names[] = {"size", "seed", "model", "lif_cond", "tau_m"};
-  assert_string_equal(fs_closest_name("sise", names, 5), "size");
-  assert_string_equal(fs_closest_name("SIZE", names, 5), "size");
-  assert_string_equal(fs_closest_name("sed", names, 5), "seed");
-  assert_null(fs_closest_name("modle", names, 5));                /* 2 edits, but len 5 allows 1 */
-  assert_string_equal(fs_closest_name("tau", names, 5), "tau_m"); /* a prefix */
-  assert_string_equal(fs_closest_name("lif", names, 5), "lif_cond");
-  assert_null(fs_closest_name("foo", names, 5));
-  assert_null(fs_closest_name("zz", names, 5));
+  assert_string_equal(fs_registry_closest("sise", names, 5), "size");
+  assert_string_equal(fs_registry_closest("SIZE", names, 5), "size");
+  assert_string_equal(fs_registry_closest("sed", names, 5), "seed");
+  assert_null(fs_registry_closest("modle", names, 5));                /* 2 edits, but len 5 allows 1 */
+  assert_string_equal(fs_registry_closest("tau", names, 5), "tau_m"); /* a prefix */
+  assert_string_equal(fs_registry_closest("lif", names, 5), "lif_cond");
+  assert_null(fs_registry_closest("foo", names, 5));
+  assert_null(fs_registry_closest("zz", names, 5));
   const char *const tie[] = {"cat", "car"};
-  assert_string_equal(fs_closest_name("cax", tie, 2), "cat");
-  assert_null(fs_closest_name("x", NULL, 0));
+  assert_string_equal(fs_registry_closest("cax", tie, 2), "cat");
+  assert_null(fs_registry_closest("x", NULL, 0));
 }
 
 int main(void) {

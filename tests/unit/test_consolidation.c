@@ -2,11 +2,11 @@
  * equations integrated with a fine step: PRP and its integral, capture, BDNF; the switches of
  * BDNF production, the PRP threshold and synthesis under BDNF and mTORC1 block, the knock-out
  * under each mode of BDNF's action, spine turnover; and the decaying early phase of preset stc
- * (plasticity.h, kappa > 0). */
+ * (gb.h, kappa > 0). */
 #include "fs_test.h"
 
 #include <fearsim/consolidation.h>
-#include <fearsim/plasticity.h>
+#include <fearsim/gb.h>
 
 /* Fine steps for the references: 2e5 RK4 steps leave a rounding error near 1e-12. */
 #define N_FINE 200000
@@ -20,7 +20,7 @@ static fs_late_params late_defaults(void) {
 static fs_bdnf_params bdnf_defaults(void) {
   fs_bdnf_params bp;
   fs_params_set_defaults(fs_bdnf_param_specs, fs_bdnf_n_param_specs, &bp);
-  fs_bdnf_default_switches(&bp);
+  fs_consolidation_bdnf_defaults(&bp);
   return bp;
 }
 
@@ -78,7 +78,7 @@ static void test_prp_step(void **state) {
     for (int a = 0; a < 3; a++)
       for (int b = 0; b < 3; b++) {
         double p0 = starts[a], h = steps[b], target = on ? alpha : 0.0, got_int = 0, ref_int = 0;
-        double got = fs_prp_step(p0, on, alpha, tau_p, h, &got_int);
+        double got = fs_consolidation_prp_step(p0, on, alpha, tau_p, h, &got_int);
         double ref = prp_rk4(p0, target, tau_p, h, &ref_int);
         fs_assert_close(got, target + (p0 - target) * exp(-h / tau_p), 1e-14, 1e-15);
         fs_assert_close(got, ref, 1e-9, 1e-13);
@@ -86,10 +86,10 @@ static void test_prp_step(void **state) {
       }
   /* synthesis on from 0 for one tau: p = alpha (1 - 1/e), integral = alpha tau / e */
   double integral = 0;
-  fs_assert_close(fs_prp_step(0.0, 1, 2.0, 100.0, 100.0, &integral), 2.0 * (1 - exp(-1.0)), 1e-14,
+  fs_assert_close(fs_consolidation_prp_step(0.0, 1, 2.0, 100.0, 100.0, &integral), 2.0 * (1 - exp(-1.0)), 1e-14,
                   0.0);
   fs_assert_close(integral, 2.0 * 100.0 * exp(-1.0), 1e-12, 0.0);
-  assert_true(fs_prp_step(0.5, 0, 1.0, 10.0, 5.0, NULL) < 0.5); /* a NULL integral is allowed */
+  assert_true(fs_consolidation_prp_step(0.5, 0, 1.0, 10.0, 5.0, NULL) < 0.5); /* a NULL integral is allowed */
 }
 
 /* tau_z dz/dt = p(t) (1 - z) for an LTP tag, -p(t) (z + 0.5) for an LTD tag, with
@@ -119,31 +119,31 @@ static void test_capture_against_fine_step(void **state) {
       for (int a = 0; a < 5; a++)
         for (int b = 0; b < 3; b++) {
           double p0 = 0.8, target = on ? 1.0 : 0.0, h = steps[b], integral = 0;
-          fs_prp_step(p0, on, 1.0, tau_p, h, &integral);
-          double got = fs_z_step(zs[a], tag, integral, tau_z);
+          fs_consolidation_prp_step(p0, on, 1.0, tau_p, h, &integral);
+          double got = fs_consolidation_z_step(zs[a], tag, integral, tau_z);
           fs_assert_close(got, z_rk4(zs[a], tag, p0, target, tau_p, tau_z, h), 1e-9, 1e-12);
           assert_true(got >= -0.5 && got <= 1.0);
         }
   /* untagged: z does not move, whatever the PRP */
   for (int a = 0; a < 5; a++)
-    assert_true(fs_z_step(zs[a], 0, 1e4, tau_z) == zs[a]);
+    assert_true(fs_consolidation_z_step(zs[a], 0, 1e4, tau_z) == zs[a]);
   /* no PRP: nothing is captured (to rounding: 1 - (1 - z)) */
-  fs_assert_close(fs_z_step(0.3, 1, 0.0, tau_z), 0.3, 1e-15, 0.0);
-  fs_assert_close(fs_z_step(0.3, -1, 0.0, tau_z), 0.3, 1e-15, 0.0);
+  fs_assert_close(fs_consolidation_z_step(0.3, 1, 0.0, tau_z), 0.3, 1e-15, 0.0);
+  fs_assert_close(fs_consolidation_z_step(0.3, -1, 0.0, tau_z), 0.3, 1e-15, 0.0);
   /* the bounds are fixed points */
-  assert_true(fs_z_step(1.0, 1, 500.0, tau_z) == 1.0);
-  assert_true(fs_z_step(-0.5, -1, 500.0, tau_z) == -0.5);
+  assert_true(fs_consolidation_z_step(1.0, 1, 500.0, tau_z) == 1.0);
+  assert_true(fs_consolidation_z_step(-0.5, -1, 500.0, tau_z) == -0.5);
 }
 
 static void test_tags(void **state) {
   (void)state;
   fs_late_params lp = late_defaults();
   const double rho_0 = 0.4;
-  assert_int_equal(fs_tag_of(&lp, rho_0, rho_0), 0);
-  assert_int_equal(fs_tag_of(&lp, rho_0 * 1.19, rho_0), 0);
-  assert_int_equal(fs_tag_of(&lp, rho_0 * 1.21, rho_0), 1);
-  assert_int_equal(fs_tag_of(&lp, rho_0 * 0.81, rho_0), 0);
-  assert_int_equal(fs_tag_of(&lp, rho_0 * 0.79, rho_0), -1);
+  assert_int_equal(fs_consolidation_tag(&lp, rho_0, rho_0), 0);
+  assert_int_equal(fs_consolidation_tag(&lp, rho_0 * 1.19, rho_0), 0);
+  assert_int_equal(fs_consolidation_tag(&lp, rho_0 * 1.21, rho_0), 1);
+  assert_int_equal(fs_consolidation_tag(&lp, rho_0 * 0.81, rho_0), 0);
+  assert_int_equal(fs_consolidation_tag(&lp, rho_0 * 0.79, rho_0), -1);
 }
 
 /* tau dB/dt = P - B by RK4. */
@@ -164,22 +164,22 @@ static void test_bdnf(void **state) {
   for (int a = 0; a < 3; a++)
     for (int b = 0; b < 3; b++)
       for (double h = 60.0; h < 1e5; h *= 12.0)
-        fs_assert_close(fs_bdnf_step(starts[a], prods[b], bp.tau, h),
+        fs_assert_close(fs_consolidation_bdnf_step(starts[a], prods[b], bp.tau, h),
                         bdnf_rk4(starts[a], prods[b], bp.tau, h), 1e-10, 1e-13);
   /* production: 1 at rest; + gain * relative excess above rate_ref; + eef2_gain * block */
-  fs_assert_close(fs_bdnf_production(&bp, 0.0, 0.0, false), 1.0, 0.0, 0.0);
-  fs_assert_close(fs_bdnf_production(&bp, 5.0, 0.0, false), 1.0, 0.0, 0.0); /* below rate_ref */
-  fs_assert_close(fs_bdnf_production(&bp, 30.0, 0.0, false), 1.0 + 0.5 * 2.0, 1e-15, 0.0);
-  fs_assert_close(fs_bdnf_production(&bp, 0.0, 0.2, false), 1.0 + 3.0 * 0.2, 1e-15, 0.0);
-  fs_assert_close(fs_bdnf_production(&bp, 30.0, 0.2, false), 1.0 + 1.0 + 0.6, 1e-15, 0.0);
+  fs_assert_close(fs_consolidation_bdnf_production(&bp, 0.0, 0.0, false), 1.0, 0.0, 0.0);
+  fs_assert_close(fs_consolidation_bdnf_production(&bp, 5.0, 0.0, false), 1.0, 0.0, 0.0); /* below rate_ref */
+  fs_assert_close(fs_consolidation_bdnf_production(&bp, 30.0, 0.0, false), 1.0 + 0.5 * 2.0, 1e-15, 0.0);
+  fs_assert_close(fs_consolidation_bdnf_production(&bp, 0.0, 0.2, false), 1.0 + 3.0 * 0.2, 1e-15, 0.0);
+  fs_assert_close(fs_consolidation_bdnf_production(&bp, 30.0, 0.2, false), 1.0 + 1.0 + 0.6, 1e-15, 0.0);
   /* the knock-out makes none, whatever the drive; each pathway can be switched off */
-  assert_true(fs_bdnf_production(&bp, 30.0, 0.2, true) == 0.0);
+  assert_true(fs_consolidation_bdnf_production(&bp, 30.0, 0.2, true) == 0.0);
   bp.activity = false;
-  fs_assert_close(fs_bdnf_production(&bp, 30.0, 0.2, false), 1.6, 1e-15, 0.0);
+  fs_assert_close(fs_consolidation_bdnf_production(&bp, 30.0, 0.2, false), 1.6, 1e-15, 0.0);
   bp.eef2 = false;
-  fs_assert_close(fs_bdnf_production(&bp, 30.0, 0.2, false), 1.0, 0.0, 0.0);
+  fs_assert_close(fs_consolidation_bdnf_production(&bp, 30.0, 0.2, false), 1.0, 0.0, 0.0);
   /* with the knock-out BDNF decays from rest to 0 with tau */
-  fs_assert_close(fs_bdnf_step(1.0, 0.0, bp.tau, bp.tau), exp(-1.0), 1e-14, 0.0);
+  fs_assert_close(fs_consolidation_bdnf_step(1.0, 0.0, bp.tau, bp.tau), exp(-1.0), 1e-14, 0.0);
 }
 
 static void test_bdnf_on_prp(void **state) {
@@ -187,27 +187,27 @@ static void test_bdnf_on_prp(void **state) {
   fs_late_params lp = late_defaults();
   fs_bdnf_params bp = bdnf_defaults();
   /* at rest (B = 1) the threshold is theta_pro; more BDNF lowers it, less raises it */
-  fs_assert_close(fs_theta_pro(&lp, &bp, 1.0), lp.theta_pro, 1e-15, 0.0);
-  assert_true(fs_theta_pro(&lp, &bp, 2.0) < lp.theta_pro);
-  fs_assert_close(fs_theta_pro(&lp, &bp, 2.0), 0.6 * 1.001 / 2.001, 1e-14, 0.0);
-  assert_true(fs_theta_pro(&lp, &bp, 0.5) > lp.theta_pro);
+  fs_assert_close(fs_consolidation_theta_pro(&lp, &bp, 1.0), lp.theta_pro, 1e-15, 0.0);
+  assert_true(fs_consolidation_theta_pro(&lp, &bp, 2.0) < lp.theta_pro);
+  fs_assert_close(fs_consolidation_theta_pro(&lp, &bp, 2.0), 0.6 * 1.001 / 2.001, 1e-14, 0.0);
+  assert_true(fs_consolidation_theta_pro(&lp, &bp, 0.5) > lp.theta_pro);
   /* no BDNF: finite, but far beyond any mean |rho - rho_0| / rho_0 (at most 1 / rho_0 - 1) */
-  double t0 = fs_theta_pro(&lp, &bp, 0.0);
+  double t0 = fs_consolidation_theta_pro(&lp, &bp, 0.0);
   assert_true(isfinite(t0));
   fs_assert_close(t0, 0.6 * 1.001 / 0.001, 1e-12, 0.0);
   assert_true(t0 > 100.0);
   bp.lowers_theta_pro = false;
-  assert_true(fs_theta_pro(&lp, &bp, 0.0) == lp.theta_pro);
-  assert_true(fs_theta_pro(&lp, &bp, 3.0) == lp.theta_pro);
+  assert_true(fs_consolidation_theta_pro(&lp, &bp, 0.0) == lp.theta_pro);
+  assert_true(fs_consolidation_theta_pro(&lp, &bp, 3.0) == lp.theta_pro);
   /* synthesis: alpha, or alpha B when BDNF raises it; none under an mTORC1 block */
-  assert_true(fs_prp_alpha(&lp, &bp, 2.0, false) == lp.alpha);
-  assert_true(fs_prp_alpha(&lp, &bp, 2.0, true) == 0.0);
+  assert_true(fs_consolidation_prp_alpha(&lp, &bp, 2.0, false) == lp.alpha);
+  assert_true(fs_consolidation_prp_alpha(&lp, &bp, 2.0, true) == 0.0);
   bp.raises_synthesis = true;
-  fs_assert_close(fs_prp_alpha(&lp, &bp, 2.0, false), 2.0 * lp.alpha, 1e-15, 0.0);
-  assert_true(fs_prp_alpha(&lp, &bp, 2.0, true) == 0.0);
+  fs_assert_close(fs_consolidation_prp_alpha(&lp, &bp, 2.0, false), 2.0 * lp.alpha, 1e-15, 0.0);
+  assert_true(fs_consolidation_prp_alpha(&lp, &bp, 2.0, true) == 0.0);
   /* with alpha 0 the PRP only decays, whatever the trigger */
   double integral = 0;
-  fs_assert_close(fs_prp_step(0.0, 1, 0.0, lp.tau_p, 600.0, &integral), 0.0, 0.0, 0.0);
+  fs_assert_close(fs_consolidation_prp_step(0.0, 1, 0.0, lp.tau_p, 600.0, &integral), 0.0, 0.0, 0.0);
   assert_true(integral == 0.0);
 }
 
@@ -228,17 +228,17 @@ static void test_knockout_under_each_mode(void **state) {
     bp.raises_synthesis = raises[m];
     for (double mean = 0.0; mean <= most; mean += most / 50.0) {
       double integral = -1.0;
-      int on = mean > fs_theta_pro(&lp, &bp, 0.0);
+      int on = mean > fs_consolidation_theta_pro(&lp, &bp, 0.0);
       double p =
-          fs_prp_step(0.0, on, fs_prp_alpha(&lp, &bp, 0.0, false), lp.tau_p, 3600.0, &integral);
+          fs_consolidation_prp_step(0.0, on, fs_consolidation_prp_alpha(&lp, &bp, 0.0, false), lp.tau_p, 3600.0, &integral);
       if (m < 3) {
         assert_true(p == 0.0 && integral == 0.0);
       } else if (mean > lp.theta_pro) {
         assert_true(p > 0.5 && integral > 0.0);
       }
     }
-    fs_assert_close(fs_theta_pro(&lp, &bp, 1.0), lp.theta_pro, 1e-15, 0.0);
-    assert_true(fs_prp_alpha(&lp, &bp, 1.0, false) == lp.alpha);
+    fs_assert_close(fs_consolidation_theta_pro(&lp, &bp, 1.0), lp.theta_pro, 1e-15, 0.0);
+    assert_true(fs_consolidation_prp_alpha(&lp, &bp, 1.0, false) == lp.alpha);
   }
 }
 
@@ -246,22 +246,22 @@ static void test_spines(void **state) {
   (void)state;
   fs_spine_params sp = spine_defaults();
   /* the TrkB-mTORC1 signal: BDNF above rest, none under a block */
-  assert_true(fs_mtorc1_signal(1.0, false) == 0.0);
-  assert_true(fs_mtorc1_signal(0.4, false) == 0.0);
-  fs_assert_close(fs_mtorc1_signal(1.5, false), 0.5, 1e-15, 0.0);
-  assert_true(fs_mtorc1_signal(1.5, true) == 0.0);
+  assert_true(fs_consolidation_mtorc1_signal(1.0, false) == 0.0);
+  assert_true(fs_consolidation_mtorc1_signal(0.4, false) == 0.0);
+  fs_assert_close(fs_consolidation_mtorc1_signal(1.5, false), 0.5, 1e-15, 0.0);
+  assert_true(fs_consolidation_mtorc1_signal(1.5, true) == 0.0);
   /* formation: (baseline + formation * signal) n0 h */
-  assert_true(fs_spine_formation(&sp, 0.0, 40.0, 3600.0) == 0.0); /* no baseline by default */
-  fs_assert_close(fs_spine_formation(&sp, 0.5, 40.0, 86400.0), 3.0 * 0.5 * 40.0, 1e-12, 0.0);
+  assert_true(fs_consolidation_spine_formation(&sp, 0.0, 40.0, 3600.0) == 0.0); /* no baseline by default */
+  fs_assert_close(fs_consolidation_spine_formation(&sp, 0.5, 40.0, 86400.0), 3.0 * 0.5 * 40.0, 1e-12, 0.0);
   sp.baseline_formation = 1e-6;
-  fs_assert_close(fs_spine_formation(&sp, 0.5, 40.0, 100.0),
+  fs_assert_close(fs_consolidation_spine_formation(&sp, 0.5, 40.0, 100.0),
                   (1e-6 + 0.5 * 3.0 / 86400.0) * 40.0 * 100.0, 1e-12, 0.0);
   /* elimination: 1 - exp(-h / tau), and two half steps compose into one step */
-  double h = 3600.0, p = fs_spine_elimination(&sp, h), half = fs_spine_elimination(&sp, h / 2);
+  double h = 3600.0, p = fs_consolidation_spine_elimination(&sp, h), half = fs_consolidation_spine_elimination(&sp, h / 2);
   fs_assert_close(p, 1.0 - exp(-h / sp.tau_elimination), 1e-12, 0.0);
   fs_assert_close(1.0 - (1.0 - half) * (1.0 - half), p, 1e-12, 0.0);
-  fs_assert_close(fs_spine_elimination(&sp, sp.tau_elimination), 1.0 - exp(-1.0), 1e-14, 0.0);
-  assert_true(fs_spine_elimination(&sp, 0.0) == 0.0);
+  fs_assert_close(fs_consolidation_spine_elimination(&sp, sp.tau_elimination), 1.0 - exp(-1.0), 1e-14, 0.0);
+  assert_true(fs_consolidation_spine_elimination(&sp, 0.0) == 0.0);
 }
 
 static fs_gb_params stc(void) {

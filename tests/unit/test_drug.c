@@ -19,7 +19,7 @@ static fs_block_coeffs coeffs(const fs_drug *d) {
   fs_block_coeffs c;
   fs_error err = {0};
   fs_drug_defaults(d, &p);
-  assert_int_equal(fs_block_coeffs_init(d, &p, 1.0, &c, &err), FS_OK);
+  assert_int_equal(fs_drug_block_init(d, &p, 1.0, &c, &err), FS_OK);
   return c;
 }
 
@@ -28,17 +28,17 @@ static void test_use_dependence(void **state) {
   (void)state;
   fs_block_coeffs c = coeffs(drug("ketamine"));
   double conc = 0.78 * UM, v = -60 * MV, b = 0.0;
-  b = fs_block_advance(&c, b, 0.0, 3600.0, conc, v); /* an hour at rest, channels closed */
+  b = fs_drug_block_advance(&c, b, 0.0, 3600.0, conc, v); /* an hour at rest, channels closed */
   assert_true(b == 0.0);
   double prev = 0.0;
   for (int k = 0; k < 50; k++) { /* 50 activations, 10 ms of open time each */
-    b = fs_block_advance(&c, b, 0.01, 0.99, conc, v);
+    b = fs_drug_block_advance(&c, b, 0.01, 0.99, conc, v);
     assert_true(b > prev);
     prev = b;
   }
-  double b_inf = fs_block_steady(&c, conc, v);
+  double b_inf = fs_drug_block_steady(&c, conc, v);
   fs_assert_close(b, b_inf * (1 - exp(-(100 * conc + 0.2) * 0.5)), 1e-12, 0);
-  double kept = fs_block_advance(&c, b, 0.0, 60.0, conc, v); /* closed: no change */
+  double kept = fs_drug_block_advance(&c, b, 0.0, 60.0, conc, v); /* closed: no change */
   assert_true(kept == b);
 }
 
@@ -48,16 +48,16 @@ static void test_trapping(void **state) {
   (void)state;
   fs_block_coeffs ket = coeffs(drug("ketamine")), mk = coeffs(drug("mk801"));
   double v = -60 * MV, b0 = 0.4;
-  assert_true(fs_block_advance(&ket, b0, 0.0, 86400.0, 0.0, v) == b0);
-  assert_true(fs_block_advance(&mk, b0, 0.0, 86400.0, 0.0, v) == b0);
-  double bk = fs_block_advance(&ket, b0, 5.0, 0.0, 0.0, v);
-  double bm = fs_block_advance(&mk, b0, 5.0, 0.0, 0.0, v);
+  assert_true(fs_drug_block_advance(&ket, b0, 0.0, 86400.0, 0.0, v) == b0);
+  assert_true(fs_drug_block_advance(&mk, b0, 0.0, 86400.0, 0.0, v) == b0);
+  double bk = fs_drug_block_advance(&ket, b0, 5.0, 0.0, 0.0, v);
+  double bm = fs_drug_block_advance(&mk, b0, 5.0, 0.0, 0.0, v);
   fs_assert_close(bk, b0 * exp(-0.2 * 5.0), 1e-14, 0);
   fs_assert_close(bm, b0 * exp(-0.003 * 5.0), 1e-14, 0);
   assert_true(bm > 0.98 * b0 && bk < 0.4 * b0);
   /* a partial trapper (memantine) does leave closed channels */
   fs_block_coeffs mem = coeffs(drug("memantine"));
-  double bmem = fs_block_advance(&mem, b0, 0.0, 10.0, 0.0, v);
+  double bmem = fs_drug_block_advance(&mem, b0, 0.0, 10.0, 0.0, v);
   fs_assert_close(bmem, b0 * exp(-0.3 * 0.5 * 10.0), 1e-14, 0);
 }
 
@@ -65,16 +65,16 @@ static void test_voltage_dependence(void **state) {
   (void)state;
   fs_block_coeffs c = coeffs(drug("ketamine"));
   double conc = 1 * UM;
-  double b20 = fs_block_steady(&c, conc, -20 * MV), b80 = fs_block_steady(&c, conc, -80 * MV);
+  double b20 = fs_drug_block_steady(&c, conc, -20 * MV), b80 = fs_drug_block_steady(&c, conc, -80 * MV);
   print_message("ketamine 1 uM steady block: %.3f at -80 mV, %.3f at -20 mV\n", b80, b20);
   assert_true(b20 < b80);
-  fs_assert_close(fs_block_k_off(&c, -60 * MV), 0.2, 1e-15, 0);
+  fs_assert_close(fs_drug_block_k_off(&c, -60 * MV), 0.2, 1e-15, 0);
   /* δ = 0.8, z = 1, T = 310 K: e-fold per 33.4 mV */
-  fs_assert_close(fs_block_k_off(&c, -20 * MV) / 0.2,
+  fs_assert_close(fs_drug_block_k_off(&c, -20 * MV) / 0.2,
                   exp(0.8 * 96485.33212 / (8.314462618 * 310.0) * 0.040), 1e-12, 0);
   /* also through the advance: the same open time from zero gives less block at -20 mV */
-  assert_true(fs_block_advance(&c, 0, 2.0, 0, conc, -20 * MV) <
-              fs_block_advance(&c, 0, 2.0, 0, conc, -80 * MV));
+  assert_true(fs_drug_block_advance(&c, 0, 2.0, 0, conc, -20 * MV) <
+              fs_drug_block_advance(&c, 0, 2.0, 0, conc, -80 * MV));
 }
 
 /* An open fraction after spikes at given times: a difference of exponentials (rise 2 ms,
@@ -121,20 +121,20 @@ static void test_closed_form_vs_integration(void **state) {
   (void)state;
   double conc = 20 * UM, v = -40 * MV; /* large enough for visible change in 1 s */
   fs_block_coeffs c = coeffs(drug("ketamine"));
-  double u, off = fs_block_k_off(&c, v);
+  double u, off = fs_drug_block_k_off(&c, v);
   double ref = integrate(0.1, c.k_on * conc, off, 0.0, &u);
-  double b = fs_block_advance(&c, 0.1, u, 1.0 - u, conc, v);
+  double b = fs_drug_block_advance(&c, 0.1, u, 1.0 - u, conc, v);
   print_message("ketamine: open time %.4f s of 1 s, b %.6f (fine %.6f)\n", u, b, ref);
   fs_assert_close(b, ref, 1e-9, 0);
   /* memantine (partial trap), updated at each spike as the engine does: within 2 % */
   fs_block_coeffs m = coeffs(drug("memantine"));
-  off = fs_block_k_off(&m, v);
+  off = fs_drug_block_k_off(&m, v);
   ref = integrate(0.1, m.k_on * conc, off, m.leak, &u);
   static const double cuts[] = {0, 0.010, 0.030, 0.050, 0.200, 0.210, 0.600, 1.0};
   b = 0.1;
   for (size_t i = 0; i + 1 < sizeof cuts / sizeof cuts[0]; i++) {
     double ui = open_time_between(cuts[i], cuts[i + 1]);
-    b = fs_block_advance(&m, b, ui, cuts[i + 1] - cuts[i] - ui, conc, v);
+    b = fs_drug_block_advance(&m, b, ui, cuts[i + 1] - cuts[i] - ui, conc, v);
   }
   print_message("memantine: b %.6f (fine %.6f)\n", b, ref);
   fs_assert_close(b, ref, 0.02, 0);
@@ -180,10 +180,10 @@ static void test_registry(void **state) {
   fs_drug_params p;
   fs_block_coeffs c;
   fs_drug_defaults(drug("apv"), &p);
-  assert_int_equal(fs_block_coeffs_init(drug("apv"), &p, 1.0, &c, &err), FS_ERR_INPUT);
+  assert_int_equal(fs_drug_block_init(drug("apv"), &p, 1.0, &c, &err), FS_ERR_INPUT);
   fs_assert_msg(err, "apv is not an open-channel blocker");
-  fs_block_coeffs_none(&c);
-  assert_true(fs_block_advance(&c, 0.0, 1.0, 1.0, 1.0, 0.0) == 0.0);
+  fs_drug_block_none(&c);
+  assert_true(fs_drug_block_advance(&c, 0.0, 1.0, 1.0, 1.0, 0.0) == 0.0);
 }
 
 /* Mechanisms are rows with unique names; a drug whose mechanism is not one of them is an
@@ -241,9 +241,9 @@ static void test_selectivity(void **state) {
   fs_block_coeffs c1, c3;
   fs_error err = {0};
   fs_drug_defaults(drug("ketamine"), &p);
-  assert_int_equal(fs_block_coeffs_init(drug("ketamine"), &p, 1.0, &c1, &err), FS_OK);
-  assert_int_equal(fs_block_coeffs_init(drug("ketamine"), &p, 3.0, &c3, &err), FS_OK);
-  assert_true(fs_block_steady(&c3, 1 * UM, -60 * MV) > fs_block_steady(&c1, 1 * UM, -60 * MV));
+  assert_int_equal(fs_drug_block_init(drug("ketamine"), &p, 1.0, &c1, &err), FS_OK);
+  assert_int_equal(fs_drug_block_init(drug("ketamine"), &p, 3.0, &c3, &err), FS_OK);
+  assert_true(fs_drug_block_steady(&c3, 1 * UM, -60 * MV) > fs_drug_block_steady(&c1, 1 * UM, -60 * MV));
 }
 
 int main(void) {

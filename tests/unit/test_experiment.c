@@ -5,7 +5,7 @@
 #include "test_util.h"
 
 #include <fearsim/experiment.h>
-#include <fearsim/plasticity.h>
+#include <fearsim/gb.h>
 
 static const char *variant(const char *from, const char *to, const char *extra) {
   const char *path = fs_test_variant("exp.yaml", from, to, extra);

@@ -75,10 +75,10 @@ static double *state(bench_pop *b, const char *name) {
 /* MODEL.md §8 row 1: B(-60 mV) = 0.080, B(-20) = 0.508, B(0) = 0.781 at 1 mM. */
 static void test_mg_block_values(void **state_) {
   (void)state_;
-  fs_assert_close(fs_mg_block(-60e-3, 1.0, 3.57, 62.0), 0.080, 0.0, 5e-4);
-  fs_assert_close(fs_mg_block(-20e-3, 1.0, 3.57, 62.0), 0.508, 0.0, 5e-4);
-  fs_assert_close(fs_mg_block(0.0, 1.0, 3.57, 62.0), 0.781, 0.0, 5e-4);
-  fs_assert_close(fs_mg_block(-40e-3, 0.0, 3.57, 62.0), 1.0, 0.0, 0.0); /* no Mg, no block */
+  fs_assert_close(fs_neuron_mg_block(-60e-3, 1.0, 3.57, 62.0), 0.080, 0.0, 5e-4);
+  fs_assert_close(fs_neuron_mg_block(-20e-3, 1.0, 3.57, 62.0), 0.508, 0.0, 5e-4);
+  fs_assert_close(fs_neuron_mg_block(0.0, 1.0, 3.57, 62.0), 0.781, 0.0, 5e-4);
+  fs_assert_close(fs_neuron_mg_block(-40e-3, 0.0, 3.57, 62.0), 1.0, 0.0, 0.0); /* no Mg, no block */
 }
 
 /* C dV/dt = g_L (E_L - V) + I: V(t) = V_inf + (E_L - V_inf) exp(-t g_L / C). */

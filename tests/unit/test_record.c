@@ -14,6 +14,8 @@
 #include <hdf5.h>
 
 #include <fearsim/record.h>
+#include <fearsim/record_checkpoint.h>
+#include <fearsim/record_reader.h>
 
 #define N_LA 200000 /* three full flush blocks of 2^16 and a partial one */
 
@@ -678,7 +680,7 @@ static void test_info(void **state) {
   attr_string(f, "git_commit", commit, sizeof commit);
   H5Fclose(f);
 
-  assert_int_equal(fs_record_info(fx->path, &text, &err), FS_OK);
+  assert_int_equal(fs_record_reader_info(fx->path, &text, &err), FS_OK);
   assert_non_null(text);
   snprintf(line, sizeof line, "fearsim:     %s (commit %s)\n", version, commit);
   const char *expected[] = {
@@ -711,7 +713,7 @@ static void test_info_errors(void **state) {
   fs_error err = {0};
   char *text = (char *)"untouched", expected[512], path[256];
 
-  assert_int_equal(fs_record_info(fx->path, &text, &err), FS_ERR_INPUT);
+  assert_int_equal(fs_record_reader_info(fx->path, &text, &err), FS_ERR_INPUT);
   assert_null(text);
   snprintf(expected, sizeof expected, "cannot open \"%s\": no such file", fx->path);
   fs_assert_msg(err, expected);
@@ -720,14 +722,14 @@ static void test_info_errors(void **state) {
   hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   assert_true(f >= 0);
   H5Fclose(f);
-  assert_int_equal(fs_record_info(path, &text, &err), FS_ERR_INPUT);
+  assert_int_equal(fs_record_reader_info(path, &text, &err), FS_ERR_INPUT);
   snprintf(expected, sizeof expected, "\"%s\" is not a fearsim result file", path);
   fs_assert_msg(err, expected);
   assert_null(text);
 
   snprintf(path, sizeof path, "%s/notes.txt", fx->dir);
   write_text(path, "not HDF5 at all\n");
-  assert_int_equal(fs_record_info(path, &text, &err), FS_ERR_INPUT);
+  assert_int_equal(fs_record_reader_info(path, &text, &err), FS_ERR_INPUT);
   snprintf(expected, sizeof expected, "\"%s\" is not a fearsim result file", path);
   fs_assert_msg(err, expected);
 }
@@ -749,7 +751,7 @@ static void test_hdf5_errors_are_silent(void **state) {
 
   H5Eset_auto2(H5E_DEFAULT, (H5E_auto2_t)H5Eprint2, stderr);
   capture_begin(&cap, fx->dir);
-  fs_status info_st = fs_record_info(path, &text, &err);
+  fs_status info_st = fs_record_reader_info(path, &text, &err);
   fs_status st1 = fs_record_create(fx->path, false, &meta, &rec, &err);
   fs_status st2 = fs_record_set_attr_string(rec, "/no/such/group", "a", "b", &err);
   fs_error attr_err = err;
@@ -808,7 +810,7 @@ static double first_v(const char *partial, char *slot, size_t len) {
   fs_error err = {0};
   fs_record *rec = NULL;
   double v[3] = {0};
-  assert_int_equal(fs_record_open_checkpoint(partial, false, false, &rec, &err), FS_OK);
+  assert_int_equal(fs_record_checkpoint_open(partial, false, false, &rec, &err), FS_OK);
   assert_int_equal(fs_record_checkpoint_get(rec, "state/v", FS_REC_F64, v, 3, NULL, &err), FS_OK);
   snprintf(slot, len, "%s", fs_record_checkpoint_slot(rec));
   fs_record_free(rec);
@@ -848,7 +850,7 @@ static void test_checkpoint_slots(void **state) {
   assert_true(first_v(fx->partial, slot, sizeof slot) == 1.0);
   assert_string_equal(slot, "/checkpoint/a");
   /* a wrong count is refused */
-  assert_int_equal(fs_record_open_checkpoint(fx->partial, true, false, &rec, &err), FS_OK);
+  assert_int_equal(fs_record_checkpoint_open(fx->partial, true, false, &rec, &err), FS_OK);
   double v2[2];
   assert_int_equal(fs_record_checkpoint_get(rec, "state/v", FS_REC_F64, v2, 2, NULL, &err),
                    FS_ERR_INPUT);

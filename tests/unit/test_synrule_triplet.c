@@ -18,7 +18,7 @@
 typedef struct bench {
   const fs_synrule *rule;
   double params[32]; /* the rule's parameter struct (doubles) */
-  unsigned char rec[FS_SYN_MAX_RECORD];
+  unsigned char rec[FS_SYNRULE_MAX_RECORD];
   fs_proj_part part;
   fs_synrule_env env;
   uint64_t dropped;
@@ -37,9 +37,9 @@ static double get(const bench *b, const char *name) {
 }
 
 static double field(const bench *b, const char *name) {
-  const fs_syn_field *f = fs_synrule_field(b->rule, name);
+  const fs_synrule_field *f = fs_synrule_find_field(b->rule, name);
   assert_non_null(f);
-  return fs_syn_field_value(f, b->rec);
+  return fs_synrule_field_value(f, b->rec);
 }
 
 /* A bench with a preset's parameters and one synapse as created. */
@@ -101,10 +101,10 @@ static void test_descriptor(void **state) {
   assert_null(r->late);
   assert_null(r->reads_gating);
   assert_string_equal(r->presets[0], "visual_cortex");
-  assert_non_null(fs_synrule_field(r, "w_rel"));
-  assert_true(fs_synrule_field(r, "w_rel")->flags & FS_SYN_SNAPSHOT);
-  assert_true(r->record_size <= FS_SYN_MAX_RECORD);
-  assert_true(r->n_fields <= FS_SYN_MAX_FIELDS && r->n_means <= FS_SYN_MAX_MEANS);
+  assert_non_null(fs_synrule_find_field(r, "w_rel"));
+  assert_true(fs_synrule_find_field(r, "w_rel")->flags & FS_SYNRULE_SNAPSHOT);
+  assert_true(r->record_size <= FS_SYNRULE_MAX_RECORD);
+  assert_true(r->n_fields <= FS_SYNRULE_MAX_FIELDS && r->n_means <= FS_SYNRULE_MAX_MEANS);
   static const char *const taken[] = {"weight", "block", "z", "tag", "alive", "pre", "post"};
   for (size_t i = 0; i < r->n_fields; i++)
     for (size_t k = 0; k < sizeof taken / sizeof taken[0]; k++)
@@ -287,10 +287,10 @@ static void test_bounds(void **state) {
   /* the next change starts from the bound: a post-pre pair a second after the pairing */
   int64_t t = 5000 + N_PAIRS * 200 + 10000;
   post(b, t);
-  unsigned char then[FS_SYN_MAX_RECORD];
+  unsigned char then[FS_SYNRULE_MAX_RECORD];
   b->rule->peek(&b->part, 0, t + 10 * MS, &b->env, then);
-  double o1 = fs_syn_field_value(fs_synrule_field(b->rule, "o1"), then);
-  double r2 = fs_syn_field_value(fs_synrule_field(b->rule, "r2"), then);
+  double o1 = fs_synrule_field_value(fs_synrule_find_field(b->rule, "o1"), then);
+  double r2 = fs_synrule_field_value(fs_synrule_find_field(b->rule, "r2"), then);
   pre(b, t + 10 * MS);
   fs_assert_close(w_of(b), 1.05 - o1 * (get(b, "a2_minus") + get(b, "a3_minus") * r2), 1e-12, 0);
   for (int k = 1; k <= 200; k++) { /* strong depression: stops at w_min */
@@ -308,17 +308,17 @@ static void test_peek_advance(void **state) {
   bench *b = make_full();
   pre(b, 100);
   post(b, 200);
-  unsigned char copy[FS_SYN_MAX_RECORD], out[FS_SYN_MAX_RECORD];
+  unsigned char copy[FS_SYNRULE_MAX_RECORD], out[FS_SYNRULE_MAX_RECORD];
   memcpy(copy, b->rec, b->rule->record_size);
   b->rule->peek(&b->part, 0, 1200, &b->env, out);
   assert_memory_equal(copy, b->rec, b->rule->record_size); /* left as it was */
-  const fs_syn_field *r1 = fs_synrule_field(b->rule, "r1"), *o2 = fs_synrule_field(b->rule, "o2");
-  fs_assert_close(fs_syn_field_value(r1, out), exp(-0.11 / get(b, "tau_plus")), 1e-12, 0);
-  fs_assert_close(fs_syn_field_value(o2, out), exp(-0.1 / get(b, "tau_y")), 1e-12, 0);
+  const fs_synrule_field *r1 = fs_synrule_find_field(b->rule, "r1"), *o2 = fs_synrule_find_field(b->rule, "o2");
+  fs_assert_close(fs_synrule_field_value(r1, out), exp(-0.11 / get(b, "tau_plus")), 1e-12, 0);
+  fs_assert_close(fs_synrule_field_value(o2, out), exp(-0.1 / get(b, "tau_y")), 1e-12, 0);
   b->rule->advance(&b->part, 0, 1200, &b->env);
   assert_memory_equal(out, b->rec, b->rule->record_size); /* advance stores what peek showed */
   fs_assert_close(field(b, "t_plast"), 1200, 0, 0);
-  double m[FS_SYN_MAX_MEANS];
+  double m[FS_SYNRULE_MAX_MEANS];
   b->rule->means_of(b->params, b->rec, 2e-9, m);
   assert_string_equal(b->rule->means[0].name, "weight");
   fs_assert_close(m[0], 2e-9 * w_of(b), 1e-15, 0);

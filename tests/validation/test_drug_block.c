@@ -10,7 +10,7 @@
 #include <fearsim/engine.h>
 #include <fearsim/experiment.h>
 #include <fearsim/network.h>
-#include <fearsim/synapse.h>
+#include <fearsim/nmda.h>
 
 #include "network_impl.h"
 
@@ -72,9 +72,9 @@ static void test_use_dependence(void **state) {
   fs_drug_params p;
   fs_block_coeffs bc;
   fs_drug_defaults(fs_drug_find("ketamine", NULL), &p);
-  assert_int_equal(fs_block_coeffs_init(fs_drug_find("ketamine", NULL), &p, 1.0, &bc, NULL), FS_OK);
+  assert_int_equal(fs_drug_block_init(fs_drug_find("ketamine", NULL), &p, 1.0, &bc, NULL), FS_OK);
   double open = 0.3 * k.norm * (100e-3 - 2e-3);
-  double expected = fs_block_advance(&bc, 0.0, open, 2.9 - open, 10e-3, -70e-3);
+  double expected = fs_drug_block_advance(&bc, 0.0, open, 2.9 - open, 10e-3, -70e-3);
   fs_assert_close(two, expected, 0.05, 0.0); /* V sits near, not at, -70 mV */
 }
 
@@ -86,7 +86,7 @@ static void test_gating(void **state) {
   const double dt = 1e-4, tr = 2e-3, td = 100e-3;
   fs_nmda_kinetics k = fs_nmda_kinetics_make(tr, td, 0.3);
   fs_block_coeffs none;
-  fs_block_coeffs_none(&none);
+  fs_drug_block_none(&none);
   fs_nmda_agent a = {0}, b = {0};
   fs_nmda_agent_bind(&a, &k, 100, dt);
   fs_nmda_agent_arrive(&b, &k, &none, 100, dt, 0.0, -70e-3, 1.0);

@@ -11,7 +11,7 @@
 #include "test_util.h"
 
 #include <fearsim/consolidation.h>
-#include <fearsim/plasticity.h>
+#include <fearsim/gb.h>
 
 #include <hdf5.h>
 

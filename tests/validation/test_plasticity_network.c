@@ -8,8 +8,8 @@
 
 #include <fearsim/engine.h>
 #include <fearsim/experiment.h>
+#include <fearsim/gb.h>
 #include <fearsim/network.h>
-#include <fearsim/plasticity.h>
 
 #include <hdf5.h>
 
@@ -77,7 +77,7 @@ static void test_engine_equals_single_synapse(void **state) {
   double rho, ca;
   final_state(experiment(100, 200.0, NULL), &rho, &ca);
   double want = expected_rho(100, 200.0);
-  assert_true(want > 0.3); /* 200 Hz potentiates (test_plasticity.c explains why) */
+  assert_true(want > 0.3); /* 200 Hz potentiates (test_gb.c explains why) */
   fs_assert_close(rho, want, 1e-9, 1e-12);
   final_state(experiment(100, 10.0, NULL), &rho, &ca);
   assert_true(rho == 0.0); /* 10 Hz never reaches theta_d */

@@ -1,7 +1,8 @@
-/* plasticity.c - Graupner & Brunel (2012) calcium-based early plasticity of one synapse,
- * advanced in closed form between events (equations in include/fearsim/plasticity.h). */
+/* gb.c - Graupner & Brunel (2012) calcium-based early plasticity of one synapse,
+ * advanced in closed form between events (equations in include/fearsim/gb.h). */
 #include <fearsim/config.h>
-#include <fearsim/plasticity.h>
+#include <fearsim/gb.h>
+#include <fearsim/registry.h>
 
 #include <math.h>
 #include <string.h>
@@ -113,7 +114,7 @@ fs_status fs_gb_preset(const char *name, fs_gb_params *out, fs_error *err) {
     }
     names[i] = presets[i].name;
   }
-  return fs_error_unknown_name(err, "Graupner-Brunel preset", name, names, N_PRESETS);
+  return fs_registry_unknown(err, "Graupner-Brunel preset", name, names, N_PRESETS);
 }
 
 fs_status fs_gb_check(const fs_gb_params *p, fs_error *err) {

@@ -1,9 +1,10 @@
-/* dosing.c - reads `subject:` and `drugs:` (schema in include/fearsim/dosing.h) into a
+/* pharm.c - reads `subject:` and `drugs:` (schema in include/fearsim/pharm.h) into a
  * validated plan: expanded doses, one PK course per (drug, PK model, PK parameters), local
  * applications, drug parameters and per-population selectivity. Everything is checked
  * before the courses are built. */
-#include <fearsim/dosing.h>
 #include <fearsim/param.h>
+#include <fearsim/pharm.h>
+#include <fearsim/registry.h>
 
 #include <math.h>
 #include <stdbool.h>
@@ -198,7 +199,7 @@ static fs_status read_drug_params(fs_pharmacology *ph, const entry_spec *e, fs_e
 /* "did you mean" or the list of the populations. */
 static fs_status unknown_population(fs_cfg_node n, const char *name, const read_ctx *c,
                                     fs_error *err) {
-  const char *close = fs_closest_name(name, c->pops, c->ph->n_pops);
+  const char *close = fs_registry_closest(name, c->pops, c->ph->n_pops);
   if (close != NULL)
     return fs_cfg_error(n, err, "unknown population \"%s\" (did you mean \"%s\"?)", name, close);
   char list[512] = "";
@@ -451,7 +452,7 @@ static fs_status read_weekday(fs_cfg_node item, size_t *day, fs_error *err) {
       *day = d;
       return FS_OK;
     }
-  const char *close = text ? fs_closest_name(text, weekday_names, 7) : NULL;
+  const char *close = text ? fs_registry_closest(text, weekday_names, 7) : NULL;
   return fs_cfg_error(item, err,
                       "expected one of \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", "
                       "\"sun\", got \"%s\"%s%s%s",
@@ -659,7 +660,7 @@ static fs_status read_drugs(const read_ctx *c, fs_cfg_node root, fs_error *err) 
   return st;
 }
 
-fs_status fs_pharmacology_read(fs_cfg_node root, const char *const *pop_names, size_t n_pops,
+fs_status fs_pharm_read(fs_cfg_node root, const char *const *pop_names, size_t n_pops,
                                double t_end, fs_pharmacology **out, fs_error *err) {
   *out = NULL;
   fs_pharmacology *ph = calloc(1, sizeof *ph);
@@ -670,14 +671,14 @@ fs_status fs_pharmacology_read(fs_cfg_node root, const char *const *pop_names, s
   fs_status st = read_subject(root, ph, err);
   if (st == FS_OK) st = read_drugs(&c, root, err);
   if (st != FS_OK) {
-    fs_pharmacology_free(ph);
+    fs_pharm_free(ph);
     return st;
   }
   *out = ph;
   return FS_OK;
 }
 
-void fs_pharmacology_free(fs_pharmacology *ph) {
+void fs_pharm_free(fs_pharmacology *ph) {
   if (ph == NULL) return;
   for (size_t i = 0; i < ph->n_drugs; i++)
     free(ph->drugs[i].selectivity);
@@ -756,9 +757,9 @@ void fs_pharm_get_nmda_mod(const fs_pharmacology *ph, size_t pop, double t, fs_n
 }
 
 void fs_pharm_get_block_coeffs(const fs_pharmacology *ph, size_t pop, fs_block_coeffs *out) {
-  fs_block_coeffs_none(out);
+  fs_drug_block_none(out);
   if (ph->blocker < 0) return;
   const pharm_drug *pd = &ph->drugs[ph->blocker];
   double sel = pop < ph->n_pops ? pd->selectivity[pop] : 1.0;
-  (void)fs_block_coeffs_init(pd->drug, &pd->params, sel, out, NULL);
+  (void)fs_drug_block_init(pd->drug, &pd->params, sel, out, NULL);
 }

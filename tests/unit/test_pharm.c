@@ -1,10 +1,10 @@
-/* test_dosing.c - the `subject:`/`drugs:` reader: mg/kg × body weight, series (every,
+/* test_pharm.c - the `subject:`/`drugs:` reader: mg/kg × body weight, series (every,
  * weekdays), local applications, the engine's per-population queries, and the bad-input
  * messages with their file:line:col. */
 #include "fs_test.h"
 
 #include <fearsim/config.h>
-#include <fearsim/dosing.h>
+#include <fearsim/pharm.h>
 
 #include <stdlib.h>
 
@@ -20,7 +20,7 @@ static fs_status load(const char *text, double t_end, fs_pharmacology **out, fs_
   *out = NULL;
   fs_status st = fs_config_load_string("x.yaml", text, NULL, 0, &cfg, err);
   assert_int_equal(st, FS_OK);
-  st = fs_pharmacology_read(fs_config_root(cfg), pops, 3, t_end, out, err);
+  st = fs_pharm_read(fs_config_root(cfg), pops, 3, t_end, out, err);
   fs_config_free(cfg);
   return st;
 }
@@ -66,7 +66,7 @@ static void test_mg_per_kg(void **state) {
   fs_assert_close(plasma * 1e6, 177.3, 0.005, 0); /* per-kg V1: independent of the weight */
   assert_int_equal(fs_pharm_blocker(ph), 0);
   fs_assert_close(fs_pharm_body_weight(ph), 80, 1e-12, 0);
-  fs_pharmacology_free(ph);
+  fs_pharm_free(ph);
 }
 
 static void test_species_default_weight(void **state) {
@@ -82,7 +82,7 @@ static void test_species_default_weight(void **state) {
   fs_pharm_conc(ph, 0, 1 * HOUR - 1, &p0, NULL);
   fs_pharm_conc(ph, 0, 1 * HOUR + 600, &p1, NULL);
   assert_true(p0 == 0.0 && p1 > 0.0); /* default rodent PK model: rodent_1c */
-  fs_pharmacology_free(ph);
+  fs_pharm_free(ph);
 }
 
 /* Six infusions Mon/Wed/Fri over two weeks: days 1, 3, 5, 8, 10, 12; no carry-over. */
@@ -106,7 +106,7 @@ static void test_weekday_series(void **state) {
   fs_pharm_conc(ph, 0, 9 * HOUR + 2400, &peak, NULL);
   fs_pharm_conc(ph, 0, 2 * DAY + 9 * HOUR, &trough, NULL);
   assert_true(trough < 1e-4 * peak);
-  fs_pharmacology_free(ph);
+  fs_pharm_free(ph);
 }
 
 static void test_every_series_and_weekday(void **state) {
@@ -123,7 +123,7 @@ static void test_every_series_and_weekday(void **state) {
                       10 * HOUR + 7 * DAY};
   for (size_t k = 0; k < 5; k++)
     fs_assert_close(fs_pharm_dose_at(ph, k)->t, t[k], 1e-12, 0);
-  fs_pharmacology_free(ph);
+  fs_pharm_free(ph);
 }
 
 /* Local APV in LA: K_i/(K_i + [APV]) there during the window, 1 elsewhere and after. */
@@ -151,7 +151,7 @@ static void test_local_apv(void **state) {
   fs_pharm_get_block_coeffs(ph, 0, &c);
   assert_true(c.k_on == 0.0);
   assert_int_equal(fs_pharm_blocker(ph), -1);
-  fs_pharmacology_free(ph);
+  fs_pharm_free(ph);
 }
 
 /* Overrides, selectivity and the receptor concentration of a systemic blocker. */
@@ -179,7 +179,7 @@ static void test_params_and_selectivity(void **state) {
   fs_nmda_mod m;
   fs_pharm_get_nmda_mod(ph, 1, 2400, &m);
   fs_assert_close(m.blocker_conc, effect / 0.2377, 1e-12, 0);
-  fs_pharmacology_free(ph);
+  fs_pharm_free(ph);
 }
 
 static void test_empty(void **state) {
@@ -189,8 +189,8 @@ static void test_empty(void **state) {
   fs_nmda_mod m;
   fs_pharm_get_nmda_mod(ph, 0, 0, &m);
   assert_true(m.blocker_conc == 0 && m.antagonist == 1 && m.gain == 1 && m.allosteric == 1);
-  fs_pharmacology_free(ph);
-  fs_pharmacology_free(NULL);
+  fs_pharm_free(ph);
+  fs_pharm_free(NULL);
 }
 
 /* ---- bad input ------------------------------------------------------------------------- */

@@ -1,6 +1,6 @@
-/* synapse.c - the NMDA synapse agent: gating traces, open time and drug block, advanced in
- * closed form at each transmitter arrival (equations in include/fearsim/synapse.h). */
-#include <fearsim/synapse.h>
+/* nmda.c - the NMDA synapse agent: gating traces, open time and drug block, advanced in
+ * closed form at each transmitter arrival (equations in include/fearsim/nmda.h). */
+#include <fearsim/nmda.h>
 
 #include <math.h>
 
@@ -28,7 +28,7 @@ double fs_nmda_agent_arrive(fs_nmda_agent *s, const fs_nmda_kinetics *k, const f
   double h = (double)(now - s->t_last) * dt;
   double em_rise = expm1(-h / k->tau_rise), em_decay = expm1(-h / k->tau_decay);
   double open = open_time(k, s->x_rise, s->x_decay, em_rise, em_decay, a);
-  s->block = fs_block_advance(bc, s->block, open, h - open, s->conc, v);
+  s->block = fs_drug_block_advance(bc, s->block, open, h - open, s->conc, v);
   s->conc = conc;
   s->x_rise = s->x_rise * (1.0 + em_rise) + k->norm;
   s->x_decay = s->x_decay * (1.0 + em_decay) + k->norm;

@@ -1,4 +1,4 @@
-/* dosing.h - the experiment's `subject:` and `drugs:` sections read into a validated
+/* pharm.h - the experiment's `subject:` and `drugs:` sections read into a validated
  * pharmacology plan that the engine queries: plasma and effect-site concentration of each
  * drug at any time, the concentration at the receptors of a population (systemic effect site
  * plus local applications), and the per-population NMDA modulation (blocker concentration,
@@ -34,8 +34,8 @@
  * error. Every error is FS_ERR_INPUT with the place, e.g.
  *   `x.yaml:12:11: drugs[0].drug: expected one of "ketamine", ..., got "ketamin" (did you
  *   mean "ketamine"?)`. */
-#ifndef FEARSIM_DOSING_H
-#define FEARSIM_DOSING_H
+#ifndef FEARSIM_PHARM_H
+#define FEARSIM_PHARM_H
 
 #include <stddef.h>
 
@@ -55,9 +55,9 @@ typedef struct fs_pharmacology fs_pharmacology;
  * run's end time t_end (s; INFINITY for no limit): a dose at or after t_end, or an infusion
  * or local window that ends after it, is an error. Other sections of root are not looked
  * at. On failure *out is NULL, nothing is leaked, and err says where. */
-fs_status fs_pharmacology_read(fs_cfg_node root, const char *const *pop_names, size_t n_pops,
+fs_status fs_pharm_read(fs_cfg_node root, const char *const *pop_names, size_t n_pops,
                                double t_end, fs_pharmacology **out, fs_error *err);
-void fs_pharmacology_free(fs_pharmacology *ph); /* NULL is a no-op */
+void fs_pharm_free(fs_pharmacology *ph); /* NULL is a no-op */
 
 /* The subject: species name ("human" when none was given) and body weight (kg, 0 if
  * unknown, which is allowed only without systemic doses). */

@@ -1,4 +1,4 @@
-/* synapse.h - the NMDA synapse agent: its receptors' gating after transmitter release and
+/* nmda.h - the NMDA synapse agent: its receptors' gating after transmitter release and
  * the drug block it carries (MODEL.md §2–3). Updated only when transmitter arrives
  * (event-driven), in closed form over the time since its last arrival.
  *
@@ -7,14 +7,14 @@
  *                  a is the allosteric gain on opening (1 without ketamine's second site)
  *   open time      int o dt over [t0, t0 + h] = p_open * a * (x_d tau_d (1 - e^{-h/tau_d})
  *                                                            - x_r tau_r (1 - e^{-h/tau_r}))
- *   block          b advanced by fs_block_advance (drug.h) with that open time and the
+ *   block          b advanced by fs_drug_block_advance (drug.h) with that open time and the
  *                  blocker concentration of the last arrival: the receptors open mostly in
  *                  the few hundred ms after an arrival, while concentrations change over
  *                  minutes (a local application's edges are the exception)
  *   transmission   the synapse adds w (1 - b) * antagonist * gain to the neuron's NMDA
  *                  conductance, the blocked fraction held over the event's waveform */
-#ifndef FEARSIM_SYNAPSE_H
-#define FEARSIM_SYNAPSE_H
+#ifndef FEARSIM_NMDA_H
+#define FEARSIM_NMDA_H
 
 #include <stdint.h>
 

@@ -1,4 +1,4 @@
-/* plasticity.h - calcium-based early plasticity of one synapse (Graupner & Brunel 2012,
+/* gb.h - calcium-based early plasticity of one synapse (Graupner & Brunel 2012,
  * MODEL.md §5), advanced in closed form from one event to the next so that its cost scales
  * with spikes, not with synapses times steps.
  *
@@ -18,8 +18,8 @@
  * above theta_d the slow cubic drift (tau = 150-700 s) is neglected beside gamma_p and
  * gamma_d (hundreds), as in the event-driven form of Higgins, Graupner & Brunel 2014. rho is
  * kept in [0, 1]. Parameter sets: LITERATURE.md §4.2 (M. Graupner's own code). */
-#ifndef FEARSIM_PLASTICITY_H
-#define FEARSIM_PLASTICITY_H
+#ifndef FEARSIM_GB_H
+#define FEARSIM_GB_H
 
 #include <stddef.h>
 

@@ -1,8 +1,8 @@
-/* test_plasticity.c - the event-driven Graupner-Brunel synapse against closed forms and a
+/* test_gb.c - the event-driven Graupner-Brunel synapse against closed forms and a
  * fine-step integration of the same equations; presets and noise statistics. */
 #include "fs_test.h"
 
-#include <fearsim/plasticity.h>
+#include <fearsim/gb.h>
 
 static fs_gb_params preset(const char *name) {
   fs_gb_params p;
