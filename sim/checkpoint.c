@@ -6,7 +6,6 @@
 #include <fearsim/checkpoint.h>
 #include <fearsim/record_checkpoint.h>
 
-
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1028,4 +1028,3 @@ fs_status fs_cfg_get_choice(fs_cfg_node parent, const char *key, const char *con
     return fs_cfg_error(v, err, "%s, got \"%s\" (did you mean \"%s\"?)", expected, text, close);
   return fs_cfg_error(v, err, "%s, got \"%s\"", expected, text);
 }
-

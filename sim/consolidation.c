@@ -83,7 +83,8 @@ void fs_consolidation_bdnf_defaults(fs_bdnf_params *bp) {
   bp->raises_synthesis = false;
 }
 
-double fs_consolidation_prp_step(double p, int on, double alpha, double tau_p, double h, double *integral) {
+double fs_consolidation_prp_step(double p, int on, double alpha, double tau_p, double h,
+                                 double *integral) {
   double target = on ? alpha : 0.0;
   double decay = exp(-h / tau_p);
   /* the integral of target + (p - target) e^{-t/tau_p} over [0, h] */
@@ -103,7 +104,8 @@ int fs_consolidation_tag(const fs_late_params *lp, double rho, double rho_0) {
   return e > theta ? 1 : (e < -theta ? -1 : 0);
 }
 
-double fs_consolidation_bdnf_production(const fs_bdnf_params *bp, double r, double b_rest, bool knockout) {
+double fs_consolidation_bdnf_production(const fs_bdnf_params *bp, double r, double b_rest,
+                                        bool knockout) {
   if (knockout) return 0.0;
   double excess = r / bp->rate_ref - 1.0;
   double p = 1.0;
@@ -123,7 +125,7 @@ double fs_consolidation_theta_pro(const fs_late_params *lp, const fs_bdnf_params
 }
 
 double fs_consolidation_prp_alpha(const fs_late_params *lp, const fs_bdnf_params *bp, double b,
-                    bool mtorc1_block) {
+                                  bool mtorc1_block) {
   if (mtorc1_block) return 0.0;
   return bp->raises_synthesis ? lp->alpha * b : lp->alpha;
 }
@@ -132,7 +134,8 @@ double fs_consolidation_mtorc1_signal(double b, bool mtorc1_block) {
   return mtorc1_block || b <= 1.0 ? 0.0 : b - 1.0;
 }
 
-double fs_consolidation_spine_formation(const fs_spine_params *sp, double signal, double n0, double h) {
+double fs_consolidation_spine_formation(const fs_spine_params *sp, double signal, double n0,
+                                        double h) {
   return (sp->baseline_formation + sp->formation * signal) * n0 * h;
 }
 

@@ -40,7 +40,8 @@ const fs_drug_mechanism *fs_drug_mechanism_at(size_t i) {
 }
 
 const fs_drug_mechanism *fs_drug_mechanism_find(const char *name, fs_error *err) {
-  return fs_registry_find((const void *const *)mechanisms, N_MECHANISMS, "drug mechanism", name, err);
+  return fs_registry_find((const void *const *)mechanisms, N_MECHANISMS, "drug mechanism", name,
+                          err);
 }
 
 size_t fs_drug_count(void) {

@@ -69,7 +69,7 @@ struct fs_engine {
   /* plasticity and the slow clock (late phase, BDNF, spines) */
   bool has_slow;
   fs_synrule_env *penv; /* [thread * n_projs + projection] */
-  double **factor;      /* [thread]: weight factors of one presynaptic row of a plastic projection */
+  double **factor; /* [thread]: weight factors of one presynaptic row of a plastic projection */
   uint64_t *pool_empty; /* per thread: spines that found their neuron's reserve used up */
   int64_t *slow_from;   /* per thread: step of its last slow step */
 };
@@ -96,8 +96,8 @@ static fs_status create_pharmacology(fs_engine *eng, fs_error *err) {
     const fs_projection *proj = &net->projs[k];
     double tr, td;
     if (!proj->nmda_agents) continue;
-    fs_status st = fs_neuron_model_get_nmda_kinetics(proj->post->model, proj->post->params, &tr,
-                                                     &td, err);
+    fs_status st =
+        fs_neuron_model_get_nmda_kinetics(proj->post->model, proj->post->params, &tr, &td, err);
     if (st != FS_OK) return st;
     eng->kin[k] = fs_nmda_kinetics_make(tr, td, proj->spec->p_open);
   }
@@ -348,13 +348,13 @@ typedef struct agent_env {
   const fs_nmda_mod *mod;
   const double *v_post; /* postsynaptic membrane potentials */
   double dt;
-  bool nmda;                      /* the synapses have NMDA receptors (agents) */
-  bool drugs;                     /* update the block (it stays 0 without drugs) */
-  bool gating;                    /* keep the gating traces without drugs too (post_glu) */
-  double nmda_scale;              /* NMDA conductance per unit weight: nmda_ratio, or 1 for nmda */
-  fs_channel direct;              /* the channel the weight goes to (FS_CH_NMDA: none besides) */
-  const fs_synrule_env *plastic;  /* NULL: static weight */
-  double *factor;                 /* the row's weight factors (plastic) */
+  bool nmda;                     /* the synapses have NMDA receptors (agents) */
+  bool drugs;                    /* update the block (it stays 0 without drugs) */
+  bool gating;                   /* keep the gating traces without drugs too (post_glu) */
+  double nmda_scale;             /* NMDA conductance per unit weight: nmda_ratio, or 1 for nmda */
+  fs_channel direct;             /* the channel the weight goes to (FS_CH_NMDA: none besides) */
+  const fs_synrule_env *plastic; /* NULL: static weight */
+  double *factor;                /* the row's weight factors (plastic) */
 } agent_env;
 
 /* The drug-blocked fraction this arrival sees (0 without drugs). */
@@ -733,7 +733,8 @@ fs_status fs_engine_finish(fs_engine *eng, fs_error *err) {
 enum { CK_STEP, CK_SLOW_FROM, CK_N_STEPS, CK_CLOCK };
 enum { CK_SPIKES, CK_SYN_EVENTS, CK_DROPPED, CK_UNFORMED, CK_COUNTS };
 
-static fs_status checkpoint_clock(fs_engine *eng, const fs_record_checkpoint_io *io, fs_error *err) {
+static fs_status checkpoint_clock(fs_engine *eng, const fs_record_checkpoint_io *io,
+                                  fs_error *err) {
   const fs_network *net = eng->net;
   int64_t clock[CK_CLOCK] = {eng->step, eng->slow_from[0], eng->n_steps};
   fs_engine_stats s;
@@ -741,7 +742,8 @@ static fs_status checkpoint_clock(fs_engine *eng, const fs_record_checkpoint_io 
   uint64_t counts[CK_COUNTS] = {s.spikes, s.syn_events, s.plastic_dropped, s.spines_unformed};
   double wall = eng->wall;
   fs_status st = fs_record_checkpoint_array(io, "engine/clock", FS_REC_I64, clock, CK_CLOCK, err);
-  if (st == FS_OK) st = fs_record_checkpoint_array(io, "engine/counts", FS_REC_U64, counts, CK_COUNTS, err);
+  if (st == FS_OK)
+    st = fs_record_checkpoint_array(io, "engine/counts", FS_REC_U64, counts, CK_COUNTS, err);
   if (st == FS_OK) st = fs_record_checkpoint_array(io, "engine/wall", FS_REC_F64, &wall, 1, err);
   if (st != FS_OK || !io->restore) return st;
   if (clock[CK_N_STEPS] != eng->n_steps || clock[CK_STEP] < 0 || clock[CK_STEP] > eng->n_steps)
@@ -764,7 +766,8 @@ static fs_status checkpoint_clock(fs_engine *eng, const fs_record_checkpoint_io 
 /* The drugs at the receptors as last refreshed (every thread holds the same copy): a run goes
  * on with them until the next refresh, and through a slow phase with those of the fast phase
  * before it. */
-static fs_status checkpoint_drugs(fs_engine *eng, const fs_record_checkpoint_io *io, fs_error *err) {
+static fs_status checkpoint_drugs(fs_engine *eng, const fs_record_checkpoint_io *io,
+                                  fs_error *err) {
   const fs_network *net = eng->net;
   size_t np = net->n_pops;
   double *m = malloc((4 * np + 1) * sizeof *m);

@@ -710,8 +710,8 @@ static fs_status read_late_phase(fs_cfg_node pl, fs_projection_spec *proj, fs_er
   fs_status st = fs_cfg_get_bool(pl, "late_phase", false, &proj->plastic.late_phase, err);
   if (st != FS_OK) return st;
   if (ps->late_phase && late == NULL)
-    return fs_cfg_error(fs_cfg_child(pl, "late_phase"), err,
-                        "the rule %s has no late phase", ps->rule->name);
+    return fs_cfg_error(fs_cfg_child(pl, "late_phase"), err, "the rule %s has no late phase",
+                        ps->rule->name);
   if (late && !ps->late_phase && late->tau_forget(ps->params) > 0)
     return fs_cfg_error(fs_cfg_child(fs_cfg_child(pl, "params"), "tau_forget"), err,
                         "tau_forget acts on the consolidated weight: it needs late_phase: true");
@@ -1352,7 +1352,6 @@ void fs_experiment_free(fs_experiment_spec *spec) {
   free(spec->yaml_text);
   free(spec);
 }
-
 
 uint64_t fs_experiment_hash(const fs_experiment_spec *spec) {
   uint64_t h = fs_hash_fnv1a(spec->yaml_text, strlen(spec->yaml_text), FS_HASH_FNV_BASIS);

@@ -603,7 +603,7 @@ uint64_t fs_network_projection_size(const fs_network *net, size_t k) {
  * order: a counting sort by target of its rows, which are visited in ascending pre order;
  * pre_of[] receives each one's presynaptic id. */
 fs_status fs_network_canonical_order(const fs_projection *proj, size_t t, uint64_t *order,
-                                  uint32_t *pre_of) {
+                                     uint32_t *pre_of) {
   const fs_proj_part *part = &proj->part[t];
   fs_thread_range r = proj->post->range[t];
   size_t *fill = calloc(r.end - r.begin + 1, sizeof *fill);
@@ -627,7 +627,7 @@ typedef struct canonical_out {
   uint32_t *pre, *post;
   double *weight, *delay, *block;
   const fs_synrule_field *field; /* a field of the rule's record, into value */
-  size_t field_stride;       /* the record's size */
+  size_t field_stride;           /* the record's size */
   double *value;
 } canonical_out;
 
@@ -638,7 +638,8 @@ static void copy_one(const fs_network *net, const fs_proj_part *part, uint64_t s
   if (o->weight) o->weight[at] = part->weight[s];
   if (o->delay) o->delay[at] = part->delay[s] * net->dt;
   if (o->block) o->block[at] = part->block ? part->block[s] : 0.0;
-  if (o->value) o->value[at] = fs_synrule_field_value(o->field, fs_synrule_rec(part, o->field_stride, s));
+  if (o->value)
+    o->value[at] = fs_synrule_field_value(o->field, fs_synrule_rec(part, o->field_stride, s));
 }
 
 static fs_status copy_canonical(const fs_network *net, size_t k, const canonical_out *out,
@@ -650,7 +651,8 @@ static fs_status copy_canonical(const fs_network *net, size_t k, const canonical
     const fs_proj_part *part = &proj->part[t];
     uint64_t *order = malloc((part->n_syn + 1) * sizeof *order);
     uint32_t *pre_of = malloc((part->n_syn + 1) * sizeof *pre_of);
-    fs_status st = order && pre_of ? fs_network_canonical_order(proj, t, order, pre_of) : FS_ERR_NOMEM;
+    fs_status st =
+        order && pre_of ? fs_network_canonical_order(proj, t, order, pre_of) : FS_ERR_NOMEM;
     for (uint64_t o = 0; st == FS_OK && o < part->n_syn; o++, at++)
       copy_one(net, part, order[o], pre_of[o], at, out);
     free(order);
@@ -695,8 +697,8 @@ fs_status fs_network_get_plasticity(const fs_network *net, size_t k, double *rho
 #define NMDA_FIELD(f, type)                                                                        \
   { #f, type, sizeof(double), 1, offsetof(fs_proj_part, f), NULL, NULL, 0 }
 static const fs_synrule_field nmda_fields[] = {
-    NMDA_FIELD(block, FS_REC_F64),   NMDA_FIELD(x_rise, FS_REC_F64), NMDA_FIELD(x_decay, FS_REC_F64),
-    NMDA_FIELD(conc, FS_REC_F64),    NMDA_FIELD(t_last, FS_REC_I64),
+    NMDA_FIELD(block, FS_REC_F64), NMDA_FIELD(x_rise, FS_REC_F64), NMDA_FIELD(x_decay, FS_REC_F64),
+    NMDA_FIELD(conc, FS_REC_F64),  NMDA_FIELD(t_last, FS_REC_I64),
 };
 
 /* Where a set of per-synapse fields lives: the part's arrays (rec_size 0), or the records of
@@ -784,7 +786,8 @@ static uint64_t projection_fingerprint(const fs_projection *proj, const canon *c
 }
 
 static fs_status checkpoint_fields(const fs_projection *proj, size_t k, const canon *c,
-                                   field_set set, const fs_record_checkpoint_io *io, fs_error *err) {
+                                   field_set set, const fs_record_checkpoint_io *io,
+                                   fs_error *err) {
   size_t widest = 1;
   for (size_t i = 0; i < set.n; i++)
     widest = set.fields[i].size * set.fields[i].count > widest
@@ -828,15 +831,16 @@ static fs_status checkpoint_projection(fs_network *net, size_t k, const fs_recor
 }
 
 /* One array of population i named "pop/<i>/<what>". */
-static fs_status pop_array(const fs_record_checkpoint_io *io, size_t i, const char *what, fs_record_type type,
-                           void *data, size_t n, fs_error *err) {
+static fs_status pop_array(const fs_record_checkpoint_io *io, size_t i, const char *what,
+                           fs_record_type type, void *data, size_t n, fs_error *err) {
   char name[64];
   snprintf(name, sizeof name, "pop/%zu/%s", i, what);
   return fs_record_checkpoint_array(io, name, type, data, n, err);
 }
 
 /* A Poisson input's units: the step of each one's next spike and its random stream. */
-static fs_status checkpoint_poisson(fs_population *pop, const fs_record_checkpoint_io *io, fs_error *err) {
+static fs_status checkpoint_poisson(fs_population *pop, const fs_record_checkpoint_io *io,
+                                    fs_error *err) {
   size_t n = pop->n;
   uint64_t *ctr = malloc((n + 1) * sizeof *ctr);
   uint32_t *buf = malloc((4 * n + 1) * sizeof *buf), *used = malloc((n + 1) * sizeof *used);
@@ -862,7 +866,8 @@ static fs_status checkpoint_poisson(fs_population *pop, const fs_record_checkpoi
   return st;
 }
 
-static fs_status checkpoint_input(fs_population *pop, const fs_record_checkpoint_io *io, fs_error *err) {
+static fs_status checkpoint_input(fs_population *pop, const fs_record_checkpoint_io *io,
+                                  fs_error *err) {
   if (pop->spec->input == FS_INPUT_POISSON) return checkpoint_poisson(pop, io, err);
   uint64_t pos = pop->train_pos;
   fs_status st = pop_array(io, pop->index, "train_pos", FS_REC_U64, &pos, 1, err);
@@ -876,7 +881,8 @@ static fs_status checkpoint_input(fs_population *pop, const fs_record_checkpoint
 }
 
 /* BDNF, PRP, the PRP integral of the last slow step, spikes since it, synapses alive. */
-static fs_status checkpoint_slow(fs_population *pop, const fs_record_checkpoint_io *io, fs_error *err) {
+static fs_status checkpoint_slow(fs_population *pop, const fs_record_checkpoint_io *io,
+                                 fs_error *err) {
   size_t i = pop->index, n = pop->n;
   fs_status st = pop_array(io, i, "bdnf", FS_REC_F64, pop->bdnf, n, err);
   if (st == FS_OK) st = pop_array(io, i, "prp", FS_REC_F64, pop->prp, n, err);
@@ -889,7 +895,8 @@ static fs_status checkpoint_slow(fs_population *pop, const fs_record_checkpoint_
 
 /* A neuron population: its state variables, refractory counters and input rings (whose slots
  * are indexed by the absolute step, so they are saved whole), padding included. */
-static fs_status checkpoint_neurons(fs_population *pop, const fs_record_checkpoint_io *io, fs_error *err) {
+static fs_status checkpoint_neurons(fs_population *pop, const fs_record_checkpoint_io *io,
+                                    fs_error *err) {
   size_t i = pop->index;
   fs_status st = FS_OK;
   for (size_t v = 0; st == FS_OK && v < pop->model->n_state; v++) {

@@ -118,9 +118,9 @@ struct fs_projection {
   uint16_t same_delay; /* the delay in steps of every synapse, or 0 if they differ */
   bool nmda_agents;    /* the synapses carry NMDA receptors (receptor nmda or ampa_nmda) */
   bool plastic;
-  bool late;                  /* plastic with a late phase */
-  const fs_synrule *rule;     /* the plasticity rule (plastic only) */
-  const void *rule_params;    /* its parameters */
+  bool late;               /* plastic with a late phase */
+  const fs_synrule *rule;  /* the plasticity rule (plastic only) */
+  const void *rule_params; /* its parameters */
 };
 
 struct fs_network {
@@ -136,8 +136,7 @@ struct fs_network {
 
 /* Thread u's spikes of a step of parity: the spike-times inputs are played by thread 0 for the
  * whole population, every other population's thread writes at the start of its range. */
-static inline const uint32_t *fs_population_spikes(const fs_population *pop, int parity,
-                                                   size_t u) {
+static inline const uint32_t *fs_population_spikes(const fs_population *pop, int parity, size_t u) {
   bool whole = pop->is_input && pop->spec->input == FS_INPUT_SPIKE_TIMES;
   return pop->spike_buf[parity] + (whole ? 0 : pop->range[u].begin);
 }
@@ -145,6 +144,6 @@ static inline const uint32_t *fs_population_spikes(const fs_population *pop, int
 /* For one thread's part of a projection, the index in the part of each of its synapses in
  * canonical (post, pre) order, and each one's presynaptic id; FS_ERR_NOMEM on failure. */
 fs_status fs_network_canonical_order(const fs_projection *proj, size_t t, uint64_t *order,
-                                  uint32_t *pre_of);
+                                     uint32_t *pre_of);
 
 #endif

@@ -53,4 +53,3 @@ double fs_nmda_agent_gating(const fs_nmda_agent *s, const fs_nmda_kinetics *k, i
   }
   return x_decay * exp(-h / k->tau_decay) - x_rise * exp(-h / k->tau_rise);
 }
-

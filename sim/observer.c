@@ -6,6 +6,7 @@
 #include <fearsim/observer.h>
 #include <fearsim/pk.h>
 #include <fearsim/record_checkpoint.h>
+#include <fearsim/snapshot.h>
 
 #include "network_impl.h"
 #include "synrule_impl.h"
@@ -26,8 +27,8 @@ typedef struct pop_record {
 struct fs_observer {
   const fs_network *net;
   fs_record *rec;
-  const fs_nmda_kinetics *kin; /* [projection], the engine's */
-  const fs_nmda_mod *mod;      /* [population], the engine's thread 0 copy */
+  const fs_nmda_kinetics *kin;  /* [projection], the engine's */
+  const fs_nmda_mod *mod;       /* [population], the engine's thread 0 copy */
   const fs_pharmacology *pharm; /* NULL: no drugs */
   bool has_slow;                /* some projection has a late phase */
   fs_status rec_status;
@@ -51,8 +52,8 @@ struct fs_observer {
   int64_t tl_written;   /* step of the last row written, -1 before the first */
   int64_t snap_written; /* step of the last snapshot written, -1 before the first */
   /* the slow state of neurons: per population with slow state, bdnf, prp, alive per neuron */
-  double *slow_acc[2]; /* [parity] */
-  size_t *slow_offset; /* [population] */
+  double *slow_acc[2];                  /* [parity] */
+  size_t *slow_offset;                  /* [population] */
   size_t *tl_bdnf, *tl_prp, *tl_spines; /* record handles per population */
   /* the protocol's trials: spikes of each population during each CS (or unsignalled US) */
   uint64_t *trial_spikes;         /* [trial * n_pops + population] */
@@ -183,8 +184,7 @@ static int create_slow_sums(fs_observer *obs) {
   obs->tl_bdnf = calloc(net->n_pops + 1, sizeof *obs->tl_bdnf);
   obs->tl_prp = calloc(net->n_pops + 1, sizeof *obs->tl_prp);
   obs->tl_spines = calloc(net->n_pops + 1, sizeof *obs->tl_spines);
-  if (!obs->slow_offset || !obs->tl_bdnf || !obs->tl_prp || !obs->tl_spines)
-    return -1;
+  if (!obs->slow_offset || !obs->tl_bdnf || !obs->tl_prp || !obs->tl_spines) return -1;
   for (size_t p = 0; p < net->n_pops; p++) {
     obs->slow_offset[p] = n;
     n += net->pops[p].bdnf ? SF_COUNT * net->pops[p].n_pad : 0;
@@ -456,7 +456,8 @@ static fs_status append_plastic_means(fs_observer *obs, int parity) {
     if (!proj->plastic) continue;
     for (size_t i = 0; i < proj->rule->n_means && st == FS_OK; i++)
       if (!proj->rule->means[i].late || proj->late)
-        st = append_value(obs, obs->tl_mean[obs->mean_base[k] + i], mean_plastic(obs, k, i, parity));
+        st =
+            append_value(obs, obs->tl_mean[obs->mean_base[k] + i], mean_plastic(obs, k, i, parity));
   }
   for (size_t p = 0; p < net->n_pops && st == FS_OK; p++) {
     if (!net->pops[p].bdnf) continue;
@@ -494,173 +495,13 @@ static void write_timeline_row(fs_observer *obs, int64_t step, int parity) {
   obs->tl_written = step;
 }
 
-/* --- snapshots: the full synaptic state at chosen times ------------------------------------ */
-
-/* The per-synapse fields of a snapshot besides pre, post and the rule's own (FS_SYNRULE_SNAPSHOT). */
-enum { SN_WEIGHT, SN_BLOCK, SN_Z, SN_TAG, SN_ALIVE, SN_COUNT };
-static const char *const snap_names[SN_COUNT] = {"weight", "block", "z", "tag", "alive"};
-static const char *const snap_units[SN_COUNT] = {"S", "1", "1", "1", "1"};
-static const char *const snap_text[SN_COUNT] = {
-    "weight of each synapse: its AMPA (or only) peak conductance",
-    "drug-blocked fraction of each synapse's NMDA receptors",
-    "consolidated (late-phase) state of each synapse, -0.5 to 1, as of the last slow step",
-    "tag of each synapse: 1 for LTP, -1 for LTD, 0 untagged",
-    "1 for a synapse that exists, 0 for one of the reserved spine pool not formed"};
-
-/* Per synapse in canonical order: pre, post, the fields above, then the rule's fields. */
-typedef struct snapshot_arrays {
-  uint64_t *pre, *post;
-  double *f[SN_COUNT + FS_SYNRULE_MAX_FIELDS];
-  size_t n_f;
-} snapshot_arrays;
-
-/* Synapse s of a part, as it is at step now: a plastic one brought there without changing it.
- * A synapse of the spine pool that has not formed has weight 0 and alive 0. */
-static void snapshot_one(fs_observer *obs, const fs_projection *proj, size_t k,
-                         const fs_proj_part *part, uint64_t s, int64_t now, size_t at,
-                         const snapshot_arrays *a) {
-  a->post[at] = part->target[s];
-  for (size_t f = 0; f < a->n_f; f++)
-    a->f[f][at] = 0.0;
-  a->f[SN_WEIGHT][at] = part->weight[s];
-  a->f[SN_BLOCK][at] = part->block ? part->block[s] : 0.0;
-  a->f[SN_ALIVE][at] = 1.0;
-  if (!proj->plastic) return;
-  const fs_synrule *rule = proj->rule;
-  unsigned char rec[FS_SYNRULE_MAX_RECORD];
-  uint64_t dropped = 0; /* peeking drops nothing */
-  fs_synrule_env pe = fs_synrule_env_make(obs->net, k, &obs->kin[k], &obs->mod[proj->post->index],
-                                          &dropped);
-  bool is_alive = fs_synrule_alive(rule, part, s);
-  rule->peek(part, s, now, &pe, rec);
-  for (size_t i = 0, f = SN_COUNT; i < rule->n_fields; i++)
-    if (rule->fields[i].flags & FS_SYNRULE_SNAPSHOT)
-      a->f[f++][at] = fs_synrule_field_value(&rule->fields[i], rec);
-  if (proj->late) {
-    a->f[SN_Z][at] = *(const double *)(rec + rule->late->z_offset);
-    a->f[SN_TAG][at] = rule->late->tag(&obs->net->spec->cons.late, proj->rule_params, rec);
-    a->f[SN_ALIVE][at] = is_alive;
-  }
-  a->f[SN_WEIGHT][at] *= is_alive ? rule->weight_factor(proj->rule_params, rec) : 0.0;
-}
-
-static fs_status fill_snapshot(fs_observer *obs, size_t k, int64_t now, const snapshot_arrays *a) {
-  const fs_projection *proj = &obs->net->projs[k];
-  size_t at = 0;
-  for (size_t t = 0; t < obs->net->n_threads; t++) {
-    const fs_proj_part *part = &proj->part[t];
-    uint64_t *order = malloc((part->n_syn + 1) * sizeof *order);
-    uint32_t *pre_of = malloc((part->n_syn + 1) * sizeof *pre_of);
-    fs_status st = order && pre_of ? fs_network_canonical_order(proj, t, order, pre_of) : FS_ERR_NOMEM;
-    for (uint64_t o = 0; st == FS_OK && o < part->n_syn; o++, at++) {
-      a->pre[at] = pre_of[o];
-      snapshot_one(obs, proj, k, part, order[o], now, at, a);
-    }
-    free(order);
-    free(pre_of);
-    if (st != FS_OK) return fs_error_set(&obs->rec_err, st, "out of memory for a snapshot");
-  }
-  return FS_OK;
-}
-
-/* Which fields a projection's snapshot holds: block for synapses with NMDA receptors, z and
- * tag with a late phase, alive with a spine pool. */
-static bool snapshot_has(const fs_projection *proj, int f) {
-  switch (f) {
-  case SN_BLOCK:
-    return proj->nmda_agents;
-  case SN_Z:
-  case SN_TAG:
-    return proj->late;
-  case SN_ALIVE:
-    return proj->late && proj->spec->plastic.reserve > 0;
-  default:
-    return true;
-  }
-}
-
-/* What a reader needs to interpret the rule's state: the parameters it names. */
-static fs_status snapshot_attrs(fs_observer *obs, const fs_projection *proj, const char *path) {
-  const fs_synrule *rule = proj->rule;
-  fs_status st = FS_OK;
-  for (size_t i = 0; i < rule->n_snapshot_attrs && st == FS_OK; i++) {
-    const fs_param_spec *p = fs_params_find(rule->params, rule->n_params, rule->snapshot_attrs[i]);
-    double v;
-    memcpy(&v, (const char *)proj->rule_params + p->offset, sizeof v);
-    st = fs_record_set_attr_double(obs->rec, path, p->name, v, NULL, &obs->rec_err);
-  }
-  return st;
-}
-
-static fs_status write_snapshot_field(fs_observer *obs, const char *path, const double *v, size_t n,
-                                      const char *units, const char *text) {
-  return fs_record_write_array(obs->rec, path, v, n, units, text, &obs->rec_err);
-}
-
-static fs_status write_snapshot_fields(fs_observer *obs, size_t index, const fs_projection *proj,
-                                       const snapshot_arrays *a) {
-  size_t n = proj->n_syn;
-  char path[256];
-  fs_status st = FS_OK;
-  for (int f = 0; f < SN_COUNT && st == FS_OK; f++) {
-    if (!snapshot_has(proj, f)) continue;
-    snprintf(path, sizeof path, "/snapshots/%zu/%s/%s", index, proj->name, snap_names[f]);
-    st = write_snapshot_field(obs, path, a->f[f], n, snap_units[f], snap_text[f]);
-  }
-  for (size_t i = 0, f = SN_COUNT; proj->plastic && i < proj->rule->n_fields && st == FS_OK; i++) {
-    const fs_synrule_field *fd = &proj->rule->fields[i];
-    if (!(fd->flags & FS_SYNRULE_SNAPSHOT)) continue;
-    snprintf(path, sizeof path, "/snapshots/%zu/%s/%s", index, proj->name, fd->name);
-    st = write_snapshot_field(obs, path, a->f[f++], n, fd->units, fd->description);
-  }
-  return st;
-}
-
-static size_t snapshot_field_count(const fs_projection *proj) {
-  size_t n = SN_COUNT;
-  for (size_t i = 0; proj->plastic && i < proj->rule->n_fields; i++)
-    n += (proj->rule->fields[i].flags & FS_SYNRULE_SNAPSHOT) != 0;
-  return n;
-}
-
-static fs_status write_projection_snapshot(fs_observer *obs, size_t index, size_t k, int64_t now) {
-  const fs_projection *proj = &obs->net->projs[k];
-  size_t n = proj->n_syn;
-  snapshot_arrays a = {malloc((n + 1) * 8), malloc((n + 1) * 8), {NULL}, snapshot_field_count(proj)};
-  bool ok = a.pre && a.post;
-  for (size_t f = 0; f < a.n_f; f++)
-    ok = (a.f[f] = malloc((n + 1) * sizeof(double))) != NULL && ok;
-  fs_status st = ok ? fill_snapshot(obs, k, now, &a)
-                    : fs_error_set(&obs->rec_err, FS_ERR_NOMEM, "out of memory for a snapshot");
-  char path[256];
-  snprintf(path, sizeof path, "/snapshots/%zu/%s/pre", index, proj->name);
-  if (st == FS_OK)
-    st = fs_record_write_array_u64(obs->rec, path, a.pre, n, NULL, NULL, &obs->rec_err);
-  snprintf(path, sizeof path, "/snapshots/%zu/%s/post", index, proj->name);
-  if (st == FS_OK)
-    st = fs_record_write_array_u64(obs->rec, path, a.post, n, NULL, NULL, &obs->rec_err);
-  if (st == FS_OK) st = write_snapshot_fields(obs, index, proj, &a);
-  snprintf(path, sizeof path, "/snapshots/%zu/%s", index, proj->name);
-  if (st == FS_OK && proj->plastic) st = snapshot_attrs(obs, proj, path);
-  free(a.pre);
-  free(a.post);
-  for (size_t f = 0; f < a.n_f; f++)
-    free(a.f[f]);
-  return st;
-}
+/* --- snapshots -------------------------------------------------------------------------- */
 
 /* Snapshot number index at step now; only thread 0, while the others wait at a barrier. */
 static void write_snapshot(fs_observer *obs, size_t index, int64_t now) {
   if (obs->rec == NULL || obs->rec_status != FS_OK) return;
-  fs_status st = FS_OK;
-  for (size_t k = 0; k < obs->net->n_projs && st == FS_OK; k++)
-    st = write_projection_snapshot(obs, index, k, now);
-  char group[64];
-  snprintf(group, sizeof group, "/snapshots/%zu", index);
-  if (st == FS_OK && obs->net->n_projs > 0)
-    st = fs_record_set_attr_double(obs->rec, group, "time", (double)now * obs->net->dt, "s",
-                                   &obs->rec_err);
-  obs->rec_status = st;
+  fs_snapshot_ctx c = {obs->net, obs->rec, obs->kin, obs->mod};
+  obs->rec_status = fs_snapshot_write(&c, index, now, &obs->rec_err);
 }
 
 /* The index of the snapshot at step, or SIZE_MAX (their steps increase). */
@@ -778,7 +619,8 @@ static fs_status write_trials(fs_observer *obs, fs_error *err) {
 /* --- checkpoints ------------------------------------------------------------------------- */
 
 /* Rate bins (only those up to the last that is not 0) and the spikes of the bin under way. */
-static fs_status checkpoint_rates(fs_observer *obs, const fs_record_checkpoint_io *io, fs_error *err) {
+static fs_status checkpoint_rates(fs_observer *obs, const fs_record_checkpoint_io *io,
+                                  fs_error *err) {
   const fs_network *net = obs->net;
   uint64_t *count = calloc(net->n_pops + 1, sizeof *count);
   fs_status st = count ? FS_OK : fs_error_set(err, FS_ERR_NOMEM, "out of memory");
@@ -792,18 +634,19 @@ static fs_status checkpoint_rates(fs_observer *obs, const fs_record_checkpoint_i
     st = fs_record_checkpoint_prefix(io, name, FS_REC_F64, pr->rates, &n, obs->n_bins, err);
     count[i] = pr->count;
   }
-  if (st == FS_OK) st = fs_record_checkpoint_array(io, "observer/bin_count", FS_REC_U64, count, net->n_pops, err);
+  if (st == FS_OK)
+    st = fs_record_checkpoint_array(io, "observer/bin_count", FS_REC_U64, count, net->n_pops, err);
   for (size_t i = 0; st == FS_OK && io->restore && i < net->n_pops; i++)
     obs->prec[i].count = count[i];
   free(count);
   return st;
 }
 
-
 /* The observer's clock: the last row and snapshot written and the first trial not over. */
 enum { OC_TL_WRITTEN, OC_SNAP_WRITTEN, OC_TRIAL, OC_CLOCK };
 
-fs_status fs_observer_checkpoint(fs_observer *obs, const fs_record_checkpoint_io *io, fs_error *err) {
+fs_status fs_observer_checkpoint(fs_observer *obs, const fs_record_checkpoint_io *io,
+                                 fs_error *err) {
   const fs_protocol *pr = obs->net->spec->protocol;
   int64_t clock[OC_CLOCK] = {obs->tl_written, obs->snap_written, (int64_t)obs->trial};
   fs_status st = fs_record_checkpoint_array(io, "observer/clock", FS_REC_I64, clock, OC_CLOCK, err);
@@ -815,7 +658,7 @@ fs_status fs_observer_checkpoint(fs_observer *obs, const fs_record_checkpoint_io
   if (st == FS_OK) st = checkpoint_rates(obs, io, err);
   if (st == FS_OK && obs->trial_spikes)
     st = fs_record_checkpoint_array(io, "observer/trial_spikes", FS_REC_U64, obs->trial_spikes,
-                       pr->n_trials * obs->net->n_pops, err);
+                                    pr->n_trials * obs->net->n_pops, err);
   return st;
 }
 

@@ -660,8 +660,8 @@ static fs_status read_drugs(const read_ctx *c, fs_cfg_node root, fs_error *err) 
   return st;
 }
 
-fs_status fs_pharm_read(fs_cfg_node root, const char *const *pop_names, size_t n_pops,
-                               double t_end, fs_pharmacology **out, fs_error *err) {
+fs_status fs_pharm_read(fs_cfg_node root, const char *const *pop_names, size_t n_pops, double t_end,
+                        fs_pharmacology **out, fs_error *err) {
   *out = NULL;
   fs_pharmacology *ph = calloc(1, sizeof *ph);
   if (ph == NULL) return nomem(err);

@@ -485,8 +485,7 @@ static fs_status check_timing(const session_spec *ss, bool outcome, fs_error *er
   return fs_cfg_error(paired && fs_cfg_exists(u) ? u : ss->node, err,
                       "%s (%g s to %g s after the CS onset) %s the trial's fast window "
                       "(%g s to %g s); %s",
-                      what, t->us_at, end, early ? "starts before" : "ends after", -t->before,
-                      stop,
+                      what, t->us_at, end, early ? "starts before" : "ends after", -t->before, stop,
                       early ? "lengthen window.before or move the US"
                             : "lengthen window.after or move the US");
 }

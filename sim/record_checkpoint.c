@@ -495,14 +495,15 @@ cleanup:
 
 /* --- saving or restoring a module's state -------------------------------------------- */
 
-fs_status fs_record_checkpoint_array(const fs_record_checkpoint_io *io, const char *name, fs_record_type type, void *data,
-                        size_t n, fs_error *err) {
+fs_status fs_record_checkpoint_array(const fs_record_checkpoint_io *io, const char *name,
+                                     fs_record_type type, void *data, size_t n, fs_error *err) {
   if (io->restore) return fs_record_checkpoint_get(io->rec, name, type, data, n, NULL, err);
   return fs_record_checkpoint_put(io->rec, name, type, data, n, err);
 }
 
-fs_status fs_record_checkpoint_prefix(const fs_record_checkpoint_io *io, const char *name, fs_record_type type, void *data,
-                         size_t *n, size_t cap, fs_error *err) {
+fs_status fs_record_checkpoint_prefix(const fs_record_checkpoint_io *io, const char *name,
+                                      fs_record_type type, void *data, size_t *n, size_t cap,
+                                      fs_error *err) {
   if (io->restore) return fs_record_checkpoint_get(io->rec, name, type, data, cap, n, err);
   return fs_record_checkpoint_put(io->rec, name, type, data, *n, err);
 }

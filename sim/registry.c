@@ -57,7 +57,7 @@ const char *fs_registry_closest(const char *word, const char *const *names, size
 }
 
 fs_status fs_registry_unknown(fs_error *err, const char *what, const char *name,
-                                const char *const *names, size_t n_names) {
+                              const char *const *names, size_t n_names) {
   const char *close = name ? fs_registry_closest(name, names, n_names) : NULL;
   if (close)
     return fs_error_set(err, FS_ERR_INPUT, "unknown %s \"%s\" (did you mean \"%s\"?)", what, name,
@@ -71,8 +71,8 @@ fs_status fs_registry_unknown(fs_error *err, const char *what, const char *name,
                       known);
 }
 
-const void *fs_registry_find(const void *const *table, size_t n, const char *what,
-                             const char *name, fs_error *err) {
+const void *fs_registry_find(const void *const *table, size_t n, const char *what, const char *name,
+                             fs_error *err) {
   const char *names[FS_REGISTRY_MAX];
   for (size_t i = 0; i < n && i < FS_REGISTRY_MAX; i++) {
     names[i] = *(const char *const *)table[i];

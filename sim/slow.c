@@ -59,9 +59,10 @@ static void update_neurons(const fs_slow_ctx *c, fs_population *pop, double h, d
     double mean = pop->n_alive[j] ? pop->esum[j] / (double)pop->n_alive[j] : 0.0;
     int on = mean > fs_consolidation_theta_pro(&cs->late, &cs->bdnf, b);
     double alpha = fs_consolidation_prp_alpha(&cs->late, &cs->bdnf, b, blocked);
-    pop->prp[j] = fs_consolidation_prp_step(pop->prp[j], on, alpha, cs->late.tau_p, h, &pop->esum[j]);
-    pop->bdnf[j] =
-        fs_consolidation_bdnf_step(b, fs_consolidation_bdnf_production(&cs->bdnf, rate, b_rest, ko), cs->bdnf.tau, h);
+    pop->prp[j] =
+        fs_consolidation_prp_step(pop->prp[j], on, alpha, cs->late.tau_p, h, &pop->esum[j]);
+    pop->bdnf[j] = fs_consolidation_bdnf_step(
+        b, fs_consolidation_bdnf_production(&cs->bdnf, rate, b_rest, ko), cs->bdnf.tau, h);
   }
 }
 
@@ -142,7 +143,8 @@ static void turnover(const fs_slow_ctx *c, size_t k, size_t j, double h, int64_t
     }
   }
   double signal = fs_consolidation_mtorc1_signal(pop->bdnf[j], pop->spec->mtorc1_block);
-  unsigned n_new = poisson_draw(&rng, fs_consolidation_spine_formation(sp, signal, pop->n_start[j], h));
+  unsigned n_new =
+      poisson_draw(&rng, fs_consolidation_spine_formation(sp, signal, pop->n_start[j], h));
   for (; n_new > 0 && dormant > 0; n_new--, dormant--) {
     uint64_t pick = fs_rng_below(&rng, dormant), seen = 0;
     for (uint64_t q = q0; q < q1; q++) {

@@ -32,12 +32,19 @@ const fs_synrule_field *fs_synrule_find_field(const fs_synrule *rule, const char
 double fs_synrule_field_value(const fs_synrule_field *f, const void *rec) {
   const unsigned char *p = (const unsigned char *)rec + f->offset;
   switch (f->type) {
-  case FS_REC_F64: return *(const double *)p;
-  case FS_REC_I64: return (double)*(const int64_t *)p;
-  case FS_REC_U64: return (double)*(const uint64_t *)p;
-  case FS_REC_I32: return (double)*(const int32_t *)p;
-  case FS_REC_U32: return (double)*(const uint32_t *)p;
-  case FS_REC_U16: return (double)*(const uint16_t *)p;
-  default: return (double)*p;
+  case FS_REC_F64:
+    return *(const double *)p;
+  case FS_REC_I64:
+    return (double)*(const int64_t *)p;
+  case FS_REC_U64:
+    return (double)*(const uint64_t *)p;
+  case FS_REC_I32:
+    return (double)*(const int32_t *)p;
+  case FS_REC_U32:
+    return (double)*(const uint32_t *)p;
+  case FS_REC_U16:
+    return (double)*(const uint16_t *)p;
+  default:
+    return (double)*p;
   }
 }

@@ -46,12 +46,13 @@ static inline void *fs_synrule_rec(const fs_proj_part *part, size_t rec_size, ui
 /* Is synapse s alive (a rule without a late phase has every synapse alive)? */
 static inline bool fs_synrule_alive(const fs_synrule *rule, const fs_proj_part *part, uint64_t s) {
   if (rule->late == NULL) return true;
-  return ((const uint8_t *)fs_synrule_rec(part, rule->record_size, s))[rule->late->alive_offset] != 0;
+  return ((const uint8_t *)fs_synrule_rec(part, rule->record_size, s))[rule->late->alive_offset] !=
+         0;
 }
 
 /* A synapse of a late-phase rule forms (alive) or is eliminated. */
 static inline void fs_synrule_set_alive(const fs_synrule *rule, fs_proj_part *part, uint64_t s,
-                                    bool alive) {
+                                        bool alive) {
   ((uint8_t *)fs_synrule_rec(part, rule->record_size, s))[rule->late->alive_offset] = alive;
 }
 

@@ -86,7 +86,8 @@ extern const size_t fs_spine_n_param_specs;
 
 /* PRP level after h with synthesis on (on != 0) or off over the whole step; *integral gets
  * the integral of p over the step (what capture sees). */
-double fs_consolidation_prp_step(double p, int on, double alpha, double tau_p, double h, double *integral);
+double fs_consolidation_prp_step(double p, int on, double alpha, double tau_p, double h,
+                                 double *integral);
 
 /* z after a step whose PRP integral is p_integral, for a synapse tagged for LTP (tag > 0), for
  * LTD (tag < 0) or untagged (tag == 0: z does not change). */
@@ -96,7 +97,8 @@ double fs_consolidation_z_step(double z, int tag, double p_integral, double tau_
 int fs_consolidation_tag(const fs_late_params *lp, double rho, double rho_0);
 
 /* BDNF's production rate (relative to rest) for firing rate r (Hz) and block at rest b. */
-double fs_consolidation_bdnf_production(const fs_bdnf_params *bp, double r, double b_rest, bool knockout);
+double fs_consolidation_bdnf_production(const fs_bdnf_params *bp, double r, double b_rest,
+                                        bool knockout);
 
 /* BDNF after h at production P held constant. */
 double fs_consolidation_bdnf_step(double b, double production, double tau, double h);
@@ -104,13 +106,14 @@ double fs_consolidation_bdnf_step(double b, double production, double tau, doubl
 /* The PRP threshold (on the mean |rho - rho_0| / rho_0) and synthesis level under BDNF level b. */
 double fs_consolidation_theta_pro(const fs_late_params *lp, const fs_bdnf_params *bp, double b);
 double fs_consolidation_prp_alpha(const fs_late_params *lp, const fs_bdnf_params *bp, double b,
-                    bool mtorc1_block);
+                                  bool mtorc1_block);
 
 /* The TrkB-mTORC1 signal driving spine formation. */
 double fs_consolidation_mtorc1_signal(double b, bool mtorc1_block);
 
 /* Expected number of new synapses over h for a neuron with n0 synapses at the start. */
-double fs_consolidation_spine_formation(const fs_spine_params *sp, double signal, double n0, double h);
+double fs_consolidation_spine_formation(const fs_spine_params *sp, double signal, double n0,
+                                        double h);
 
 /* Probability that a weak unconsolidated synapse is eliminated within h. */
 double fs_consolidation_spine_elimination(const fs_spine_params *sp, double h);

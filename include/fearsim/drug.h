@@ -126,7 +126,7 @@ typedef struct fs_block_coeffs {
 /* Fills *out. FS_ERR_INPUT if the drug's mechanism does not block the channel or
  * selectivity < 0. */
 fs_status fs_drug_block_init(const fs_drug *d, const fs_drug_params *p, double selectivity,
-                               fs_block_coeffs *out, fs_error *err);
+                             fs_block_coeffs *out, fs_error *err);
 
 /* Coefficients that never block (k_on = 0): for experiments without a blocker. */
 void fs_drug_block_none(fs_block_coeffs *out);
@@ -141,8 +141,8 @@ double fs_drug_block_steady(const fs_block_coeffs *c, double conc, double v);
  * open_time = ∫o dt (s) and closed for closed_time = interval - open_time (s), at constant
  * concentration conc (mol/m^3) and potential v (V). Returns the new b in [0, 1]. Costs one or
  * two exp() (three for a partial trapper); safe to call from many threads. */
-double fs_drug_block_advance(const fs_block_coeffs *c, double b, double open_time, double closed_time,
-                        double conc, double v);
+double fs_drug_block_advance(const fs_block_coeffs *c, double b, double open_time,
+                             double closed_time, double conc, double v);
 
 /* ---- concentration → gating factors (each in its mechanism's file) ------------------- */
 

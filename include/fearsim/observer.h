@@ -80,7 +80,8 @@ fs_status fs_observer_finish(fs_observer *obs, fs_error *err);
 
 /* The observer's state (sim/observer.c): the last row and snapshot written, rate bins and
  * trial counts. */
-fs_status fs_observer_checkpoint(fs_observer *obs, const fs_record_checkpoint_io *io, fs_error *err);
+fs_status fs_observer_checkpoint(fs_observer *obs, const fs_record_checkpoint_io *io,
+                                 fs_error *err);
 
 #ifdef __cplusplus
 }

@@ -55,8 +55,8 @@ typedef struct fs_pharmacology fs_pharmacology;
  * run's end time t_end (s; INFINITY for no limit): a dose at or after t_end, or an infusion
  * or local window that ends after it, is an error. Other sections of root are not looked
  * at. On failure *out is NULL, nothing is leaked, and err says where. */
-fs_status fs_pharm_read(fs_cfg_node root, const char *const *pop_names, size_t n_pops,
-                               double t_end, fs_pharmacology **out, fs_error *err);
+fs_status fs_pharm_read(fs_cfg_node root, const char *const *pop_names, size_t n_pops, double t_end,
+                        fs_pharmacology **out, fs_error *err);
 void fs_pharm_free(fs_pharmacology *ph); /* NULL is a no-op */
 
 /* The subject: species name ("human" when none was given) and body weight (kg, 0 if

@@ -160,5 +160,4 @@ fs_status fs_record_write_table(const char *path, const fs_record_table_attr *at
 }
 #endif
 
-
 #endif

@@ -88,14 +88,15 @@ typedef struct fs_record_checkpoint_io {
 } fs_record_checkpoint_io;
 
 /* n values at data: saved, or restored (the checkpoint must hold exactly n). */
-fs_status fs_record_checkpoint_array(const fs_record_checkpoint_io *io, const char *name, fs_record_type type, void *data,
-                        size_t n, fs_error *err);
+fs_status fs_record_checkpoint_array(const fs_record_checkpoint_io *io, const char *name,
+                                     fs_record_type type, void *data, size_t n, fs_error *err);
 
 /* An array of which only the first *n of cap values matter (the others are 0): saved as *n
  * values, or restored into data (at most cap values; *n receives the count, the rest of data is
  * left as it is). */
-fs_status fs_record_checkpoint_prefix(const fs_record_checkpoint_io *io, const char *name, fs_record_type type, void *data,
-                         size_t *n, size_t cap, fs_error *err);
+fs_status fs_record_checkpoint_prefix(const fs_record_checkpoint_io *io, const char *name,
+                                      fs_record_type type, void *data, size_t *n, size_t cap,
+                                      fs_error *err);
 
 #ifdef __cplusplus
 }

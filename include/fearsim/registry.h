@@ -17,8 +17,8 @@ extern "C" {
 /* The row of table (n pointers to descriptors whose first member is `const char *name`) named
  * name; otherwise NULL, and err says `unknown <what> "x" (did you mean "y"?)` or lists the
  * known names (FS_ERR_INPUT). */
-const void *fs_registry_find(const void *const *table, size_t n, const char *what,
-                             const char *name, fs_error *err);
+const void *fs_registry_find(const void *const *table, size_t n, const char *what, const char *name,
+                             fs_error *err);
 
 /* The name in names[] closest to word by edit distance, or NULL if none is close enough
  * to be a plausible typo. Used for every "did you mean". */

@@ -74,8 +74,8 @@ typedef struct fs_synrule {
   const char *description;
   const fs_param_spec *params;
   size_t n_params;
-  size_t params_size;                /* sizeof the rule's parameter struct */
-  const char *const *presets;        /* names, the default first */
+  size_t params_size;         /* sizeof the rule's parameter struct */
+  const char *const *presets; /* names, the default first */
   size_t n_presets;
   /* Fills params with a preset's values; FS_ERR_INPUT with the known names if there is none. */
   fs_status (*preset)(const char *name, void *params, fs_error *err);

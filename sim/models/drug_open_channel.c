@@ -92,7 +92,7 @@
 /* ---- block ------------------------------------------------------------------------------ */
 
 fs_status fs_drug_block_init(const fs_drug *d, const fs_drug_params *p, double selectivity,
-                               fs_block_coeffs *out, fs_error *err) {
+                             fs_block_coeffs *out, fs_error *err) {
   if (d->mechanism == NULL || !d->mechanism->blocks_channel)
     return fs_error_set(err, FS_ERR_INPUT, "%s is not an open-channel blocker", d->name);
   if (!(selectivity >= 0) || !isfinite(selectivity))
@@ -126,8 +126,8 @@ static double open_update(double b, double on, double off, double open_time) {
   return b_inf + (b - b_inf) * exp(-rate * open_time);
 }
 
-double fs_drug_block_advance(const fs_block_coeffs *c, double b, double open_time, double closed_time,
-                        double conc, double v) {
+double fs_drug_block_advance(const fs_block_coeffs *c, double b, double open_time,
+                             double closed_time, double conc, double v) {
   if (c->k_on == 0.0 && b == 0.0) return 0.0;
   double off = fs_drug_block_k_off(c, v);
   double on = c->k_on * conc;

@@ -159,8 +159,8 @@ static void init(const void *params, void *rec, uint32_t pre, uint32_t post, boo
 
 /* rho and weight for every plastic projection; z, early and late weight with a late phase. */
 static const fs_synrule_mean gb_means[] = {
-    {"rho", "1", "mean early-phase efficacy of the projection's synapses, each as of its last update",
-     false},
+    {"rho", "1",
+     "mean early-phase efficacy of the projection's synapses, each as of its last update", false},
     {"weight", "S", "mean weight of the projection's synapses, each as of its last update", false},
     {"z", "1", "mean consolidated state z of the synapses alive", true},
     {"weight_early", "S", "mean early part of the weight, base weight * rho / rho_0", true},
@@ -191,7 +191,8 @@ static double early_change(const void *params, const void *rec) {
 }
 
 static int tag(const fs_late_params *lp, const void *params, const void *rec) {
-  return fs_consolidation_tag(lp, ((const gb_syn *)rec)->rho, ((const fs_gb_params *)params)->rho_0);
+  return fs_consolidation_tag(lp, ((const gb_syn *)rec)->rho,
+                              ((const fs_gb_params *)params)->rho_0);
 }
 
 static void form(const void *params, void *rec, int64_t now) {
@@ -232,11 +233,11 @@ static const fs_synrule_late gb_late = {
 /* --- the descriptor ------------------------------------------------------------------------ */
 
 #define FIELD(f, name, type, count, units, flags, text)                                            \
-  {name,  type,  sizeof(((gb_syn *)0)->f) / (count), count, offsetof(gb_syn, f), units, text,     \
-   flags}
+  { name, type, sizeof(((gb_syn *)0)->f) / (count), count, offsetof(gb_syn, f), units, text, flags }
 
 static const fs_synrule_field gb_fields[] = {
-    FIELD(ca, "calcium", FS_REC_F64, 1, "1", FS_SYNRULE_SNAPSHOT, "calcium of each plastic synapse"),
+    FIELD(ca, "calcium", FS_REC_F64, 1, "1", FS_SYNRULE_SNAPSHOT,
+          "calcium of each plastic synapse"),
     FIELD(rho, "rho", FS_REC_F64, 1, "1", FS_SYNRULE_SNAPSHOT,
           "early-phase efficacy of each plastic synapse"),
     FIELD(z, "z", FS_REC_F64, 1, "1", 0, "consolidated (late-phase) state"),

@@ -203,7 +203,7 @@ static fs_status preset(const char *name, void *params, fs_error *err) {
     return FS_OK;
   }
   return fs_registry_unknown(err, "triplet STDP preset", name, trip_presets,
-                               sizeof trip_presets / sizeof trip_presets[0]);
+                             sizeof trip_presets / sizeof trip_presets[0]);
 }
 
 /* The bounds of the table keep each parameter in range; w_min <= 1 <= w_max holds by them. */

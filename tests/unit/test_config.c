@@ -466,7 +466,7 @@ static void test_closest_name(void **state) {
   assert_string_equal(fs_registry_closest("sise", names, 5), "size");
   assert_string_equal(fs_registry_closest("SIZE", names, 5), "size");
   assert_string_equal(fs_registry_closest("sed", names, 5), "seed");
-  assert_null(fs_registry_closest("modle", names, 5));                /* 2 edits, but len 5 allows 1 */
+  assert_null(fs_registry_closest("modle", names, 5)); /* 2 edits, but len 5 allows 1 */
   assert_string_equal(fs_registry_closest("tau", names, 5), "tau_m"); /* a prefix */
   assert_string_equal(fs_registry_closest("lif", names, 5), "lif_cond");
   assert_null(fs_registry_closest("foo", names, 5));

@@ -86,10 +86,11 @@ static void test_prp_step(void **state) {
       }
   /* synthesis on from 0 for one tau: p = alpha (1 - 1/e), integral = alpha tau / e */
   double integral = 0;
-  fs_assert_close(fs_consolidation_prp_step(0.0, 1, 2.0, 100.0, 100.0, &integral), 2.0 * (1 - exp(-1.0)), 1e-14,
-                  0.0);
+  fs_assert_close(fs_consolidation_prp_step(0.0, 1, 2.0, 100.0, 100.0, &integral),
+                  2.0 * (1 - exp(-1.0)), 1e-14, 0.0);
   fs_assert_close(integral, 2.0 * 100.0 * exp(-1.0), 1e-12, 0.0);
-  assert_true(fs_consolidation_prp_step(0.5, 0, 1.0, 10.0, 5.0, NULL) < 0.5); /* a NULL integral is allowed */
+  assert_true(fs_consolidation_prp_step(0.5, 0, 1.0, 10.0, 5.0, NULL) <
+              0.5); /* a NULL integral is allowed */
 }
 
 /* tau_z dz/dt = p(t) (1 - z) for an LTP tag, -p(t) (z + 0.5) for an LTD tag, with
@@ -168,10 +169,14 @@ static void test_bdnf(void **state) {
                         bdnf_rk4(starts[a], prods[b], bp.tau, h), 1e-10, 1e-13);
   /* production: 1 at rest; + gain * relative excess above rate_ref; + eef2_gain * block */
   fs_assert_close(fs_consolidation_bdnf_production(&bp, 0.0, 0.0, false), 1.0, 0.0, 0.0);
-  fs_assert_close(fs_consolidation_bdnf_production(&bp, 5.0, 0.0, false), 1.0, 0.0, 0.0); /* below rate_ref */
-  fs_assert_close(fs_consolidation_bdnf_production(&bp, 30.0, 0.0, false), 1.0 + 0.5 * 2.0, 1e-15, 0.0);
-  fs_assert_close(fs_consolidation_bdnf_production(&bp, 0.0, 0.2, false), 1.0 + 3.0 * 0.2, 1e-15, 0.0);
-  fs_assert_close(fs_consolidation_bdnf_production(&bp, 30.0, 0.2, false), 1.0 + 1.0 + 0.6, 1e-15, 0.0);
+  fs_assert_close(fs_consolidation_bdnf_production(&bp, 5.0, 0.0, false), 1.0, 0.0,
+                  0.0); /* below rate_ref */
+  fs_assert_close(fs_consolidation_bdnf_production(&bp, 30.0, 0.0, false), 1.0 + 0.5 * 2.0, 1e-15,
+                  0.0);
+  fs_assert_close(fs_consolidation_bdnf_production(&bp, 0.0, 0.2, false), 1.0 + 3.0 * 0.2, 1e-15,
+                  0.0);
+  fs_assert_close(fs_consolidation_bdnf_production(&bp, 30.0, 0.2, false), 1.0 + 1.0 + 0.6, 1e-15,
+                  0.0);
   /* the knock-out makes none, whatever the drive; each pathway can be switched off */
   assert_true(fs_consolidation_bdnf_production(&bp, 30.0, 0.2, true) == 0.0);
   bp.activity = false;
@@ -207,7 +212,8 @@ static void test_bdnf_on_prp(void **state) {
   assert_true(fs_consolidation_prp_alpha(&lp, &bp, 2.0, true) == 0.0);
   /* with alpha 0 the PRP only decays, whatever the trigger */
   double integral = 0;
-  fs_assert_close(fs_consolidation_prp_step(0.0, 1, 0.0, lp.tau_p, 600.0, &integral), 0.0, 0.0, 0.0);
+  fs_assert_close(fs_consolidation_prp_step(0.0, 1, 0.0, lp.tau_p, 600.0, &integral), 0.0, 0.0,
+                  0.0);
   assert_true(integral == 0.0);
 }
 
@@ -229,8 +235,8 @@ static void test_knockout_under_each_mode(void **state) {
     for (double mean = 0.0; mean <= most; mean += most / 50.0) {
       double integral = -1.0;
       int on = mean > fs_consolidation_theta_pro(&lp, &bp, 0.0);
-      double p =
-          fs_consolidation_prp_step(0.0, on, fs_consolidation_prp_alpha(&lp, &bp, 0.0, false), lp.tau_p, 3600.0, &integral);
+      double p = fs_consolidation_prp_step(
+          0.0, on, fs_consolidation_prp_alpha(&lp, &bp, 0.0, false), lp.tau_p, 3600.0, &integral);
       if (m < 3) {
         assert_true(p == 0.0 && integral == 0.0);
       } else if (mean > lp.theta_pro) {
@@ -251,16 +257,20 @@ static void test_spines(void **state) {
   fs_assert_close(fs_consolidation_mtorc1_signal(1.5, false), 0.5, 1e-15, 0.0);
   assert_true(fs_consolidation_mtorc1_signal(1.5, true) == 0.0);
   /* formation: (baseline + formation * signal) n0 h */
-  assert_true(fs_consolidation_spine_formation(&sp, 0.0, 40.0, 3600.0) == 0.0); /* no baseline by default */
-  fs_assert_close(fs_consolidation_spine_formation(&sp, 0.5, 40.0, 86400.0), 3.0 * 0.5 * 40.0, 1e-12, 0.0);
+  assert_true(fs_consolidation_spine_formation(&sp, 0.0, 40.0, 3600.0) ==
+              0.0); /* no baseline by default */
+  fs_assert_close(fs_consolidation_spine_formation(&sp, 0.5, 40.0, 86400.0), 3.0 * 0.5 * 40.0,
+                  1e-12, 0.0);
   sp.baseline_formation = 1e-6;
   fs_assert_close(fs_consolidation_spine_formation(&sp, 0.5, 40.0, 100.0),
                   (1e-6 + 0.5 * 3.0 / 86400.0) * 40.0 * 100.0, 1e-12, 0.0);
   /* elimination: 1 - exp(-h / tau), and two half steps compose into one step */
-  double h = 3600.0, p = fs_consolidation_spine_elimination(&sp, h), half = fs_consolidation_spine_elimination(&sp, h / 2);
+  double h = 3600.0, p = fs_consolidation_spine_elimination(&sp, h),
+         half = fs_consolidation_spine_elimination(&sp, h / 2);
   fs_assert_close(p, 1.0 - exp(-h / sp.tau_elimination), 1e-12, 0.0);
   fs_assert_close(1.0 - (1.0 - half) * (1.0 - half), p, 1e-12, 0.0);
-  fs_assert_close(fs_consolidation_spine_elimination(&sp, sp.tau_elimination), 1.0 - exp(-1.0), 1e-14, 0.0);
+  fs_assert_close(fs_consolidation_spine_elimination(&sp, sp.tau_elimination), 1.0 - exp(-1.0),
+                  1e-14, 0.0);
   assert_true(fs_consolidation_spine_elimination(&sp, 0.0) == 0.0);
 }
 

@@ -65,7 +65,8 @@ static void test_voltage_dependence(void **state) {
   (void)state;
   fs_block_coeffs c = coeffs(drug("ketamine"));
   double conc = 1 * UM;
-  double b20 = fs_drug_block_steady(&c, conc, -20 * MV), b80 = fs_drug_block_steady(&c, conc, -80 * MV);
+  double b20 = fs_drug_block_steady(&c, conc, -20 * MV),
+         b80 = fs_drug_block_steady(&c, conc, -80 * MV);
   print_message("ketamine 1 uM steady block: %.3f at -80 mV, %.3f at -20 mV\n", b80, b20);
   assert_true(b20 < b80);
   fs_assert_close(fs_drug_block_k_off(&c, -60 * MV), 0.2, 1e-15, 0);
@@ -243,7 +244,8 @@ static void test_selectivity(void **state) {
   fs_drug_defaults(drug("ketamine"), &p);
   assert_int_equal(fs_drug_block_init(drug("ketamine"), &p, 1.0, &c1, &err), FS_OK);
   assert_int_equal(fs_drug_block_init(drug("ketamine"), &p, 3.0, &c3, &err), FS_OK);
-  assert_true(fs_drug_block_steady(&c3, 1 * UM, -60 * MV) > fs_drug_block_steady(&c1, 1 * UM, -60 * MV));
+  assert_true(fs_drug_block_steady(&c3, 1 * UM, -60 * MV) >
+              fs_drug_block_steady(&c1, 1 * UM, -60 * MV));
 }
 
 int main(void) {

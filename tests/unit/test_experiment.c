@@ -283,7 +283,7 @@ static void test_plasticity_block(void **state) {
   assert_ptr_equal(pl->rule, fs_synrule_find("graupner_brunel", NULL));
   fs_assert_close(gb->gamma_p, 1645.59, 1e-12, 0.0); /* the preset */
   fs_assert_close(gb->sigma, 0.0, 0.0, 0.0);         /* overridden */
-  fs_assert_close(pl->up_fraction, 0.3, 1e-12, 0.0);    /* 1 - beta of the preset */
+  fs_assert_close(pl->up_fraction, 0.3, 1e-12, 0.0); /* 1 - beta of the preset */
   fs_assert_close(spec->projs[0].nmda_ratio, 0.5, 0.0, 0.0);
   fs_experiment_free(spec);
 }

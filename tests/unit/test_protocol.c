@@ -353,7 +353,8 @@ static void test_clock(void **state) {
 /* The outcome input fires when the US comes or would come, on every CS trial, shock or not. */
 static void test_outcome(void **state) {
   (void)state;
-  static const char outcome[] = "    context_rate: 20 Hz\n    outcome: {population: bg, rate: 40 Hz}\n";
+  static const char outcome[] =
+      "    context_rate: 20 Hz\n    outcome: {population: bg, rate: 40 Hz}\n";
   fs_protocol *p = load_ok(variant("    context_rate: 20 Hz\n", outcome));
   double on = 10 * HOUR + 5, ext = DAY + 10 * HOUR + 5;
   assert_int_equal(p->n_plans, 5);
@@ -396,16 +397,17 @@ static void test_outcome_errors(void **state) {
   replace(text, "us_alone: 4}", "us_alone: 4, us: {duration: 2 s, intensity: 0.5 mA}}");
   fs_protocol *p = load_ok(text); /* fine without the outcome input */
   fs_protocol_free(p);
-  replace(text, context_rate, "    context_rate: 20 Hz\n    outcome: {population: bg, rate: 40 Hz}\n");
+  replace(text, context_rate,
+          "    context_rate: 20 Hz\n    outcome: {population: bg, rate: 40 Hz}\n");
   expect_error(text, "x.yaml:18:11: protocol.days[1].sessions[0]: protocol.inputs.outcome needs "
                      "the time the US would come on every CS trial: give us.at and us.duration "
                      "in protocol.defaults");
   expect_error(variant(context_rate, "    context_rate: 20 Hz\n    outcome: {population: bg}\n"),
                "x.yaml:7:14: protocol.inputs.outcome: missing key \"rate\"");
-  expect_error(variant(context_rate,
-                       "    context_rate: 20 Hz\n    outcome: {population: CS, rate: 4 Hz}\n"),
-               "x.yaml:7:27: protocol.inputs.outcome.population: the input \"CS\" is already "
-               "driven by protocol.inputs.cs.population");
+  expect_error(
+      variant(context_rate, "    context_rate: 20 Hz\n    outcome: {population: CS, rate: 4 Hz}\n"),
+      "x.yaml:7:27: protocol.inputs.outcome.population: the input \"CS\" is already "
+      "driven by protocol.inputs.cs.population");
 }
 
 static void test_unknown_names(void **state) {

@@ -312,7 +312,8 @@ static void test_peek_advance(void **state) {
   memcpy(copy, b->rec, b->rule->record_size);
   b->rule->peek(&b->part, 0, 1200, &b->env, out);
   assert_memory_equal(copy, b->rec, b->rule->record_size); /* left as it was */
-  const fs_synrule_field *r1 = fs_synrule_find_field(b->rule, "r1"), *o2 = fs_synrule_find_field(b->rule, "o2");
+  const fs_synrule_field *r1 = fs_synrule_find_field(b->rule, "r1"),
+                         *o2 = fs_synrule_find_field(b->rule, "o2");
   fs_assert_close(fs_synrule_field_value(r1, out), exp(-0.11 / get(b, "tau_plus")), 1e-12, 0);
   fs_assert_close(fs_synrule_field_value(o2, out), exp(-0.1 / get(b, "tau_y")), 1e-12, 0);
   b->rule->advance(&b->part, 0, 1200, &b->env);
