@@ -74,7 +74,7 @@ typedef struct fs_nmda_mod {
 typedef struct fs_drug_mechanism {
   const char *name;        /* "open_channel" */
   const char *description; /* "open-channel trapping blocker" */
-  /* Keeps a blocked fraction per synapse (fs_block_* below): at most one such drug per
+  /* Keeps a blocked fraction per synapse (fs_drug_block_* below): at most one such drug per
    * experiment, and only such a drug takes a per-population selectivity. */
   bool blocks_channel;
   /* Folds the effect of concentration conc (mol/m^3 at the receptor) of a drug with
