@@ -17,6 +17,7 @@
  * eng->step done: to stop (a signal), or to pause for a checkpoint and go on. Leaving changes
  * nothing: a run that goes on from there, in this process or after a resume from a
  * checkpoint, does exactly what it would have done (fs_engine_checkpoint lists the state). */
+#include <fearsim/barrier.h>
 #include <fearsim/engine.h>
 #include <fearsim/nmda.h>
 #include <fearsim/observer.h>
@@ -33,6 +34,9 @@
 #include <omp.h>
 
 #define STOP_CHECK_STEPS 64
+/* Polls of a barrier before a thread sleeps: some tens of microseconds, longer than a step
+ * usually keeps the other thread busy, far shorter than a time slice. */
+#define BARRIER_SPIN 2000
 /* The drugs' concentrations change over minutes; every 1 ms of simulated time is plenty. */
 #define PHARM_REFRESH_STEPS 10
 
@@ -41,6 +45,7 @@ enum { HALT_NONE, HALT_STOP, HALT_PAUSE };
 
 struct fs_engine {
   fs_network *net;
+  fs_barrier barrier; /* the threads' meeting point, in place of OpenMP's spinning one */
   fs_observer *obs;
   int64_t step, n_steps;
   uint64_t spikes;
@@ -127,6 +132,9 @@ static fs_status create_factors(fs_engine *eng, fs_error *err) {
 
 fs_status fs_engine_create(fs_network *net, fs_record *rec, fs_engine **out, fs_error *err) {
   fs_status st = FS_OK;
+  if (net->n_threads > (size_t)omp_get_thread_limit())
+    return fs_error_set(err, FS_ERR_INPUT, "%zu threads asked for, but OMP_THREAD_LIMIT is %d",
+                        net->n_threads, omp_get_thread_limit());
   fs_engine *eng = calloc(1, sizeof *eng);
   *out = NULL;
   if (eng == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
@@ -210,12 +218,48 @@ fs_status fs_engine_get_stats(const fs_engine *eng, fs_engine_stats *out) {
 
 /* --- phase 1: inputs and neurons ---------------------------------------------------------- */
 
+/* --- Poisson inputs: each thread keeps its units in a binary min-heap by (next spike, id), so
+ * a step costs one look at the top when no unit spikes, and units that spike together come out
+ * in id order. */
+
+static bool poisson_before(const fs_population *pop, uint32_t a, uint32_t b) {
+  uint64_t ta = pop->next_spike[a], tb = pop->next_spike[b];
+  return ta < tb || (ta == tb && a < b);
+}
+
+/* Moves heap entry at down (the heap is q[0 .. n)) until its children come after it. */
+static void poisson_sift_down(const fs_population *pop, uint32_t *q, size_t n, size_t at) {
+  uint32_t unit = q[at];
+  for (;;) {
+    size_t child = 2 * at + 1;
+    if (child >= n) break;
+    if (child + 1 < n && poisson_before(pop, q[child + 1], q[child])) child++;
+    if (!poisson_before(pop, q[child], unit)) break;
+    q[at] = q[child];
+    at = child;
+  }
+  q[at] = unit;
+}
+
+/* The heap of thread range r, built anew from next_spike (after every unit redrew it, and at
+ * the start of a span). */
+static void poisson_queue_build(fs_population *pop, fs_thread_range r) {
+  uint32_t *q = pop->queue + r.begin;
+  size_t n = r.end - r.begin;
+  for (size_t i = 0; i < n; i++)
+    q[i] = (uint32_t)(r.begin + i);
+  for (size_t i = n / 2; i-- > 0;)
+    poisson_sift_down(pop, q, n, i);
+}
+
 static void poisson_rate_change(fs_population *pop, fs_thread_range r, int64_t step, double dt) {
   const fs_population_spec *s = pop->spec;
   for (size_t k = 1; k < s->n_rates; k++)
-    if (s->rate_step[k] == step)
+    if (s->rate_step[k] == step) {
       for (size_t i = r.begin; i < r.end; i++)
         pop->next_spike[i] = (uint64_t)step + fs_rng_geometric(&pop->rng[i], s->rate[k] * dt);
+      poisson_queue_build(pop, r);
+    }
 }
 
 static double poisson_rate_at(const fs_population_spec *s, int64_t step) {
@@ -227,14 +271,17 @@ static double poisson_rate_at(const fs_population_spec *s, int64_t step) {
 
 static size_t poisson_step(fs_population *pop, fs_thread_range r, int64_t step, double dt,
                            uint32_t *out) {
-  size_t n = 0;
+  uint32_t *q = pop->queue + r.begin;
+  size_t n = 0, len = r.end - r.begin;
   poisson_rate_change(pop, r, step, dt);
+  if (len == 0 || pop->next_spike[q[0]] != (uint64_t)step) return 0;
   double p = poisson_rate_at(pop->spec, step) * dt;
-  for (size_t i = r.begin; i < r.end; i++) {
-    if (pop->next_spike[i] != (uint64_t)step) continue;
-    out[n++] = (uint32_t)i;
+  while (pop->next_spike[q[0]] == (uint64_t)step) {
+    uint32_t i = q[0];
+    out[n++] = i;
     uint64_t gap = fs_rng_geometric(&pop->rng[i], p);
     pop->next_spike[i] = gap == UINT64_MAX ? UINT64_MAX : (uint64_t)step + 1 + gap;
+    poisson_sift_down(pop, q, len, 0);
   }
   return n;
 }
@@ -455,6 +502,7 @@ static void push_post_spikes(fs_engine *eng, size_t k, size_t t, int64_t step) {
   fs_thread_range r = post->range[t];
   int parity = (int)(step & 1);
   const uint32_t *spk = post->spike_buf[parity] + r.begin;
+  if (post->n_spikes[parity][t] == 0) return;
   fs_synrule_env pe = plastic_env(eng, proj, k, t);
   for (size_t n = 0; n < post->n_spikes[parity][t]; n++) {
     size_t j = spk[n] - r.begin;
@@ -494,10 +542,19 @@ static bool needs_agents(const fs_engine *eng, const fs_projection *proj) {
   return proj->plastic || (proj->nmda_agents && (eng->pharm || proj->spec->nmda_ratio > 0));
 }
 
+/* Did population pop spike at all at step (on any thread)? */
+static bool any_spikes(const fs_network *net, const fs_population *pop, int64_t step) {
+  int parity = (int)(step & 1);
+  for (size_t u = 0; u < net->n_threads; u++)
+    if (pop->n_spikes[parity][u] > 0) return true;
+  return false;
+}
+
 static void deliver_spikes(fs_engine *eng, size_t t, int64_t step) {
   fs_network *net = eng->net;
   for (size_t k = 0; k < net->n_projs; k++) {
     const fs_projection *proj = &net->projs[k];
+    if (!any_spikes(net, proj->pre, step)) continue; /* most steps, for most projections */
     if (needs_agents(eng, proj))
       eng->syn_events[t] += deliver_agent_projection(eng, k, t, step);
     else
@@ -512,8 +569,8 @@ static void deliver_spikes(fs_engine *eng, size_t t, int64_t step) {
 static void refresh_drugs(fs_engine *eng, size_t t, int64_t step, bool now) {
   if (eng->pharm == NULL || (!now && step % PHARM_REFRESH_STEPS != 0)) return;
   const fs_network *net = eng->net;
-  for (size_t p = 0; p < net->n_pops; p++)
-    fs_pharm_get_nmda_mod(eng->pharm, p, (double)step * net->dt, &eng->mod[t * net->n_pops + p]);
+  fs_pharm_get_nmda_mods(eng->pharm, (double)step * net->dt, &eng->mod[t * net->n_pops],
+                         net->n_pops);
 }
 
 /* --- the loop --------------------------------------------------------------------------- */
@@ -546,6 +603,7 @@ static void start_fast_phase(fs_engine *eng, size_t t, int64_t start) {
         uint64_t gap = fs_rng_geometric(&pop->rng[j], p);
         pop->next_spike[j] = gap == UINT64_MAX ? UINT64_MAX : (uint64_t)start + gap;
       }
+      poisson_queue_build(pop, r);
       continue;
     }
     double rest[FS_MAX_STATE];
@@ -574,11 +632,11 @@ static void slow_step(fs_engine *eng, size_t t, int64_t to) {
 /* The observer's sums of step at, taken by every thread, then its row and snapshot due at
  * step at, written by thread 0, between barriers. */
 static void synced_observe(fs_engine *eng, size_t t, size_t ph, int64_t at) {
-#pragma omp barrier
+  fs_barrier_wait(&eng->barrier);
   fs_observer_step(eng->obs, FS_OBSERVE_SUMS, t, ph, at);
-#pragma omp barrier
+  fs_barrier_wait(&eng->barrier);
   if (t == 0) fs_observer_step(eng->obs, FS_OBSERVE_SYNC, t, ph, at);
-#pragma omp barrier
+  fs_barrier_wait(&eng->barrier);
 }
 
 /* The fast phase ph: every step of it. Returns true if the run was stopped. */
@@ -593,7 +651,7 @@ static bool run_fast(fs_engine *eng, size_t t, size_t ph, double t0, double *las
   for (int64_t step = first; step < p->stop; step++) {
     refresh_drugs(eng, t, step, false);
     advance_populations(net, t, step);
-#pragma omp barrier
+  fs_barrier_wait(&eng->barrier);
     if (t == 0) {
       eng->spikes += count_spikes(net, step);
       fs_observer_step(eng->obs, FS_OBSERVE_SPIKES, t, ph, step);
@@ -610,9 +668,9 @@ static bool run_fast(fs_engine *eng, size_t t, size_t ph, double t0, double *las
     if (step + 1 < p->stop && fs_observer_row_due(eng->obs, ph, step + 1))
       fs_observer_step(eng->obs, FS_OBSERVE_SUMS, t, ph, step + 1);
     if (fs_observer_snapshot_due(eng->obs, step + 1)) {
-#pragma omp barrier
+  fs_barrier_wait(&eng->barrier);
       if (t == 0) fs_observer_step(eng->obs, FS_OBSERVE_SNAPSHOT, t, ph, step + 1);
-#pragma omp barrier
+  fs_barrier_wait(&eng->barrier);
     }
     /* every STOP_CHECK_STEPS steps, all threads read thread 0's decision of the previous
      * check; the barrier of that step orders the write before this read. Never at the last
@@ -650,7 +708,7 @@ static bool run_slow(fs_engine *eng, size_t t, size_t ph, double t0, double *las
     if (eng->has_slow && tick) slow_step(eng, t, next);
     if (fs_observer_row_due(eng->obs, ph, next))
       fs_observer_step(eng->obs, FS_OBSERVE_SUMS, t, ph, next);
-#pragma omp barrier
+  fs_barrier_wait(&eng->barrier);
     if (t == 0) {
       eng->step = next;
       fs_observer_step(eng->obs, FS_OBSERVE_SYNC, t, ph, next);
@@ -658,17 +716,25 @@ static bool run_slow(fs_engine *eng, size_t t, size_t ph, double t0, double *las
       eng->slow_stop = halt_requested(eng);
       eng->halt = eng->slow_stop;
     }
-#pragma omp barrier
+  fs_barrier_wait(&eng->barrier);
     if (eng->slow_stop) return true;
     now = next;
   }
   return false;
 }
 
+/* Thread t's Poisson queues, from the units' next spikes (after a pause or a resume). */
+static void build_poisson_queues(fs_network *net, size_t t) {
+  for (size_t i = 0; i < net->n_pops; i++)
+    if (net->pops[i].is_input && net->pops[i].spec->input == FS_INPUT_POISSON)
+      poisson_queue_build(&net->pops[i], net->pops[i].range[t]);
+}
+
 static void run_thread(fs_engine *eng, double t0) {
   const fs_experiment_spec *spec = eng->net->spec;
   size_t t = (size_t)omp_get_thread_num();
   double last_report = t0;
+  build_poisson_queues(eng->net, t);
   for (size_t ph = 0; ph < spec->n_phases; ph++) {
     const fs_phase *p = &spec->phases[ph];
     if (p->stop <= eng->step) continue;
@@ -702,6 +768,8 @@ static void run_span(fs_engine *eng) {
   if (eng->net->n_pops == 0) {
     run_timeline_only(eng);
   } else {
+    fs_barrier_init(&eng->barrier, (unsigned)eng->net->n_threads, BARRIER_SPIN);
+    omp_set_dynamic(0); /* the team must have n_threads threads: each owns its ranges */
 #pragma omp parallel num_threads((int)eng->net->n_threads) default(none) shared(eng, t0)
     run_thread(eng, t0);
   }

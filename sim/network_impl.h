@@ -72,6 +72,8 @@ struct fs_population {
   /* inputs */
   const fs_population_spec *spec;
   uint64_t *next_spike; /* poisson: step of each unit's next spike */
+  uint32_t *queue;      /* poisson: per thread range, a binary min-heap of its units by
+                           (next_spike, id), in queue[range.begin .. range.end) */
   fs_rng *rng;          /* poisson: each unit's stream */
   size_t rate_index;    /* poisson: current segment of the rate schedule */
   size_t train_pos;     /* spike_times: next entry of the sorted train */

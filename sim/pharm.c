@@ -735,16 +735,21 @@ void fs_pharm_conc(const fs_pharmacology *ph, size_t i, double t, double *plasma
   if (effect != NULL) *effect = e;
 }
 
-double fs_pharm_receptor_conc(const fs_pharmacology *ph, size_t i, size_t pop, double t) {
-  if (i >= ph->n_drugs) return 0.0;
-  double effect;
-  fs_pharm_conc(ph, i, t, NULL, &effect);
-  double c = effect / ph->drugs[i].drug->molar_mass;
+/* The systemic concentration c of drug i at population pop's receptors with what its local
+ * applications add there at time t. */
+static double with_local(const fs_pharmacology *ph, size_t i, size_t pop, double t, double c) {
   for (size_t k = 0; k < ph->n_locals; k++) {
     const pharm_local *l = &ph->locals[k];
     if (l->drug == i && pop < ph->n_pops && l->mask[pop] && t >= l->t0 && t < l->t1) c += l->conc;
   }
   return c;
+}
+
+double fs_pharm_receptor_conc(const fs_pharmacology *ph, size_t i, size_t pop, double t) {
+  if (i >= ph->n_drugs) return 0.0;
+  double effect;
+  fs_pharm_conc(ph, i, t, NULL, &effect);
+  return with_local(ph, i, pop, t, effect / ph->drugs[i].drug->molar_mass);
 }
 
 void fs_pharm_get_nmda_mod(const fs_pharmacology *ph, size_t pop, double t, fs_nmda_mod *out) {
@@ -753,6 +758,20 @@ void fs_pharm_get_nmda_mod(const fs_pharmacology *ph, size_t pop, double t, fs_n
     const fs_drug_mechanism *m = ph->drugs[i].drug->mechanism;
     if (m->nmda_effect == NULL) continue;
     m->nmda_effect(&ph->drugs[i].params, fs_pharm_receptor_conc(ph, i, pop, t), out);
+  }
+}
+
+void fs_pharm_get_nmda_mods(const fs_pharmacology *ph, double t, fs_nmda_mod *out, size_t n_pops) {
+  for (size_t p = 0; p < n_pops; p++)
+    out[p] = FS_NMDA_MOD_NONE;
+  for (size_t i = 0; i < ph->n_drugs; i++) {
+    const fs_drug_mechanism *m = ph->drugs[i].drug->mechanism;
+    if (m->nmda_effect == NULL) continue;
+    double effect;
+    fs_pharm_conc(ph, i, t, NULL, &effect);
+    double systemic = effect / ph->drugs[i].drug->molar_mass;
+    for (size_t p = 0; p < n_pops; p++)
+      m->nmda_effect(&ph->drugs[i].params, with_local(ph, i, p, t, systemic), &out[p]);
   }
 }
 

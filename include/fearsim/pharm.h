@@ -96,6 +96,10 @@ double fs_pharm_receptor_conc(const fs_pharmacology *ph, size_t i, size_t pop, d
  * mechanism folds its receptor concentration into *out, starting from FS_NMDA_MOD_NONE. */
 void fs_pharm_get_nmda_mod(const fs_pharmacology *ph, size_t pop, double t, fs_nmda_mod *out);
 
+/* The same for populations 0 .. n_pops - 1 at once, into out[n_pops]: every drug's
+ * concentration at its effect site is computed once. */
+void fs_pharm_get_nmda_mods(const fs_pharmacology *ph, double t, fs_nmda_mod *out, size_t n_pops);
+
 /* The open-channel blocker's index (as in fs_pharm_drug), or -1 if there is none. */
 int fs_pharm_blocker(const fs_pharmacology *ph);
 

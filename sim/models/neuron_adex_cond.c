@@ -7,7 +7,8 @@
  *   V >= V_peak: spike, V = V_reset, w += b, V held at V_reset for t_ref
  *
  * Integration: as lif_cond, with the exponential current and w held at their start-of-step
- * values over the step (semi-implicit); w relaxes exactly towards a (V - E_L).
+ * values over the step (semi-implicit); w relaxes exactly towards a (V - E_L). The exponentials
+ * (Mg2+ block, exponential current) are fs_fastexp's, so the loop vectorises.
  *
  * | name    | default   | unit | meaning                          | source                     |
  * |---------|-----------|------|----------------------------------|----------------------------|
@@ -27,6 +28,8 @@
 #include <math.h>
 #include <stdbool.h>
 
+#include <fearsim/fastexp.h>
+
 #include "neuron_cond_common.h"
 #include "network_impl.h"
 
@@ -37,7 +40,7 @@ typedef struct adex_params {
 
 typedef struct adex_coeff {
   fs_cond_syn_coeff syn;
-  double dt_over_c, decay_w, exp_cap;
+  double dt_over_c, decay_w, exp_cap, inv_delta_t;
   int32_t ref_steps;
 } adex_coeff;
 
@@ -90,6 +93,7 @@ static fs_status adex_precompute(const void *params, double dt, void *coeff, fs_
   /* the exponential current is capped where V has certainly crossed V_peak, so that a
    * runaway step cannot overflow */
   c->exp_cap = p->Delta_T > 0 ? (p->V_peak - p->V_T) / p->Delta_T + 5.0 : 0.0;
+  c->inv_delta_t = p->Delta_T > 0 ? 1.0 / p->Delta_T : 0.0; /* a product vectorises better */
   c->ref_steps = (int32_t)llround(p->t_ref / dt);
   return fs_cond_syn_precompute(&p->syn, dt, &c->syn, err);
 }
@@ -101,50 +105,85 @@ static void adex_rest_state(const void *params, double *state0) {
     state0[k] = 0.0;
 }
 
-static double exp_current(const adex_params *p, const adex_coeff *c, double v) {
-  if (p->Delta_T <= 0) return 0.0;
-  return p->g_L * p->Delta_T * exp(fmin((v - p->V_T) / p->Delta_T, c->exp_cap));
-}
+/* The per-neuron arrays of one step; restrict on parameters is what lets the compiler
+ * vectorise (it ignores restrict on local pointers). */
+typedef struct adex_arrays {
+  double *v, *w, *ga, *gg, *nr, *nd, *in_a, *in_n, *in_g;
+  int32_t *ref, *fired;
+} adex_arrays;
 
-static void adex_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx *ctx) {
-  const adex_params *p = pop->params;
-  const adex_coeff *c = pop->coeff;
+/* Neurons [begin, end), with (nmda) or without NMDA input and with (expo) or without the
+ * exponential current; inlined with constant flags, so each variant is a loop of its own
+ * without branches (threshold, reset and refractoriness are selects) that vectorises. */
+static inline __attribute__((always_inline)) void
+adex_integrate(const adex_params *p, const adex_coeff *c, double i_const, double *restrict v,
+               double *restrict w, double *restrict ga, double *restrict gg, double *restrict nr,
+               double *restrict nd, double *restrict in_a, double *restrict in_n,
+               double *restrict in_g, int32_t *restrict ref, int32_t *restrict fired, size_t begin,
+               size_t end, const bool nmda, const bool expo) {
   const fs_cond_syn_coeff *s = &c->syn;
-  double *restrict v = pop->state[ADEX_V], *restrict w = pop->state[ADEX_W];
-  double *restrict ga = pop->state[ADEX_G_AMPA], *restrict gg = pop->state[ADEX_G_GABA];
-  double *restrict nr = pop->state[ADEX_NMDA_R], *restrict nd = pop->state[ADEX_NMDA_D];
-  double *restrict in_a = ctx->in[FS_CH_AMPA], *restrict in_n = ctx->in[FS_CH_NMDA];
-  double *restrict in_g = ctx->in[FS_CH_GABA_A];
-  const double i_const = p->g_L * p->E_L + p->I_e + ctx->i_ext;
+  const double g_L = p->g_L, E_ex = p->syn.E_ex, E_in = p->syn.E_in, dt_over_c = c->dt_over_c;
+  const double norm = s->nmda_norm, mg_ratio = s->mg_ratio, mg_gamma = p->syn.mg_gamma;
+  const double exp_gain = p->g_L * p->Delta_T, V_T = p->V_T, inv_delta_t = c->inv_delta_t;
+  const double exp_cap = c->exp_cap, a_w = p->a, E_L = p->E_L, decay_w = c->decay_w;
+  const double V_peak = p->V_peak, V_reset = p->V_reset, b = p->b;
+  const int32_t ref_steps = c->ref_steps;
   for (size_t i = begin; i < end; i++) {
     double a = ga[i] + in_a[i], g = gg[i] + in_g[i];
-    double r = nr[i] + in_n[i] * s->nmda_norm, d = nd[i] + in_n[i] * s->nmda_norm;
-    in_a[i] = in_g[i] = in_n[i] = 0.0;
-    double gbar_a = a * s->avg_ampa, gbar_g = g * s->avg_gaba, gbar_n = 0.0;
-    if (pop->has_nmda)
-      gbar_n = (d * s->avg_nd - r * s->avg_nr) / (1.0 + s->mg_ratio * exp(-p->syn.mg_gamma * v[i]));
-    double v0 = v[i];
-    double g_tot = p->g_L + gbar_a + gbar_g + gbar_n;
-    double i_tot = i_const + (gbar_a + gbar_n) * p->syn.E_ex + gbar_g * p->syn.E_in +
-                   exp_current(p, c, v0) - w[i];
-    double vn = fs_membrane_step(v0, g_tot, i_tot, c->dt_over_c);
-    double w_inf = p->a * (v0 - p->E_L);
-    w[i] = w_inf + (w[i] - w_inf) * c->decay_w;
-    if (pop->refractory[i] > 0) {
-      vn = p->V_reset;
-      pop->refractory[i]--;
-    } else if (vn >= p->V_peak) {
-      vn = p->V_reset;
-      w[i] += p->b;
-      pop->refractory[i] = c->ref_steps;
-      ctx->spikes[ctx->n_spikes++] = (uint32_t)i;
+    double r = nr[i] + in_n[i] * norm, d = nd[i] + in_n[i] * norm;
+    in_a[i] = 0.0;
+    in_g[i] = 0.0;
+    in_n[i] = 0.0;
+    double v0 = v[i], gbar_a = a * s->avg_ampa, gbar_g = g * s->avg_gaba, gbar_n = 0.0;
+    if (nmda)
+      gbar_n = (d * s->avg_nd - r * s->avg_nr) / (1.0 + mg_ratio * fs_fastexp(-mg_gamma * v0));
+    double g_tot = g_L + gbar_a + gbar_g + gbar_n;
+    double i_tot = i_const + (gbar_a + gbar_n) * E_ex + gbar_g * E_in;
+    if (expo) {
+      double x = (v0 - V_T) * inv_delta_t;
+      i_tot += exp_gain * fs_fastexp(x < exp_cap ? x : exp_cap);
     }
-    v[i] = vn;
+    i_tot -= w[i];
+    double vn = fs_membrane_step(v0, g_tot, i_tot, dt_over_c);
+    double w_inf = a_w * (v0 - E_L);
+    double wn = w_inf + (w[i] - w_inf) * decay_w;
+    int32_t rf = ref[i], spike = (rf <= 0) & (vn >= V_peak);
+    ref[i] = spike ? ref_steps : (rf > 0 ? rf - 1 : 0);
+    fired[i] = spike;
+    v[i] = (rf > 0) | spike ? V_reset : vn;
+    w[i] = spike ? wn + b : wn;
     ga[i] = a * s->decay_ampa;
     gg[i] = g * s->decay_gaba;
     nr[i] = r * s->decay_nr;
     nd[i] = d * s->decay_nd;
   }
+}
+
+#define ADEX_VARIANT(name, nmda, expo)                                                             \
+  static void name(const adex_params *p, const adex_coeff *c, double i_const, adex_arrays x,      \
+                   size_t begin, size_t end) {                                                     \
+    adex_integrate(p, c, i_const, x.v, x.w, x.ga, x.gg, x.nr, x.nd, x.in_a, x.in_n, x.in_g,        \
+                   x.ref, x.fired, begin, end, nmda, expo);                                        \
+  }
+ADEX_VARIANT(adex_nmda_exp, true, true)
+ADEX_VARIANT(adex_nmda_lin, true, false)
+ADEX_VARIANT(adex_exp, false, true)
+ADEX_VARIANT(adex_lin, false, false)
+
+static void adex_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx *ctx) {
+  const adex_params *p = pop->params;
+  const adex_coeff *c = pop->coeff;
+  const double i_const = p->g_L * p->E_L + p->I_e + ctx->i_ext;
+  adex_arrays x = {pop->state[ADEX_V],      pop->state[ADEX_W],      pop->state[ADEX_G_AMPA],
+                   pop->state[ADEX_G_GABA], pop->state[ADEX_NMDA_R], pop->state[ADEX_NMDA_D],
+                   ctx->in[FS_CH_AMPA],     ctx->in[FS_CH_NMDA],     ctx->in[FS_CH_GABA_A],
+                   pop->refractory,         ctx->fired};
+  bool expo = p->Delta_T > 0;
+  if (pop->has_nmda)
+    (expo ? adex_nmda_exp : adex_nmda_lin)(p, c, i_const, x, begin, end);
+  else
+    (expo ? adex_exp : adex_lin)(p, c, i_const, x, begin, end);
+  fs_collect_spikes(ctx, begin, end);
 }
 
 static void adex_nmda_kinetics(const void *params, double *tau_rise, double *tau_decay) {

@@ -1,0 +1,68 @@
+#!/usr/bin/python3
+"""The peer of configs/benchmarks/coba.yaml: the COBA network of Brette et al. 2007 (benchmark 1;
+Vogels & Abbott 2005) in Brian2's C++ standalone mode, with the same neurons, synapses and
+initial state. Prints one line 'RESULT {json}': rates, synapse count, and the timings t_sim
+(Brian2's simulation loop alone) and t_main (the whole compiled binary).
+
+  /usr/bin/python3 configs/benchmarks/brian2_coba.py --duration 10 --threads 0
+(--threads 0: no OpenMP, Brian2's fastest setting on two cores.)
+"""
+import argparse
+import json
+import sys
+import tempfile
+import time
+
+import numpy as np
+from brian2 import (NeuronGroup, Synapses, Network, defaultclock, device, set_device, prefs,
+                    seed, ms, mV, second)
+
+TAUM, TAUE, TAUI = 20 * ms, 5 * ms, 10 * ms
+EL, VT, VR, EE, EI = -60 * mV, -50 * mV, -60 * mV, 0 * mV, -80 * mV
+TREF = 5 * ms
+WE, WI = 0.6, 6.7  # 6 nS and 67 nS in units of the leak conductance (10 nS)
+P_CONN = 0.02
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--duration', type=float, default=1.0)
+    ap.add_argument('--threads', type=int, default=0)
+    ap.add_argument('--seed', type=int, default=12345)
+    a = ap.parse_args()
+    set_device('cpp_standalone', build_on_run=False)
+    prefs.devices.cpp_standalone.openmp_threads = a.threads
+    defaultclock.dt = 0.1 * ms
+    seed(a.seed)
+    ns = dict(EL=EL, EE=EE, EI=EI, TAUM=TAUM, TAUE=TAUE, TAUI=TAUI, VT=VT, VR=VR, WE=WE, WI=WI)
+    P = NeuronGroup(4000, '''dv/dt = (EL - v + ge*(EE - v) + gi*(EI - v)) / TAUM : volt (unless refractory)
+                             dge/dt = -ge/TAUE : 1
+                             dgi/dt = -gi/TAUI : 1
+                             nspk : integer''',
+                    threshold='v > VT', reset='v = VR; nspk += 1', refractory=TREF,
+                    method='euler', namespace=ns)
+    P.v = 'EL + (randn()*5 - 5)*mV'
+    P.ge = 'randn()*1.5 + 4'
+    P.gi = 'randn()*12 + 20'
+    PE, PI = P[:3200], P[3200:]
+    Ce = Synapses(PE, P, on_pre='ge_post += WE', namespace=ns)
+    Ce.connect(p=P_CONN)
+    Ci = Synapses(PI, P, on_pre='gi_post += WI', namespace=ns)
+    Ci.connect(p=P_CONN)
+    net = Network(P, Ce, Ci)
+    net.run(a.duration * second, namespace={})
+    d = tempfile.mkdtemp(prefix='b2_coba_')
+    tic = time.perf_counter()
+    device.build(directory=d, compile=True, run=True, clean=True, with_output=False)
+    out = dict(model='coba', threads=a.threads, duration=a.duration,
+               t_build=time.perf_counter() - tic, t_main=device.timers['run_binary'],
+               t_sim=device._last_run_time, n_syn=int(len(Ce) + len(Ci)))
+    nspk = np.asarray(P.nspk[:])
+    out['rate_E'] = float(nspk[:3200].sum() / 3200 / a.duration)
+    out['rate_I'] = float(nspk[3200:].sum() / 800 / a.duration)
+    print('RESULT ' + json.dumps(out))
+
+
+if __name__ == '__main__':
+    sys.exit(main())
