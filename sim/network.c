@@ -452,6 +452,16 @@ static void free_part(fs_proj_part *part) {
   free(part->delay);
 }
 
+/* What a plastic projection's rule precomputes for step dt (its coefficients, if any). */
+static fs_status create_rule_coeff(fs_projection *proj, double dt, fs_error *err) {
+  const fs_synrule *rule = proj->rule;
+  if (rule->coeff_size == 0) return FS_OK;
+  proj->rule_coeff = calloc(1, rule->coeff_size);
+  if (proj->rule_coeff == NULL)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory for projection %s", proj->name);
+  return rule->precompute(proj->rule_params, dt, proj->rule_coeff, err);
+}
+
 static fs_status create_projections(fs_network *net, fs_error *err) {
   int failed = 0;
   for (size_t k = 0; k < net->n_projs; k++) {
@@ -470,6 +480,8 @@ static fs_status create_projections(fs_network *net, fs_error *err) {
     proj->late = s->plastic.late_phase;
     proj->rule = s->plastic.rule;
     proj->rule_params = s->plastic.params;
+    fs_status st = proj->plastic ? create_rule_coeff(proj, net->dt, err) : FS_OK;
+    if (st != FS_OK) return st;
     if (proj->nmda_agents) proj->post->has_nmda = true;
     if (s->delay.kind == FS_DIST_CONST) proj->same_delay = delay_steps(s->delay.a, net->dt);
   }
@@ -580,6 +592,7 @@ void fs_network_free(fs_network *net) {
     for (size_t t = 0; net->projs[k].part && t < net->n_threads; t++)
       free_part(&net->projs[k].part[t]);
     free(net->projs[k].part);
+    free(net->projs[k].rule_coeff);
   }
   free(net->pops);
   free(net->projs);

@@ -123,6 +123,7 @@ struct fs_projection {
   bool late;               /* plastic with a late phase */
   const fs_synrule *rule;  /* the plasticity rule (plastic only) */
   const void *rule_params; /* its parameters */
+  void *rule_coeff;        /* what it precomputed for the step (NULL: nothing) */
 };
 
 struct fs_network {

@@ -11,6 +11,7 @@
 struct fs_synrule_env {
   const fs_synrule *rule;
   const void *params;          /* the rule's parameter struct */
+  const void *coeff;           /* what it precomputed for the step (NULL: nothing) */
   const fs_nmda_kinetics *kin; /* the projection's NMDA gating (NULL without NMDA receptors) */
   double dt;
   uint64_t seed;
@@ -28,6 +29,7 @@ static inline fs_synrule_env fs_synrule_env_make(const fs_network *net, size_t k
   const fs_projection *proj = &net->projs[k];
   fs_synrule_env e = {.rule = proj->rule,
                       .params = proj->rule_params,
+                      .coeff = proj->rule_coeff,
                       .kin = proj->nmda_agents ? kin : NULL,
                       .dt = net->dt,
                       .seed = net->spec->seed,

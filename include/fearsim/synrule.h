@@ -81,6 +81,10 @@ typedef struct fs_synrule {
   fs_status (*preset)(const char *name, void *params, fs_error *err);
   /* Checks relations between parameters; a message without location on failure. */
   fs_status (*check)(const void *params, fs_error *err);
+  /* What the rule precomputes once for step dt (tables, propagators): coeff_size bytes that the
+   * hooks find in their environment's coeff; 0 and NULL for a rule without. */
+  size_t coeff_size;
+  fs_status (*precompute)(const void *params, double dt, void *coeff, fs_error *err);
   /* The fraction of synapses that start in the UP state by default (bistable rules; others
    * ignore up). */
   double (*default_up_fraction)(const void *params);

@@ -68,14 +68,49 @@ static double clip(const trip_params *p, double w) {
   return w < p->w_min ? p->w_min : (w > p->w_max ? p->w_max : w);
 }
 
+/* The four traces' decay factors exp(-k dt / tau) for gaps of k < TRIP_TABLE steps, computed
+ * as decay() computes them, so a look-up gives the same bits as the exp it saves. */
+#define TRIP_TABLE 2048
+enum { TR_R1, TR_R2, TR_O1, TR_O2, TR_COUNT };
+typedef struct trip_coeff {
+  double factor[TR_COUNT][TRIP_TABLE];
+} trip_coeff;
+
+static void taus(const trip_params *p, double tau[TR_COUNT]) {
+  tau[TR_R1] = p->tau_plus;
+  tau[TR_R2] = p->tau_x;
+  tau[TR_O1] = p->tau_minus;
+  tau[TR_O2] = p->tau_y;
+}
+
+static fs_status precompute(const void *params, double dt, void *coeff, fs_error *err) {
+  (void)err;
+  trip_coeff *c = coeff;
+  double tau[TR_COUNT];
+  taus(params, tau);
+  for (int j = 0; j < TR_COUNT; j++)
+    for (int64_t k = 0; k < TRIP_TABLE; k++) {
+      double h = (double)k * dt;
+      c->factor[j][k] = exp(-h / tau[j]);
+    }
+  return FS_OK;
+}
+
 /* The traces decayed exactly from y->t_plast to step to (never backwards). */
-static void decay(const trip_params *p, trip_syn *y, int64_t to, double dt) {
+static void decay(const fs_synrule_env *e, trip_syn *y, int64_t to) {
   if (to <= y->t_plast) return;
-  double h = (double)(to - y->t_plast) * dt;
-  y->r1 *= exp(-h / p->tau_plus);
-  y->r2 *= exp(-h / p->tau_x);
-  y->o1 *= exp(-h / p->tau_minus);
-  y->o2 *= exp(-h / p->tau_y);
+  const trip_coeff *c = e->coeff;
+  int64_t k = to - y->t_plast;
+  double *trace[TR_COUNT] = {&y->r1, &y->r2, &y->o1, &y->o2};
+  if (c != NULL && k < TRIP_TABLE) {
+    for (int j = 0; j < TR_COUNT; j++)
+      *trace[j] *= c->factor[j][k];
+  } else {
+    double tau[TR_COUNT], h = (double)k * e->dt;
+    taus(e->params, tau);
+    for (int j = 0; j < TR_COUNT; j++)
+      *trace[j] *= exp(-h / tau[j]);
+  }
   y->t_plast = to;
 }
 
@@ -96,7 +131,7 @@ static void pre_row(fs_proj_part *part, uint64_t s0, uint64_t s1, int64_t emit,
   const trip_params *p = e->params;
   for (uint64_t s = s0; s < s1; s++) {
     trip_syn *y = syn_at(part, s);
-    decay(p, y, emit, e->dt);
+    decay(e, y, emit);
     on_pre(p, y);
     factor[s - s0] = y->w;
   }
@@ -107,19 +142,19 @@ static void post(fs_proj_part *part, const uint64_t *syn, size_t n, int64_t at,
   const trip_params *p = e->params;
   for (size_t q = 0; q < n; q++) {
     trip_syn *y = syn_at(part, syn[q]);
-    decay(p, y, at, e->dt);
+    decay(e, y, at);
     on_post(p, y);
   }
 }
 
 static void advance(fs_proj_part *part, uint64_t s, int64_t to, const fs_synrule_env *e) {
-  decay(e->params, syn_at(part, s), to, e->dt);
+  decay(e, syn_at(part, s), to);
 }
 
 static void peek(const fs_proj_part *part, uint64_t s, int64_t to, const fs_synrule_env *e,
                  void *out) {
   trip_syn y = *syn_at(part, s);
-  decay(e->params, &y, to, e->dt);
+  decay(e, &y, to);
   memcpy(out, &y, sizeof y);
 }
 
@@ -225,6 +260,8 @@ const fs_synrule fs_synrule_triplet_stdp = {
     .n_presets = sizeof trip_presets / sizeof trip_presets[0],
     .preset = preset,
     .check = check,
+    .coeff_size = sizeof(trip_coeff),
+    .precompute = precompute,
     .default_up_fraction = NULL,
     .needs_nmda = false,
     .reads_gating = NULL,

@@ -349,12 +349,40 @@ static void test_example_config(void **state) {
   fs_experiment_free(spec);
 }
 
+/* The decay table the engine precomputes (gaps shorter than its length) gives the same bits as
+ * the exponentials it saves: a spike train with short and long gaps, with and without it. */
+static void test_table_same_bits(void **state) {
+  (void)state;
+  bench *with = make_full(), *without = make_full();
+  void *coeff = calloc(1, with->rule->coeff_size);
+  assert_non_null(coeff);
+  assert_int_equal(with->rule->precompute(with->params, DT, coeff, NULL), FS_OK);
+  with->env.coeff = coeff;
+  const int64_t gaps[] = {1, 3, 70, 150, 2047, 2048, 5000, 12, 400};
+  int64_t t = 0;
+  for (size_t i = 0; i < sizeof gaps / sizeof gaps[0]; i++) {
+    t += gaps[i];
+    if (i % 2) {
+      pre(with, t);
+      pre(without, t);
+    } else {
+      post(with, t);
+      post(without, t);
+    }
+  }
+  assert_memory_equal(with->rec, without->rec, with->rule->record_size);
+  free(coeff);
+  free(with);
+  free(without);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_descriptor),   cmocka_unit_test(test_presets),
       cmocka_unit_test(test_pair_window),  cmocka_unit_test(test_pairing_frequency),
       cmocka_unit_test(test_triplets),     cmocka_unit_test(test_bounds),
       cmocka_unit_test(test_peek_advance), cmocka_unit_test(test_example_config),
+      cmocka_unit_test(test_table_same_bits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
