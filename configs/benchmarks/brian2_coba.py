@@ -22,6 +22,21 @@ EL, VT, VR, EE, EI = -60 * mV, -50 * mV, -60 * mV, 0 * mV, -80 * mV
 TREF = 5 * ms
 WE, WI = 0.6, 6.7  # 6 nS and 67 nS in units of the leak conductance (10 nS)
 P_CONN = 0.02
+NS = dict(EL=EL, EE=EE, EI=EI, TAUM=TAUM, TAUE=TAUE, TAUI=TAUI, VT=VT, VR=VR, WE=WE, WI=WI)
+
+
+def coba_neurons(ns):
+    """The 4000 neurons with COBA's initial state (each counts its spikes in nspk)."""
+    P = NeuronGroup(4000, '''dv/dt = (EL - v + ge*(EE - v) + gi*(EI - v)) / TAUM : volt (unless refractory)
+                             dge/dt = -ge/TAUE : 1
+                             dgi/dt = -gi/TAUI : 1
+                             nspk : integer''',
+                    threshold='v > VT', reset='v = VR; nspk += 1', refractory=TREF,
+                    method='euler', namespace=ns)
+    P.v = 'EL + (randn()*5 - 5)*mV'
+    P.ge = 'randn()*1.5 + 4'
+    P.gi = 'randn()*12 + 20'
+    return P
 
 
 def main():
@@ -35,16 +50,8 @@ def main():
     prefs.devices.cpp_standalone.openmp_threads = a.threads
     defaultclock.dt = 0.1 * ms
     seed(a.seed)
-    ns = dict(EL=EL, EE=EE, EI=EI, TAUM=TAUM, TAUE=TAUE, TAUI=TAUI, VT=VT, VR=VR, WE=WE, WI=WI)
-    P = NeuronGroup(4000, '''dv/dt = (EL - v + ge*(EE - v) + gi*(EI - v)) / TAUM : volt (unless refractory)
-                             dge/dt = -ge/TAUE : 1
-                             dgi/dt = -gi/TAUI : 1
-                             nspk : integer''',
-                    threshold='v > VT', reset='v = VR; nspk += 1', refractory=TREF,
-                    method='euler', namespace=ns)
-    P.v = 'EL + (randn()*5 - 5)*mV'
-    P.ge = 'randn()*1.5 + 4'
-    P.gi = 'randn()*12 + 20'
+    ns = NS
+    P = coba_neurons(ns)
     PE, PI = P[:3200], P[3200:]
     Ce = Synapses(PE, P, on_pre='ge_post += WE', namespace=ns)
     Ce.connect(p=P_CONN)

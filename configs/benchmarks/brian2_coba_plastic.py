@@ -16,13 +16,11 @@ import tempfile
 import time
 
 import numpy as np
-from brian2 import (NeuronGroup, Synapses, Network, defaultclock, device, set_device, prefs,
-                    seed, ms, mV, second)
+from brian2 import (Synapses, Network, defaultclock, device, set_device, prefs,
+                    seed, ms, second)
 
-# COBA (Brette et al. 2007), conductances in units of g_L = 10 nS, as coba.py
-TAUM, TAUE, TAUI = 20 * ms, 5 * ms, 10 * ms
-EL, VT, VR, EE, EI = -60 * mV, -50 * mV, -60 * mV, 0 * mV, -80 * mV
-TREF, WE, WI, P_CONN = 5 * ms, 0.6, 6.7, 0.02
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from brian2_coba import NS, P_CONN, WE, coba_neurons  # noqa: E402  the same COBA network
 # Graupner & Brunel 2012, "dp" set (LITERATURE.md §4.2), as fearsim's preset
 GB = dict(tau_ca=20 * ms, c_pre=1.0, c_post=2.0, theta_d=1.0, theta_p=1.3, gamma_d=200.0,
           gamma_p=321.808, sigma=2.8284, tau_rho=150 * second, rho_star=0.5, D=13.7 * ms, b=5.0)
@@ -40,17 +38,8 @@ def main():
     prefs.devices.cpp_standalone.openmp_threads = a.threads
     defaultclock.dt = 0.1 * ms
     seed(a.seed)
-    ns = dict(EL=EL, EE=EE, EI=EI, TAUM=TAUM, TAUE=TAUE, TAUI=TAUI, VT=VT, VR=VR, WE=WE, WI=WI,
-              W_DOWN=W_DOWN, **GB)
-    P = NeuronGroup(4000, '''dv/dt = (EL - v + ge*(EE - v) + gi*(EI - v)) / TAUM : volt (unless refractory)
-                             dge/dt = -ge/TAUE : 1
-                             dgi/dt = -gi/TAUI : 1
-                             nspk : integer''',
-                    threshold='v > VT', reset='v = VR; nspk += 1', refractory=TREF,
-                    method='euler', namespace=ns)
-    P.v = 'EL + (randn()*5 - 5)*mV'
-    P.ge = 'randn()*1.5 + 4'
-    P.gi = 'randn()*12 + 20'
+    ns = dict(NS, W_DOWN=W_DOWN, **GB)
+    P = coba_neurons(ns)
     PE, PI = P[:3200], P[3200:]
     Cee = Synapses(PE, PE, '''
         dc/dt = -c/tau_ca : 1 (clock-driven)
