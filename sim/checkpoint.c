@@ -17,6 +17,11 @@
 #define FS_VERSION "unknown"
 #endif
 
+/* The layout of a checkpoint slot: what each module saves, under which names. Raised whenever
+ * that changes, so that a partial of another layout is refused before anything is built (2:
+ * the observer's state apart from the engine's, rule fields named by their rule's table). */
+#define CHECKPOINT_FORMAT 2
+
 /* --- saving ------------------------------------------------------------------------------ */
 
 /* The attributes a resume reads before it builds anything. */
@@ -27,6 +32,8 @@ static fs_status write_identity(fs_record *rec, const fs_experiment_spec *spec, 
   const char *experiment = realpath(o->experiment, abs) ? abs : o->experiment;
   fs_status st;
   if ((st = fs_record_set_attr_string(rec, slot, "fearsim_version", FS_VERSION, err)) != FS_OK ||
+      (st = fs_record_set_attr_u64(rec, slot, "checkpoint_format", CHECKPOINT_FORMAT, err)) !=
+          FS_OK ||
       (st = fs_record_set_attr_string(rec, slot, "git_commit", FS_GIT_COMMIT, err)) != FS_OK ||
       (st = fs_record_set_attr_string(rec, slot, "experiment", experiment, err)) != FS_OK ||
       (st = fs_record_set_attr_u64(rec, slot, "n_overrides", o->n_overrides, err)) != FS_OK ||
@@ -48,7 +55,9 @@ fs_status fs_checkpoint_save(fs_engine *eng, fs_network *net, fs_record *rec,
   fs_status st;
   fs_engine_get_stats(eng, &s);
   FS_TRY(fs_record_checkpoint_begin(rec, err));
-  FS_TRY(write_identity(rec, fs_network_get_spec(net), s.t, origin, err));
+  const fs_experiment_spec *spec;
+  FS_TRY(fs_network_get_spec(net, &spec));
+  FS_TRY(write_identity(rec, spec, s.t, origin, err));
   FS_TRY(fs_engine_checkpoint(eng, &io, err));
   FS_TRY(fs_network_checkpoint(net, &io, err));
   FS_TRY(fs_record_checkpoint_commit(rec, err));
@@ -88,12 +97,26 @@ void fs_checkpoint_info_free(fs_checkpoint_info *info) {
   info->n_overrides = 0;
 }
 
+/* A checkpoint of another layout (an older fearsim's) cannot be restored. */
+static fs_status check_format(fs_record *rec, const char *path, fs_error *err) {
+  uint64_t format = 0;
+  if (fs_record_get_attr_u64(rec, fs_record_checkpoint_slot(rec), "checkpoint_format", &format,
+                             NULL) == FS_OK &&
+      format == CHECKPOINT_FORMAT)
+    return FS_OK;
+  return fs_error_set(err, FS_ERR_INPUT,
+                      "\"%s\" holds a checkpoint of another layout (format %llu, this fearsim "
+                      "reads format %d): run the experiment again",
+                      path, (unsigned long long)format, CHECKPOINT_FORMAT);
+}
+
 fs_status fs_checkpoint_probe(const char *path, fs_checkpoint_info *out, fs_error *err) {
   fs_record *rec = NULL;
   fs_status st;
   memset(out, 0, sizeof *out);
   FS_TRY(fs_record_checkpoint_open(path, false, false, &rec, err));
   FS_TRY(read_identity(rec, out, err));
+  FS_TRY(check_format(rec, path, err));
   if (strcmp(out->version, FS_VERSION) != 0)
     st = fs_error_set(err, FS_ERR_INPUT,
                       "\"%s\" was checkpointed by fearsim %s and this is fearsim %s: resume it "

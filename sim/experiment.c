@@ -712,12 +712,16 @@ static fs_status read_late_phase(fs_cfg_node pl, fs_projection_spec *proj, fs_er
   if (ps->late_phase && late == NULL)
     return fs_cfg_error(fs_cfg_child(pl, "late_phase"), err, "the rule %s has no late phase",
                         ps->rule->name);
-  if (late && !ps->late_phase && late->tau_forget(ps->params) > 0)
-    return fs_cfg_error(fs_cfg_child(fs_cfg_child(pl, "params"), "tau_forget"), err,
-                        "tau_forget acts on the consolidated weight: it needs late_phase: true");
+  const char *late_only = late && !ps->late_phase ? late->late_only(ps->params) : NULL;
+  if (late_only)
+    return fs_cfg_error(fs_cfg_child(fs_cfg_child(pl, "params"), late_only), err,
+                        "%s acts on the consolidated weight: it needs late_phase: true", late_only);
   const char *unfit = ps->late_phase ? late->unfit(ps->params) : NULL;
   if (unfit) return fs_cfg_error(fs_cfg_child(pl, "late_phase"), err, "%s", unfit);
   if (!fs_cfg_exists(spines)) return FS_OK;
+  if (late == NULL)
+    return fs_cfg_error(spines, err, "the rule %s has no late phase, so no spine turnover",
+                        ps->rule->name);
   if (!proj->plastic.late_phase)
     return fs_cfg_error(spines, err, "spine turnover needs late_phase: true");
   if ((st = fs_cfg_expect_keys(spines, spine_keys, COUNT(spine_keys), err)) != FS_OK ||
@@ -734,11 +738,11 @@ static fs_status read_late_phase(fs_cfg_node pl, fs_projection_spec *proj, fs_er
 
 /* plasticity.rule: a rule of the registry, by name. */
 static fs_status read_rule(fs_cfg_node pl, fs_plasticity_spec *ps, fs_error *err) {
-  const char *names[16];
+  const char *names[FS_REGISTRY_MAX];
   size_t n = fs_synrule_count(), which = 0;
-  for (size_t i = 0; i < n && i < 16; i++)
+  for (size_t i = 0; i < n; i++)
     names[i] = fs_synrule_at(i)->name;
-  fs_status st = fs_cfg_get_choice(pl, "rule", names, n < 16 ? n : 16, true, &which, err);
+  fs_status st = fs_cfg_get_choice(pl, "rule", names, n, true, &which, err);
   if (st != FS_OK) return st;
   ps->rule = fs_synrule_at(which);
   ps->params = calloc(1, ps->rule->params_size);
@@ -759,6 +763,10 @@ static fs_status read_rule_params(fs_cfg_node pl, fs_plasticity_spec *ps, fs_err
       (st = fs_cfg_get_quantity(pl, "up_fraction", FS_UNIT_DIMENSIONLESS, false, &ps->up_fraction,
                                 err)) != FS_OK)
     return st;
+  if (rule->default_up_fraction == NULL && fs_cfg_exists(fs_cfg_child(pl, "up_fraction")))
+    return fs_cfg_error(fs_cfg_child(pl, "up_fraction"), err,
+                        "the rule %s has no UP and DOWN states: up_fraction does not apply",
+                        rule->name);
   if ((st = rule->check(ps->params, err)) != FS_OK) {
     char where[FS_ERROR_MSG_LEN];
     fs_cfg_where(fs_cfg_exists(fs_cfg_child(pl, "params")) ? fs_cfg_child(pl, "params") : pl, where,
@@ -782,8 +790,8 @@ static fs_status read_plasticity(fs_cfg_node node, fs_projection_spec *proj, fs_
                         "up_fraction must lie between 0 and 1, got %g", ps->up_fraction);
   if (ps->rule->needs_nmda && !fs_projection_has_nmda(proj))
     return fs_cfg_error(pl, err,
-                        "this rule needs NMDA receptors (its calcium enters through "
-                        "them): use receptor nmda or ampa_nmda");
+                        "the rule %s needs NMDA receptors: use receptor nmda or ampa_nmda",
+                        ps->rule->name);
   ps->enabled = true;
   return read_late_phase(pl, proj, err);
 }

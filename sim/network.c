@@ -599,8 +599,9 @@ void fs_network_free(fs_network *net) {
   free(net);
 }
 
-const fs_experiment_spec *fs_network_get_spec(const fs_network *net) {
-  return net->spec;
+fs_status fs_network_get_spec(const fs_network *net, const fs_experiment_spec **out) {
+  *out = net->spec;
+  return FS_OK;
 }
 
 uint64_t fs_network_synapse_count(const fs_network *net) {
@@ -698,12 +699,6 @@ fs_status fs_network_get_synapse_field(const fs_network *net, size_t k, const ch
                         name);
   canonical_out o = {NULL, NULL, NULL, NULL, NULL, f, proj->rule->record_size, out};
   return copy_canonical(net, k, &o, err);
-}
-
-fs_status fs_network_get_plasticity(const fs_network *net, size_t k, double *rho, double *ca,
-                                    fs_error *err) {
-  fs_status st = fs_network_get_synapse_field(net, k, "rho", rho, err);
-  return st == FS_OK ? fs_network_get_synapse_field(net, k, "calcium", ca, err) : st;
 }
 
 /* --- checkpoints ---------------------------------------------------------------------------- */

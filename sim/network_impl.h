@@ -83,7 +83,7 @@ struct fs_population {
   size_t spike_cap;    /* per thread */
   /* the slow state of the neurons of a population some late-phase projection targets (else
    * NULL): BDNF (relative to rest), PRP, spikes since the last slow step, plastic synapses
-   * alive and at the start, and a scratch for the sum of |rho - rho_0| */
+   * alive and at the start, and a scratch for the sum of the synapses' early change */
   double *bdnf, *prp, *esum;
   uint32_t *spike_count, *n_alive, *n_start;
 };

@@ -24,8 +24,9 @@ double fs_slow_block_at_rest(const fs_slow_ctx *c, size_t pop, double t) {
   return on > 0 ? on / (on + off) : 0.0;
 }
 
-/* Brings projection k's synapses onto the thread's neurons to `to` and adds each neuron's
- * sum of |rho - rho_0| / rho_0 into esum (divided by the synapse count for the PRP trigger). */
+/* Brings projection k's synapses onto the thread's neurons to `to` and adds each neuron's sum of
+ * its synapses' early change (the rule's early_change hook: |rho - rho_0| / rho_0 for GB) into
+ * esum (divided by the synapse count for the PRP trigger). */
 static void advance_synapses(const fs_slow_ctx *c, size_t k, int64_t to) {
   fs_projection *proj = &c->net->projs[k];
   fs_proj_part *part = &proj->part[c->t];

@@ -8,6 +8,7 @@
 #include "network_impl.h"
 #include "synrule_impl.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,7 @@ static void snapshot_one(const fs_snapshot_ctx *c, const fs_projection *proj, si
   a->f[SN_ALIVE][at] = 1.0;
   if (!proj->plastic) return;
   const fs_synrule *rule = proj->rule;
-  unsigned char rec[FS_SYNRULE_MAX_RECORD];
+  _Alignas(max_align_t) unsigned char rec[FS_SYNRULE_MAX_RECORD]; /* a rule's record, peeked */
   uint64_t dropped = 0; /* peeking drops nothing */
   fs_synrule_env pe =
       fs_synrule_env_make(c->net, k, &c->kin[k], &c->mod[proj->post->index], &dropped);
@@ -106,17 +107,15 @@ static fs_status snapshot_attrs(const fs_snapshot_ctx *c, const fs_projection *p
   for (size_t i = 0; i < rule->n_snapshot_attrs && st == FS_OK; i++) {
     const fs_param_spec *p = fs_params_find(rule->params, rule->n_params, rule->snapshot_attrs[i]);
     double v;
+    if (p == NULL) /* tests/unit/test_synrule.c checks every rule's names */
+      return fs_error_set(err, FS_ERR_INTERNAL, "rule %s has no parameter %s", rule->name,
+                          rule->snapshot_attrs[i]);
     memcpy(&v, (const char *)proj->rule_params + p->offset, sizeof v);
     st = fs_record_set_attr_double(c->rec, path, p->name, v, NULL, err);
   }
   return st;
 }
 
-static fs_status write_snapshot_field(const fs_snapshot_ctx *c, const char *path, const double *v,
-                                      size_t n, const char *units, const char *text,
-                                      fs_error *err) {
-  return fs_record_write_array(c->rec, path, v, n, units, text, err);
-}
 
 static fs_status write_snapshot_fields(const fs_snapshot_ctx *c, size_t index,
                                        const fs_projection *proj, const snapshot_arrays *a,
@@ -127,13 +126,13 @@ static fs_status write_snapshot_fields(const fs_snapshot_ctx *c, size_t index,
   for (int f = 0; f < SN_COUNT && st == FS_OK; f++) {
     if (!snapshot_has(proj, f)) continue;
     snprintf(path, sizeof path, "/snapshots/%zu/%s/%s", index, proj->name, snap_names[f]);
-    st = write_snapshot_field(c, path, a->f[f], n, snap_units[f], snap_text[f], err);
+    st = fs_record_write_array(c->rec, path, a->f[f], n, snap_units[f], snap_text[f], err);
   }
   for (size_t i = 0, f = SN_COUNT; proj->plastic && i < proj->rule->n_fields && st == FS_OK; i++) {
     const fs_synrule_field *fd = &proj->rule->fields[i];
     if (!(fd->flags & FS_SYNRULE_SNAPSHOT)) continue;
     snprintf(path, sizeof path, "/snapshots/%zu/%s/%s", index, proj->name, fd->name);
-    st = write_snapshot_field(c, path, a->f[f++], n, fd->units, fd->description, err);
+    st = fs_record_write_array(c->rec, path, a->f[f++], n, fd->units, fd->description, err);
   }
   return st;
 }

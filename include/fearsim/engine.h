@@ -30,8 +30,8 @@ typedef struct fs_engine_stats {
   uint64_t spikes;     /* spikes of neurons and inputs */
   uint64_t syn_events; /* spike deliveries to synapses */
   double wall;         /* s spent in fs_engine_run */
-  /* presynaptic calcium jumps dropped because FS_PEND_MAX (8) were pending at a synapse
-   * (presynaptic rates above about 300 Hz) */
+  /* events a plasticity rule had to drop (graupner_brunel: a presynaptic calcium jump when 8
+   * were pending at a synapse, presynaptic rates above about 300 Hz) */
   uint64_t plastic_dropped;
   uint64_t spines_unformed; /* new spines that found their neuron's reserved pool used up */
 } fs_engine_stats;
@@ -75,8 +75,10 @@ fs_status fs_engine_finish(fs_engine *eng, fs_error *err);
 
 fs_status fs_engine_get_stats(const fs_engine *eng, fs_engine_stats *out);
 
-/* The engine's state (sim/engine.c): its clock, the drugs as last refreshed, statistics, and
- * its observer's. */
+/* Saves or restores (io->restore) the engine's state: its clock, the drugs as last refreshed,
+ * statistics, and its observer's. On a restore, an
+ * array of another size or a missing one is FS_ERR_INPUT and the state is left partly restored
+ * (the run must not go on); a record error is FS_ERR_HDF5. */
 fs_status fs_engine_checkpoint(fs_engine *eng, const fs_record_checkpoint_io *io, fs_error *err);
 
 #ifdef __cplusplus

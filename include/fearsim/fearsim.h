@@ -2,6 +2,7 @@
 #ifndef FEARSIM_H
 #define FEARSIM_H
 
+#include <fearsim/barrier.h>
 #include <fearsim/checkpoint.h>
 #include <fearsim/config.h>
 #include <fearsim/consolidation.h>
@@ -9,6 +10,7 @@
 #include <fearsim/engine.h>
 #include <fearsim/error.h>
 #include <fearsim/experiment.h>
+#include <fearsim/fastexp.h>
 #include <fearsim/fileio.h>
 #include <fearsim/gb.h>
 #include <fearsim/hash.h>
@@ -25,6 +27,7 @@
 #include <fearsim/record_reader.h>
 #include <fearsim/registry.h>
 #include <fearsim/rng.h>
+#include <fearsim/snapshot.h>
 #include <fearsim/sweep.h>
 #include <fearsim/synrule.h>
 #include <fearsim/units.h>

@@ -41,8 +41,8 @@ void fs_network_free(fs_network *net); /* NULL is a no-op */
 
 uint64_t fs_network_synapse_count(const fs_network *net);
 
-/* The experiment the network was built from. */
-const struct fs_experiment_spec *fs_network_get_spec(const fs_network *net);
+/* The experiment the network was built from, in *out (never fails). */
+fs_status fs_network_get_spec(const fs_network *net, const struct fs_experiment_spec **out);
 
 /* The synapses of projection k as (pre, post, weight S, delay s) in a canonical order
  * (by post, then pre), whatever the thread count; arrays of fs_network_projection_size(k). */
@@ -60,13 +60,12 @@ fs_status fs_network_get_nmda_block(const fs_network *net, size_t k, double *blo
 fs_status fs_network_get_synapse_field(const fs_network *net, size_t k, const char *name,
                                        double *out, fs_error *err);
 
-/* The fields "rho" and "calcium" (graupner_brunel) of every synapse of projection k. */
-fs_status fs_network_get_plasticity(const fs_network *net, size_t k, double *rho, double *ca,
-                                    fs_error *err);
-
-/* The network's state (sim/network.c): neurons, ring buffers, inputs and their random streams,
- * synapse agents (drug block, plasticity) and the slow state of neurons; a fingerprint of the
- * synapses (pre, post, weight, delay) makes a restore refuse a network built differently. */
+/* Saves or restores (io->restore) the network's state: neurons, ring buffers, inputs and their
+ * random streams, synapse agents (drug block, plasticity) and the slow state of neurons; a
+ * fingerprint of the synapses (pre, post, weight, delay) makes a restore refuse a network built
+ * differently (FS_ERR_INPUT). On a restore, an
+ * array of another size or a missing one is FS_ERR_INPUT and the state is left partly restored
+ * (the run must not go on); a record error is FS_ERR_HDF5. */
 fs_status fs_network_checkpoint(fs_network *net, const fs_record_checkpoint_io *io, fs_error *err);
 
 #ifdef __cplusplus

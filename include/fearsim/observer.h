@@ -75,11 +75,14 @@ void fs_observer_drug_row(fs_observer *obs, int64_t step);
 /* FS_OK, or the first error of the record since the start (and *err its message). */
 fs_status fs_observer_get_status(const fs_observer *obs, fs_error *err);
 
-/* Writes /trials and /rates at the end of a run. */
+/* Writes /trials and /rates at the end of a run; on failure err names the dataset (the file
+ * is then incomplete and must not be renamed). */
 fs_status fs_observer_finish(fs_observer *obs, fs_error *err);
 
-/* The observer's state (sim/observer.c): the last row and snapshot written, rate bins and
- * trial counts. */
+/* Saves or restores (io->restore) the observer's state: the last row and snapshot written,
+ * rate bins and trial counts. On a restore, an
+ * array of another size or a missing one is FS_ERR_INPUT and the state is left partly restored
+ * (the run must not go on); a record error is FS_ERR_HDF5. */
 fs_status fs_observer_checkpoint(fs_observer *obs, const fs_record_checkpoint_io *io,
                                  fs_error *err);
 

@@ -14,8 +14,9 @@
  *   /network/<pop>            group; attributes size, model, kind ("neuron" or "input")
  *   /timeline/<name>, ...     1-D float64 series appended as the run goes
  *   /snapshots/<k>/<proj>/    the synapses of each projection at the k-th snapshot time (group
- *                             attribute time): pre, post (uint64), weight (S), and rho, calcium
- *                             (plastic synapses) and block (synapses with NMDA receptors)
+ *                             attribute time): pre, post (uint64), weight (S), block (synapses
+ *                             with NMDA receptors), z, tag, alive (late phase) and the fields
+ *                             the projection's plasticity rule writes (include/fearsim/snapshot.h)
  *   /checkpoint/a, /b         two checkpoint slots, written in turn (record_checkpoint.h); a
  *                             finished result holds no /checkpoint
  * The run writes OUT.h5.partial (opened exclusively) and renames it to OUT.h5 only in

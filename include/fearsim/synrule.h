@@ -65,6 +65,9 @@ typedef struct fs_synrule_late {
   void (*form)(const void *params, void *rec, int64_t now);
   /* the weight factor a synapse keeps once its early change has faded, from z alone */
   double (*lasting_factor)(const void *params, double z);
+  /* The name of a parameter that is set and acts on the late phase only (so it needs
+   * late_phase: true), or NULL. */
+  const char *(*late_only)(const void *params);
   /* s: consolidated potentiation (z > 0) relaxes to 0 with this time constant (0: never) */
   double (*tau_forget)(const void *params);
 } fs_synrule_late;
@@ -125,8 +128,8 @@ typedef struct fs_synrule {
 /* The rule named name; otherwise NULL and err says `unknown plasticity rule "x" (known: ...)`
  * with a "did you mean" when one is close. */
 const fs_synrule *fs_synrule_find(const char *name, fs_error *err);
-size_t fs_synrule_count(void);
-const fs_synrule *fs_synrule_at(size_t i);
+size_t fs_synrule_count(void);               /* the rules registered */
+const fs_synrule *fs_synrule_at(size_t i); /* the i-th, or NULL past the end */
 
 /* Field f of a record, as a double. */
 double fs_synrule_field_value(const fs_synrule_field *f, const void *rec);

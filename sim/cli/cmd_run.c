@@ -282,7 +282,7 @@ static void print_stats(const fs_network *net, const fs_engine *eng, double buil
          s.wall > 0 ? (double)s.syn_events / s.wall : 0.0);
   printf("peak memory: %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
   if (s.plastic_dropped)
-    printf("presynaptic calcium jumps dropped (too many pending): %llu\n",
+    printf("plasticity events dropped (a synapse's queue was full): %llu\n",
            (unsigned long long)s.plastic_dropped);
   printf("spines unformed: %llu\n", (unsigned long long)s.spines_unformed);
   if (s.spines_unformed)

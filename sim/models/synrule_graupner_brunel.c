@@ -208,6 +208,10 @@ static double lasting_factor(const void *params, double z) {
   return fs_gb_weight_factor(gb, gb->rho_0, z);
 }
 
+static const char *late_only(const void *params) {
+  return ((const fs_gb_params *)params)->tau_forget > 0 ? "tau_forget" : NULL;
+}
+
 static double tau_forget(const void *params) {
   return ((const fs_gb_params *)params)->tau_forget;
 }
@@ -227,6 +231,7 @@ static const fs_synrule_late gb_late = {
     .tag = tag,
     .form = form,
     .lasting_factor = lasting_factor,
+    .late_only = late_only,
     .tau_forget = tau_forget,
 };
 

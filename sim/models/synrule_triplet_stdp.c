@@ -10,9 +10,12 @@
  *   presynaptic spike:  w -= o1 * (a2_minus + a3_minus * r2(t - eps)); then r1 += 1, r2 += 1
  *   postsynaptic spike: w += r1 * (a2_plus + a3_plus * o2(t - eps));   then o1 += 1, o2 += 1
  * and after each change w is clipped to [w_min, w_max]. The changes are additive, in units of
- * the base weight. A presynaptic spike counts at its emission step (before the axonal delay), a
- * postsynaptic one at the step it happens. When both fall on one step the engine delivers the
- * presynaptic one first, so that pair counts as pre-before-post at zero lag (+a2_plus). The traces
+ * the base weight. A presynaptic spike counts at its emission time (before the axonal delay), a
+ * postsynaptic one at the time it happens. At equal times the order is the engine's: a neuron's
+ * spikes of one step reach the synapses before its postsynaptic partners' of the same step, so a
+ * pair of neurons spiking together counts as pre-before-post at zero lag (+a2_plus); an input's
+ * spike at time t comes after a postsynaptic spike at t (that one was passed on a step earlier),
+ * so it counts as post-before-pre (-a2_minus). The traces
  * are kept per synapse: they hold the values a per-neuron trace would hold.
  *
  * Parameters (the table below; SI units):

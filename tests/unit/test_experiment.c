@@ -251,8 +251,8 @@ static void test_plasticity_errors(void **state) {
                "5:113: projections[0].plasticity.rule: expected one of \"graupner_brunel\", "
                "\"triplet_stdp\", got \"stdp\"");
   expect_error(variant("delay: 1 ms}", "delay: 1 ms, plasticity: {rule: graupner_brunel}}", NULL),
-               "5:106: projections[0].plasticity: this rule needs NMDA receptors (its calcium "
-               "enters through them): use receptor nmda or ampa_nmda");
+               "5:106: projections[0].plasticity: the rule graupner_brunel needs NMDA receptors: "
+               "use receptor nmda or ampa_nmda");
   expect_error(variant("receptor: ampa,",
                        "receptor: ampa_nmda, nmda_ratio: 0.5, plasticity: {rule: graupner_brunel,"
                        " preset: cortex},",
@@ -263,6 +263,18 @@ static void test_plasticity_errors(void **state) {
       variant("receptor: ampa,",
               "receptor: nmda, plasticity: {rule: graupner_brunel, params: {theta_p: 0.5}},", NULL),
       "5:82: projections[0].plasticity.params: theta_d (1) must be below theta_p (0.5)");
+  expect_error(variant("delay: 1 ms}",
+                       "delay: 1 ms, plasticity: {rule: triplet_stdp, up_fraction: 0.5}}", NULL),
+               "5:140: projections[0].plasticity.up_fraction: the rule triplet_stdp has no UP and "
+               "DOWN states: up_fraction does not apply");
+  expect_error(variant("delay: 1 ms}",
+                       "delay: 1 ms, plasticity: {rule: triplet_stdp, late_phase: true}}", NULL),
+               "5:139: projections[0].plasticity.late_phase: the rule triplet_stdp has no late "
+               "phase");
+  expect_error(variant("delay: 1 ms}",
+                       "delay: 1 ms, plasticity: {rule: triplet_stdp, spines: {reserve: 1}}}", NULL),
+               "5:135: projections[0].plasticity.spines: the rule triplet_stdp has no late phase, "
+               "so no spine turnover");
   expect_error(variant(NULL, NULL, "record: {snapshots: [5 ms, 20 ms]}\n"),
                "6:28: record.snapshots[1]: a snapshot at 0.02 s is outside the experiment (0 s to "
                "0.01 s)");
