@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <fearsim/experiment.h>
 #include <fearsim/network.h>
@@ -38,9 +39,11 @@ struct fs_step_ctx {
 static inline void fs_collect_spikes(fs_step_ctx *ctx, size_t begin, size_t end) {
   const int32_t *f = ctx->fired;
   for (size_t i = begin; i < end; i += FS_NEURON_BLOCK) {
-    int32_t any = 0;
-    for (size_t k = 0; k < FS_NEURON_BLOCK; k++)
-      any |= f[i + k];
+    uint64_t w[FS_NEURON_BLOCK / 2]; /* the block's flags as words: one wide load and a test */
+    memcpy(w, f + i, sizeof w);
+    uint64_t any = 0;
+    for (size_t k = 0; k < FS_NEURON_BLOCK / 2; k++)
+      any |= w[k];
     if (any == 0) continue;
     for (size_t k = i; k < i + FS_NEURON_BLOCK && k < end; k++)
       if (f[k]) ctx->spikes[ctx->n_spikes++] = (uint32_t)k;
