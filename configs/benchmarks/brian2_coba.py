@@ -39,8 +39,10 @@ def coba_neurons(ns):
     return P
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__,
+def standalone(doc):
+    """Parses --duration, --threads and --seed, and sets Brian2 up for a C++ standalone build
+    at dt = 0.1 ms with that seed; returns the arguments."""
+    ap = argparse.ArgumentParser(description=doc,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--duration', type=float, default=1.0)
     ap.add_argument('--threads', type=int, default=0)
@@ -50,6 +52,11 @@ def main():
     prefs.devices.cpp_standalone.openmp_threads = a.threads
     defaultclock.dt = 0.1 * ms
     seed(a.seed)
+    return a
+
+
+def main():
+    a = standalone(__doc__)
     ns = NS
     P = coba_neurons(ns)
     PE, PI = P[:3200], P[3200:]

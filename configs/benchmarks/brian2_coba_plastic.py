@@ -8,7 +8,6 @@ avoid. Prints one line 'RESULT {json}' like coba.py.
 
   /usr/bin/python3 configs/benchmarks/brian2_coba_plastic.py --duration 1 --threads 0
 """
-import argparse
 import json
 import os
 import sys
@@ -16,11 +15,10 @@ import tempfile
 import time
 
 import numpy as np
-from brian2 import (Synapses, Network, defaultclock, device, set_device, prefs,
-                    seed, ms, second)
+from brian2 import Synapses, Network, device, ms, second
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from brian2_coba import NS, P_CONN, WE, coba_neurons  # noqa: E402  the same COBA network
+from brian2_coba import NS, P_CONN, WE, coba_neurons, standalone  # noqa: E402  the same COBA network
 # Graupner & Brunel 2012, "dp" set (LITERATURE.md §4.2), as fearsim's preset
 GB = dict(tau_ca=20 * ms, c_pre=1.0, c_post=2.0, theta_d=1.0, theta_p=1.3, gamma_d=200.0,
           gamma_p=321.808, sigma=2.8284, tau_rho=150 * second, rho_star=0.5, D=13.7 * ms, b=5.0)
@@ -28,16 +26,7 @@ W_DOWN = WE / GB['b']  # an UP synapse weighs WE, as in coba_plastic.yaml
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--duration', type=float, default=1.0)
-    ap.add_argument('--threads', type=int, default=0)
-    ap.add_argument('--seed', type=int, default=12345)
-    a = ap.parse_args()
-    set_device('cpp_standalone', build_on_run=False)
-    prefs.devices.cpp_standalone.openmp_threads = a.threads
-    defaultclock.dt = 0.1 * ms
-    seed(a.seed)
+    a = standalone(__doc__)
     ns = dict(NS, W_DOWN=W_DOWN, **GB)
     P = coba_neurons(ns)
     PE, PI = P[:3200], P[3200:]
