@@ -397,7 +397,7 @@ typedef struct agent_env {
   double dt;
   bool nmda;                     /* the synapses have NMDA receptors (agents) */
   bool drugs;                    /* update the block (it stays 0 without drugs) */
-  bool gating;                   /* keep the gating traces without drugs too (post_glu) */
+  bool gating;                   /* keep the gating traces without drugs too (reads_gating) */
   double nmda_scale;             /* NMDA conductance per unit weight: nmda_ratio, or 1 for nmda */
   fs_channel direct;             /* the channel the weight goes to (FS_CH_NMDA: none besides) */
   const fs_synrule_env *plastic; /* NULL: static weight */
