@@ -651,7 +651,7 @@ static bool run_fast(fs_engine *eng, size_t t, size_t ph, double t0, double *las
   for (int64_t step = first; step < p->stop; step++) {
     refresh_drugs(eng, t, step, false);
     advance_populations(net, t, step);
-  fs_barrier_wait(&eng->barrier);
+    fs_barrier_wait(&eng->barrier);
     if (t == 0) {
       eng->spikes += count_spikes(net, step);
       fs_observer_step(eng->obs, FS_OBSERVE_SPIKES, t, ph, step);
@@ -668,9 +668,9 @@ static bool run_fast(fs_engine *eng, size_t t, size_t ph, double t0, double *las
     if (step + 1 < p->stop && fs_observer_row_due(eng->obs, ph, step + 1))
       fs_observer_step(eng->obs, FS_OBSERVE_SUMS, t, ph, step + 1);
     if (fs_observer_snapshot_due(eng->obs, step + 1)) {
-  fs_barrier_wait(&eng->barrier);
+      fs_barrier_wait(&eng->barrier);
       if (t == 0) fs_observer_step(eng->obs, FS_OBSERVE_SNAPSHOT, t, ph, step + 1);
-  fs_barrier_wait(&eng->barrier);
+      fs_barrier_wait(&eng->barrier);
     }
     /* every STOP_CHECK_STEPS steps, all threads read thread 0's decision of the previous
      * check; the barrier of that step orders the write before this read. Never at the last
@@ -708,7 +708,7 @@ static bool run_slow(fs_engine *eng, size_t t, size_t ph, double t0, double *las
     if (eng->has_slow && tick) slow_step(eng, t, next);
     if (fs_observer_row_due(eng->obs, ph, next))
       fs_observer_step(eng->obs, FS_OBSERVE_SUMS, t, ph, next);
-  fs_barrier_wait(&eng->barrier);
+    fs_barrier_wait(&eng->barrier);
     if (t == 0) {
       eng->step = next;
       fs_observer_step(eng->obs, FS_OBSERVE_SYNC, t, ph, next);
@@ -716,7 +716,7 @@ static bool run_slow(fs_engine *eng, size_t t, size_t ph, double t0, double *las
       eng->slow_stop = halt_requested(eng);
       eng->halt = eng->slow_stop;
     }
-  fs_barrier_wait(&eng->barrier);
+    fs_barrier_wait(&eng->barrier);
     if (eng->slow_stop) return true;
     now = next;
   }

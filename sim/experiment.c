@@ -789,8 +789,7 @@ static fs_status read_plasticity(fs_cfg_node node, fs_projection_spec *proj, fs_
     return fs_cfg_error(fs_cfg_child(pl, "up_fraction"), err,
                         "up_fraction must lie between 0 and 1, got %g", ps->up_fraction);
   if (ps->rule->needs_nmda && !fs_projection_has_nmda(proj))
-    return fs_cfg_error(pl, err,
-                        "the rule %s needs NMDA receptors: use receptor nmda or ampa_nmda",
+    return fs_cfg_error(pl, err, "the rule %s needs NMDA receptors: use receptor nmda or ampa_nmda",
                         ps->rule->name);
   ps->enabled = true;
   return read_late_phase(pl, proj, err);

@@ -46,7 +46,7 @@ static void snapshot_one(const fs_snapshot_ctx *c, const fs_projection *proj, si
   if (!proj->plastic) return;
   const fs_synrule *rule = proj->rule;
   _Alignas(max_align_t) unsigned char rec[FS_SYNRULE_MAX_RECORD]; /* a rule's record, peeked */
-  uint64_t dropped = 0; /* peeking drops nothing */
+  uint64_t dropped = 0;                                           /* peeking drops nothing */
   fs_synrule_env pe =
       fs_synrule_env_make(c->net, k, &c->kin[k], &c->mod[proj->post->index], &dropped);
   bool is_alive = fs_synrule_alive(rule, part, s);
@@ -115,7 +115,6 @@ static fs_status snapshot_attrs(const fs_snapshot_ctx *c, const fs_projection *p
   }
   return st;
 }
-
 
 static fs_status write_snapshot_fields(const fs_snapshot_ctx *c, size_t index,
                                        const fs_projection *proj, const snapshot_arrays *a,

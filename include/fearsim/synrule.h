@@ -128,7 +128,7 @@ typedef struct fs_synrule {
 /* The rule named name; otherwise NULL and err says `unknown plasticity rule "x" (known: ...)`
  * with a "did you mean" when one is close. */
 const fs_synrule *fs_synrule_find(const char *name, fs_error *err);
-size_t fs_synrule_count(void);               /* the rules registered */
+size_t fs_synrule_count(void);             /* the rules registered */
 const fs_synrule *fs_synrule_at(size_t i); /* the i-th, or NULL past the end */
 
 /* Field f of a record, as a double. */

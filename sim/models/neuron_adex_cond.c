@@ -160,10 +160,10 @@ adex_integrate(const adex_params *p, const adex_coeff *c, double i_const, double
 }
 
 #define ADEX_VARIANT(name, nmda, expo)                                                             \
-  static void name(const adex_params *p, const adex_coeff *c, double i_const, adex_arrays x,      \
+  static void name(const adex_params *p, const adex_coeff *c, double i_const, adex_arrays x,       \
                    size_t begin, size_t end) {                                                     \
-    adex_integrate(p, c, i_const, x.v, x.w, x.ga, x.gg, x.nr, x.nd, x.in_a, x.in_n, x.in_g,        \
-                   x.ref, x.fired, begin, end, nmda, expo);                                        \
+    adex_integrate(p, c, i_const, x.v, x.w, x.ga, x.gg, x.nr, x.nd, x.in_a, x.in_n, x.in_g, x.ref, \
+                   x.fired, begin, end, nmda, expo);                                               \
   }
 ADEX_VARIANT(adex_nmda_exp, true, true)
 ADEX_VARIANT(adex_nmda_lin, true, false)
@@ -174,10 +174,17 @@ static void adex_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx 
   const adex_params *p = pop->params;
   const adex_coeff *c = pop->coeff;
   const double i_const = p->g_L * p->E_L + p->I_e + ctx->i_ext;
-  adex_arrays x = {pop->state[ADEX_V],      pop->state[ADEX_W],      pop->state[ADEX_G_AMPA],
-                   pop->state[ADEX_G_GABA], pop->state[ADEX_NMDA_R], pop->state[ADEX_NMDA_D],
-                   ctx->in[FS_CH_AMPA],     ctx->in[FS_CH_NMDA],     ctx->in[FS_CH_GABA_A],
-                   pop->refractory,         ctx->fired};
+  adex_arrays x = {pop->state[ADEX_V],
+                   pop->state[ADEX_W],
+                   pop->state[ADEX_G_AMPA],
+                   pop->state[ADEX_G_GABA],
+                   pop->state[ADEX_NMDA_R],
+                   pop->state[ADEX_NMDA_D],
+                   ctx->in[FS_CH_AMPA],
+                   ctx->in[FS_CH_NMDA],
+                   ctx->in[FS_CH_GABA_A],
+                   pop->refractory,
+                   ctx->fired};
   bool expo = p->Delta_T > 0;
   if (pop->has_nmda)
     (expo ? adex_nmda_exp : adex_nmda_lin)(p, c, i_const, x, begin, end);

@@ -272,7 +272,8 @@ static void test_plasticity_errors(void **state) {
                "5:139: projections[0].plasticity.late_phase: the rule triplet_stdp has no late "
                "phase");
   expect_error(variant("delay: 1 ms}",
-                       "delay: 1 ms, plasticity: {rule: triplet_stdp, spines: {reserve: 1}}}", NULL),
+                       "delay: 1 ms, plasticity: {rule: triplet_stdp, spines: {reserve: 1}}}",
+                       NULL),
                "5:135: projections[0].plasticity.spines: the rule triplet_stdp has no late phase, "
                "so no spine turnover");
   expect_error(variant(NULL, NULL, "record: {snapshots: [5 ms, 20 ms]}\n"),

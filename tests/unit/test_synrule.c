@@ -23,8 +23,8 @@ static bool one_of(const char *name, const char *const *names, size_t n) {
  * snapshot writes itself and from the NMDA agents' checkpoint arrays (proj/<k>/<name>). */
 static void check_fields(const fs_synrule *r) {
   static const char *const snapshot_own[] = {"pre", "post", "weight", "block", "z", "tag", "alive"};
-  static const char *const nmda_own[] = {"block", "x_rise", "x_decay", "conc", "t_last",
-                                         "fingerprint"};
+  static const char *const nmda_own[] = {"block", "x_rise", "x_decay",
+                                         "conc",  "t_last", "fingerprint"};
   assert_true(r->record_size <= FS_SYNRULE_MAX_RECORD);
   assert_true(r->n_fields <= FS_SYNRULE_MAX_FIELDS);
   assert_true(r->n_means <= FS_SYNRULE_MAX_MEANS);

@@ -378,10 +378,10 @@ static void test_table_same_bits(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_descriptor),   cmocka_unit_test(test_presets),
-      cmocka_unit_test(test_pair_window),  cmocka_unit_test(test_pairing_frequency),
-      cmocka_unit_test(test_triplets),     cmocka_unit_test(test_bounds),
-      cmocka_unit_test(test_peek_advance), cmocka_unit_test(test_example_config),
+      cmocka_unit_test(test_descriptor),      cmocka_unit_test(test_presets),
+      cmocka_unit_test(test_pair_window),     cmocka_unit_test(test_pairing_frequency),
+      cmocka_unit_test(test_triplets),        cmocka_unit_test(test_bounds),
+      cmocka_unit_test(test_peek_advance),    cmocka_unit_test(test_example_config),
       cmocka_unit_test(test_table_same_bits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
