@@ -752,17 +752,11 @@ double fs_pharm_receptor_conc(const fs_pharmacology *ph, size_t i, size_t pop, d
   return with_local(ph, i, pop, t, effect / ph->drugs[i].drug->molar_mass);
 }
 
-void fs_pharm_get_nmda_mod(const fs_pharmacology *ph, size_t pop, double t, fs_nmda_mod *out) {
-  *out = FS_NMDA_MOD_NONE;
-  for (size_t i = 0; i < ph->n_drugs; i++) {
-    const fs_drug_mechanism *m = ph->drugs[i].drug->mechanism;
-    if (m->nmda_effect == NULL) continue;
-    m->nmda_effect(&ph->drugs[i].params, fs_pharm_receptor_conc(ph, i, pop, t), out);
-  }
-}
-
-void fs_pharm_get_nmda_mods(const fs_pharmacology *ph, double t, fs_nmda_mod *out, size_t n_pops) {
-  for (size_t p = 0; p < n_pops; p++)
+/* The drugs' effect at the NMDA receptors of populations first .. first + n - 1 at time t, into
+ * out[0 .. n): every drug's concentration at its effect site is computed once. */
+static void nmda_mods(const fs_pharmacology *ph, double t, size_t first, size_t n,
+                      fs_nmda_mod *out) {
+  for (size_t p = 0; p < n; p++)
     out[p] = FS_NMDA_MOD_NONE;
   for (size_t i = 0; i < ph->n_drugs; i++) {
     const fs_drug_mechanism *m = ph->drugs[i].drug->mechanism;
@@ -770,9 +764,17 @@ void fs_pharm_get_nmda_mods(const fs_pharmacology *ph, double t, fs_nmda_mod *ou
     double effect;
     fs_pharm_conc(ph, i, t, NULL, &effect);
     double systemic = effect / ph->drugs[i].drug->molar_mass;
-    for (size_t p = 0; p < n_pops; p++)
-      m->nmda_effect(&ph->drugs[i].params, with_local(ph, i, p, t, systemic), &out[p]);
+    for (size_t p = 0; p < n; p++)
+      m->nmda_effect(&ph->drugs[i].params, with_local(ph, i, first + p, t, systemic), &out[p]);
   }
+}
+
+void fs_pharm_get_nmda_mod(const fs_pharmacology *ph, size_t pop, double t, fs_nmda_mod *out) {
+  nmda_mods(ph, t, pop, 1, out);
+}
+
+void fs_pharm_get_nmda_mods(const fs_pharmacology *ph, double t, fs_nmda_mod *out, size_t n_pops) {
+  nmda_mods(ph, t, 0, n_pops, out);
 }
 
 void fs_pharm_get_block_coeffs(const fs_pharmacology *ph, size_t pop, fs_block_coeffs *out) {
