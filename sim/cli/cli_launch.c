@@ -6,6 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#ifdef FEARSIM_HAVE_MPI
+/* an MPI build shares the work among the copies (fearsim sweep) */
+int fs_cli_refuse_parallel_start(const char *command) {
+  (void)command;
+  return 0;
+}
+#else
+
 /* A launcher and the environment variable in which it tells each copy how many there are. */
 typedef struct launcher {
   const char *name;
@@ -32,10 +40,6 @@ static long copies_from(const char *var) {
 }
 
 int fs_cli_refuse_parallel_start(const char *command) {
-#ifdef FEARSIM_HAVE_MPI
-  (void)command;
-  return 0; /* an MPI build shares the work among the copies (fearsim sweep) */
-#else
   for (size_t i = 0; i < N_LAUNCHERS; i++) {
     long n = copies_from(launchers[i].size_var);
     if (n <= 1) continue;
@@ -48,5 +52,5 @@ int fs_cli_refuse_parallel_start(const char *command) {
     return 2;
   }
   return 0;
-#endif
 }
+#endif
