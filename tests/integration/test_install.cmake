@@ -1,7 +1,8 @@
 # test_install.cmake (cmake -P) - `cmake --install` into a fresh prefix gives a working fearsim:
-# a C program builds against the installed library through find_package(fearsim) and through
-# pkg-config, and runs; the installed fearsim, fearsim-analysis and fearsim-plot run from the
-# prefix alone (no PYTHONPATH, a bare PATH). Fails with the step that went wrong.
+# every installed header compiles on its own; a C program builds against the installed library
+# through find_package(fearsim) and through pkg-config, and runs; the installed fearsim,
+# fearsim-analysis and fearsim-plot run from the prefix alone (no PYTHONPATH, a bare PATH).
+# Fails with the step that went wrong.
 # -D: BUILD_DIR SOURCE_DIR WORK_DIR VERSION CC PKG_CONFIG
 foreach(var BUILD_DIR SOURCE_DIR WORK_DIR VERSION CC PKG_CONFIG)
   if(NOT DEFINED ${var})
@@ -63,6 +64,15 @@ foreach(line ${includes})
   if(NOT EXISTS ${prefix}/include/${h})
     message(FATAL_ERROR "${h} (included by fearsim.h) not installed")
   endif()
+endforeach()
+
+# each installed header compiles on its own, in strict C11 without the build's feature macros
+file(GLOB headers RELATIVE ${prefix}/include ${prefix}/include/fearsim/*.h)
+foreach(h ${headers})
+  string(REPLACE "/" "_" name "${h}")
+  file(WRITE ${WORK_DIR}/headers/${name}.c "#include <${h}>\n")
+  must(out "${h} on its own" ${CC} -std=c11 -Wall -Wextra -Wpedantic -Werror -fsyntax-only
+       -I${prefix}/include ${WORK_DIR}/headers/${name}.c)
 endforeach()
 
 set(expected "fearsim ${VERSION}\n" "population E: 400\n" "population I: 100\n" "duration: 1.5 s\n")
