@@ -8,7 +8,7 @@
 #define QUICKSTART FS_SOURCE_DIR "/configs/quickstart.yaml"
 #define DOSE_SWEEP FS_SOURCE_DIR "/configs/sweeps/ketamine_dose.yaml"
 
-/* Every variable a launcher sets that the program reads. */
+/* Every variable a launcher sets that the program reads, and the switch that skips the check. */
 static const char *const launch_vars[] = {"OMPI_COMM_WORLD_SIZE",
                                           "OMPI_COMM_WORLD_RANK",
                                           "PMI_SIZE",
@@ -16,7 +16,8 @@ static const char *const launch_vars[] = {"OMPI_COMM_WORLD_SIZE",
                                           "SLURM_NTASKS",
                                           "SLURM_PROCID",
                                           "SLURM_STEP_NUM_TASKS",
-                                          "SLURM_ARRAY_TASK_ID"};
+                                          "SLURM_ARRAY_TASK_ID",
+                                          "FEARSIM_NO_LAUNCH_CHECK"};
 
 /* Runs the program with the environment of a launcher: vars is "NAME", "value", ..., NULL. */
 static void run_launched(const char *const *vars, const char *const *args, cli_result *r) {
@@ -85,7 +86,8 @@ static void test_check_under_mpirun_runs(void **state) {
 }
 
 /* One copy runs and writes its result: mpirun -n 1, a Slurm job array task in a batch shell
- * of a job with several tasks (SLURM_NTASKS but no step), and srun -n 1. */
+ * of a job with several tasks (SLURM_NTASKS but no step), srun -n 1, and any start with
+ * FEARSIM_NO_LAUNCH_CHECK=1. */
 static void test_one_copy_runs(void **state) {
   (void)state;
   const char *exp = fs_test_variant("small.yaml", NULL, NULL, NULL);
@@ -97,8 +99,10 @@ static void test_one_copy_runs(void **state) {
       "SLURM_NTASKS", "4", "SLURM_PROCID", "0", "SLURM_ARRAY_TASK_ID", "7", NULL};
   const char *srun_1[] = {
       "SLURM_NTASKS", "1", "SLURM_STEP_NUM_TASKS", "1", "SLURM_PROCID", "0", NULL};
-  const char *const *envs[] = {mpirun_1, array_task, srun_1};
-  for (int k = 0; k < 3; k++) {
+  /* one fearsim per rank, each with its own output, started by the user's MPI program */
+  const char *per_rank[] = {"OMPI_COMM_WORLD_SIZE", "2", "FEARSIM_NO_LAUNCH_CHECK", "1", NULL};
+  const char *const *envs[] = {mpirun_1, array_task, srun_1, per_rank};
+  for (int k = 0; k < 4; k++) {
     char name[32];
     snprintf(name, sizeof name, "one_copy_%d.h5", k);
     const char *out = test_path(0, name);
