@@ -3,6 +3,7 @@
 #   lib/libfearsim.a (or .so), include/fearsim/*.h
 #   lib/cmake/fearsim/ (find_package(fearsim) -> fearsim::fearsim), lib/pkgconfig/fearsim.pc
 #   lib/python3/dist-packages/fearsim_analysis (FEARSIM_INSTALL_PYTHONDIR)
+#   share/doc/fearsim/ (LICENSE, CITATION.cff, README.md)
 # Every path is relative to the prefix, so the prefix may be chosen at install time.
 include(CMakePackageConfigHelpers)
 
@@ -45,13 +46,18 @@ if(FS_PC_HDF5_FOUND)
   set(FS_PC_HDF5_LIBS "")
 else()
   set(FS_PC_REQUIRES_PRIVATE "yaml-0.1")
-  list(JOIN HDF5_C_LIBRARIES " " FS_PC_HDF5_LIBS)
+  set(FS_PC_HDF5_LIBS ${HDF5_C_LIBRARIES})
 endif()
-set(FS_PC_OPENMP "${OpenMP_C_FLAGS}")
+set(libs_private ${OpenMP_C_FLAGS} ${FS_PC_HDF5_LIBS} -lm)
+list(JOIN libs_private " " FS_PC_LIBS_PRIVATE)
 configure_file(${CMAKE_SOURCE_DIR}/cmake/fearsim.pc.in ${CMAKE_BINARY_DIR}/install/fearsim.pc
                @ONLY)
 install(FILES ${CMAKE_BINARY_DIR}/install/fearsim.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# --- the licence, the citation and the README ----------------------------------------------
+install(FILES ${CMAKE_SOURCE_DIR}/LICENSE ${CMAKE_SOURCE_DIR}/CITATION.cff
+              ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # --- the analysis package and its commands ------------------------------------------------
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/analysis/fearsim_analysis

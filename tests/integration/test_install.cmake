@@ -48,7 +48,8 @@ foreach(what libs pc config package)
   endif()
 endforeach()
 foreach(f bin/fearsim bin/fearsim-analysis bin/fearsim-plot include/fearsim/fearsim.h
-        include/fearsim/version.h include/fearsim/experiment.h)
+        include/fearsim/version.h include/fearsim/experiment.h share/doc/fearsim/LICENSE
+        share/doc/fearsim/CITATION.cff)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "${f} not installed under ${prefix}")
   endif()
