@@ -1,4 +1,6 @@
-"""Command line of fearsim_analysis.
+"""Command line of fearsim_analysis: `fearsim-analysis COMMAND ...` (analysis/fearsim-analysis
+in the source tree, bin/fearsim-analysis installed) or `python3 -m fearsim_analysis COMMAND ...`
+with the package on the path.
 
     python3 -m fearsim_analysis plot RESULT.h5 [RESULT2.h5 ...] [-o FIG.png] [--format png,pdf]
                                 [--what raster,rates,timeline] [--t-start S] [--t-stop S]
@@ -165,9 +167,10 @@ def _guard(run, args, error, prog):
         return 2
 
 
-def main(argv=None):
-    """Entry point of `python3 -m fearsim_analysis`; returns the exit code."""
-    parser = argparse.ArgumentParser(prog="python3 -m fearsim_analysis",
+def main(argv=None, prog="python3 -m fearsim_analysis"):
+    """Entry point of `python3 -m fearsim_analysis` and of the fearsim-analysis launcher;
+    returns the exit code."""
+    parser = argparse.ArgumentParser(prog=prog,
                                      description="Plot and summarise fearsim result files.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     plot_p = sub.add_parser("plot", help="figures of one run, or several runs overlaid",

@@ -1,4 +1,5 @@
-"""The command line: summary, plot, exit codes, and the fearsim-plot wrapper."""
+"""The command line: summary, plot, exit codes, and the fearsim-plot and fearsim-analysis
+launchers."""
 import os
 import subprocess
 import sys
@@ -79,3 +80,20 @@ def test_wrapper_script(result_file, tmp_path):
     p = subprocess.run([wrapper, "--what", "nope", result_file], env=env, capture_output=True,
                        text=True)
     assert p.returncode == 2 and p.stderr.startswith("usage: fearsim-plot")
+
+
+def test_analysis_launcher(result_file, tmp_path):
+    """analysis/fearsim-analysis runs Debian's python3 with no PYTHONPATH, from any folder,
+    whatever python3 comes first on PATH."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DISPLAY")}
+    env["PATH"] = "/usr/bin:/bin"
+    launcher = os.path.join(ANALYSIS_DIR, "fearsim-analysis")
+    p = subprocess.run([launcher, "summary", result_file], env=env, cwd=tmp_path,
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith(f"file: {result_file}\n")
+    p = subprocess.run([launcher, "--help"], env=env, capture_output=True, text=True)
+    assert p.returncode == 0 and p.stdout.startswith("usage: fearsim-analysis")
+    p = subprocess.run([launcher, "plot", "--what", "nope", result_file], env=env,
+                       capture_output=True, text=True)
+    assert p.returncode == 2 and p.stderr.startswith("usage: fearsim-analysis plot")

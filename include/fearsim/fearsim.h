@@ -31,5 +31,6 @@
 #include <fearsim/sweep.h>
 #include <fearsim/synrule.h>
 #include <fearsim/units.h>
+#include <fearsim/version.h>
 
 #endif

@@ -29,6 +29,12 @@ int fs_cli_exit_code(fs_status st);
  * sets[*n_sets] and advances *i. Returns -1 on a missing value or too many --set. */
 int fs_cli_take_set(int argc, char **argv, int *i, const char **sets, size_t *n_sets);
 
+/* 0 when this process may go on; otherwise prints why not and returns exit code 2: a build
+ * without MPI started as several copies by mpirun, mpiexec or srun (their environment tells),
+ * which would race for the same files. Runs before `command` touches any file.
+ * FEARSIM_NO_LAUNCH_CHECK=1 in the environment skips the check. */
+int fs_cli_refuse_parallel_start(const char *command);
+
 /* ---- options (getopt_long) ------------------------------------------------------------- */
 
 #define FS_CLI_MAX_OPTS 24

@@ -4,6 +4,7 @@
 #include "cli_pk.h"
 #include "cmd.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,15 +12,16 @@ typedef struct command {
   const char *name;
   int (*run)(int argc, char **argv);
   const char *summary;
+  bool writes; /* writes files: refused when started as several copies without MPI */
 } command;
 
 static const command commands[] = {
-    {"run", fs_cli_run, "run an experiment and write its HDF5 result"},
-    {"check", fs_cli_check, "validate an experiment without running it"},
-    {"resume", fs_cli_resume, "go on with a stopped run from the checkpoint in its .partial"},
-    {"info", fs_cli_info, "describe a result file"},
-    {"sweep", fs_cli_sweep, "run, list or collect the points of a parameter sweep"},
-    {"pk", fs_cli_pk, "print the drug concentration over time of a dosing plan"},
+    {"run", fs_cli_run, "run an experiment and write its HDF5 result", true},
+    {"check", fs_cli_check, "validate an experiment without running it", false},
+    {"resume", fs_cli_resume, "go on with a stopped run from the checkpoint in its .partial", true},
+    {"info", fs_cli_info, "describe a result file", false},
+    {"sweep", fs_cli_sweep, "run, list or collect the points of a parameter sweep", true},
+    {"pk", fs_cli_pk, "print the drug concentration over time of a dosing plan", true},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -55,9 +57,11 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  for (size_t i = 0; i < N_COMMANDS; i++)
-    if (strcmp(v, commands[i].name) == 0)
-      return commands[i].run(argc - optind + 1, argv + optind - 1);
+  for (size_t i = 0; i < N_COMMANDS; i++) {
+    if (strcmp(v, commands[i].name) != 0) continue;
+    int refused = commands[i].writes ? fs_cli_refuse_parallel_start(v) : 0;
+    return refused ? refused : commands[i].run(argc - optind + 1, argv + optind - 1);
+  }
   fprintf(stderr, "fearsim: unknown command \"%s\"\n", v);
   usage(stderr);
   return 2;
