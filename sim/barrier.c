@@ -28,6 +28,7 @@ void fs_barrier_init(fs_barrier *b, unsigned n, unsigned spin) {
   atomic_init(&b->sleepers, 0);
   b->n = n;
   b->spin = spin;
+  atomic_init(&b->budget, spin);
 }
 
 static void sleep_while(atomic_uint *word, unsigned value) {
@@ -48,6 +49,11 @@ static void wake_all(atomic_uint *word) {
 #endif
 }
 
+static void grow_budget(fs_barrier *b, unsigned budget) {
+  unsigned next = 2 * budget + 1;
+  atomic_store_explicit(&b->budget, next < b->spin ? next : b->spin, memory_order_relaxed);
+}
+
 void fs_barrier_wait(fs_barrier *b) {
   unsigned gen = atomic_load(&b->generation);
   if (atomic_fetch_add(&b->arrived, 1) + 1 == b->n) {
@@ -56,10 +62,17 @@ void fs_barrier_wait(fs_barrier *b) {
     if (atomic_load(&b->sleepers) > 0) wake_all(&b->generation);
     return;
   }
-  for (unsigned i = 0; i < b->spin; i++) {
-    if (atomic_load_explicit(&b->generation, memory_order_acquire) != gen) return;
+  unsigned budget = atomic_load_explicit(&b->budget, memory_order_relaxed);
+  for (unsigned i = 0; i < budget; i++) {
+    if (atomic_load_explicit(&b->generation, memory_order_acquire) != gen) {
+      if (budget < b->spin) grow_budget(b, budget);
+      return;
+    }
     CPU_RELAX();
   }
+  /* the partner was not there within the budget: it is likely descheduled (a shared machine),
+   * so the next waits poll less and leave the core sooner */
+  atomic_store_explicit(&b->budget, budget / 2, memory_order_relaxed);
   atomic_fetch_add(&b->sleepers, 1);
   while (atomic_load(&b->generation) == gen)
     sleep_while(&b->generation, gen);

@@ -1309,6 +1309,15 @@ static fs_status read_root(const fs_config *cfg, fs_experiment_spec *spec, fs_er
   return st;
 }
 
+size_t fs_experiment_auto_threads(const fs_experiment_spec *spec, size_t cores) {
+  uint64_t neurons = 0;
+  for (size_t i = 0; i < spec->n_pops; i++)
+    if (spec->pops[i].input == FS_INPUT_NONE) neurons += spec->pops[i].size;
+  uint64_t n = (neurons + FS_NEURONS_PER_THREAD / 2) / FS_NEURONS_PER_THREAD;
+  if (n < 1) n = 1;
+  return n < cores ? (size_t)n : (cores > 0 ? cores : 1);
+}
+
 fs_status fs_experiment_load(const char *path, const char *const *overrides, size_t n_overrides,
                              fs_experiment_spec **out, fs_error *err) {
   fs_config *cfg = NULL;

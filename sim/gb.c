@@ -176,18 +176,46 @@ double fs_gb_drift(const fs_gb_params *p, double rho, double h) {
   return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
 }
 
-void fs_gb_advance(const fs_gb_params *p, fs_gb_state *s, double h, fs_rng *noise) {
+/* past 746 time constants exp() underflows to 0 anyway, by its slow path */
+static double calcium_decay(const fs_gb_params *p, double h) {
+  return h > 746.0 * p->tau_ca ? 0.0 : exp(-h / p->tau_ca);
+}
+
+fs_gb_decay fs_gb_decay_of(const fs_gb_params *p, double h) {
+  return (fs_gb_decay){calcium_decay(p, h), p->kappa > 0 ? exp(-p->kappa * h / p->tau) : 1.0};
+}
+
+/* rho after the drift phase of a gap h whose calcium stayed below both thresholds (the drift
+ * then takes the whole gap, and d's factor applies). */
+static double drift_whole_gap(const fs_gb_params *p, double rho, double h, const fs_gb_decay *d) {
+  if (p->kappa > 0) return p->rho_0 + (rho - p->rho_0) * d->drift;
+  return fs_gb_drift(p, rho, h);
+}
+
+/* The phases above theta_p (both processes) and above theta_d alone; returns how long the
+ * calcium stayed above theta_d. */
+static double active_phases(const fs_gb_params *p, fs_gb_state *s, double h, fs_rng *noise) {
   double t_p = fs_gb_time_above(p, s->c, p->theta_p, h);
   double t_d = fs_gb_time_above(p, s->c, p->theta_d, h);
-  double rho = s->rho;
   if (t_p > 0) { /* both processes: towards gamma_p / (gamma_p + gamma_d) */
     double g = p->gamma_p + p->gamma_d;
-    rho = ou_step(rho, g / p->tau, p->gamma_p / g, p->sigma * sqrt(2.0 / p->tau), t_p, noise);
+    s->rho = ou_step(s->rho, g / p->tau, p->gamma_p / g, p->sigma * sqrt(2.0 / p->tau), t_p, noise);
   }
   if (t_d > t_p) /* depression alone: towards 0 */
-    rho = ou_step(rho, p->gamma_d / p->tau, 0.0, p->sigma / sqrt(p->tau), t_d - t_p, noise);
-  if (h > t_d) rho = fs_gb_drift(p, rho, h - t_d);
-  s->rho = rho;
-  /* past 746 time constants exp() underflows to 0 anyway, by its slow path */
-  s->c = h > 746.0 * p->tau_ca ? 0.0 : s->c * exp(-h / p->tau_ca);
+    s->rho = ou_step(s->rho, p->gamma_d / p->tau, 0.0, p->sigma / sqrt(p->tau), t_d - t_p, noise);
+  return t_d;
+}
+
+void fs_gb_advance_decayed(const fs_gb_params *p, fs_gb_state *s, double h, const fs_gb_decay *d,
+                           fs_rng *noise) {
+  double t_d = active_phases(p, s, h, noise);
+  if (h > t_d)
+    s->rho = t_d == 0.0 ? drift_whole_gap(p, s->rho, h, d) : fs_gb_drift(p, s->rho, h - t_d);
+  s->c *= d->calcium;
+}
+
+void fs_gb_advance(const fs_gb_params *p, fs_gb_state *s, double h, fs_rng *noise) {
+  double t_d = active_phases(p, s, h, noise);
+  if (h > t_d) s->rho = fs_gb_drift(p, s->rho, h - t_d);
+  s->c *= calcium_decay(p, h);
 }

@@ -17,7 +17,8 @@ typedef struct fs_barrier {
   atomic_uint generation; /* rounds completed: a waiter leaves when it changes */
   atomic_uint sleepers;   /* threads asleep in the kernel, to be woken */
   unsigned n;             /* threads that meet */
-  unsigned spin;          /* polls before a waiter sleeps */
+  unsigned spin;          /* the most polls before a waiter sleeps */
+  atomic_uint budget;     /* polls now: halved when polling was in vain, doubled when not */
 } fs_barrier;
 
 /* A barrier for n threads that poll spin times before sleeping (0: sleep at once). */

@@ -179,6 +179,16 @@ fs_status fs_experiment_load(const char *path, const char *const *overrides, siz
 
 void fs_experiment_free(fs_experiment_spec *spec); /* NULL is a no-op */
 
+/* Neurons per thread below which a further thread costs more than it gains: a step of a few
+ * hundred neurons lasts microseconds, as long as the threads' meeting at the step's barrier,
+ * and on a shared machine a thread that waits to be scheduled stalls the others every step
+ * (measured: docs/performance.md). */
+#define FS_NEURONS_PER_THREAD 2000
+
+/* The thread count for the experiment when nobody chose one: one thread per
+ * FS_NEURONS_PER_THREAD neurons (rounded to nearest, at least one), at most `cores`. */
+size_t fs_experiment_auto_threads(const fs_experiment_spec *spec, size_t cores);
+
 /* The identity of an experiment for checkpoints: a hash (FNV-1a) of its text after overrides
  * (circuit file included, so seed and --set too) and of the spike times read from files. A
  * resume refuses a checkpoint whose experiment no longer gives the same hash. */

@@ -85,6 +85,19 @@ double fs_gb_time_above(const fs_gb_params *p, double c0, double theta, double h
  * of the active phases (one per phase that occurs); NULL means no noise (sigma ignored). */
 void fs_gb_advance(const fs_gb_params *p, fs_gb_state *s, double h, fs_rng *noise);
 
+/* The two decay factors of a gap h that fs_gb_advance computes: the calcium's exp(-h / tau_ca)
+ * and, when kappa > 0, the drift's exp(-kappa h / tau) (1 otherwise). A caller that meets the
+ * same gaps again and again (whole steps between events) keeps them in a table. */
+typedef struct fs_gb_decay {
+  double calcium, drift;
+} fs_gb_decay;
+
+fs_gb_decay fs_gb_decay_of(const fs_gb_params *p, double h);
+
+/* fs_gb_advance with d = fs_gb_decay_of(p, h) given: the same result to the last bit. */
+void fs_gb_advance_decayed(const fs_gb_params *p, fs_gb_state *s, double h, const fs_gb_decay *d,
+                           fs_rng *noise);
+
 /* rho after time h of the drift phase alone (the exact solution of the cubic, or of the
  * linear decay when kappa > 0). */
 double fs_gb_drift(const fs_gb_params *p, double rho, double h);

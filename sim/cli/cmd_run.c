@@ -55,8 +55,8 @@ static const char run_usage[] =
     "  --set k=v               override a value of the experiment, e.g. --set "
     "'simulation.duration=2 s'\n"
     "  --seed N                the random seed (same as --set seed=N)\n"
-    "  --threads N             OpenMP threads (default: the experiment's, else OMP_NUM_THREADS "
-    "or all)\n"
+    "  --threads N             threads (default: the experiment's, else OMP_NUM_THREADS, else one "
+    "per 2000 neurons, at most one per core)\n"
     "  --checkpoint-every T    wall time between checkpoints, e.g. 10min, or off (only on a "
     "signal)\n"
     "  --force                 overwrite an existing OUT.h5 (and start again over a checkpoint)\n"
@@ -74,8 +74,8 @@ static const char resume_usage[] =
     "bit, with any number of threads. The experiment is loaded again from the path and the\n"
     "overrides the checkpoint keeps; it must not have changed, nor fearsim's version.\n"
     "\n"
-    "  --threads N             OpenMP threads (default: the experiment's, else OMP_NUM_THREADS "
-    "or all)\n"
+    "  --threads N             threads (default: the experiment's, else OMP_NUM_THREADS, else one "
+    "per 2000 neurons, at most one per core)\n"
     "  --checkpoint-every T    wall time between checkpoints (default: as the run had it)\n"
     "  --force                 overwrite an existing OUT.h5\n"
     "  --stats                 print wall time, spikes, synaptic events per second, peak memory,\n"
@@ -221,7 +221,9 @@ static int parse_run_opts(int argc, char **argv, const char *usage, run_opts *o)
 static size_t thread_count(const run_opts *o, const fs_experiment_spec *spec) {
   if (o->threads > 0) return (size_t)o->threads;
   if (spec->threads > 0) return (size_t)spec->threads;
-  return (size_t)omp_get_max_threads();
+  const char *env = getenv("OMP_NUM_THREADS");
+  if (env != NULL && *env != '\0') return (size_t)omp_get_max_threads();
+  return fs_experiment_auto_threads(spec, (size_t)omp_get_num_procs());
 }
 
 /* experiments/foo.yaml -> foo.h5 */
