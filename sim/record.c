@@ -472,8 +472,8 @@ static fs_status write_root_attrs(hid_t f, const fs_record_meta *m, fs_error *er
   FS_TRY(write_attr_string(f, "/", "fearsim_version", FS_VERSION, err));
   FS_TRY(write_attr_string(f, "/", "git_commit", FS_GIT_COMMIT, err));
   uint64_t format = FORMAT_VERSION;
-  FS_TRY(fs_rec_write_attr(f, "/", "format_version", H5T_STD_U64LE, H5T_NATIVE_UINT64, &format,
-                           err));
+  FS_TRY(
+      fs_rec_write_attr(f, "/", "format_version", H5T_STD_U64LE, H5T_NATIVE_UINT64, &format, err));
   FS_TRY(write_attr_string(f, "/", "experiment_file", m->experiment_file, err));
   FS_TRY(write_attr_string(f, "/", "experiment_yaml", m->experiment_yaml, err));
   FS_TRY(write_attr_string(f, "/", "start_time", m->start_time, err));
