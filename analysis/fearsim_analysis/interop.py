@@ -25,10 +25,12 @@ def _result(source):
     return source if isinstance(source, Result) else load(source)
 
 
-def _is_result_file(path):
+def _is_summary_file(path):
+    """A summary table has a /status column (a result file has none; both carry
+    fearsim_version)."""
     try:
         with h5py.File(path, "r") as f:
-            return "fearsim_version" in f.attrs
+            return isinstance(f.get("status"), h5py.Dataset)
     except OSError as e:
         raise FearsimFileError(f"{path}: not a readable HDF5 file ({e})") from None
 
@@ -52,9 +54,9 @@ def to_dataframe(source):
     path = os.fspath(source)
     if not os.path.isfile(path):
         raise FearsimFileError(f"{path}: no such file")
-    if _is_result_file(path):
-        return _trials_frame(_require_trials(load(path)))
-    return summary_frame(path)
+    if _is_summary_file(path):
+        return summary_frame(path)
+    return _trials_frame(_require_trials(load(path)))
 
 
 def _require_trials(result):
