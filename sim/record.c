@@ -40,7 +40,7 @@ typedef struct output_field {
 } output_field;
 
 static const output_field output_fields[] = {
-    /* milliseconds, the unit SONATA readers (BMTK, ...) assume whatever the attribute says */
+    /* milliseconds, the SONATA unit, which readers (BMTK's rates) use whatever `units` says */
     {"/spikes/*/timestamps", FIELD_F64, "ms", "spike times (SONATA spike format)"},
     {"/spikes/*/node_ids", FIELD_U64, "1",
      "id within its population of the node that spiked (SONATA spike format)"},
