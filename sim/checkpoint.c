@@ -19,8 +19,9 @@
 
 /* The layout of a checkpoint slot: what each module saves, under which names. Raised whenever
  * that changes, so that a partial of another layout is refused before anything is built (2:
- * the observer's state apart from the engine's, rule fields named by their rule's table). */
-#define CHECKPOINT_FORMAT 2
+ * the observer's state apart from the engine's, rule fields named by their rule's table; 3: the
+ * partial's spike times are in ms, so one of format 2 would mix s and ms). */
+#define CHECKPOINT_FORMAT 3
 
 /* --- saving ------------------------------------------------------------------------------ */
 

@@ -530,6 +530,15 @@ static fs_status write_trial_column(fs_observer *obs, const char *name, const ch
                                err);
 }
 
+/* An integer column of /trials (an index or a count). */
+static fs_status write_trial_index(fs_observer *obs, const char *name, const char *desc,
+                                   int64_t *buf, fs_error *err) {
+  char path[160];
+  snprintf(path, sizeof path, "/trials/%s", name);
+  return fs_record_write_array_i64(obs->rec, path, buf, obs->net->spec->protocol->n_trials, "1",
+                                   desc, err);
+}
+
 /* The mean rate of population p during trial k's CS (or US), Hz. */
 static double trial_rate(const fs_observer *obs, size_t k, size_t p) {
   const fs_network *net = obs->net;
@@ -577,8 +586,20 @@ static fs_status write_trials(fs_observer *obs, fs_error *err) {
   const fs_protocol *pr = spec->protocol;
   size_t n = pr->n_trials;
   double *buf = malloc((n + 1) * sizeof *buf);
-  if (buf == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  int64_t *index = malloc((n + 1) * sizeof *index);
   fs_status st = FS_OK;
+  if (buf == NULL || index == NULL) {
+    st = fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+    goto cleanup;
+  }
+#define TRIAL_INDEX(name, desc, expr)                                                              \
+  do {                                                                                             \
+    for (size_t k = 0; k < n; k++) {                                                               \
+      const fs_trial *tr = &pr->trials[k];                                                         \
+      index[k] = (expr);                                                                           \
+    }                                                                                              \
+    if (st == FS_OK) st = write_trial_index(obs, name, desc, index, err);                          \
+  } while (0)
 #define TRIAL_COLUMN(name, units, desc, expr)                                                      \
   do {                                                                                             \
     for (size_t k = 0; k < n; k++) {                                                               \
@@ -588,13 +609,14 @@ static fs_status write_trials(fs_observer *obs, fs_error *err) {
     }                                                                                              \
     if (st == FS_OK) st = write_trial_column(obs, name, units, desc, buf, err);                    \
   } while (0)
-  TRIAL_COLUMN("day", "1", "day of the trial, from 1", (double)tr->day);
-  TRIAL_COLUMN("session", "1", "index of its session (names in the session_names attribute)",
-               (double)tr->session);
-  TRIAL_COLUMN("trial", "1", "number of the trial within its session, from 0", (double)tr->trial);
-  TRIAL_COLUMN("context", "1", "index of its context (names in the contexts attribute), -1 none",
-               tr->context == FS_PROTOCOL_NONE ? -1.0 : (double)tr->context);
-  TRIAL_COLUMN("kind", "1", "0: a CS trial, 1: an unsignalled US", (double)tr->kind);
+  TRIAL_INDEX("day", "day of the trial, from 1", (int64_t)tr->day);
+  TRIAL_INDEX("session", "index of its session (names in the session_names attribute)",
+              (int64_t)tr->session);
+  TRIAL_INDEX("trial", "number of the trial within its session, from 0", (int64_t)tr->trial);
+  TRIAL_INDEX("context", "index of its context (names in the contexts attribute), -1 none",
+              tr->context == FS_PROTOCOL_NONE ? -1 : (int64_t)tr->context);
+  TRIAL_INDEX("kind", "0: a CS trial, 1: an unsignalled US", (int64_t)tr->kind);
+#undef TRIAL_INDEX
   TRIAL_COLUMN("cs_on", "s", "CS onset (NaN for an unsignalled US)", tr->cs_on);
   TRIAL_COLUMN("cs_off", "s", "CS offset", tr->cs_off);
   TRIAL_COLUMN("us_on", "s", "US onset (NaN without a US)", tr->us_on);
@@ -612,6 +634,8 @@ static fs_status write_trials(fs_observer *obs, fs_error *err) {
   if (st == FS_OK)
     st = fs_record_set_attr_string(obs->rec, "/trials", "readout",
                                    obs->net->pops[spec->readout_pop].name, err);
+cleanup:
+  free(index);
   free(buf);
   return st;
 }

@@ -21,9 +21,16 @@
 #endif
 #include "fs_git_commit.h" /* FS_GIT_COMMIT, written at every build */
 
+#include <hdf5_hl.h> /* H5DS: dimension scales */
+
+/* The layout of a result file, the root attribute format_version (see record.h): 2 since spike
+ * times are in ms, /trials' indices integers and series attached to their time axes. */
+#define FORMAT_VERSION 2
+#define MS_PER_S 1e3
+
 /* ---- the output-field table ------------------------------------------------------------ */
 
-typedef enum field_type { FIELD_F64, FIELD_U64 } field_type;
+typedef enum field_type { FIELD_F64, FIELD_U64, FIELD_I64 } field_type;
 
 typedef struct output_field {
   const char *pattern; /* '*' stands for one path component */
@@ -33,7 +40,8 @@ typedef struct output_field {
 } output_field;
 
 static const output_field output_fields[] = {
-    {"/spikes/*/timestamps", FIELD_F64, "s", "spike times (SONATA spike format)"},
+    /* milliseconds, the SONATA unit, which readers (BMTK's rates) use whatever `units` says */
+    {"/spikes/*/timestamps", FIELD_F64, "ms", "spike times (SONATA spike format)"},
     {"/spikes/*/node_ids", FIELD_U64, "1",
      "id within its population of the node that spiked (SONATA spike format)"},
     {"/rates/time", FIELD_F64, "s", "start time of each rate bin"},
@@ -42,8 +50,16 @@ static const output_field output_fields[] = {
     {"/snapshots/*/*/pre", FIELD_U64, "1", "presynaptic node id of each synapse"},
     {"/snapshots/*/*/post", FIELD_U64, "1", "postsynaptic node id of each synapse"},
     {"/snapshots/*/*/*", FIELD_F64, NULL, NULL}, /* the engine passes each field's units */
+    {"/trials/day", FIELD_I64, "1", NULL},
+    {"/trials/session", FIELD_I64, "1", NULL},
+    {"/trials/trial", FIELD_I64, "1", NULL},
+    {"/trials/context", FIELD_I64, "1", NULL},
+    {"/trials/kind", FIELD_I64, "1", NULL},
     {"/trials/*", FIELD_F64, NULL, NULL},
 };
+
+/* The groups whose `time` dataset is the dimension scale of every other series in them. */
+static const char *const time_axis_groups[] = {"/timeline", "/rates"};
 
 /* ---- small helpers --------------------------------------------------------------------- */
 
@@ -272,7 +288,7 @@ typedef struct dataset_spec {
 } dataset_spec;
 
 static hid_t file_type(field_type t) {
-  return t == FIELD_F64 ? H5T_IEEE_F64LE : H5T_STD_U64LE;
+  return t == FIELD_F64 ? H5T_IEEE_F64LE : t == FIELD_U64 ? H5T_STD_U64LE : H5T_STD_I64LE;
 }
 
 /* Chunked, shuffled and deflated 1-D dataset with its units and description; parent groups
@@ -455,6 +471,9 @@ static fs_status write_root_attrs(hid_t f, const fs_record_meta *m, fs_error *er
   fs_status st = FS_OK;
   FS_TRY(write_attr_string(f, "/", "fearsim_version", FS_VERSION, err));
   FS_TRY(write_attr_string(f, "/", "git_commit", FS_GIT_COMMIT, err));
+  uint64_t format = FORMAT_VERSION;
+  FS_TRY(
+      fs_rec_write_attr(f, "/", "format_version", H5T_STD_U64LE, H5T_NATIVE_UINT64, &format, err));
   FS_TRY(write_attr_string(f, "/", "experiment_file", m->experiment_file, err));
   FS_TRY(write_attr_string(f, "/", "experiment_yaml", m->experiment_yaml, err));
   FS_TRY(write_attr_string(f, "/", "start_time", m->start_time, err));
@@ -674,9 +693,13 @@ cleanup:
   return fs_rec_note(rec, st);
 }
 
+/* The buffer holds seconds, as the engine and a checkpoint do; the file holds milliseconds
+ * (SONATA). The buffer is converted in place, since it is spent once written. */
 static fs_status flush_pop(rec_pop *p, fs_error *err) {
   fs_status st = FS_OK;
   if (p->n_buf == 0) return FS_OK;
+  for (size_t i = 0; i < p->n_buf; i++)
+    p->t_buf[i] *= MS_PER_S;
   FS_TRY(
       append_block(p->t_ds, p->t_path, p->n_written, H5T_NATIVE_DOUBLE, p->t_buf, p->n_buf, err));
   FS_TRY(append_block(p->id_ds, p->id_path, p->n_written, H5T_NATIVE_UINT64, p->id_buf, p->n_buf,
@@ -825,6 +848,11 @@ cleanup:
 fs_status fs_record_write_array(fs_record *rec, const char *path, const double *v, size_t n,
                                 const char *units, const char *description, fs_error *err) {
   return write_whole(rec, path, FIELD_F64, H5T_NATIVE_DOUBLE, v, n, units, description, err);
+}
+
+fs_status fs_record_write_array_i64(fs_record *rec, const char *path, const int64_t *v, size_t n,
+                                    const char *units, const char *description, fs_error *err) {
+  return write_whole(rec, path, FIELD_I64, H5T_NATIVE_INT64, v, n, units, description, err);
 }
 
 fs_status fs_record_write_array_u64(fs_record *rec, const char *path, const uint64_t *v, size_t n,
@@ -1014,6 +1042,74 @@ cleanup:
   return fs_rec_note(rec, st);
 }
 
+/* ---- dimension scales ------------------------------------------------------------------ */
+
+typedef struct scale_ctx {
+  hid_t time;      /* the group's time axis */
+  hsize_t n;       /* its length */
+  const char *grp; /* for messages */
+  fs_status st;
+  fs_error *err;
+} scale_ctx;
+
+static bool is_series_of_length(hid_t ds, hsize_t n) {
+  hid_t space = H5Dget_space(ds);
+  hsize_t len = 0;
+  bool ok = space >= 0 && H5Sget_simple_extent_ndims(space) == 1 &&
+            H5Sget_simple_extent_dims(space, &len, NULL) == 1 && len == n;
+  if (space >= 0) H5Sclose(space);
+  return ok;
+}
+
+static herr_t attach_one(hid_t group, const char *name, const link_info *li, void *data) {
+  scale_ctx *c = data;
+  fs_error *err = c->err;
+  fs_status st = FS_OK;
+  hid_t ds = H5I_INVALID_HID;
+  (void)li;
+  if (strcmp(name, "time") == 0) return 0;
+  TRY_H5(ds = H5Oopen(group, name, H5P_DEFAULT), "cannot open \"%s/%s\"", c->grp, name);
+  if (H5Iget_type(ds) == H5I_DATASET && is_series_of_length(ds, c->n))
+    TRY_H5(H5DSattach_scale(ds, c->time, 0), "cannot attach \"%s/%s\" to its time axis", c->grp,
+           name);
+cleanup:
+  fs_rec_release(&ds, name, &st, err);
+  c->st = st;
+  return st == FS_OK ? 0 : -1;
+}
+
+/* Makes group/time a dimension scale and attaches to it every 1-D series of its length in the
+ * group, so that tools (h5py's dims, netCDF readers) know each series' time axis. */
+static fs_status attach_time_axis(hid_t file, const char *group, fs_error *err) {
+  fs_status st = FS_OK;
+  char path[64];
+  snprintf(path, sizeof path, "%s/time", group);
+  if (!fs_rec_path_exists(file, path)) return FS_OK;
+  scale_ctx c = {H5I_INVALID_HID, 0, group, FS_OK, err};
+  TRY_H5(c.time = H5Dopen2(file, path, H5P_DEFAULT), "cannot open \"%s\"", path);
+  hid_t space = H5Dget_space(c.time);
+  if (space < 0 || H5Sget_simple_extent_dims(space, &c.n, NULL) != 1) {
+    if (space >= 0) H5Sclose(space);
+    st = fs_rec_h5_fail(err, "\"%s\" is not a 1-D time axis", path);
+    goto cleanup;
+  }
+  H5Sclose(space);
+  TRY_H5(H5DSset_scale(c.time, "time"), "cannot make \"%s\" a dimension scale", path);
+  if (H5Literate_by_name(file, group, H5_INDEX_NAME, H5_ITER_INC, NULL, attach_one, &c,
+                         H5P_DEFAULT) < 0)
+    st = c.st != FS_OK ? c.st : fs_rec_h5_fail(err, "cannot attach the series of \"%s\"", group);
+cleanup:
+  fs_rec_release(&c.time, path, &st, err);
+  return st;
+}
+
+static fs_status attach_time_axes(hid_t file, fs_error *err) {
+  fs_status st = FS_OK;
+  for (size_t i = 0; st == FS_OK && i < sizeof time_axis_groups / sizeof *time_axis_groups; i++)
+    st = attach_time_axis(file, time_axis_groups[i], err);
+  return st;
+}
+
 /* ---- a finished file without its checkpoint --------------------------------------------- */
 
 static herr_t copy_root_attr(hid_t src, const char *name, const H5A_info_t *info, void *data) {
@@ -1059,6 +1155,7 @@ static fs_status copy_without_checkpoint(const char *src, const char *dst, fs_er
          "cannot copy \"%s\" into \"%s\"", src, dst);
   TRY_H5(H5Aiterate2(in, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_root_attr, &out),
          "cannot copy the attributes of \"%s\" into \"%s\"", src, dst);
+  FS_TRY(attach_time_axes(out, err));
 cleanup:
   fs_rec_release(&out, dst, &st, err);
   fs_rec_release(&fapl, dst, &st, err);
@@ -1148,6 +1245,8 @@ fs_status fs_record_finish(fs_record *rec, const char *end_time, fs_error *err) 
   for (size_t i = 0; i < rec->n_series; i++)
     FS_TRY(flush_series(&rec->series[i], err));
   FS_TRY(write_attr_string(rec->file, "/", "end_time", end_time, err));
+  /* the references of the scales are made in the file that is published */
+  if (!rec->has_ckpt) FS_TRY(attach_time_axes(rec->file, err));
   FS_TRY(close_file(rec, err));
   if (rec->has_ckpt)
     FS_TRY(publish_compacted(rec, err));

@@ -2,15 +2,16 @@
 
 The layout is the one written by include/fearsim/record.h:
 
-    /                          attributes: fearsim_version, git_commit, seed, ..., experiment_yaml
+    /                          attributes: fearsim_version, format_version, git_commit, seed,
+                               ..., experiment_yaml
     /network/<pop>             group; attributes size, model, kind
-    /spikes/<pop>/timestamps   float64 (units "s"; "ms" is converted), SONATA layout
+    /spikes/<pop>/timestamps   float64 in ms (SONATA; format_version 1 files hold s): read into s
     /spikes/<pop>/node_ids     uint64, ids within the population
     /rates/time, /rates/<pop>  start of each bin (s), population rate per bin (Hz)
-    /timeline/<name>, ...      1-D series; the `time` dataset of the same group, if any,
-                               is their time axis
-    /trials/<column>           one row per trial: day, session, trial, context, kind, cs_on, ...,
-                               freezing, rate_<pop>; attributes contexts, session_names
+    /timeline/<name>, ...      1-D series; their time axis is the dimension scale attached to
+                               them, else (older files) the `time` dataset of the same group
+    /trials/<column>           one row per trial: day, session, trial, context, kind (int64),
+                               cs_on, ..., freezing, rate_<pop>; attributes contexts, session_names
 
 Everything is read eagerly; a missing group is simply absent from the result.
 """
@@ -20,8 +21,9 @@ from dataclasses import dataclass, field
 import h5py
 import numpy as np
 
-#: Seconds per unit, for the time units a file may declare.
-TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6}
+#: Units per second, for the time units a file may declare. Dividing by 1e3 undoes the
+#: writer's multiplication of seconds by 1e3 more often exactly than multiplying by 1e-3.
+TIME_UNITS = {"s": 1.0, "ms": 1e3, "us": 1e6}
 
 
 class FearsimFileError(Exception):
@@ -143,7 +145,7 @@ def _time(path, dset):
     if units not in TIME_UNITS:
         raise FearsimFileError(f"{path}: {dset.name} has time units {units!r}; "
                                f"expected one of {', '.join(TIME_UNITS)}")
-    return dset[()].astype(np.float64) * TIME_UNITS[units]
+    return dset[()].astype(np.float64) / TIME_UNITS[units]
 
 
 def _read_spikes(path, group):
@@ -182,9 +184,10 @@ def _read_timeline(path, group):
         if not isinstance(obj, h5py.Dataset) or name.rsplit("/", 1)[-1] == "time":
             return
         parent = obj.parent
+        axis = obj.dims[0][0] if len(obj.dims[0]) else parent.get("time")
         time = None
-        if "time" in parent and parent["time"].shape == obj.shape:
-            time = _time(path, parent["time"])
+        if axis is not None and axis.shape == obj.shape:
+            time = _time(path, axis)
         series[name] = Series(name, time, obj[()].astype(np.float64), _units(obj),
                               str(_value(obj.attrs.get("description", ""))))
 

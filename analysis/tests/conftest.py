@@ -1,5 +1,7 @@
-"""Synthetic fearsim result files, written with h5py in the layout of include/fearsim/record.h."""
+"""Synthetic fearsim result files, written with h5py in the layout of include/fearsim/record.h,
+and real ones written by the simulator (the `simulated` fixture)."""
 import os
+import subprocess
 import sys
 
 import h5py
@@ -28,19 +30,22 @@ def _dataset(group, name, data, dtype, units, description):
     return d
 
 
-def write_result(path, network, spikes, rates=None, timeline=None, time_units="s",
+def write_result(path, network, spikes, rates=None, timeline=None, time_units="ms",
                  duration=2.0):
     """Write a result file.
 
     network: {pop: (size, model, kind)}; spikes: {pop: (timestamps in s, node_ids)};
     rates: (time, {pop: Hz}) or None; timeline: {path below /timeline: (values, units)};
-    time_units: "s" or "ms", the units the spike timestamps are stored in."""
+    time_units: "ms" (what fearsim writes) or "s" (format_version 1 files), the units the
+    spike timestamps are stored in."""
     with h5py.File(path, "w") as f:
         for key, value in [("fearsim_version", "0.1.0"), ("git_commit", "abc1234"),
                            ("start_time", "2024-01-01T00:00:00Z"),
                            ("end_time", "2024-01-01T00:01:00Z"),
                            ("experiment_file", "configs/test.yaml")]:
             f.attrs[key] = _fixed(value)
+        if time_units == "ms":
+            f.attrs["format_version"] = np.uint64(2)
         f.attrs["seed"] = np.uint64(42)
         f.attrs["threads"] = np.int32(4)
         f.attrs["ranks"] = np.int32(1)
@@ -90,7 +95,7 @@ TIMELINE = {"plasma_ketamine": (np.array([0.0, 5.0, 3.0, 1.0]), "uM"),
             "weights/LA_CeM": (np.array([0.5, 0.6, 0.7]), "nS")}
 
 
-def standard_file(path, time_units="s", ketamine_scale=1.0):
+def standard_file(path, time_units="ms", ketamine_scale=1.0):
     """LA: 300 spikes (1.5 Hz), CeM: 50 spikes (2.5 Hz), CS: rates only (22.5 Hz mean)."""
     timeline = {k: (v * ketamine_scale, u) for k, (v, u) in TIMELINE.items()}
     return write_result(path, NETWORK,
@@ -100,7 +105,7 @@ def standard_file(path, time_units="s", ketamine_scale=1.0):
 
 @pytest.fixture
 def result_file(tmp_path):
-    """The standard file, timestamps in s."""
+    """The standard file, timestamps in ms."""
     return standard_file(str(tmp_path / "saline.h5"))
 
 
@@ -209,3 +214,81 @@ def multiday(tmp_path):
     return {name: multiday_file(str(tmp_path / f"{name}.h5"), values,
                                 2.0 if name.startswith("ket") else 1.0)
             for name, values in FREEZING.items()}
+
+
+# ---- real files, written by the simulator ---------------------------------------------------
+
+#: A 2-s network: 200 Poisson inputs at 25 Hz drive 100 LIF neurons.
+NETWORK_YAML = """\
+seed: 3
+simulation: {dt: 0.1 ms, duration: 2 s}
+populations:
+  E: {model: lif_cond, size: 100}
+inputs:
+  drive: {type: poisson, size: 200, rate: 25 Hz}
+projections:
+  - {from: drive, to: E, receptor: ampa, connect: {rule: fixed_indegree, indegree: 50},
+     weight: 3 nS}
+record: {rate_bin: 10 ms}
+"""
+
+PROTOCOL_CIRCUIT_YAML = """\
+populations:
+  A: {model: lif_cond, size: 40}
+inputs:
+  CS: {type: poisson, size: 50, rate: 0 Hz}
+  US: {type: poisson, size: 20, rate: 0 Hz}
+  ctx_A: {type: poisson, size: 20, rate: 0 Hz}
+projections:
+  - {from: CS, to: A, receptor: ampa, connect: {rule: fixed_indegree, indegree: 20}, weight: 3 nS}
+readout: {population: A, half: 5 Hz, slope: 1 Hz}
+"""
+
+#: Two CS trials on day 1 (10:00, the first with a US), one on day 2, and ketamine i.p. at
+#: 12:00 on day 1: /trials (3 rows), /rates in the fast windows, a /timeline of the drug.
+PROTOCOL_YAML = """\
+seed: 2
+circuit: {file: circuit.yaml, scale: 1}
+subject: {species: rat, body_weight: 0.3 kg}
+drugs:
+  - {drug: ketamine, route: intraperitoneal, dose: 10 mg/kg, day: 1, time: '12:00'}
+protocol:
+  inputs:
+    cs: {population: CS, rate: 50 Hz}
+    us: {population: US, rate: 100 Hz, reference: 0.5 mA}
+    contexts: {A: ctx_A}
+    context_rate: 10 Hz
+  defaults: {cs_duration: 0.5 s, iti: 1 s, window: {before: 0.2 s, after: 0.1 s},
+             us: {at: 0.4 s, duration: 0.1 s, intensity: 0.5 mA}}
+  days:
+    - day: 1
+      sessions: [{name: train, time: '10:00', context: A, trials: 2}]
+    - day: 2
+      sessions: [{name: test, time: '10:00', context: A, trials: 1, us: none}]
+record: {rate_bin: 10 ms, timeline: 0.1 s, timeline_slow: 10 min}
+"""
+
+
+def _fearsim(binary, *args):
+    p = subprocess.run([binary, *args], capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, f"fearsim {' '.join(args)}: {p.stderr}"
+
+
+@pytest.fixture(scope="session")
+def simulated(tmp_path_factory):
+    """{"network", "protocol", "summary": path} of files the real simulator wrote: the runs of
+    NETWORK_YAML and PROTOCOL_YAML and the summary.h5 of configs/sweeps/ketamine_dose.yaml.
+    Needs FEARSIM_BIN and FEARSIM_SOURCE_DIR (ctest sets them)."""
+    binary, source = os.environ.get("FEARSIM_BIN"), os.environ.get("FEARSIM_SOURCE_DIR")
+    if not (binary and source and os.access(binary, os.X_OK)):
+        pytest.skip("FEARSIM_BIN and FEARSIM_SOURCE_DIR are not set (ctest sets them)")
+    d = tmp_path_factory.mktemp("simulated")
+    (d / "network.yaml").write_text(NETWORK_YAML)
+    (d / "circuit.yaml").write_text(PROTOCOL_CIRCUIT_YAML)
+    (d / "protocol.yaml").write_text(PROTOCOL_YAML)
+    _fearsim(binary, "run", str(d / "network.yaml"), "-o", str(d / "network.h5"), "--quiet")
+    _fearsim(binary, "run", str(d / "protocol.yaml"), "-o", str(d / "protocol.h5"), "--quiet")
+    _fearsim(binary, "sweep", os.path.join(source, "configs", "sweeps", "ketamine_dose.yaml"),
+             "--jobs", "2", "-o", str(d / "sweep"))
+    return {"network": str(d / "network.h5"), "protocol": str(d / "protocol.h5"),
+            "summary": str(d / "sweep" / "summary.h5")}

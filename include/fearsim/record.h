@@ -4,21 +4,27 @@
  *
  * Layout (every dataset is chunked, shuffled, deflated, and carries `units` and
  * `description` attributes; a dataset without them cannot be written):
- *   /                         attributes: fearsim_version, git_commit, seed, threads, ranks,
- *                             start_time, end_time (ISO 8601 UTC), dt (s), duration (s),
- *                             experiment_file, experiment_yaml (the YAML after overrides)
- *   /spikes/<pop>/timestamps  float64, s     } SONATA spike format; the group <pop> has the
- *   /spikes/<pop>/node_ids    uint64, 1      } SONATA `sorting` enum attribute (by_time)
+ *   /                         attributes: fearsim_version, format_version (2: this layout),
+ *                             git_commit, seed, threads, ranks, start_time, end_time (ISO 8601
+ *                             UTC), dt (s), duration (s), experiment_file, experiment_yaml (the
+ *                             YAML after overrides)
+ *   /spikes/<pop>/timestamps  float64, ms    } SONATA spike format (milliseconds, as SONATA
+ *   /spikes/<pop>/node_ids    uint64, 1      } readers assume); the group <pop> has the SONATA
+ *                                              `sorting` enum attribute (by_time)
  *   /rates/time               float64, s: the start of each bin
  *   /rates/<pop>              float64, Hz: population rate per bin
  *   /network/<pop>            group; attributes size, model, kind ("neuron" or "input")
  *   /timeline/<name>, ...     1-D float64 series appended as the run goes
+ *   /trials/<column>          one row per trial: day, session, trial, context, kind as int64,
+ *                             the times, intensities, scores and rates as float64
  *   /snapshots/<k>/<proj>/    the synapses of each projection at the k-th snapshot time (group
  *                             attribute time): pre, post (uint64), weight (S), block (synapses
  *                             with NMDA receptors), z, tag, alive (late phase) and the fields
  *                             the projection's plasticity rule writes (include/fearsim/snapshot.h)
  *   /checkpoint/a, /b         two checkpoint slots, written in turn (record_checkpoint.h); a
  *                             finished result holds no /checkpoint
+ * /timeline/time and /rates/time are HDF5 dimension scales ("time") to which every other
+ * series of their group is attached. Everything but the spike times is in SI units.
  * The run writes OUT.h5.partial (opened exclusively) and renames it to OUT.h5 only in
  * fs_record_finish, so a file that exists is complete (see record_checkpoint.h for the
  * slots). */
@@ -64,7 +70,8 @@ fs_status fs_record_add_population(fs_record *rec, const char *pop, const char *
                                    const char *kind, uint64_t size, bool record_spikes,
                                    size_t *handle, fs_error *err);
 
-/* Appends n spikes (times in s, node ids within the population), already in time order.
+/* Appends n spikes (times in s, written in ms; node ids within the population), already in
+ * time order.
  * Buffered in memory and written in blocks of 2^16; never allocates after creation.
  * Times out of order (or not finite) and ids >= size give FS_ERR_INTERNAL and append nothing;
  * a population declared with record_spikes false ignores the call. */
@@ -85,6 +92,10 @@ fs_status fs_record_series_append(fs_record *rec, size_t handle, const double *v
 /* Writes a whole 1-D float64 dataset at once. */
 fs_status fs_record_write_array(fs_record *rec, const char *path, const double *v, size_t n,
                                 const char *units, const char *description, fs_error *err);
+
+/* The same for signed 64-bit integers (counts and indices such as /trials/day). */
+fs_status fs_record_write_array_i64(fs_record *rec, const char *path, const int64_t *v, size_t n,
+                                    const char *units, const char *description, fs_error *err);
 
 /* The same for unsigned 64-bit integers (node ids). */
 fs_status fs_record_write_array_u64(fs_record *rec, const char *path, const uint64_t *v, size_t n,

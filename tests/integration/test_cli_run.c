@@ -161,7 +161,7 @@ static void test_root_attributes(void **state) {
   H5Fclose(f);
 }
 
-/* /spikes/<pop>: SONATA timestamps (float64, s, sorted, within [0, duration]) and node_ids
+/* /spikes/<pop>: SONATA timestamps (float64, ms, sorted, within [0, duration]) and node_ids
  * (uint64, < size), the sorting enum by_time; returns the number of spikes. */
 static hsize_t check_spikes(hid_t f, const char *pop, uint64_t size) {
   char path[128];
@@ -169,11 +169,12 @@ static hsize_t check_spikes(hid_t f, const char *pop, uint64_t size) {
   snprintf(path, sizeof path, "/spikes/%s/timestamps", pop);
   double *t = read_doubles(f, path, &n);
   hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
-  assert_string_attr(d, "units", "s");
+  assert_string_attr(d, "units", "ms");
   H5Dclose(d);
   for (hsize_t k = 0; k < n; k++) {
-    if (!(t[k] >= 0 && t[k] <= DURATION))
-      fail_msg("%s[%llu] = %.17g outside [0, %g]", path, (unsigned long long)k, t[k], DURATION);
+    if (!(t[k] >= 0 && t[k] <= DURATION * 1e3))
+      fail_msg("%s[%llu] = %.17g ms outside [0, %g] s", path, (unsigned long long)k, t[k],
+               DURATION);
     if (k && !(t[k] >= t[k - 1]))
       fail_msg("%s not sorted at %llu: %.17g after %.17g", path, (unsigned long long)k, t[k],
                t[k - 1]);

@@ -8,6 +8,7 @@
 #include "cli_run.h"
 
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include <math.h>
 
 static const char *circuit =
@@ -70,6 +71,24 @@ static double *read_doubles(hid_t f, const char *path, hsize_t *n) {
   return v;
 }
 
+/* The indices of /trials are int64; the rates are attached to /rates/time, a dimension scale. */
+static void assert_integer_columns(hid_t f) {
+  const char *ints[] = {"day", "session", "trial", "context", "kind"};
+  for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+    char path[64];
+    snprintf(path, sizeof path, "/trials/%s", ints[i]);
+    hid_t d = H5Dopen2(f, path, H5P_DEFAULT), t = H5Dget_type(d);
+    if (H5Tequal(t, H5T_STD_I64LE) <= 0) fail_msg("%s is not int64", path);
+    H5Tclose(t);
+    H5Dclose(d);
+  }
+  hid_t time = H5Dopen2(f, "/rates/time", H5P_DEFAULT), rate = H5Dopen2(f, "/rates/A", H5P_DEFAULT);
+  assert_int_equal(H5DSis_scale(time), 1);
+  assert_int_equal(H5DSis_attached(rate, time, 0), 1);
+  H5Dclose(rate);
+  H5Dclose(time);
+}
+
 static void test_trials_and_windows(void **state) {
   (void)state;
   fs_test_write("circuit.yaml", circuit);
@@ -114,6 +133,7 @@ static void test_trials_and_windows(void **state) {
                 (bins[b] >= 86400.0 + t10 - 1e-9 && bins[b] < 86400.0 + t10 + 0.8));
   assert_int_equal(m, 3 * 80);
   free(bins);
+  assert_integer_columns(f);
   free(cs_on);
   free(day);
   free(us_on);

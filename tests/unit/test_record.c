@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
 #include <fearsim/record.h>
 #include <fearsim/record_checkpoint.h>
@@ -344,7 +345,7 @@ static void test_spikes_and_layout(void **state) {
   assert_int_equal(m, N_LA);
   size_t bad = 0;
   for (size_t i = 0; i < n; i++)
-    bad += t[i] != la_time(i) || ids[i] != la_id(i);
+    bad += t[i] != la_time(i) * 1e3 || ids[i] != la_id(i); /* the file holds ms */
   assert_int_equal(bad, 0);
   free(t);
   free(ids);
@@ -353,7 +354,7 @@ static void test_spikes_and_layout(void **state) {
   ids = read_all(f, "/spikes/CeM/node_ids", H5T_NATIVE_UINT64, sizeof *ids, &m);
   assert_int_equal(n, 5);
   assert_int_equal(m, 5);
-  fs_assert_close(t[4], 0.4, 0, 0);
+  fs_assert_close(t[4], 400.0, 1e-15, 0);
   assert_int_equal(ids[1], 9);
   free(t);
   free(ids);
@@ -367,7 +368,7 @@ static void test_spikes_and_layout(void **state) {
   assert_layout(f, "/timeline/bdnf", 4096, H5S_UNLIMITED);
 
   hid_t ds = H5Dopen2(f, "/spikes/LA/timestamps", H5P_DEFAULT);
-  assert_attr_string(ds, "units", "s");
+  assert_attr_string(ds, "units", "ms");
   H5Dclose(ds);
   ds = H5Dopen2(f, "/spikes/LA/node_ids", H5P_DEFAULT);
   assert_attr_string(ds, "units", "1");
@@ -437,6 +438,7 @@ static void test_root_and_network_attributes(void **state) {
   assert_attr_string(f, "start_time", "2025-01-01T00:00:00Z");
   assert_attr_string(f, "end_time", "2025-01-01T00:10:00Z");
   assert_int_equal(attr_u64(f, "seed", H5T_STD_U64LE), 42);
+  assert_int_equal(attr_u64(f, "format_version", H5T_STD_U64LE), 2);
   assert_int_equal(attr_u64(f, "threads", H5T_STD_I32LE), 4);
   assert_int_equal(attr_u64(f, "ranks", H5T_STD_I32LE), 1);
   fs_assert_close(attr_double(f, "dt"), 1e-4, 0, 0);
@@ -515,6 +517,61 @@ static void test_arrays_series_and_attrs(void **state) {
   fs_assert_close(attr_double(g, "gain"), 2.0, 0, 0);
   assert_int_equal(H5Aexists(g, "gain_units"), 0);
   H5Gclose(g);
+  H5Fclose(f);
+}
+
+/* /timeline/time and /rates/time become dimension scales of the series of their length in
+ * their group; /trials' indices are int64 and refused as float64 (and the other way round). */
+static void test_time_axes_and_integer_columns(void **state) {
+  fixture *fx = *state;
+  fs_error err = {0};
+  fs_record *rec = NULL;
+  fs_record_meta meta = sample_meta(7);
+  assert_int_equal(fs_record_create(fx->path, false, &meta, &rec, &err), FS_OK);
+  size_t time, x, odd;
+  double v[3] = {0, 60, 120};
+  assert_int_equal(fs_record_series_create(rec, "/timeline/time", "s", "time", &time, &err), FS_OK);
+  assert_int_equal(fs_record_series_create(rec, "/timeline/x", "1", "x", &x, &err), FS_OK);
+  assert_int_equal(fs_record_series_create(rec, "/timeline/odd", "1", "odd", &odd, &err), FS_OK);
+  assert_int_equal(fs_record_series_append(rec, time, v, 3, &err), FS_OK);
+  assert_int_equal(fs_record_series_append(rec, x, v, 3, &err), FS_OK);
+  assert_int_equal(fs_record_series_append(rec, odd, v, 2, &err), FS_OK);
+  assert_int_equal(fs_record_write_array(rec, "/rates/time", v, 3, NULL, NULL, &err), FS_OK);
+  assert_int_equal(fs_record_write_array(rec, "/rates/LA", v, 3, NULL, NULL, &err), FS_OK);
+  int64_t day[3] = {1, 1, 2};
+  assert_int_equal(fs_record_write_array_i64(rec, "/trials/day", day, 3, NULL, "day", &err), FS_OK);
+  assert_int_equal(fs_record_write_array(rec, "/trials/trial", v, 3, "1", "trial", &err),
+                   FS_ERR_INTERNAL);
+  fs_assert_msg(err, "dataset \"/trials/trial\": type differs from the output table");
+  assert_int_equal(fs_record_write_array_i64(rec, "/trials/freezing", day, 3, "1", "f", &err),
+                   FS_ERR_INTERNAL);
+  assert_int_equal(fs_record_finish(rec, "end", &err), FS_OK);
+  fs_record_free(rec);
+
+  hid_t f = H5Fopen(fx->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  const char *scales[] = {"/timeline/time", "/rates/time"};
+  const char *attached[] = {"/timeline/x", "/rates/LA"};
+  for (int i = 0; i < 2; i++) {
+    hid_t t = H5Dopen2(f, scales[i], H5P_DEFAULT), d = H5Dopen2(f, attached[i], H5P_DEFAULT);
+    assert_int_equal(H5DSis_scale(t), 1);
+    char name[16] = "";
+    assert_true(H5DSget_scale_name(t, name, sizeof name) > 0);
+    assert_string_equal(name, "time");
+    if (H5DSis_attached(d, t, 0) != 1) fail_msg("%s is not attached to %s", attached[i], scales[i]);
+    H5Dclose(d);
+    H5Dclose(t);
+  }
+  hid_t t = H5Dopen2(f, "/timeline/time", H5P_DEFAULT),
+        d = H5Dopen2(f, "/timeline/odd", H5P_DEFAULT);
+  assert_int_equal(H5DSis_attached(d, t, 0), 0); /* 2 values beside 3 times: not its axis */
+  H5Dclose(d);
+  H5Dclose(t);
+  assert_dtype(f, "/trials/day", H5T_STD_I64LE);
+  size_t n;
+  int64_t *got = read_all(f, "/trials/day", H5T_NATIVE_INT64, sizeof *got, &n);
+  assert_int_equal(n, 3);
+  assert_memory_equal(got, day, sizeof day);
+  free(got);
   H5Fclose(f);
 }
 
@@ -696,7 +753,7 @@ static void test_info(void **state) {
       "  CS           size 50, model poisson, kind input: spikes not recorded\n",
       "  CeM          size 10, model adex_cond, kind neuron: 5 spikes, mean rate 0.025 Hz\n",
       "/spikes/LA/timestamps",
-      "float64  [200000]  s\n",
+      "float64  [200000]  ms\n",
       "uint64   [200000]  1\n",
       "/rates/LA",
       "float64  [4]  Hz\n",
@@ -877,7 +934,7 @@ static void test_checkpoint_slots(void **state) {
   free(got);
   double *ts = read_all(f, "/spikes/LA/timestamps", H5T_NATIVE_DOUBLE, sizeof(double), &n);
   assert_int_equal(n, 3);
-  assert_true(ts[0] == 0.1 && ts[1] == 0.2 && ts[2] == 0.3);
+  assert_true(ts[0] == 0.1 * 1e3 && ts[1] == 0.2 * 1e3 && ts[2] == 0.3 * 1e3);
   free(ts);
   char v[64];
   assert_true(attr_string(f, "experiment_file", v, sizeof v));
@@ -905,6 +962,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_sorting_enum, setup, teardown),
       cmocka_unit_test_setup_teardown(test_root_and_network_attributes, setup, teardown),
       cmocka_unit_test_setup_teardown(test_arrays_series_and_attrs, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_time_axes_and_integer_columns, setup, teardown),
       cmocka_unit_test_setup_teardown(test_refuses_undescribed_datasets, setup, teardown),
       cmocka_unit_test_setup_teardown(test_append_checks, setup, teardown),
       cmocka_unit_test_setup_teardown(test_free_without_finish, setup, teardown),

@@ -348,7 +348,7 @@ static void spike_counts(const char *file, const char *pop, double t0, double t1
     counts[j] = 0.0;
   for (size_t i = 0; i < nt; i++) {
     assert_true(id[i] < n);
-    if (t[i] >= t0 && t[i] < t1) counts[id[i]] += 1.0;
+    if (t[i] >= t0 * 1e3 && t[i] < t1 * 1e3) counts[id[i]] += 1.0; /* the file holds ms */
   }
   free(t);
   free(id);
