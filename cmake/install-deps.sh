@@ -5,7 +5,8 @@
 set -eu
 PACKAGES="cmake make gcc pkg-config libhdf5-dev libyaml-dev libcmocka-dev hdf5-tools
 python3 python3-numpy python3-h5py python3-matplotlib python3-pytest
-libopenmpi-dev openmpi-bin"
+libopenmpi-dev openmpi-bin
+clang libclang-rt-dev libomp-dev"
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

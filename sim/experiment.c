@@ -1,9 +1,11 @@
 /* experiment.c - reads an experiment file into a validated fs_experiment_spec: simulation
  * settings, neuron populations, inputs, projections, injected currents and recording. */
 #include <fearsim/experiment.h>
+#include <fearsim/fileio.h>
 #include <fearsim/hash.h>
 #include <fearsim/param.h>
 #include <fearsim/registry.h>
+#include <fearsim/spikecsv.h>
 
 #include <errno.h>
 #include <math.h>
@@ -12,6 +14,10 @@
 #include <string.h>
 
 #define MAX_POPULATION_SIZE 4294967295L /* node ids are 32-bit inside a population */
+/* Step counts are int64_t and times step * dt doubles: 1e15 steps keeps both exact (3000
+ * years at dt = 0.1 ms), and a run anywhere near it is refused by the memory check anyway. */
+#define MAX_STEPS 1e15
+#define MIN_DT 1e-9
 
 static const char *const root_keys[] = {"name",     "description", "seed",   "simulation",
                                         "record",   "populations", "inputs", "projections",
@@ -123,6 +129,12 @@ static fs_status read_schedule(fs_cfg_node sim, bool has_duration, fs_experiment
     double d = 0;
     if ((st = fs_cfg_get_quantity(item, kind, FS_UNIT_TIME, true, &d, err)) != FS_OK) return st;
     bool fast = strcmp(kind, "fast") == 0;
+    if (!(d / spec->dt <= MAX_STEPS) ||
+        (spec->n_phases > 0 &&
+         !((double)spec->phases[spec->n_phases - 1].stop + d / spec->dt <= MAX_STEPS)))
+      return fs_cfg_error(fs_cfg_child(item, kind), err,
+                          "the schedule must last at most %g time steps (%g s at dt = %g s)",
+                          MAX_STEPS, MAX_STEPS * spec->dt, spec->dt);
     int64_t steps = llround(d / spec->dt);
     if (steps < 1 || (!fast && d < MIN_SLOW_PHASE))
       return fs_cfg_error(fs_cfg_child(item, kind), err,
@@ -160,6 +172,9 @@ static fs_status read_simulation(fs_cfg_node root, fs_experiment_spec *spec, fs_
   if (!(spec->dt > 0))
     return fs_cfg_error(fs_cfg_child(sim, "dt"), err, "the time step must be > 0 s, got %g s",
                         spec->dt);
+  if (spec->dt < MIN_DT) /* smaller ones overflow the step counts derived from them */
+    return fs_cfg_error(fs_cfg_child(sim, "dt"), err,
+                        "the time step must be at least %g s (1 ns), got %g s", MIN_DT, spec->dt);
   if (spec->dt > 0.01)
     return fs_cfg_error(fs_cfg_child(sim, "dt"), err,
                         "the time step must be at most 10 ms for a spiking network, got %g s",
@@ -167,6 +182,10 @@ static fs_status read_simulation(fs_cfg_node root, fs_experiment_spec *spec, fs_
   if (has_duration && !(spec->duration > 0))
     return fs_cfg_error(fs_cfg_child(sim, "duration"), err, "the duration must be > 0 s, got %g s",
                         spec->duration);
+  if (has_duration && !(spec->duration / spec->dt <= MAX_STEPS))
+    return fs_cfg_error(fs_cfg_child(sim, "duration"), err,
+                        "the duration must be at most %g time steps (%g s at dt = %g s), got %g s",
+                        MAX_STEPS, MAX_STEPS * spec->dt, spec->dt, spec->duration);
   spec->slow_step_steps = llround(spec->slow_step / spec->dt);
   if (spec->slow_step_steps < 1 || spec->slow_step > 86400.0)
     return fs_cfg_error(fs_cfg_child(sim, "slow_step"), err,
@@ -359,8 +378,14 @@ static fs_status read_rate_schedule(fs_cfg_node node, const fs_experiment_spec *
   if (!pop->rate || !pop->rate_step)
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory reading %s", node.path);
   pop->n_rates = n;
-  if (!fs_cfg_exists(sched))
-    return fs_cfg_get_quantity(node, "rate", FS_UNIT_FREQUENCY, true, &pop->rate[0], err);
+  if (!fs_cfg_exists(sched)) {
+    fs_status st = fs_cfg_get_quantity(node, "rate", FS_UNIT_FREQUENCY, true, &pop->rate[0], err);
+    if (st == FS_OK && !(pop->rate[0] >= 0 && pop->rate[0] * spec->dt <= 1.0))
+      st = fs_cfg_error(fs_cfg_child(node, "rate"), err,
+                        "the rate must lie between 0 Hz and 1/dt = %g Hz, got %g Hz",
+                        1.0 / spec->dt, pop->rate[0]);
+    return st;
+  }
   for (size_t k = 0; k < n; k++) {
     fs_cfg_node item = fs_cfg_item(sched, k);
     double at = 0;
@@ -411,7 +436,17 @@ static fs_status train_push(fs_population_spec *pop, size_t *cap, int64_t step, 
   return FS_OK;
 }
 
-/* Reads "node_id,time_s" lines ('#' starts a comment) from a file beside the experiment. */
+typedef struct train_sink {
+  fs_population_spec *pop;
+  size_t *cap;
+} train_sink;
+
+static fs_status push_csv_spike(void *arg, uint64_t node, int64_t step, fs_error *err) {
+  train_sink *t = arg;
+  return train_push(t->pop, t->cap, step, (uint32_t)node, err);
+}
+
+/* Reads the spike-time CSV (see spikecsv.h) named by file:, relative to the experiment. */
 static fs_status read_train_file(fs_cfg_node node, const fs_experiment_spec *spec,
                                  fs_population_spec *pop, size_t *cap, fs_error *err) {
   const char *name = NULL;
@@ -419,32 +454,18 @@ static fs_status read_train_file(fs_cfg_node node, const fs_experiment_spec *spe
   if (st != FS_OK) return st;
   char path[4096];
   const char *slash = strrchr(spec->file, '/');
+  int n;
   if (name[0] == '/' || slash == NULL)
-    snprintf(path, sizeof path, "%s", name);
+    n = snprintf(path, sizeof path, "%s", name);
   else
-    snprintf(path, sizeof path, "%.*s/%s", (int)(slash - spec->file), spec->file, name);
-  FILE *f = fopen(path, "r");
-  if (f == NULL)
-    return fs_cfg_error(fs_cfg_child(node, "file"), err, "cannot open \"%s\": %s", path,
-                        strerror(errno));
-  char line[256];
-  for (long lineno = 1; st == FS_OK && fgets(line, sizeof line, f); lineno++) {
-    char *hash = strchr(line, '#');
-    if (hash) *hash = '\0';
-    unsigned long unit;
-    double t;
-    char extra;
-    if (strspn(line, " \t\r\n") == strlen(line)) continue;
-    if (sscanf(line, " %lu , %lf %c", &unit, &t, &extra) != 2 || t < 0 || unit >= pop->size)
-      st = fs_error_set(err, FS_ERR_INPUT,
-                        "%s:%ld: expected \"node_id,time_s\" with node_id below %llu and a "
-                        "time >= 0, got \"%s\"",
-                        path, lineno, (unsigned long long)pop->size, strtok(line, "\r\n"));
-    else
-      st = train_push(pop, cap, llround(t / spec->dt), (uint32_t)unit, err);
-  }
-  fclose(f);
-  return st;
+    n = snprintf(path, sizeof path, "%.*s/%s", (int)(slash - spec->file), spec->file, name);
+  if (n < 0 || (size_t)n >= sizeof path)
+    return fs_cfg_error(fs_cfg_child(node, "file"), err, "the path is too long");
+  if (fs_fileio_check_regular(path, err) != FS_OK)
+    return fs_cfg_error(fs_cfg_child(node, "file"), err, "%s", err->msg);
+  fs_spikecsv_limits lim = {pop->size, spec->dt, spec->n_steps};
+  train_sink sink = {pop, cap};
+  return fs_spikecsv_read(path, &lim, push_csv_spike, &sink, err);
 }
 
 static fs_status read_train_list(fs_cfg_node node, const fs_experiment_spec *spec,
@@ -586,10 +607,11 @@ static fs_status read_input(fs_cfg_node node, const char *name, const fs_experim
 static fs_status check_unique_name(fs_cfg_node map, size_t k, const fs_experiment_spec *spec,
                                    fs_error *err) {
   const char *name = fs_cfg_key(map, k);
-  if (strlen(name) >= FS_NAME_LEN || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
-                                                  "TUVWXYZ0123456789_") != strlen(name))
+  if (name[0] == '\0' || strlen(name) >= FS_NAME_LEN ||
+      strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+                   "TUVWXYZ0123456789_") != strlen(name))
     return fs_cfg_error(fs_cfg_item(map, k), err,
-                        "a population name must be letters, digits and _ (at most %d), got \"%s\"",
+                        "a population name must be 1 to %d letters, digits and _, got \"%s\"",
                         FS_NAME_LEN - 1, name);
   if (fs_experiment_find_population(spec, name) >= 0)
     return fs_cfg_error(fs_cfg_item(map, k), err, "a population named \"%s\" exists already", name);
@@ -952,6 +974,11 @@ static fs_status read_pharmacology(fs_cfg_node root, fs_experiment_spec *spec, f
 static fs_status protocol_phases(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
   const fs_protocol *pr = spec->protocol;
   fs_cfg_node dur = fs_cfg_child(fs_cfg_child(root, "simulation"), "duration");
+  if (!(pr->end / spec->dt <= MAX_STEPS))
+    return fs_cfg_error(fs_cfg_child(root, "protocol"), err,
+                        "the protocol must end within %g time steps (%g s at dt = %g s), it ends "
+                        "at %g s",
+                        MAX_STEPS, MAX_STEPS * spec->dt, spec->dt, pr->end);
   int64_t end = llround(pr->end / spec->dt);
   if (fs_cfg_exists(dur) && spec->n_steps < end)
     return fs_cfg_error(dur, err, "the protocol runs until %g s, after the duration (%g s)",

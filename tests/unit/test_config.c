@@ -384,7 +384,12 @@ static void test_get_quantity(void **state) {
   fs_cfg_node absent = fs_cfg_child(root, "absent");
   assert_int_equal(fs_cfg_get_quantity(absent, "x", FS_UNIT_TIME, false, &opt, &err), FS_OK);
   assert_int_equal(fs_cfg_get_quantity(absent, "x", FS_UNIT_TIME, true, &opt, &err), FS_ERR_INPUT);
-  fs_assert_msg(err, "x.yaml: absent: missing key \"x\"");
+  /* an absent section is placed at the nearest section that exists: here the file's root */
+  fs_assert_msg(err, "x.yaml:1:1: absent: missing key \"x\"");
+  fs_cfg_node deeper = fs_cfg_child(fs_cfg_child(net, "absent"), "deeper");
+  assert_int_equal(fs_cfg_get_quantity(deeper, "x", FS_UNIT_TIME, true, &opt, &err), FS_ERR_INPUT);
+  assert_non_null(strstr(err.msg, ": network.absent.deeper: missing key \"x\""));
+  assert_true(strncmp(err.msg, "x.yaml:1:1:", 11) != 0 && strncmp(err.msg, "x.yaml:", 7) == 0);
 }
 
 static void test_get_int_bool_string(void **state) {
