@@ -1141,14 +1141,11 @@ static fs_status load_circuit(fs_cfg_node root, fs_experiment_spec *spec, fs_con
   }
   for (size_t i = 0; i < n_set; i++)
     over[i] = fs_cfg_scalar(fs_cfg_item(set, i)) ? fs_cfg_scalar(fs_cfg_item(set, i)) : "";
-  FILE *probe = fopen(path, "r");
-  if (probe == NULL)
+  if (fs_fileio_check_regular(path, err) != FS_OK) /* a directory, a FIFO, none at all */
     st = fs_cfg_error(fs_cfg_exists(fs_cfg_child(c, "file")) ? fs_cfg_child(c, "file") : c, err,
-                      "cannot read the circuit file %s: %s", path, strerror(errno));
-  else {
-    fclose(probe);
+                      "%s", err->msg);
+  else
     st = fs_config_load(path, over, n_set, out, err);
-  }
   free(over);
   free(path);
   if (st == FS_OK)

@@ -50,16 +50,16 @@ fs_status fs_fileio_write_text(const char *path, const char *text, fs_error *err
 static int open_regular(const char *path, struct stat *sb, fs_error *err) {
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
-    fs_error_set(err, FS_ERR_INPUT, "cannot open \"%s\": %s", path, strerror(errno));
+    fs_error_set(err, FS_ERR_INPUT, "cannot read \"%s\": %s", path, strerror(errno));
     return -1;
   }
   if (fstat(fd, sb) != 0) {
     fs_error_set(err, FS_ERR_INPUT, "cannot read \"%s\": %s", path, strerror(errno));
   } else if (S_ISDIR(sb->st_mode)) {
-    fs_error_set(err, FS_ERR_INPUT, "\"%s\" is a directory, not a file", path);
+    fs_error_set(err, FS_ERR_INPUT, "cannot read \"%s\": it is a directory, not a file", path);
   } else if (!S_ISREG(sb->st_mode)) {
     fs_error_set(err, FS_ERR_INPUT,
-                 "\"%s\" is not a regular file (a FIFO, device or socket is not read)", path);
+                 "cannot read \"%s\": it is not a regular file (a FIFO, device or socket)", path);
   } else {
     return fd;
   }
@@ -76,7 +76,7 @@ fs_status fs_fileio_check_regular(const char *path, fs_error *err) {
 }
 
 static fs_status too_large(const char *path, size_t max_bytes, fs_error *err) {
-  return fs_error_set(err, FS_ERR_INPUT, "\"%s\" is larger than the limit of %zu bytes", path,
+  return fs_error_set(err, FS_ERR_INPUT, "cannot read \"%s\": it is larger than %zu bytes", path,
                       max_bytes);
 }
 

@@ -27,7 +27,7 @@ fs_status fs_fileio_write_text(const char *path, const char *text, fs_error *err
 
 /* Checks that path names a regular file this process can open for reading. A directory, a
  * FIFO or a device is refused (FS_ERR_INPUT): reading /dev/zero or a FIFO never ends. The
- * message names the path and what it is (`"x" is a directory, not a file`). */
+ * message names the path and what it is (`cannot read "x": it is a directory, not a file`). */
 fs_status fs_fileio_check_regular(const char *path, fs_error *err);
 
 /* Reads the regular file at path whole into a NUL-terminated buffer the caller frees; files

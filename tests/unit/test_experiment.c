@@ -95,7 +95,7 @@ static void test_missing_spike_file(void **state) {
                              "nothere.csv}\n");
   char rest[512];
   snprintf(rest, sizeof rest,
-           "7:44: inputs.tone.file: cannot open \"%s/nothere.csv\": No such file or directory",
+           "7:44: inputs.tone.file: cannot read \"%s/nothere.csv\": No such file or directory",
            fs_test_dir);
   expect_error(path, rest);
 }
@@ -115,6 +115,70 @@ static void test_spike_file_is_read(void **state) {
   assert_true(tone->train_step[1] == 10 && tone->train_unit[1] == 1);
   assert_true(tone->train_step[2] == 20 && tone->train_unit[2] == 1);
   fs_experiment_free(spec);
+}
+
+/* A spike file that is not a regular file is refused at its key; its lines are checked. */
+static void test_spike_file_errors(void **state) {
+  (void)state;
+  char rest[512];
+  const char *path =
+      variant(NULL, NULL, "inputs:\n  tone: {type: spike_times, size: 2, file: .}\n");
+  snprintf(rest, sizeof rest,
+           "7:44: inputs.tone.file: cannot read \"%s/.\": it is a directory, not a file",
+           fs_test_dir);
+  expect_error(path, rest);
+  expect_error(
+      variant(NULL, NULL, "inputs:\n  tone: {type: spike_times, size: 2, file: /dev/zero}\n"),
+      "7:44: inputs.tone.file: cannot read \"/dev/zero\": it is not a regular file (a "
+      "FIFO, device or socket)");
+  fs_test_write("late.csv", "node_id,time_ms\n1,2\n0,10\n");
+  path = variant(NULL, NULL, "inputs:\n  tone: {type: spike_times, size: 2, file: late.csv}\n");
+  fs_error err = {0};
+  fs_experiment_spec *spec = NULL;
+  assert_int_equal(fs_experiment_load(path, NULL, 0, &spec, &err), FS_ERR_INPUT);
+  snprintf(rest, sizeof rest,
+           "%s/late.csv:3: the time must fall within the run (before 0.01 s), got \"0,10\"",
+           fs_test_dir);
+  fs_assert_msg(err, rest);
+}
+
+/* A Poisson rate is checked whether it is given alone or in a schedule. */
+static void test_poisson_rate_range(void **state) {
+  (void)state;
+  expect_error(variant(NULL, NULL, "inputs:\n  bg: {type: poisson, size: 2, rate: -5 Hz}\n"),
+               "7:38: inputs.bg.rate: the rate must lie between 0 Hz and 1/dt = 10000 Hz, got "
+               "-5 Hz");
+  expect_error(variant(NULL, NULL, "inputs:\n  bg: {type: poisson, size: 2, rate: 20 kHz}\n"),
+               "7:38: inputs.bg.rate: the rate must lie between 0 Hz and 1/dt = 10000 Hz, got "
+               "20000 Hz");
+}
+
+static void test_empty_population_name(void **state) {
+  (void)state;
+  expect_error(variant(NULL, NULL, "inputs:\n  '': {type: poisson, size: 2, rate: 5 Hz}\n"),
+               "7:7: inputs.: a population name must be 1 to 63 letters, digits and _, got "
+               "\"\"");
+}
+
+/* Step counts are int64_t: durations and schedules that would overflow them are refused, as
+ * is a time step so small that every count derived from it overflows. */
+static void test_step_count_limits(void **state) {
+  (void)state;
+  expect_error(variant("duration: 10 ms", "duration: 9.3e14 s", NULL),
+               "1:36: simulation.duration: the duration must be at most 1e+15 time steps (1e+11 "
+               "s at dt = 0.0001 s), got 9.3e+14 s");
+  expect_error(variant("duration: 10 ms", "schedule: [{fast: 1 s}, {slow: 1e300 s}]", NULL),
+               "1:57: simulation.schedule[1].slow: the schedule must last at most 1e+15 time "
+               "steps (1e+11 s at dt = 0.0001 s)");
+  expect_error(variant("dt: 0.1 ms", "dt: 1e-12 s", NULL),
+               "1:18: simulation.dt: the time step must be at least 1e-09 s (1 ns), got 1e-12 s");
+}
+
+/* A missing section is placed where it should be: at the root of the file. */
+static void test_missing_section_has_a_place(void **state) {
+  (void)state;
+  expect_error(variant("simulation: {dt: 0.1 ms, duration: 10 ms}\n", "", NULL),
+               "1:1: simulation: missing key \"duration\"");
 }
 
 static double param(const fs_population_spec *pop, const char *name) {
@@ -336,6 +400,11 @@ int main(void) {
       cmocka_unit_test(test_parameter_relation),
       cmocka_unit_test(test_missing_spike_file),
       cmocka_unit_test(test_spike_file_is_read),
+      cmocka_unit_test(test_spike_file_errors),
+      cmocka_unit_test(test_poisson_rate_range),
+      cmocka_unit_test(test_empty_population_name),
+      cmocka_unit_test(test_step_count_limits),
+      cmocka_unit_test(test_missing_section_has_a_place),
       cmocka_unit_test(test_plasticity_errors),
       cmocka_unit_test(test_plasticity_block),
       cmocka_unit_test(test_quickstart_in_si),
