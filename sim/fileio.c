@@ -50,7 +50,7 @@ fs_status fs_fileio_write_text(const char *path, const char *text, fs_error *err
 static int open_regular(const char *path, struct stat *sb, fs_error *err) {
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
-    fs_error_set(err, FS_ERR_INPUT, "cannot read \"%s\": %s", path, strerror(errno));
+    fs_error_set(err, FS_ERR_INPUT, "cannot open \"%s\": %s", path, strerror(errno));
     return -1;
   }
   if (fstat(fd, sb) != 0) {

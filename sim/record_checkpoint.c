@@ -437,7 +437,7 @@ static fs_status open_existing(fs_record *rec, bool write, fs_error *err) {
   if (rec->file < 0) {
     char detail[ATTR_NAME_MAX];
     fs_rec_h5_detail(detail);
-    if (strstr(detail, "lock") != NULL)
+    if (strstr(detail, "unable to lock file") != NULL) /* not "sblock->" of a truncated one */
       st = fs_error_set(err, FS_ERR_INPUT,
                         "cannot open \"%s\": %s: another fearsim may be writing it", rec->partial,
                         detail);

@@ -154,7 +154,7 @@ static void test_missing_file(void **state) {
   fs_error err;
   assert_int_equal(fs_config_load("/nonexistent/x.yaml", NULL, 0, &cfg, &err), FS_ERR_INPUT);
   assert_null(cfg);
-  fs_assert_msg(err, "cannot read \"/nonexistent/x.yaml\": No such file or directory");
+  fs_assert_msg(err, "cannot open \"/nonexistent/x.yaml\": No such file or directory");
 }
 
 /* Special files would be read forever (/dev/zero, a FIFO without a writer blocks in open()),

@@ -95,7 +95,7 @@ static void test_missing_spike_file(void **state) {
                              "nothere.csv}\n");
   char rest[512];
   snprintf(rest, sizeof rest,
-           "7:44: inputs.tone.file: cannot read \"%s/nothere.csv\": No such file or directory",
+           "7:44: inputs.tone.file: cannot open \"%s/nothere.csv\": No such file or directory",
            fs_test_dir);
   expect_error(path, rest);
 }
