@@ -1038,9 +1038,14 @@ static fs_status apply_rate_plans(fs_cfg_node root, fs_experiment_spec *spec, fs
     for (size_t j = 0; j < plan->n; j++) {
       rate[j] = plan->rate[j];
       step[j] = llround(plan->t[j] / spec->dt);
-      if (rate[j] * spec->dt > 1.0)
-        return fs_cfg_error(where, err, "the protocol drives %s at %g Hz, above 1/dt = %g Hz",
-                            plan->population, rate[j], 1.0 / spec->dt);
+      if (rate[j] * spec->dt > 1.0) {
+        fs_status st =
+            fs_cfg_error(where, err, "the protocol drives %s at %g Hz, above 1/dt = %g Hz",
+                         plan->population, rate[j], 1.0 / spec->dt);
+        free(rate);
+        free(step);
+        return st;
+      }
     }
     free(pop->rate);
     free(pop->rate_step);

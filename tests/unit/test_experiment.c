@@ -181,6 +181,28 @@ static void test_missing_section_has_a_place(void **state) {
                "1:1: simulation: missing key \"duration\"");
 }
 
+/* A protocol that drives an input above 1/dt is refused, and the rates already copied for it
+ * are freed (LeakSanitizer, in the sanitizer build, fails this test if they are not). */
+static void test_protocol_rate_above_1_over_dt(void **state) {
+  (void)state;
+  const char *path = fs_test_write(
+      "proto.yaml",
+      "simulation: {dt: 1 ms}\n"
+      "populations: {E: {model: lif_cond, size: 2}}\n"
+      "inputs: {CS: {type: poisson, size: 2, rate: 0 Hz}, US: {type: poisson, size: 2, rate: 0 "
+      "Hz}}\n"
+      "protocol:\n"
+      "  inputs:\n"
+      "    cs: {population: CS, rate: 2 kHz}\n"
+      "    us: {population: US, rate: 200 Hz, reference: 0.5 mA}\n"
+      "  defaults: {cs_duration: 30 s, us: {at: 28 s, duration: 2 s, intensity: 0.5 mA}, iti: "
+      "120 s, window: {before: 5 s, after: 2 s}}\n"
+      "  days: [{day: 1, sessions: [{name: c, time: '10:00', trials: 1, us: paired}]}]\n");
+  assert_non_null(path);
+  expect_error(path,
+               "6:5: protocol.inputs: the protocol drives CS at 2000 Hz, above 1/dt = 1000 Hz");
+}
+
 static double param(const fs_population_spec *pop, const char *name) {
   double v = 0;
   fs_error err = {0};
@@ -405,6 +427,7 @@ int main(void) {
       cmocka_unit_test(test_empty_population_name),
       cmocka_unit_test(test_step_count_limits),
       cmocka_unit_test(test_missing_section_has_a_place),
+      cmocka_unit_test(test_protocol_rate_above_1_over_dt),
       cmocka_unit_test(test_plasticity_errors),
       cmocka_unit_test(test_plasticity_block),
       cmocka_unit_test(test_quickstart_in_si),
