@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -378,6 +379,11 @@ fs_status fs_record_check_output(const char *path, bool force, fs_error *err) {
   if (!fs_rec_is_set(path)) return fs_error_set(err, FS_ERR_INPUT, "no output file given");
   if (strlen(path) + sizeof ".partial" > PATH_LEN)
     return fs_error_set(err, FS_ERR_INPUT, "output path \"%.64s...\" is too long", path);
+  const char *base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+  if (strlen(base) + strlen(".partial.compact") > NAME_MAX) /* the longest name written */
+    return fs_error_set(err, FS_ERR_INPUT,
+                        "output file name \"%.64s...\" is too long: at most %d bytes", base,
+                        NAME_MAX - (int)strlen(".partial.compact"));
   fs_status st = check_parent(path, err);
   if (st != FS_OK) return st;
   if (stat(path, &sb) != 0) return FS_OK;

@@ -318,6 +318,15 @@ static void test_check_output(void **state) {
   snprintf(expected, sizeof expected, "output \"%s\" is a directory", fx->dir);
   fs_assert_msg(err, expected);
 
+  /* a name the file system cannot hold with ".partial.compact" appended is bad input */
+  char name[300];
+  memset(name, 'n', 240);
+  snprintf(name + 240, sizeof name - 240, ".h5");
+  char long_path[600];
+  snprintf(long_path, sizeof long_path, "%s/%s", fx->dir, name);
+  assert_int_equal(fs_record_check_output(long_path, false, &err), FS_ERR_INPUT);
+  assert_non_null(strstr(err.msg, "\" is too long: at most 239 bytes"));
+
   /* create runs the same checks and leaves nothing behind */
   fs_record *rec = (fs_record *)&err;
   fs_record_meta meta = sample_meta(1);
