@@ -142,6 +142,17 @@ static void test_spike_file_errors(void **state) {
   fs_assert_msg(err, rest);
 }
 
+/* A directory given as the circuit file is refused at its key, not read as nothing. */
+static void test_circuit_is_a_directory(void **state) {
+  (void)state;
+  char rest[512];
+  const char *path =
+      fs_test_write("circ.yaml", "simulation: {duration: 10 ms}\ncircuit: {file: .}\n");
+  snprintf(rest, sizeof rest,
+           "2:17: circuit.file: cannot read \"%s/.\": it is a directory, not a file", fs_test_dir);
+  expect_error(path, rest);
+}
+
 /* A Poisson rate is checked whether it is given alone or in a schedule. */
 static void test_poisson_rate_range(void **state) {
   (void)state;
@@ -423,6 +434,7 @@ int main(void) {
       cmocka_unit_test(test_missing_spike_file),
       cmocka_unit_test(test_spike_file_is_read),
       cmocka_unit_test(test_spike_file_errors),
+      cmocka_unit_test(test_circuit_is_a_directory),
       cmocka_unit_test(test_poisson_rate_range),
       cmocka_unit_test(test_empty_population_name),
       cmocka_unit_test(test_step_count_limits),
