@@ -220,10 +220,10 @@ static fs_status read_snapshots(fs_cfg_node rec, fs_experiment_spec *spec, fs_er
       fs_error_prefix(err, "%s", where);
       return st;
     }
-    int64_t step = llround(t / spec->dt);
-    if (t < 0 || step > spec->n_steps)
+    if (!(t >= 0 && t / spec->dt <= (double)spec->n_steps + 0.5)) /* before llround overflows */
       return fs_cfg_error(item, err, "a snapshot at %g s is outside the experiment (0 s to %g s)",
                           t, spec->duration);
+    int64_t step = llround(t / spec->dt);
     if (k > 0 && step <= spec->snapshot_steps[k - 1])
       return fs_cfg_error(item, err, "snapshot times must increase");
     spec->snapshot_steps[spec->n_snapshots++] = step;
@@ -253,6 +253,14 @@ static fs_status read_checkpoint(fs_cfg_node rec, fs_experiment_spec *spec, fs_e
   return FS_OK;
 }
 
+/* A recording interval longer than MAX_STEPS steps would overflow its step count. */
+static fs_status check_interval(fs_cfg_node rec, const char *key, double t,
+                                const fs_experiment_spec *spec, fs_error *err) {
+  if (t / spec->dt <= MAX_STEPS) return FS_OK;
+  return fs_cfg_error(fs_cfg_child(rec, key), err, "%s must be at most %g s, got %g s", key,
+                      MAX_STEPS * spec->dt, t);
+}
+
 static fs_status read_record(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
   fs_cfg_node rec = fs_cfg_child(root, "record");
   fs_status st;
@@ -266,6 +274,9 @@ static fs_status read_record(fs_cfg_node root, fs_experiment_spec *spec, fs_erro
   if ((st = fs_cfg_get_quantity(rec, "timeline", FS_UNIT_TIME, false, &spec->timeline, err)) !=
       FS_OK)
     return st;
+  if ((st = check_interval(rec, "rate_bin", spec->rate_bin, spec, err)) != FS_OK ||
+      (st = check_interval(rec, "timeline", spec->timeline, spec, err)) != FS_OK)
+    return st;
   spec->timeline_steps = llround(spec->timeline / spec->dt);
   if (spec->timeline_steps < 1)
     return fs_cfg_error(fs_cfg_child(rec, "timeline"), err,
@@ -273,6 +284,8 @@ static fs_status read_record(fs_cfg_node root, fs_experiment_spec *spec, fs_erro
   spec->timeline_slow = 600.0;
   if ((st = fs_cfg_get_quantity(rec, "timeline_slow", FS_UNIT_TIME, false, &spec->timeline_slow,
                                 err)) != FS_OK)
+    return st;
+  if ((st = check_interval(rec, "timeline_slow", spec->timeline_slow, spec, err)) != FS_OK)
     return st;
   spec->timeline_slow_steps = llround(spec->timeline_slow / spec->dt);
   if (spec->timeline_slow_steps < 1)
@@ -395,6 +408,10 @@ static fs_status read_rate_schedule(fs_cfg_node node, const fs_experiment_spec *
         (st = fs_cfg_get_quantity(item, "rate", FS_UNIT_FREQUENCY, true, &pop->rate[k], err)) !=
             FS_OK)
       return st;
+    if (!(at / spec->dt <= MAX_STEPS))
+      return fs_cfg_error(fs_cfg_child(item, "at"), err,
+                          "times must be at most %g time steps (%g s), got %g s", MAX_STEPS,
+                          MAX_STEPS * spec->dt, at);
     pop->rate_step[k] = llround(at / spec->dt);
     if (k == 0 && pop->rate_step[0] != 0)
       return fs_cfg_error(fs_cfg_child(item, "at"), err, "the first entry must be at 0 s");
@@ -419,8 +436,17 @@ static int compare_train(const void *a, const void *b) {
   return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
-static fs_status train_push(fs_population_spec *pop, size_t *cap, int64_t step, uint32_t unit,
-                            fs_error *err) {
+/* Spikes given in advance (spike_times, periodic) are held for the whole run: 12 bytes each,
+ * so 1e8 of them are 1.2 GB, far more than any stimulation protocol needs. */
+#define MAX_TRAIN_SPIKES 100000000
+
+static fs_status train_push(fs_cfg_node at, fs_population_spec *pop, size_t *cap, int64_t step,
+                            uint32_t unit, fs_error *err) {
+  if (pop->n_train >= MAX_TRAIN_SPIKES)
+    return fs_cfg_error(at, err,
+                        "more than %d spikes given in advance; use a poisson input or fewer "
+                        "units or pulses",
+                        MAX_TRAIN_SPIKES);
   if (pop->n_train == *cap) {
     size_t ncap = *cap ? 2 * *cap : 64;
     int64_t *s = realloc(pop->train_step, ncap * sizeof *s);
@@ -437,13 +463,14 @@ static fs_status train_push(fs_population_spec *pop, size_t *cap, int64_t step, 
 }
 
 typedef struct train_sink {
+  fs_cfg_node at;
   fs_population_spec *pop;
   size_t *cap;
 } train_sink;
 
 static fs_status push_csv_spike(void *arg, uint64_t node, int64_t step, fs_error *err) {
   train_sink *t = arg;
-  return train_push(t->pop, t->cap, step, (uint32_t)node, err);
+  return train_push(t->at, t->pop, t->cap, step, (uint32_t)node, err);
 }
 
 /* Reads the spike-time CSV (see spikecsv.h) named by file:, relative to the experiment. */
@@ -464,7 +491,7 @@ static fs_status read_train_file(fs_cfg_node node, const fs_experiment_spec *spe
   if (fs_fileio_check_regular(path, err) != FS_OK)
     return fs_cfg_error(fs_cfg_child(node, "file"), err, "%s", err->msg);
   fs_spikecsv_limits lim = {pop->size, spec->dt, spec->n_steps};
-  train_sink sink = {pop, cap};
+  train_sink sink = {fs_cfg_child(node, "file"), pop, cap};
   return fs_spikecsv_read(path, &lim, push_csv_spike, &sink, err);
 }
 
@@ -485,8 +512,12 @@ static fs_status read_train_list(fs_cfg_node node, const fs_experiment_spec *spe
       fs_error_prefix(err, "%s", where);
       return st;
     }
+    if (!(t / spec->dt < (double)spec->n_steps - 0.5))
+      return fs_cfg_error(item, err, "a spike at %g s is outside the run (0 s to %g s)", t,
+                          spec->duration);
     for (uint64_t u = 0; u < pop->size; u++)
-      if ((st = train_push(pop, cap, llround(t / spec->dt), (uint32_t)u, err)) != FS_OK) return st;
+      if ((st = train_push(item, pop, cap, llround(t / spec->dt), (uint32_t)u, err)) != FS_OK)
+        return st;
   }
   return FS_OK;
 }
@@ -522,9 +553,9 @@ static const fs_phase *phase_of(const fs_experiment_spec *spec, int64_t step) {
 }
 
 /* One train of a periodic input from t0: pulses in slow phases cannot happen and are skipped. */
-static fs_status push_periodic_train(const fs_experiment_spec *spec, fs_population_spec *pop,
-                                     double t0, double rate, long count, size_t *cap,
-                                     fs_error *err) {
+static fs_status push_periodic_train(fs_cfg_node at, const fs_experiment_spec *spec,
+                                     fs_population_spec *pop, double t0, double rate, long count,
+                                     size_t *cap, fs_error *err) {
   for (long k = 0; count < 0 || k < count; k++) {
     int64_t step = llround((t0 + (double)k / rate) / spec->dt);
     if (step >= spec->n_steps) break;
@@ -535,7 +566,7 @@ static fs_status push_periodic_train(const fs_experiment_spec *spec, fs_populati
       continue;
     }
     for (uint64_t u = 0; u < pop->size; u++) {
-      fs_status st = train_push(pop, cap, step, (uint32_t)u, err);
+      fs_status st = train_push(at, pop, cap, step, (uint32_t)u, err);
       if (st != FS_OK) return st;
     }
   }
@@ -568,7 +599,14 @@ static fs_status read_periodic(fs_cfg_node node, const fs_experiment_spec *spec,
   if (!(rate > 0 && rate * spec->dt <= 1.0))
     return fs_cfg_error(fs_cfg_child(node, "rate"), err,
                         "the rate must lie above 0 Hz and at most 1/dt = %g Hz", 1.0 / spec->dt);
-  if (start < 0) return fs_cfg_error(fs_cfg_child(node, "start"), err, "start must be >= 0 s");
+  if (!(start >= 0 && start <= spec->duration)) /* beyond it, t / dt may overflow the steps */
+    return fs_cfg_error(fs_cfg_child(node, "start"), err,
+                        "start must lie within the run (0 s to %g s), got %g s", spec->duration,
+                        start);
+  if (fs_cfg_exists(repeat) && !(every <= spec->duration))
+    return fs_cfg_error(fs_cfg_child(repeat, "every"), err,
+                        "every must be at most the run's duration (%g s), got %g s", spec->duration,
+                        every);
   if (fs_cfg_exists(repeat) && !((double)(count - 1) / rate < every))
     return fs_cfg_error(fs_cfg_child(repeat, "every"), err,
                         "trains of %ld pulses at %g Hz last %g s: every must be longer, got %g s",
@@ -576,8 +614,8 @@ static fs_status read_periodic(fs_cfg_node node, const fs_experiment_spec *spec,
   pop->size = (uint64_t)size;
   pop->input = FS_INPUT_SPIKE_TIMES;
   for (long r = 0; r < trains; r++)
-    if ((st = push_periodic_train(spec, pop, start + (double)r * every, rate, count, &cap, err)) !=
-        FS_OK)
+    if ((st = push_periodic_train(node, spec, pop, start + (double)r * every, rate, count, &cap,
+                                  err)) != FS_OK)
       return st;
   return FS_OK;
 }

@@ -185,6 +185,27 @@ static void test_step_count_limits(void **state) {
                "1:18: simulation.dt: the time step must be at least 1e-09 s (1 ns), got 1e-12 s");
 }
 
+/* Times far beyond the run would overflow llround(t / dt) into a negative step: each is
+ * refused at its key, as are spike trains too large to hold in advance. */
+static void test_times_beyond_the_run(void **state) {
+  (void)state;
+  expect_error(variant(NULL, NULL, "record: {snapshots: [1e300 s]}\n"),
+               "6:22: record.snapshots[0]: a snapshot at 1e+300 s is outside the experiment (0 s "
+               "to 0.01 s)");
+  expect_error(variant(NULL, NULL, "record: {rate_bin: 1e300 s}\n"),
+               "6:20: record.rate_bin: rate_bin must be at most 1e+11 s, got 1e+300 s");
+  expect_error(
+      variant(NULL, NULL, "inputs:\n  P: {type: periodic, size: 2, rate: 10 Hz, start: 1e300 s}\n"),
+      "7:52: inputs.P.start: start must lie within the run (0 s to 0.01 s), got 1e+300 s");
+  expect_error(
+      variant(NULL, NULL, "inputs:\n  T: {type: spike_times, size: 2, times: [5 ms, 1 s]}\n"),
+      "7:49: inputs.T.times[1]: a spike at 1 s is outside the run (0 s to 0.01 s)");
+  expect_error(
+      variant(NULL, NULL, "inputs:\n  P: {type: periodic, size: 100000000, rate: 10 kHz}\n"),
+      "7:6: inputs.P: more than 100000000 spikes given in advance; use a poisson input or fewer "
+      "units or pulses");
+}
+
 /* A missing section is placed where it should be: at the root of the file. */
 static void test_missing_section_has_a_place(void **state) {
   (void)state;
@@ -439,6 +460,7 @@ int main(void) {
       cmocka_unit_test(test_empty_population_name),
       cmocka_unit_test(test_step_count_limits),
       cmocka_unit_test(test_missing_section_has_a_place),
+      cmocka_unit_test(test_times_beyond_the_run),
       cmocka_unit_test(test_protocol_rate_above_1_over_dt),
       cmocka_unit_test(test_plasticity_errors),
       cmocka_unit_test(test_plasticity_block),
