@@ -501,6 +501,11 @@ static fs_status read_train_list(fs_cfg_node node, const fs_experiment_spec *spe
   if (!fs_cfg_is_seq(times))
     return fs_cfg_error(fs_cfg_exists(times) ? times : node, err,
                         "expected times: a list of times, or file: a CSV of node_id,time_s");
+  if ((double)fs_cfg_len(times) * (double)pop->size > MAX_TRAIN_SPIKES)
+    return fs_cfg_error(times, err,
+                        "more than %d spikes given in advance; use a poisson input or "
+                        "fewer units or times",
+                        MAX_TRAIN_SPIKES);
   for (size_t k = 0; k < fs_cfg_len(times); k++) {
     fs_cfg_node item = fs_cfg_item(times, k);
     double t;
@@ -611,6 +616,12 @@ static fs_status read_periodic(fs_cfg_node node, const fs_experiment_spec *spec,
     return fs_cfg_error(fs_cfg_child(repeat, "every"), err,
                         "trains of %ld pulses at %g Hz last %g s: every must be longer, got %g s",
                         count, rate, (double)(count - 1) / rate, every);
+  double pulses = count > 0 ? (double)count : ceil((spec->duration - start) * rate) + 1;
+  if (pulses * (double)trains * (double)size > MAX_TRAIN_SPIKES) /* before any is pushed */
+    return fs_cfg_error(node, err,
+                        "more than %d spikes given in advance; use a poisson input or "
+                        "fewer units or pulses",
+                        MAX_TRAIN_SPIKES);
   pop->size = (uint64_t)size;
   pop->input = FS_INPUT_SPIKE_TIMES;
   for (long r = 0; r < trains; r++)
