@@ -2,6 +2,7 @@
  * (duplicate keys, one document, no recursive aliases), patched by --set overrides and then
  * read through node handles that know the file, line, column and key path of every value. */
 #include <fearsim/config.h>
+#include <fearsim/fileio.h>
 #include <fearsim/registry.h>
 
 #include <ctype.h>
@@ -17,6 +18,8 @@
 #include <yaml.h>
 
 #define MAX_DEPTH 100 /* nesting deeper than this is a mistake or an attack */
+/* An experiment or sweep file is a few kB; bounding it bounds libyaml's time and memory. */
+#define MAX_FILE_BYTES ((size_t)16 << 20)
 
 struct fs_config {
   char *file;
@@ -80,10 +83,11 @@ static const char *scalar_text(const yaml_node_t *node) {
                                                         : NULL;
 }
 
-static fs_cfg_node make_node(const fs_config *cfg, int id, const char *path) {
+static fs_cfg_node make_node(const fs_config *cfg, int id, int anchor, const char *path) {
   fs_cfg_node n;
   n.cfg = cfg;
   n.id = id;
+  n.anchor = cfg_node(cfg, id) != NULL ? id : anchor;
   format_path(n.path, "%s", path);
   return n;
 }
@@ -121,7 +125,7 @@ static void where_id(const fs_config *cfg, int id, const char *path, char *buf, 
 
 void fs_cfg_where(fs_cfg_node n, char *buf, size_t len) {
   if (buf == NULL || len == 0) return;
-  where_id(n.cfg, n.id, n.path, buf, len);
+  where_id(n.cfg, cfg_node(n.cfg, n.id) != NULL ? n.id : n.anchor, n.path, buf, len);
 }
 
 static fs_status verror_at(const fs_config *cfg, int id, const char *path, fs_error *err,
@@ -148,29 +152,89 @@ static fs_status error_at(const fs_config *cfg, int id, const char *path, fs_err
 fs_status fs_cfg_error(fs_cfg_node n, fs_error *err, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  fs_status st = verror_at(n.cfg, n.id, n.path, err, fmt, ap);
+  fs_status st =
+      verror_at(n.cfg, cfg_node(n.cfg, n.id) != NULL ? n.id : n.anchor, n.path, err, fmt, ap);
   va_end(ap);
   return st;
 }
 
 /* ---- parsing with libyaml ------------------------------------------------------------- */
 
-static void describe_parser_error(const yaml_parser_t *parser, yaml_failure *f) {
+/* The line and column (from 0, in characters) of byte offset in text, as libyaml marks them. */
+static yaml_mark_t mark_at(const char *text, size_t len, size_t offset) {
+  yaml_mark_t m = {offset, 0, 0};
+  for (size_t i = 0; i < offset && i < len; i++) {
+    if (text[i] == '\n') {
+      m.line++;
+      m.column = 0;
+    } else if (((unsigned char)text[i] & 0xC0) != 0x80) { /* not a UTF-8 continuation byte */
+      m.column++;
+    }
+  }
+  return m;
+}
+
+static void describe_parser_error(const yaml_parser_t *parser, const char *text, size_t len,
+                                  yaml_failure *f) {
   const char *problem = parser->problem != NULL ? parser->problem : "malformed YAML";
   f->st = FS_ERR_INPUT;
-  f->has_mark = false;
+  f->has_mark = true;
   if (parser->error == YAML_MEMORY_ERROR) {
     f->st = FS_ERR_NOMEM;
+    f->has_mark = false;
     snprintf(f->msg, sizeof f->msg, "out of memory while reading YAML");
   } else if (parser->error == YAML_READER_ERROR) {
-    snprintf(f->msg, sizeof f->msg, "%s at byte %lu", problem,
+    f->mark = mark_at(text, len, parser->problem_offset);
+    snprintf(f->msg, sizeof f->msg, "%s (byte %lu)", problem,
              (unsigned long)parser->problem_offset);
   } else {
-    f->has_mark = true;
     f->mark = parser->problem_mark;
     snprintf(f->msg, sizeof f->msg, "%s%s%s", problem, parser->context != NULL ? " " : "",
              parser->context != NULL ? parser->context : "");
   }
+}
+
+/* Skips a quoted scalar starting at text[i] (the quote); returns the index after it. */
+static size_t skip_quoted(const char *text, size_t len, size_t i) {
+  char q = text[i++];
+  for (; i < len && text[i] != q; i++)
+    if (q == '"' && text[i] == '\\') i++;
+  return i + 1;
+}
+
+/* libyaml's tokeniser takes time quadratic in the nesting of flow collections ([[[[...) and
+ * memory linear in compact block nesting (- - - -...) before the document's depth can be
+ * checked, so the text is scanned for both first: flow brackets outside quotes and comments,
+ * and "- " or "? " repeated at the start of a line. Returns the offset of the first place
+ * deeper than MAX_DEPTH, or len if there is none. */
+static size_t too_deep_at(const char *text, size_t len) {
+  size_t flow = 0, compact = 0;
+  bool line_start = true;
+  for (size_t i = 0; i < len; i++) {
+    char c = text[i];
+    if (c == '\n') {
+      line_start = true;
+      compact = 0;
+      continue;
+    }
+    if (line_start && (c == '-' || c == '?') && i + 1 < len && (text[i + 1] == ' ')) {
+      if (++compact > MAX_DEPTH) return i;
+      i++;
+      continue;
+    }
+    if (c != ' ' && c != '\t') line_start = false;
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+      while (i + 1 < len && text[i + 1] != '\n')
+        i++;
+    } else if ((c == '"' || c == '\'') && (i == 0 || strchr(" \t\n[{,:", text[i - 1]))) {
+      i = skip_quoted(text, len, i) - 1;
+    } else if (c == '[' || c == '{') {
+      if (++flow > MAX_DEPTH) return i;
+    } else if ((c == ']' || c == '}') && flow > 0) {
+      flow--;
+    }
+  }
+  return len;
 }
 
 /* Loads the one document in text; a second document is an error. On failure doc holds
@@ -185,13 +249,23 @@ static bool load_document(const char *text, size_t len, yaml_document_t *doc, ya
     snprintf(f->msg, sizeof f->msg, "out of memory while reading YAML");
     return false;
   }
+  size_t deep = too_deep_at(text, len);
+  if (deep < len) {
+    f->st = FS_ERR_INPUT;
+    f->has_mark = true;
+    f->mark = mark_at(text, len, deep);
+    snprintf(f->msg, sizeof f->msg, "values are nested too deeply (more than %d levels)",
+             MAX_DEPTH);
+    yaml_parser_delete(&parser);
+    return false;
+  }
   yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
   if (!yaml_parser_load(&parser, doc)) {
-    describe_parser_error(&parser, f);
+    describe_parser_error(&parser, text, len, f);
     goto cleanup;
   }
   if (!yaml_parser_load(&parser, &extra)) {
-    describe_parser_error(&parser, f);
+    describe_parser_error(&parser, text, len, f);
     yaml_document_delete(doc);
     goto cleanup;
   }
@@ -230,20 +304,49 @@ static bool check_fail(tree_check *c, int id, const char *path, const char *prob
 
 static bool check_node(tree_check *c, int id, const char *path, int depth);
 
+typedef struct key_at {
+  const char *key;
+  size_t index;
+} key_at;
+
+static int compare_key_at(const void *a, const void *b) {
+  const key_at *x = a, *y = b;
+  int d = strcmp(x->key, y->key);
+  return d != 0 ? d : (x->index > y->index) - (x->index < y->index);
+}
+
+/* The index of the first pair (in file order) whose key an earlier pair has, or n; sorting
+ * keeps this n log n for the mappings of hundreds of thousands of keys a hostile file has. */
+static size_t first_duplicate(const tree_check *c, const yaml_node_pair_t *pairs, size_t n,
+                              bool *nomem) {
+  key_at *keys = malloc((n + 1) * sizeof *keys);
+  size_t first = n;
+  *nomem = keys == NULL;
+  if (keys == NULL) return n;
+  for (size_t i = 0; i < n; i++)
+    keys[i] = (key_at){scalar_text(doc_node(c->doc, pairs[i].key)), i};
+  qsort(keys, n, sizeof *keys, compare_key_at);
+  for (size_t i = 1; i < n; i++)
+    if (strcmp(keys[i].key, keys[i - 1].key) == 0 && keys[i].index < first) first = keys[i].index;
+  free(keys);
+  return first;
+}
+
 static bool check_mapping(tree_check *c, const yaml_node_t *node, const char *path, int depth) {
   const yaml_node_pair_t *pairs = node->data.mapping.pairs.start;
   size_t n = (size_t)(node->data.mapping.pairs.top - pairs);
+  for (size_t i = 0; i < n; i++)
+    if (scalar_text(doc_node(c->doc, pairs[i].key)) == NULL)
+      return check_fail(c, pairs[i].key, path, "a key must be a scalar, not a collection", NULL);
+  bool nomem;
+  size_t dup = first_duplicate(c, pairs, n, &nomem);
+  if (nomem)
+    return check_fail(c, (int)(node - c->doc->nodes.start) + 1, path, "out of memory", NULL);
   for (size_t i = 0; i < n; i++) {
     const char *key = scalar_text(doc_node(c->doc, pairs[i].key));
     char child[FS_CFG_PATH_LEN];
-    if (key == NULL)
-      return check_fail(c, pairs[i].key, path, "a key must be a scalar, not a collection", NULL);
     key_path(child, path, key);
-    for (size_t j = 0; j < i; j++) {
-      const char *other = scalar_text(doc_node(c->doc, pairs[j].key));
-      if (other != NULL && strcmp(other, key) == 0)
-        return check_fail(c, pairs[i].key, child, "duplicate key", key);
-    }
+    if (i == dup) return check_fail(c, pairs[i].key, child, "duplicate key", key);
     if (!check_node(c, pairs[i].value, child, depth + 1)) return false;
   }
   return true;
@@ -722,33 +825,6 @@ fs_status fs_config_load_string(const char *name, const char *text, const char *
                    out, err);
 }
 
-/* Reads a whole file into a NUL-terminated buffer. */
-static fs_status read_file(const char *path, char **data, size_t *len, fs_error *err) {
-  fs_status st = FS_OK;
-  strbuf buf = {NULL, 0, 0};
-  unsigned char chunk[8192];
-  FILE *fp = fopen(path, "rb");
-  if (fp == NULL)
-    return fs_error_set(err, FS_ERR_INPUT, "cannot open \"%s\": %s", path, strerror(errno));
-  for (;;) {
-    size_t got = fread(chunk, 1, sizeof chunk, fp);
-    if (got > 0 && !write_to_strbuf(&buf, chunk, got))
-      FS_TRY(fs_error_set(err, FS_ERR_NOMEM, "out of memory reading \"%s\"", path));
-    if (got < sizeof chunk) break;
-  }
-  if (ferror(fp))
-    FS_TRY(fs_error_set(err, FS_ERR_INPUT, "cannot read \"%s\": %s", path, strerror(errno)));
-  if (buf.data == NULL && !write_to_strbuf(&buf, chunk, 0))
-    FS_TRY(fs_error_set(err, FS_ERR_NOMEM, "out of memory reading \"%s\"", path));
-  *data = buf.data;
-  *len = buf.len;
-  buf.data = NULL;
-cleanup:
-  free(buf.data);
-  fclose(fp);
-  return st;
-}
-
 fs_status fs_config_load(const char *path, const char *const *overrides, size_t n_overrides,
                          fs_config **out, fs_error *err) {
   char *text = NULL;
@@ -756,7 +832,7 @@ fs_status fs_config_load(const char *path, const char *const *overrides, size_t 
   if (out == NULL || path == NULL)
     return fs_error_set(err, FS_ERR_INTERNAL, "fs_config_load: NULL argument");
   *out = NULL;
-  fs_status st = read_file(path, &text, &len, err);
+  fs_status st = fs_fileio_read_regular(path, MAX_FILE_BYTES, &text, &len, err);
   if (st == FS_OK) st = load_text(path, text, len, overrides, n_overrides, out, err);
   free(text);
   return st;
@@ -785,7 +861,7 @@ const char *fs_config_text(const fs_config *cfg) {
 }
 
 fs_cfg_node fs_config_root(const fs_config *cfg) {
-  return make_node(cfg, cfg_node(cfg, 1) != NULL ? 1 : 0, "");
+  return make_node(cfg, cfg_node(cfg, 1) != NULL ? 1 : 0, 0, "");
 }
 
 bool fs_cfg_exists(fs_cfg_node n) {
@@ -821,8 +897,8 @@ fs_cfg_node fs_cfg_child(fs_cfg_node n, const char *key) {
   key_path(path, n.path, key != NULL ? key : "");
   int value = 0;
   if (key != NULL && fs_cfg_is_map(n) && find_key(&n.cfg->doc, n.id, key, &value) >= 0)
-    return make_node(n.cfg, value, path);
-  return make_node(n.cfg, 0, path);
+    return make_node(n.cfg, value, n.anchor, path);
+  return make_node(n.cfg, 0, n.anchor, path);
 }
 
 fs_cfg_node fs_cfg_item(fs_cfg_node n, size_t i) {
@@ -830,14 +906,14 @@ fs_cfg_node fs_cfg_item(fs_cfg_node n, size_t i) {
   const yaml_node_t *node = handle_node(n);
   if (i >= fs_cfg_len(n)) {
     format_path(path, "%s[%zu]", n.path, i);
-    return make_node(n.cfg, 0, path);
+    return make_node(n.cfg, 0, n.anchor, path);
   }
   if (node->type == YAML_SEQUENCE_NODE) {
     format_path(path, "%s[%zu]", n.path, i);
-    return make_node(n.cfg, node->data.sequence.items.start[i], path);
+    return make_node(n.cfg, node->data.sequence.items.start[i], n.anchor, path);
   }
   key_path(path, n.path, fs_cfg_key(n, i));
-  return make_node(n.cfg, node->data.mapping.pairs.start[i].value, path);
+  return make_node(n.cfg, node->data.mapping.pairs.start[i].value, n.anchor, path);
 }
 
 const char *fs_cfg_key(fs_cfg_node n, size_t i) {

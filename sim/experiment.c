@@ -1,9 +1,11 @@
 /* experiment.c - reads an experiment file into a validated fs_experiment_spec: simulation
  * settings, neuron populations, inputs, projections, injected currents and recording. */
 #include <fearsim/experiment.h>
+#include <fearsim/fileio.h>
 #include <fearsim/hash.h>
 #include <fearsim/param.h>
 #include <fearsim/registry.h>
+#include <fearsim/spikecsv.h>
 
 #include <errno.h>
 #include <math.h>
@@ -12,6 +14,10 @@
 #include <string.h>
 
 #define MAX_POPULATION_SIZE 4294967295L /* node ids are 32-bit inside a population */
+/* Step counts are int64_t and times step * dt doubles: 1e15 steps keeps both exact (3000
+ * years at dt = 0.1 ms), and a run anywhere near it is refused by the memory check anyway. */
+#define MAX_STEPS 1e15
+#define MIN_DT 1e-9
 
 static const char *const root_keys[] = {"name",     "description", "seed",   "simulation",
                                         "record",   "populations", "inputs", "projections",
@@ -123,6 +129,12 @@ static fs_status read_schedule(fs_cfg_node sim, bool has_duration, fs_experiment
     double d = 0;
     if ((st = fs_cfg_get_quantity(item, kind, FS_UNIT_TIME, true, &d, err)) != FS_OK) return st;
     bool fast = strcmp(kind, "fast") == 0;
+    if (!(d / spec->dt <= MAX_STEPS) ||
+        (spec->n_phases > 0 &&
+         !((double)spec->phases[spec->n_phases - 1].stop + d / spec->dt <= MAX_STEPS)))
+      return fs_cfg_error(fs_cfg_child(item, kind), err,
+                          "the schedule must last at most %g time steps (%g s at dt = %g s)",
+                          MAX_STEPS, MAX_STEPS * spec->dt, spec->dt);
     int64_t steps = llround(d / spec->dt);
     if (steps < 1 || (!fast && d < MIN_SLOW_PHASE))
       return fs_cfg_error(fs_cfg_child(item, kind), err,
@@ -160,6 +172,9 @@ static fs_status read_simulation(fs_cfg_node root, fs_experiment_spec *spec, fs_
   if (!(spec->dt > 0))
     return fs_cfg_error(fs_cfg_child(sim, "dt"), err, "the time step must be > 0 s, got %g s",
                         spec->dt);
+  if (spec->dt < MIN_DT) /* smaller ones overflow the step counts derived from them */
+    return fs_cfg_error(fs_cfg_child(sim, "dt"), err,
+                        "the time step must be at least %g s (1 ns), got %g s", MIN_DT, spec->dt);
   if (spec->dt > 0.01)
     return fs_cfg_error(fs_cfg_child(sim, "dt"), err,
                         "the time step must be at most 10 ms for a spiking network, got %g s",
@@ -167,6 +182,10 @@ static fs_status read_simulation(fs_cfg_node root, fs_experiment_spec *spec, fs_
   if (has_duration && !(spec->duration > 0))
     return fs_cfg_error(fs_cfg_child(sim, "duration"), err, "the duration must be > 0 s, got %g s",
                         spec->duration);
+  if (has_duration && !(spec->duration / spec->dt <= MAX_STEPS))
+    return fs_cfg_error(fs_cfg_child(sim, "duration"), err,
+                        "the duration must be at most %g time steps (%g s at dt = %g s), got %g s",
+                        MAX_STEPS, MAX_STEPS * spec->dt, spec->dt, spec->duration);
   spec->slow_step_steps = llround(spec->slow_step / spec->dt);
   if (spec->slow_step_steps < 1 || spec->slow_step > 86400.0)
     return fs_cfg_error(fs_cfg_child(sim, "slow_step"), err,
@@ -201,10 +220,10 @@ static fs_status read_snapshots(fs_cfg_node rec, fs_experiment_spec *spec, fs_er
       fs_error_prefix(err, "%s", where);
       return st;
     }
-    int64_t step = llround(t / spec->dt);
-    if (t < 0 || step > spec->n_steps)
+    if (!(t >= 0 && t / spec->dt <= (double)spec->n_steps + 0.5)) /* before llround overflows */
       return fs_cfg_error(item, err, "a snapshot at %g s is outside the experiment (0 s to %g s)",
                           t, spec->duration);
+    int64_t step = llround(t / spec->dt);
     if (k > 0 && step <= spec->snapshot_steps[k - 1])
       return fs_cfg_error(item, err, "snapshot times must increase");
     spec->snapshot_steps[spec->n_snapshots++] = step;
@@ -234,6 +253,14 @@ static fs_status read_checkpoint(fs_cfg_node rec, fs_experiment_spec *spec, fs_e
   return FS_OK;
 }
 
+/* A recording interval longer than MAX_STEPS steps would overflow its step count. */
+static fs_status check_interval(fs_cfg_node rec, const char *key, double t,
+                                const fs_experiment_spec *spec, fs_error *err) {
+  if (t / spec->dt <= MAX_STEPS) return FS_OK;
+  return fs_cfg_error(fs_cfg_child(rec, key), err, "%s must be at most %g s, got %g s", key,
+                      MAX_STEPS * spec->dt, t);
+}
+
 static fs_status read_record(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
   fs_cfg_node rec = fs_cfg_child(root, "record");
   fs_status st;
@@ -247,6 +274,9 @@ static fs_status read_record(fs_cfg_node root, fs_experiment_spec *spec, fs_erro
   if ((st = fs_cfg_get_quantity(rec, "timeline", FS_UNIT_TIME, false, &spec->timeline, err)) !=
       FS_OK)
     return st;
+  if ((st = check_interval(rec, "rate_bin", spec->rate_bin, spec, err)) != FS_OK ||
+      (st = check_interval(rec, "timeline", spec->timeline, spec, err)) != FS_OK)
+    return st;
   spec->timeline_steps = llround(spec->timeline / spec->dt);
   if (spec->timeline_steps < 1)
     return fs_cfg_error(fs_cfg_child(rec, "timeline"), err,
@@ -254,6 +284,8 @@ static fs_status read_record(fs_cfg_node root, fs_experiment_spec *spec, fs_erro
   spec->timeline_slow = 600.0;
   if ((st = fs_cfg_get_quantity(rec, "timeline_slow", FS_UNIT_TIME, false, &spec->timeline_slow,
                                 err)) != FS_OK)
+    return st;
+  if ((st = check_interval(rec, "timeline_slow", spec->timeline_slow, spec, err)) != FS_OK)
     return st;
   spec->timeline_slow_steps = llround(spec->timeline_slow / spec->dt);
   if (spec->timeline_slow_steps < 1)
@@ -359,8 +391,14 @@ static fs_status read_rate_schedule(fs_cfg_node node, const fs_experiment_spec *
   if (!pop->rate || !pop->rate_step)
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory reading %s", node.path);
   pop->n_rates = n;
-  if (!fs_cfg_exists(sched))
-    return fs_cfg_get_quantity(node, "rate", FS_UNIT_FREQUENCY, true, &pop->rate[0], err);
+  if (!fs_cfg_exists(sched)) {
+    fs_status st = fs_cfg_get_quantity(node, "rate", FS_UNIT_FREQUENCY, true, &pop->rate[0], err);
+    if (st == FS_OK && !(pop->rate[0] >= 0 && pop->rate[0] * spec->dt <= 1.0))
+      st = fs_cfg_error(fs_cfg_child(node, "rate"), err,
+                        "the rate must lie between 0 Hz and 1/dt = %g Hz, got %g Hz",
+                        1.0 / spec->dt, pop->rate[0]);
+    return st;
+  }
   for (size_t k = 0; k < n; k++) {
     fs_cfg_node item = fs_cfg_item(sched, k);
     double at = 0;
@@ -370,6 +408,10 @@ static fs_status read_rate_schedule(fs_cfg_node node, const fs_experiment_spec *
         (st = fs_cfg_get_quantity(item, "rate", FS_UNIT_FREQUENCY, true, &pop->rate[k], err)) !=
             FS_OK)
       return st;
+    if (!(at / spec->dt <= MAX_STEPS))
+      return fs_cfg_error(fs_cfg_child(item, "at"), err,
+                          "times must be at most %g time steps (%g s), got %g s", MAX_STEPS,
+                          MAX_STEPS * spec->dt, at);
     pop->rate_step[k] = llround(at / spec->dt);
     if (k == 0 && pop->rate_step[0] != 0)
       return fs_cfg_error(fs_cfg_child(item, "at"), err, "the first entry must be at 0 s");
@@ -394,8 +436,17 @@ static int compare_train(const void *a, const void *b) {
   return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
-static fs_status train_push(fs_population_spec *pop, size_t *cap, int64_t step, uint32_t unit,
-                            fs_error *err) {
+/* Spikes given in advance (spike_times, periodic) are held for the whole run: 12 bytes each,
+ * so 1e8 of them are 1.2 GB, far more than any stimulation protocol needs. */
+#define MAX_TRAIN_SPIKES 100000000
+
+static fs_status train_push(fs_cfg_node at, fs_population_spec *pop, size_t *cap, int64_t step,
+                            uint32_t unit, fs_error *err) {
+  if (pop->n_train >= MAX_TRAIN_SPIKES)
+    return fs_cfg_error(at, err,
+                        "more than %d spikes given in advance; use a poisson input or fewer "
+                        "units or pulses",
+                        MAX_TRAIN_SPIKES);
   if (pop->n_train == *cap) {
     size_t ncap = *cap ? 2 * *cap : 64;
     int64_t *s = realloc(pop->train_step, ncap * sizeof *s);
@@ -411,7 +462,18 @@ static fs_status train_push(fs_population_spec *pop, size_t *cap, int64_t step, 
   return FS_OK;
 }
 
-/* Reads "node_id,time_s" lines ('#' starts a comment) from a file beside the experiment. */
+typedef struct train_sink {
+  fs_cfg_node at;
+  fs_population_spec *pop;
+  size_t *cap;
+} train_sink;
+
+static fs_status push_csv_spike(void *arg, uint64_t node, int64_t step, fs_error *err) {
+  train_sink *t = arg;
+  return train_push(t->at, t->pop, t->cap, step, (uint32_t)node, err);
+}
+
+/* Reads the spike-time CSV (see spikecsv.h) named by file:, relative to the experiment. */
 static fs_status read_train_file(fs_cfg_node node, const fs_experiment_spec *spec,
                                  fs_population_spec *pop, size_t *cap, fs_error *err) {
   const char *name = NULL;
@@ -419,32 +481,18 @@ static fs_status read_train_file(fs_cfg_node node, const fs_experiment_spec *spe
   if (st != FS_OK) return st;
   char path[4096];
   const char *slash = strrchr(spec->file, '/');
+  int n;
   if (name[0] == '/' || slash == NULL)
-    snprintf(path, sizeof path, "%s", name);
+    n = snprintf(path, sizeof path, "%s", name);
   else
-    snprintf(path, sizeof path, "%.*s/%s", (int)(slash - spec->file), spec->file, name);
-  FILE *f = fopen(path, "r");
-  if (f == NULL)
-    return fs_cfg_error(fs_cfg_child(node, "file"), err, "cannot open \"%s\": %s", path,
-                        strerror(errno));
-  char line[256];
-  for (long lineno = 1; st == FS_OK && fgets(line, sizeof line, f); lineno++) {
-    char *hash = strchr(line, '#');
-    if (hash) *hash = '\0';
-    unsigned long unit;
-    double t;
-    char extra;
-    if (strspn(line, " \t\r\n") == strlen(line)) continue;
-    if (sscanf(line, " %lu , %lf %c", &unit, &t, &extra) != 2 || t < 0 || unit >= pop->size)
-      st = fs_error_set(err, FS_ERR_INPUT,
-                        "%s:%ld: expected \"node_id,time_s\" with node_id below %llu and a "
-                        "time >= 0, got \"%s\"",
-                        path, lineno, (unsigned long long)pop->size, strtok(line, "\r\n"));
-    else
-      st = train_push(pop, cap, llround(t / spec->dt), (uint32_t)unit, err);
-  }
-  fclose(f);
-  return st;
+    n = snprintf(path, sizeof path, "%.*s/%s", (int)(slash - spec->file), spec->file, name);
+  if (n < 0 || (size_t)n >= sizeof path)
+    return fs_cfg_error(fs_cfg_child(node, "file"), err, "the path is too long");
+  if (fs_fileio_check_regular(path, err) != FS_OK)
+    return fs_cfg_error(fs_cfg_child(node, "file"), err, "%s", err->msg);
+  fs_spikecsv_limits lim = {pop->size, spec->dt, spec->n_steps};
+  train_sink sink = {fs_cfg_child(node, "file"), pop, cap};
+  return fs_spikecsv_read(path, &lim, push_csv_spike, &sink, err);
 }
 
 static fs_status read_train_list(fs_cfg_node node, const fs_experiment_spec *spec,
@@ -453,6 +501,11 @@ static fs_status read_train_list(fs_cfg_node node, const fs_experiment_spec *spe
   if (!fs_cfg_is_seq(times))
     return fs_cfg_error(fs_cfg_exists(times) ? times : node, err,
                         "expected times: a list of times, or file: a CSV of node_id,time_s");
+  if ((double)fs_cfg_len(times) * (double)pop->size > MAX_TRAIN_SPIKES)
+    return fs_cfg_error(times, err,
+                        "more than %d spikes given in advance; use a poisson input or "
+                        "fewer units or times",
+                        MAX_TRAIN_SPIKES);
   for (size_t k = 0; k < fs_cfg_len(times); k++) {
     fs_cfg_node item = fs_cfg_item(times, k);
     double t;
@@ -464,8 +517,12 @@ static fs_status read_train_list(fs_cfg_node node, const fs_experiment_spec *spe
       fs_error_prefix(err, "%s", where);
       return st;
     }
+    if (!(t / spec->dt < (double)spec->n_steps - 0.5))
+      return fs_cfg_error(item, err, "a spike at %g s is outside the run (0 s to %g s)", t,
+                          spec->duration);
     for (uint64_t u = 0; u < pop->size; u++)
-      if ((st = train_push(pop, cap, llround(t / spec->dt), (uint32_t)u, err)) != FS_OK) return st;
+      if ((st = train_push(item, pop, cap, llround(t / spec->dt), (uint32_t)u, err)) != FS_OK)
+        return st;
   }
   return FS_OK;
 }
@@ -501,9 +558,9 @@ static const fs_phase *phase_of(const fs_experiment_spec *spec, int64_t step) {
 }
 
 /* One train of a periodic input from t0: pulses in slow phases cannot happen and are skipped. */
-static fs_status push_periodic_train(const fs_experiment_spec *spec, fs_population_spec *pop,
-                                     double t0, double rate, long count, size_t *cap,
-                                     fs_error *err) {
+static fs_status push_periodic_train(fs_cfg_node at, const fs_experiment_spec *spec,
+                                     fs_population_spec *pop, double t0, double rate, long count,
+                                     size_t *cap, fs_error *err) {
   for (long k = 0; count < 0 || k < count; k++) {
     int64_t step = llround((t0 + (double)k / rate) / spec->dt);
     if (step >= spec->n_steps) break;
@@ -514,7 +571,7 @@ static fs_status push_periodic_train(const fs_experiment_spec *spec, fs_populati
       continue;
     }
     for (uint64_t u = 0; u < pop->size; u++) {
-      fs_status st = train_push(pop, cap, step, (uint32_t)u, err);
+      fs_status st = train_push(at, pop, cap, step, (uint32_t)u, err);
       if (st != FS_OK) return st;
     }
   }
@@ -547,16 +604,29 @@ static fs_status read_periodic(fs_cfg_node node, const fs_experiment_spec *spec,
   if (!(rate > 0 && rate * spec->dt <= 1.0))
     return fs_cfg_error(fs_cfg_child(node, "rate"), err,
                         "the rate must lie above 0 Hz and at most 1/dt = %g Hz", 1.0 / spec->dt);
-  if (start < 0) return fs_cfg_error(fs_cfg_child(node, "start"), err, "start must be >= 0 s");
+  if (!(start >= 0 && start <= spec->duration)) /* beyond it, t / dt may overflow the steps */
+    return fs_cfg_error(fs_cfg_child(node, "start"), err,
+                        "start must lie within the run (0 s to %g s), got %g s", spec->duration,
+                        start);
+  if (fs_cfg_exists(repeat) && !(every <= spec->duration))
+    return fs_cfg_error(fs_cfg_child(repeat, "every"), err,
+                        "every must be at most the run's duration (%g s), got %g s", spec->duration,
+                        every);
   if (fs_cfg_exists(repeat) && !((double)(count - 1) / rate < every))
     return fs_cfg_error(fs_cfg_child(repeat, "every"), err,
                         "trains of %ld pulses at %g Hz last %g s: every must be longer, got %g s",
                         count, rate, (double)(count - 1) / rate, every);
+  double pulses = count > 0 ? (double)count : ceil((spec->duration - start) * rate) + 1;
+  if (pulses * (double)trains * (double)size > MAX_TRAIN_SPIKES) /* before any is pushed */
+    return fs_cfg_error(node, err,
+                        "more than %d spikes given in advance; use a poisson input or "
+                        "fewer units or pulses",
+                        MAX_TRAIN_SPIKES);
   pop->size = (uint64_t)size;
   pop->input = FS_INPUT_SPIKE_TIMES;
   for (long r = 0; r < trains; r++)
-    if ((st = push_periodic_train(spec, pop, start + (double)r * every, rate, count, &cap, err)) !=
-        FS_OK)
+    if ((st = push_periodic_train(node, spec, pop, start + (double)r * every, rate, count, &cap,
+                                  err)) != FS_OK)
       return st;
   return FS_OK;
 }
@@ -586,10 +656,11 @@ static fs_status read_input(fs_cfg_node node, const char *name, const fs_experim
 static fs_status check_unique_name(fs_cfg_node map, size_t k, const fs_experiment_spec *spec,
                                    fs_error *err) {
   const char *name = fs_cfg_key(map, k);
-  if (strlen(name) >= FS_NAME_LEN || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
-                                                  "TUVWXYZ0123456789_") != strlen(name))
+  if (name[0] == '\0' || strlen(name) >= FS_NAME_LEN ||
+      strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+                   "TUVWXYZ0123456789_") != strlen(name))
     return fs_cfg_error(fs_cfg_item(map, k), err,
-                        "a population name must be letters, digits and _ (at most %d), got \"%s\"",
+                        "a population name must be 1 to %d letters, digits and _, got \"%s\"",
                         FS_NAME_LEN - 1, name);
   if (fs_experiment_find_population(spec, name) >= 0)
     return fs_cfg_error(fs_cfg_item(map, k), err, "a population named \"%s\" exists already", name);
@@ -952,6 +1023,11 @@ static fs_status read_pharmacology(fs_cfg_node root, fs_experiment_spec *spec, f
 static fs_status protocol_phases(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
   const fs_protocol *pr = spec->protocol;
   fs_cfg_node dur = fs_cfg_child(fs_cfg_child(root, "simulation"), "duration");
+  if (!(pr->end / spec->dt <= MAX_STEPS))
+    return fs_cfg_error(fs_cfg_child(root, "protocol"), err,
+                        "the protocol must end within %g time steps (%g s at dt = %g s), it ends "
+                        "at %g s",
+                        MAX_STEPS, MAX_STEPS * spec->dt, spec->dt, pr->end);
   int64_t end = llround(pr->end / spec->dt);
   if (fs_cfg_exists(dur) && spec->n_steps < end)
     return fs_cfg_error(dur, err, "the protocol runs until %g s, after the duration (%g s)",
@@ -1011,9 +1087,14 @@ static fs_status apply_rate_plans(fs_cfg_node root, fs_experiment_spec *spec, fs
     for (size_t j = 0; j < plan->n; j++) {
       rate[j] = plan->rate[j];
       step[j] = llround(plan->t[j] / spec->dt);
-      if (rate[j] * spec->dt > 1.0)
-        return fs_cfg_error(where, err, "the protocol drives %s at %g Hz, above 1/dt = %g Hz",
-                            plan->population, rate[j], 1.0 / spec->dt);
+      if (rate[j] * spec->dt > 1.0) {
+        fs_status st =
+            fs_cfg_error(where, err, "the protocol drives %s at %g Hz, above 1/dt = %g Hz",
+                         plan->population, rate[j], 1.0 / spec->dt);
+        free(rate);
+        free(step);
+        return st;
+      }
     }
     free(pop->rate);
     free(pop->rate_step);
@@ -1114,14 +1195,11 @@ static fs_status load_circuit(fs_cfg_node root, fs_experiment_spec *spec, fs_con
   }
   for (size_t i = 0; i < n_set; i++)
     over[i] = fs_cfg_scalar(fs_cfg_item(set, i)) ? fs_cfg_scalar(fs_cfg_item(set, i)) : "";
-  FILE *probe = fopen(path, "r");
-  if (probe == NULL)
+  if (fs_fileio_check_regular(path, err) != FS_OK) /* a directory, a FIFO, none at all */
     st = fs_cfg_error(fs_cfg_exists(fs_cfg_child(c, "file")) ? fs_cfg_child(c, "file") : c, err,
-                      "cannot read the circuit file %s: %s", path, strerror(errno));
-  else {
-    fclose(probe);
+                      "%s", err->msg);
+  else
     st = fs_config_load(path, over, n_set, out, err);
-  }
   free(over);
   free(path);
   if (st == FS_OK)

@@ -48,6 +48,21 @@ static double available_memory(void) {
   return (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
 }
 
+/* What the run holds for its whole length: a rate per population and rate bin of the fast
+ * phases (plus the bin times and the copy written at the end), and the input spike trains
+ * read in advance (a step and a unit per spike). */
+static double growing_bytes(const fs_experiment_spec *spec) {
+  double bins = 0, spikes = 0;
+  for (size_t ph = 0; ph < spec->n_phases && spec->n_pops > 0 && spec->rate_bin_steps > 0; ph++)
+    if (spec->phases[ph].fast)
+      bins += ceil((double)(spec->phases[ph].stop - spec->phases[ph].start) /
+                   (double)spec->rate_bin_steps);
+  for (size_t i = 0; i < spec->n_pops; i++)
+    spikes += (double)spec->pops[i].n_train;
+  return bins * 8.0 * ((double)spec->n_pops + 2) +
+         spikes * (sizeof *spec->pops->train_step + sizeof *spec->pops->train_unit);
+}
+
 void fs_network_estimate(const fs_experiment_spec *spec, size_t n_threads,
                          fs_memory_estimate *out) {
   double syn = 0, bytes = 0, max_delay = 1;
@@ -72,7 +87,8 @@ void fs_network_estimate(const fs_experiment_spec *spec, size_t n_threads,
       bytes += n * (8.0 + sizeof(fs_rng) + 8);
   }
   out->synapses = syn;
-  out->bytes = bytes;
+  out->growing = growing_bytes(spec);
+  out->bytes = bytes + out->growing;
   out->available = available_memory();
 }
 
@@ -90,9 +106,16 @@ fs_status fs_network_check_memory(const fs_experiment_spec *spec, size_t n_threa
   fs_memory_estimate e;
   fs_network_estimate(spec, n_threads, &e);
   if (e.bytes <= 0.9 * e.available) return FS_OK;
-  char need[32], have[32];
+  char need[32], have[32], growing[32];
   format_bytes(e.bytes, need, sizeof need);
   format_bytes(e.available, have, sizeof have);
+  format_bytes(e.growing, growing, sizeof growing);
+  if (e.growing > 0.5 * e.bytes)
+    return fs_error_set(err, FS_ERR_INPUT,
+                        "%s: the network needs about %s (%.3g synapses), of which %s grows with "
+                        "the duration (rate bins and input spike trains), more than the %s this "
+                        "machine has available; shorten the run or lengthen record.rate_bin",
+                        spec->file, need, e.synapses, growing, have);
   return fs_error_set(err, FS_ERR_INPUT,
                       "%s: the network needs about %s (%.3g synapses), more than the %s this "
                       "machine has available; shrink the populations or the connectivity",

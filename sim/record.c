@@ -7,7 +7,9 @@
 #include "record_impl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -81,9 +83,21 @@ static void *grow_array(void *arr, size_t *cap, size_t n, size_t elem) {
   return p;
 }
 
+/* HDF5's file drivers describe a failed system call over several lines ("file write failed:
+ * time = ..., errno = 28, error message = ..."); a message keeps one line: what failed and
+ * the system's reason ("file write failed: No space left on device"). */
 static herr_t innermost_error(unsigned n, const H5E_error2_t *e, void *data) {
+  char *out = data;
+  const char *errno_at = fs_rec_is_set(e->desc) ? strstr(e->desc, "errno = ") : NULL;
   (void)n;
-  if (fs_rec_is_set(e->desc)) snprintf((char *)data, ATTR_NAME_MAX, "%s", e->desc);
+  if (!fs_rec_is_set(e->desc)) return 0;
+  if (errno_at != NULL)
+    snprintf(out, ATTR_NAME_MAX, "%.*s: %s", (int)strcspn(e->desc, ":\n"), e->desc,
+             strerror(atoi(errno_at + strlen("errno = "))));
+  else
+    snprintf(out, ATTR_NAME_MAX, "%s", e->desc);
+  for (char *c = out; *c != '\0'; c++)
+    if (*c == '\n' || *c == '\r') *c = ' ';
   return 0;
 }
 
@@ -381,6 +395,11 @@ fs_status fs_record_check_output(const char *path, bool force, fs_error *err) {
   if (!fs_rec_is_set(path)) return fs_error_set(err, FS_ERR_INPUT, "no output file given");
   if (strlen(path) + sizeof ".partial" > PATH_LEN)
     return fs_error_set(err, FS_ERR_INPUT, "output path \"%.64s...\" is too long", path);
+  const char *base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+  if (strlen(base) + strlen(".partial.compact") > NAME_MAX) /* the longest name written */
+    return fs_error_set(err, FS_ERR_INPUT,
+                        "output file name \"%.64s...\" is too long: at most %d bytes", base,
+                        NAME_MAX - (int)strlen(".partial.compact"));
   fs_status st = check_parent(path, err);
   if (st != FS_OK) return st;
   if (stat(path, &sb) != 0) return FS_OK;
@@ -452,16 +471,18 @@ cleanup:
 static fs_status create_partial(fs_record *rec, fs_error *err) {
   fs_status st = FS_OK;
   hid_t fapl = H5I_INVALID_HID;
-  struct stat sb;
   FS_TRY(fs_rec_make_fapl(rec->partial, &fapl, err));
-  rec->file = H5Fcreate(rec->partial, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
-  if (rec->file < 0) {
-    st = fs_rec_h5_fail(err, "cannot create \"%s\"", rec->partial);
-    if (stat(rec->partial, &sb) == 0) /* another run created it since we looked */
-      st = stale_partial(rec->partial, err);
-    goto cleanup;
-  }
+  /* The file is claimed with O_EXCL before HDF5 writes into it, so that a create that fails
+   * half-way (a full disk leaves 0 bytes) is known to be ours and removed, never mistaken for
+   * another run's partial. */
+  int fd = open(rec->partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0 && errno == EEXIST) FS_TRY(stale_partial(rec->partial, err));
+  if (fd < 0)
+    FS_TRY(fs_error_set(err, FS_ERR_IO, "cannot create \"%s\": %s", rec->partial, strerror(errno)));
+  close(fd);
   rec->created = true;
+  rec->file = H5Fcreate(rec->partial, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  if (rec->file < 0) FS_TRY(fs_rec_h5_fail(err, "cannot create \"%s\"", rec->partial));
 cleanup:
   fs_rec_release(&fapl, rec->partial, &st, err);
   return st;

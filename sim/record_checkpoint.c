@@ -5,6 +5,8 @@
 
 #include "record_impl.h"
 
+#include <fearsim/hash.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +65,90 @@ static size_t ckpt_size(fs_record_type t) {
  * which arrays are written or read back does not matter. */
 static uint64_t array_sum(const char *name, const void *v, size_t bytes) {
   return fs_hash_fnv1a(v, bytes, fs_rec_name_hash(name));
+}
+
+/* ---- the attributes' checksum -------------------------------------------------------- */
+
+/* What the attributes' checksum leaves out of a slot: its seal, which it cannot cover, and
+ * the writer's identity, which a resume compares with its own (a damaged one is refused with a
+ * message naming the version, as a partial of another fearsim is). */
+static const char *const slot_unsummed[] = {"serial",           "checksum",        "n_arrays",
+                                            "attr_checksum",    "fearsim_version", "git_commit",
+                                            "checkpoint_format"};
+
+typedef struct attr_ctx {
+  uint64_t sum;
+  bool failed;
+  bool slot; /* the slot's attributes (some left out), else the file's (all) */
+} attr_ctx;
+
+static bool left_out(const attr_ctx *c, const char *name) {
+  for (size_t i = 0; c->slot && i < sizeof slot_unsummed / sizeof *slot_unsummed; i++)
+    if (strcmp(name, slot_unsummed[i]) == 0) return true;
+  return false;
+}
+
+/* One attribute's share: its name and its values, strings by their text (a variable-length
+ * string is a pointer in memory). */
+static bool attr_share(hid_t attr, const char *name, uint64_t *share) {
+  hid_t ftype = H5Aget_type(attr), space = H5Aget_space(attr), mtype = H5I_INVALID_HID;
+  hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+  bool vlen = ftype >= 0 && H5Tget_class(ftype) == H5T_STRING && H5Tis_variable_str(ftype) > 0;
+  bool ok = false;
+  if (ftype >= 0 && n >= 0) {
+    if (vlen && (mtype = H5Tcopy(H5T_C_S1)) >= 0 &&
+        (H5Tset_size(mtype, H5T_VARIABLE) < 0 || H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0)) {
+      H5Tclose(mtype);
+      mtype = H5I_INVALID_HID;
+    } else if (!vlen) {
+      mtype = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
+    }
+  }
+  size_t size = mtype >= 0 ? H5Tget_size(mtype) : 0;
+  unsigned char *buf = mtype >= 0 ? calloc((size_t)n + 1, size) : NULL;
+  *share = fs_rec_name_hash(name);
+  if (buf != NULL && H5Aread(attr, mtype, buf) >= 0) {
+    ok = true;
+    if (!vlen) *share = fs_hash_fnv1a(buf, (size_t)n * size, *share);
+    for (hssize_t i = 0; vlen && i < n; i++) {
+      char *text = ((char **)buf)[i];
+      *share = fs_hash_fnv1a(text ? text : "", text ? strlen(text) + 1 : 0, *share);
+      H5free_memory(text);
+    }
+  }
+  free(buf);
+  if (mtype >= 0) H5Tclose(mtype);
+  if (space >= 0) H5Sclose(space);
+  if (ftype >= 0) H5Tclose(ftype);
+  return ok;
+}
+
+static herr_t add_attr(hid_t obj, const char *name, const H5A_info_t *info, void *data) {
+  attr_ctx *c = data;
+  uint64_t share = 0;
+  (void)info;
+  if (left_out(c, name)) return 0;
+  hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+  if (attr < 0 || !attr_share(attr, name, &share)) c->failed = true;
+  if (attr >= 0) H5Aclose(attr);
+  c->sum += share;
+  return c->failed ? 1 : 0;
+}
+
+/* The checksum of what a resume reads besides the arrays: the slot's attributes (experiment,
+ * overrides, times) and the file's (the experiment's text, seed, dt, ... that the result keeps),
+ * so that a damaged byte there is found rather than carried into a "successful" result. */
+static bool attrs_checksum(hid_t file, const char *slot, uint64_t *sum) {
+  attr_ctx c = {0, false, false};
+  hid_t g = H5Gopen2(file, slot, H5P_DEFAULT);
+  bool ok =
+      g >= 0 && H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_INC, NULL, add_attr, &c) >= 0 && !c.failed;
+  c.sum = fs_hash_fnv1a("/", 1, c.sum); /* the file's attributes apart from the slot's */
+  c.slot = true;
+  ok = ok && H5Aiterate2(g, H5_INDEX_NAME, H5_ITER_INC, NULL, add_attr, &c) >= 0 && !c.failed;
+  if (g >= 0) H5Gclose(g);
+  *sum = c.sum;
+  return ok;
 }
 
 fs_status fs_record_checkpoint_begin(fs_record *rec, fs_error *err) {
@@ -230,6 +316,11 @@ fs_status fs_record_checkpoint_commit(fs_record *rec, fs_error *err) {
                            &rec->n_arrays, err));
   FS_TRY(fs_rec_write_attr(g, rec->slot, "checksum", H5T_STD_U64LE, H5T_NATIVE_UINT64, &rec->sum,
                            err));
+  uint64_t attr_sum = 0;
+  if (!attrs_checksum(rec->file, rec->slot, &attr_sum))
+    FS_TRY(fs_rec_h5_fail(err, "cannot read back the attributes of \"%s\"", rec->slot));
+  FS_TRY(fs_rec_write_attr(g, rec->slot, "attr_checksum", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                           &attr_sum, err));
   /* the serial number last: a slot without one is never read */
   FS_TRY(fs_rec_write_attr(g, rec->slot, "serial", H5T_STD_U64LE, H5T_NATIVE_UINT64, &serial, err));
   fs_rec_release(&g, rec->slot, &st, err);
@@ -384,7 +475,7 @@ static herr_t verify_object(hid_t slot, const char *name, const H5O_info_t *info
 /* The serial number of slot k if it is complete and its arrays add up to its checksum, else 0. */
 static uint64_t verified_serial(hid_t file, int k) {
   char path[32];
-  uint64_t serial = 0, sum = 0, n = 0;
+  uint64_t serial = 0, sum = 0, n = 0, attr_sum = 0, attr_have = 0;
   verify_ctx c = {0, 0, false};
   snprintf(path, sizeof path, "/checkpoint/%s", fs_rec_slot_names[k]);
   if (!fs_rec_path_exists(file, path)) return 0;
@@ -393,8 +484,10 @@ static uint64_t verified_serial(hid_t file, int k) {
   bool ok = fs_rec_read_attr_num(g, "serial", H5T_NATIVE_UINT64, &serial) &&
             fs_rec_read_attr_num(g, "checksum", H5T_NATIVE_UINT64, &sum) &&
             fs_rec_read_attr_num(g, "n_arrays", H5T_NATIVE_UINT64, &n) &&
+            fs_rec_read_attr_num(g, "attr_checksum", H5T_NATIVE_UINT64, &attr_sum) &&
             H5Ovisit(g, H5_INDEX_NAME, H5_ITER_INC, verify_object, &c) >= 0 && !c.failed &&
-            c.sum == sum && c.n == n;
+            c.sum == sum && c.n == n && attrs_checksum(file, path, &attr_have) &&
+            attr_have == attr_sum;
   H5Gclose(g);
   return ok ? serial : 0;
 }
@@ -437,7 +530,7 @@ static fs_status open_existing(fs_record *rec, bool write, fs_error *err) {
   if (rec->file < 0) {
     char detail[ATTR_NAME_MAX];
     fs_rec_h5_detail(detail);
-    if (strstr(detail, "lock") != NULL)
+    if (strstr(detail, "unable to lock file") != NULL) /* not "sblock->" of a truncated one */
       st = fs_error_set(err, FS_ERR_INPUT,
                         "cannot open \"%s\": %s: another fearsim may be writing it", rec->partial,
                         detail);

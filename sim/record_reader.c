@@ -209,8 +209,15 @@ fs_status fs_record_reader_info(const char *path, char **text, fs_error *err) {
                         errno == ENOENT ? "no such file" : strerror(errno));
   fs_rec_silence();
   if (S_ISDIR(stb.st_mode) || H5Fis_hdf5(path) <= 0) return not_a_result(path, err);
-  TRY_H5(file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), "cannot open \"%s\"", path);
-  if (H5Aexists(file, "fearsim_version") <= 0) {
+  file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) { /* a damaged file is bad input, not a failure of this program */
+    char detail[ATTR_NAME_MAX];
+    fs_rec_h5_detail(detail);
+    return fs_error_set(err, FS_ERR_INPUT,
+                        "\"%s\" is not a fearsim result file: HDF5 cannot read it (%s)", path,
+                        detail[0] ? detail : "no reason given");
+  }
+  if (H5Aexists(file, "fearsim_version") <= 0 || H5Aexists(file, "experiment_yaml") <= 0) {
     st = not_a_result(path, err);
     goto cleanup;
   }

@@ -481,9 +481,8 @@ static fs_status read_base(fs_sweep *s, fs_cfg_node root, fs_error *err) {
   int n = snprintf(s->base, sizeof s->base, "%.*s%s", dir_len, s->file, base);
   if (n < 0 || (size_t)n >= sizeof s->base)
     return fs_cfg_error(fs_cfg_child(root, "base"), err, "path too long");
-  if (access(s->base, R_OK) != 0)
-    return fs_cfg_error(fs_cfg_child(root, "base"), err, "cannot read \"%s\": %s", s->base,
-                        strerror(errno));
+  if (fs_fileio_check_regular(s->base, err) != FS_OK) /* a directory, a FIFO, none at all */
+    return fs_cfg_error(fs_cfg_child(root, "base"), err, "%s", err->msg);
   return FS_OK;
 }
 

@@ -24,6 +24,8 @@ typedef struct fs_config fs_config;
 typedef struct fs_cfg_node {
   const fs_config *cfg;
   int id;
+  int anchor; /* the nearest node on the path that exists: where messages about an absent one
+                 point to (file:line:column of its parent mapping, say) */
   char path[FS_CFG_PATH_LEN]; /* "populations.E.params.tau_m", "protocol[2].trials" */
 } fs_cfg_node;
 

@@ -25,6 +25,17 @@ fs_status fs_fileio_write_atomic(const char *path, fs_fileio_writer write, void 
 /* The same for a text held in memory. */
 fs_status fs_fileio_write_text(const char *path, const char *text, fs_error *err);
 
+/* Checks that path names a regular file this process can open for reading. A directory, a
+ * FIFO or a device is refused (FS_ERR_INPUT): reading /dev/zero or a FIFO never ends. The
+ * message names the path and what it is (`cannot read "x": it is a directory, not a file`). */
+fs_status fs_fileio_check_regular(const char *path, fs_error *err);
+
+/* Reads the regular file at path whole into a NUL-terminated buffer the caller frees; files
+ * that are not regular or are larger than max_bytes are refused before they are read
+ * (FS_ERR_INPUT), so that no input can exhaust memory or time while being read. */
+fs_status fs_fileio_read_regular(const char *path, size_t max_bytes, char **data, size_t *len,
+                                 fs_error *err);
+
 #ifdef __cplusplus
 }
 #endif

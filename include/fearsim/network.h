@@ -20,7 +20,8 @@ struct fs_experiment_spec;
 
 typedef struct fs_memory_estimate {
   double synapses;  /* expected number of synapses */
-  double bytes;     /* expected memory of the whole network */
+  double bytes;     /* expected memory of the whole run, growing part included */
+  double growing;   /* the part that grows with the duration: rate bins, input spike trains */
   double available; /* bytes the machine has available now */
 } fs_memory_estimate;
 
@@ -29,7 +30,9 @@ void fs_network_estimate(const struct fs_experiment_spec *spec, size_t n_threads
                          fs_memory_estimate *out);
 
 /* FS_ERR_INPUT `the network needs about 31.2 GiB (1.1e9 synapses), more than the 22.8 GiB
- * this machine has available` when the estimate exceeds what the machine has. */
+ * this machine has available` when the estimate exceeds what the machine has; when most of
+ * it grows with the duration the message says how much (`..., of which 7.5 GiB grows with the
+ * duration: rate bins and input spike trains`). */
 fs_status fs_network_check_memory(const struct fs_experiment_spec *spec, size_t n_threads,
                                   fs_error *err);
 

@@ -411,6 +411,8 @@ static int run_job(job *j, fs_error *err) {
             stop_cause(), j->t_stop, j->spec->duration, partial);
     return FS_CLI_EXIT_RESUMABLE;
   }
+  if (st == FS_ERR_HDF5 && strstr(err->msg, partial) == NULL) /* a full disk names a dataset */
+    fs_error_prefix(err, "writing \"%s\"", partial);
   if (fs_cli_stop_signal != 0 || j->t_stop > 0) fs_error_prefix(err, "stopped %s", stop_cause());
   int rc = fs_cli_fail(err);
   if (access(partial, F_OK) == 0 && st != FS_ERR_INPUT)

@@ -224,18 +224,22 @@ static void assert_refused(const char *path, const char *message) {
 
 /* Replaces attribute name of checkpoint slot a (written anew: HDF5 1.10 leaves a string
  * attribute as it was when it is written over in place). */
-static void set_slot_attr(const char *path, const char *name, hid_t type, const void *value) {
+static void set_attr(const char *path, const char *obj, const char *name, hid_t type,
+                     const void *value) {
   hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
   assert_true(f >= 0);
-  assert_true(H5Adelete_by_name(f, "/checkpoint/a", name, H5P_DEFAULT) >= 0);
+  assert_true(H5Adelete_by_name(f, obj, name, H5P_DEFAULT) >= 0);
   hid_t sp = H5Screate(H5S_SCALAR);
-  hid_t a =
-      H5Acreate_by_name(f, "/checkpoint/a", name, type, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t a = H5Acreate_by_name(f, obj, name, type, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   assert_true(a >= 0);
   assert_true(H5Awrite(a, type, value) >= 0);
   H5Aclose(a);
   H5Sclose(sp);
   assert_true(H5Fclose(f) >= 0);
+}
+
+static void set_slot_attr(const char *path, const char *name, hid_t type, const void *value) {
+  set_attr(path, "/checkpoint/a", name, type, value);
 }
 
 static void copy_file(const char *from, const char *to) {
@@ -299,6 +303,32 @@ static void test_other_version_or_damaged(void **state) {
   assert_refused(p, msg);
 }
 
+/* The checksum covers the attributes a resume reads or the result keeps: the experiment's text
+ * in the file's attributes and the slot's own, not only the checkpoint's arrays. */
+static void test_damaged_attributes(void **state) {
+  (void)state;
+  char msg[1024];
+  const char *exp = experiment(0, "quick.yaml", QUICK_YAML("1 nS"));
+  const char *out = test_path(1, "d.h5"), *p = partial_of(out);
+  snprintf(msg, sizeof msg,
+           "\"%s\": its checkpoint is incomplete or damaged (the run was killed while writing "
+           "it); run the experiment again",
+           p);
+  run_stopped(exp, out, "1", "20 ms");
+  hid_t str = H5Tcopy(H5T_C_S1);
+  H5Tset_size(str, H5T_VARIABLE);
+  H5Tset_cset(str, H5T_CSET_UTF8);
+  const char *other_text = "simulation: {dt: 0.1 ms, duration: 50 ms}\n";
+  set_attr(p, "/", "experiment_yaml", str, &other_text);
+  assert_refused(p, msg);
+  remove(p);
+  run_stopped(exp, out, "1", "20 ms");
+  double t = 0.01;
+  set_slot_attr(p, "t", H5T_NATIVE_DOUBLE, &t);
+  assert_refused(p, msg);
+  H5Tclose(str);
+}
+
 static void test_experiment_changed(void **state) {
   (void)state;
   char msg[3 * PATH_MAX], abs[PATH_MAX];
@@ -345,7 +375,7 @@ int main(void) {
       cmocka_unit_test(test_plastic_stops),        cmocka_unit_test(test_resumed_run_stops_again),
       cmocka_unit_test(test_periodic_checkpoints), cmocka_unit_test(test_protocol_stops),
       cmocka_unit_test(test_not_a_checkpoint),     cmocka_unit_test(test_other_version_or_damaged),
-      cmocka_unit_test(test_experiment_changed),
+      cmocka_unit_test(test_damaged_attributes),   cmocka_unit_test(test_experiment_changed),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }

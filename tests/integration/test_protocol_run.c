@@ -165,7 +165,7 @@ static void test_bad_inputs(void **state) {
   cli_result r;
   cli_run(args, &r);
   assert_int_equal(r.status, 2);
-  assert_non_null(strstr(r.err, "exp.yaml:1:17: circuit.file: cannot read the circuit file"));
+  assert_non_null(strstr(r.err, "exp.yaml:1:17: circuit.file: cannot open \""));
   /* a section that belongs to the circuit */
   expect_bad(circuit, "populations: {B: {model: lif_cond, size: 1}}\n",
              "populations: populations come from the circuit file");

@@ -5,6 +5,7 @@
 #include <fearsim/registry.h>
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "fs_test.h"
 
@@ -154,6 +155,83 @@ static void test_missing_file(void **state) {
   assert_int_equal(fs_config_load("/nonexistent/x.yaml", NULL, 0, &cfg, &err), FS_ERR_INPUT);
   assert_null(cfg);
   fs_assert_msg(err, "cannot open \"/nonexistent/x.yaml\": No such file or directory");
+}
+
+/* Special files would be read forever (/dev/zero, a FIFO without a writer blocks in open()),
+ * a directory as nothing: all are refused before they are read. */
+static void test_special_files(void **state) {
+  (void)state;
+  fs_config *cfg = NULL;
+  fs_error err;
+  char fifo[512];
+  snprintf(fifo, sizeof fifo, "%s/test_config.fifo", FS_BINARY_DIR);
+  remove(fifo);
+  assert_int_equal(mkfifo(fifo, 0600), 0);
+  assert_int_equal(fs_config_load(fifo, NULL, 0, &cfg, &err), FS_ERR_INPUT);
+  assert_non_null(strstr(err.msg, "it is not a regular file"));
+  remove(fifo);
+  assert_int_equal(fs_config_load("/dev/zero", NULL, 0, &cfg, &err), FS_ERR_INPUT);
+  fs_assert_msg(err, "cannot read \"/dev/zero\": it is not a regular file (a FIFO, device or "
+                     "socket)");
+  assert_int_equal(fs_config_load(FS_BINARY_DIR, NULL, 0, &cfg, &err), FS_ERR_INPUT);
+  assert_non_null(strstr(err.msg, "it is a directory, not a file"));
+  assert_null(cfg);
+}
+
+static char *repeat(const char *head, const char *unit, size_t n, const char *tail) {
+  size_t lh = strlen(head), lu = strlen(unit), lt = strlen(tail);
+  char *s = malloc(lh + n * lu + lt + 1);
+  assert_non_null(s);
+  memcpy(s, head, lh);
+  for (size_t i = 0; i < n; i++)
+    memcpy(s + lh + i * lu, unit, lu);
+  memcpy(s + lh + n * lu, tail, lt + 1);
+  return s;
+}
+
+/* Nesting is refused while the text is scanned, at the first level too deep: libyaml alone
+ * takes minutes over 100,000 [ and gigabytes over a million "- ". */
+static void test_deep_nesting(void **state) {
+  (void)state;
+  char *flow = repeat("a: ", "[", 100000, "\n");
+  expect_load_error(flow, NULL, 0, FS_ERR_INPUT,
+                    "x.yaml:1:104: values are nested too deeply (more than 100 levels)");
+  free(flow);
+  char *compact = repeat("", "- ", 1000000, "x\n");
+  expect_load_error(compact, NULL, 0, FS_ERR_INPUT,
+                    "x.yaml:1:201: values are nested too deeply (more than 100 levels)");
+  free(compact);
+  /* brackets in quotes and comments are text, and 100 levels are allowed */
+  char *open = repeat("a: '[[[[' # [[[[\nb: ", "[", 100, "");
+  char *ok = repeat(open, "]", 100, "\n");
+  fs_config *cfg = load_ok(ok, NULL, 0);
+  fs_config_free(cfg);
+  free(open);
+  free(ok);
+}
+
+/* A mapping with 200,000 keys is checked for duplicates in n log n; the first duplicate in
+ * the file's order is named. */
+static void test_many_keys(void **state) {
+  (void)state;
+  size_t n = 200000;
+  char *text = malloc(n * 16 + 64);
+  assert_non_null(text);
+  size_t at = 0;
+  for (size_t i = 0; i < n; i++)
+    at += (size_t)sprintf(text + at, "k%zu: 1\n", i);
+  sprintf(text + at, "k7: 2\nk3: 2\n");
+  char expected[128];
+  snprintf(expected, sizeof expected, "x.yaml:%zu:1: k7: duplicate key \"k7\"", n + 1);
+  expect_load_error(text, NULL, 0, FS_ERR_INPUT, expected);
+  free(text);
+}
+
+/* libyaml reports invalid UTF-8 as a byte offset; the message gives line:column too. */
+static void test_invalid_utf8(void **state) {
+  (void)state;
+  expect_load_error("a: 1\nb: \xc3\xa9\xff\n", NULL, 0, FS_ERR_INPUT,
+                    "x.yaml:2:5: invalid leading UTF-8 octet (byte 10)");
 }
 
 static void test_load_file(void **state) {
@@ -384,7 +462,12 @@ static void test_get_quantity(void **state) {
   fs_cfg_node absent = fs_cfg_child(root, "absent");
   assert_int_equal(fs_cfg_get_quantity(absent, "x", FS_UNIT_TIME, false, &opt, &err), FS_OK);
   assert_int_equal(fs_cfg_get_quantity(absent, "x", FS_UNIT_TIME, true, &opt, &err), FS_ERR_INPUT);
-  fs_assert_msg(err, "x.yaml: absent: missing key \"x\"");
+  /* an absent section is placed at the nearest section that exists: here the file's root */
+  fs_assert_msg(err, "x.yaml:1:1: absent: missing key \"x\"");
+  fs_cfg_node deeper = fs_cfg_child(fs_cfg_child(net, "absent"), "deeper");
+  assert_int_equal(fs_cfg_get_quantity(deeper, "x", FS_UNIT_TIME, true, &opt, &err), FS_ERR_INPUT);
+  assert_non_null(strstr(err.msg, ": network.absent.deeper: missing key \"x\""));
+  assert_true(strncmp(err.msg, "x.yaml:1:1:", 11) != 0 && strncmp(err.msg, "x.yaml:", 7) == 0);
 }
 
 static void test_get_int_bool_string(void **state) {
@@ -481,6 +564,10 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_navigation, setup, teardown),
       cmocka_unit_test_setup_teardown(test_where, setup, teardown),
       cmocka_unit_test(test_malformed_yaml),
+      cmocka_unit_test(test_special_files),
+      cmocka_unit_test(test_deep_nesting),
+      cmocka_unit_test(test_many_keys),
+      cmocka_unit_test(test_invalid_utf8),
       cmocka_unit_test(test_duplicate_key),
       cmocka_unit_test(test_structure_errors),
       cmocka_unit_test(test_missing_file),

@@ -117,6 +117,124 @@ static void test_spike_file_is_read(void **state) {
   fs_experiment_free(spec);
 }
 
+/* A spike file that is not a regular file is refused at its key; its lines are checked. */
+static void test_spike_file_errors(void **state) {
+  (void)state;
+  char rest[512];
+  const char *path =
+      variant(NULL, NULL, "inputs:\n  tone: {type: spike_times, size: 2, file: .}\n");
+  snprintf(rest, sizeof rest,
+           "7:44: inputs.tone.file: cannot read \"%s/.\": it is a directory, not a file",
+           fs_test_dir);
+  expect_error(path, rest);
+  expect_error(
+      variant(NULL, NULL, "inputs:\n  tone: {type: spike_times, size: 2, file: /dev/zero}\n"),
+      "7:44: inputs.tone.file: cannot read \"/dev/zero\": it is not a regular file (a "
+      "FIFO, device or socket)");
+  fs_test_write("late.csv", "node_id,time_ms\n1,2\n0,10\n");
+  path = variant(NULL, NULL, "inputs:\n  tone: {type: spike_times, size: 2, file: late.csv}\n");
+  fs_error err = {0};
+  fs_experiment_spec *spec = NULL;
+  assert_int_equal(fs_experiment_load(path, NULL, 0, &spec, &err), FS_ERR_INPUT);
+  snprintf(rest, sizeof rest,
+           "%s/late.csv:3: the time must fall within the run (before 0.01 s), got \"0,10\"",
+           fs_test_dir);
+  fs_assert_msg(err, rest);
+}
+
+/* A directory given as the circuit file is refused at its key, not read as nothing. */
+static void test_circuit_is_a_directory(void **state) {
+  (void)state;
+  char rest[512];
+  const char *path =
+      fs_test_write("circ.yaml", "simulation: {duration: 10 ms}\ncircuit: {file: .}\n");
+  snprintf(rest, sizeof rest,
+           "2:17: circuit.file: cannot read \"%s/.\": it is a directory, not a file", fs_test_dir);
+  expect_error(path, rest);
+}
+
+/* A Poisson rate is checked whether it is given alone or in a schedule. */
+static void test_poisson_rate_range(void **state) {
+  (void)state;
+  expect_error(variant(NULL, NULL, "inputs:\n  bg: {type: poisson, size: 2, rate: -5 Hz}\n"),
+               "7:38: inputs.bg.rate: the rate must lie between 0 Hz and 1/dt = 10000 Hz, got "
+               "-5 Hz");
+  expect_error(variant(NULL, NULL, "inputs:\n  bg: {type: poisson, size: 2, rate: 20 kHz}\n"),
+               "7:38: inputs.bg.rate: the rate must lie between 0 Hz and 1/dt = 10000 Hz, got "
+               "20000 Hz");
+}
+
+static void test_empty_population_name(void **state) {
+  (void)state;
+  expect_error(variant(NULL, NULL, "inputs:\n  '': {type: poisson, size: 2, rate: 5 Hz}\n"),
+               "7:7: inputs.: a population name must be 1 to 63 letters, digits and _, got "
+               "\"\"");
+}
+
+/* Step counts are int64_t: durations and schedules that would overflow them are refused, as
+ * is a time step so small that every count derived from it overflows. */
+static void test_step_count_limits(void **state) {
+  (void)state;
+  expect_error(variant("duration: 10 ms", "duration: 9.3e14 s", NULL),
+               "1:36: simulation.duration: the duration must be at most 1e+15 time steps (1e+11 "
+               "s at dt = 0.0001 s), got 9.3e+14 s");
+  expect_error(variant("duration: 10 ms", "schedule: [{fast: 1 s}, {slow: 1e300 s}]", NULL),
+               "1:57: simulation.schedule[1].slow: the schedule must last at most 1e+15 time "
+               "steps (1e+11 s at dt = 0.0001 s)");
+  expect_error(variant("dt: 0.1 ms", "dt: 1e-12 s", NULL),
+               "1:18: simulation.dt: the time step must be at least 1e-09 s (1 ns), got 1e-12 s");
+}
+
+/* Times far beyond the run would overflow llround(t / dt) into a negative step: each is
+ * refused at its key, as are spike trains too large to hold in advance. */
+static void test_times_beyond_the_run(void **state) {
+  (void)state;
+  expect_error(variant(NULL, NULL, "record: {snapshots: [1e300 s]}\n"),
+               "6:22: record.snapshots[0]: a snapshot at 1e+300 s is outside the experiment (0 s "
+               "to 0.01 s)");
+  expect_error(variant(NULL, NULL, "record: {rate_bin: 1e300 s}\n"),
+               "6:20: record.rate_bin: rate_bin must be at most 1e+11 s, got 1e+300 s");
+  expect_error(
+      variant(NULL, NULL, "inputs:\n  P: {type: periodic, size: 2, rate: 10 Hz, start: 1e300 s}\n"),
+      "7:52: inputs.P.start: start must lie within the run (0 s to 0.01 s), got 1e+300 s");
+  expect_error(
+      variant(NULL, NULL, "inputs:\n  T: {type: spike_times, size: 2, times: [5 ms, 1 s]}\n"),
+      "7:49: inputs.T.times[1]: a spike at 1 s is outside the run (0 s to 0.01 s)");
+  expect_error(
+      variant(NULL, NULL, "inputs:\n  P: {type: periodic, size: 100000000, rate: 10 kHz}\n"),
+      "7:6: inputs.P: more than 100000000 spikes given in advance; use a poisson input or fewer "
+      "units or pulses");
+}
+
+/* A missing section is placed where it should be: at the root of the file. */
+static void test_missing_section_has_a_place(void **state) {
+  (void)state;
+  expect_error(variant("simulation: {dt: 0.1 ms, duration: 10 ms}\n", "", NULL),
+               "1:1: simulation: missing key \"duration\"");
+}
+
+/* A protocol that drives an input above 1/dt is refused, and the rates already copied for it
+ * are freed (LeakSanitizer, in the sanitizer build, fails this test if they are not). */
+static void test_protocol_rate_above_1_over_dt(void **state) {
+  (void)state;
+  const char *path = fs_test_write(
+      "proto.yaml",
+      "simulation: {dt: 1 ms}\n"
+      "populations: {E: {model: lif_cond, size: 2}}\n"
+      "inputs: {CS: {type: poisson, size: 2, rate: 0 Hz}, US: {type: poisson, size: 2, rate: 0 "
+      "Hz}}\n"
+      "protocol:\n"
+      "  inputs:\n"
+      "    cs: {population: CS, rate: 2 kHz}\n"
+      "    us: {population: US, rate: 200 Hz, reference: 0.5 mA}\n"
+      "  defaults: {cs_duration: 30 s, us: {at: 28 s, duration: 2 s, intensity: 0.5 mA}, iti: "
+      "120 s, window: {before: 5 s, after: 2 s}}\n"
+      "  days: [{day: 1, sessions: [{name: c, time: '10:00', trials: 1, us: paired}]}]\n");
+  assert_non_null(path);
+  expect_error(path,
+               "6:5: protocol.inputs: the protocol drives CS at 2000 Hz, above 1/dt = 1000 Hz");
+}
+
 static double param(const fs_population_spec *pop, const char *name) {
   double v = 0;
   fs_error err = {0};
@@ -336,6 +454,14 @@ int main(void) {
       cmocka_unit_test(test_parameter_relation),
       cmocka_unit_test(test_missing_spike_file),
       cmocka_unit_test(test_spike_file_is_read),
+      cmocka_unit_test(test_spike_file_errors),
+      cmocka_unit_test(test_circuit_is_a_directory),
+      cmocka_unit_test(test_poisson_rate_range),
+      cmocka_unit_test(test_empty_population_name),
+      cmocka_unit_test(test_step_count_limits),
+      cmocka_unit_test(test_missing_section_has_a_place),
+      cmocka_unit_test(test_times_beyond_the_run),
+      cmocka_unit_test(test_protocol_rate_above_1_over_dt),
       cmocka_unit_test(test_plasticity_errors),
       cmocka_unit_test(test_plasticity_block),
       cmocka_unit_test(test_quickstart_in_si),

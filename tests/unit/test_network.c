@@ -343,6 +343,34 @@ static void test_get_synapses_bad_index(void **state) {
   fs_experiment_free(spec);
 }
 
+/* What grows with the duration is counted: a rate per population and 1 ms bin (plus the bin
+ * times and the copy written at the end), and the input spike trains read in advance; a run
+ * of 1e6 s needs tens of GiB for its rate bins alone, and is refused with that figure. */
+static void test_memory_grows_with_duration(void **state) {
+  (void)state;
+  const char *proj = "{from: A, to: B, receptor: ampa, connect: {rule: one_to_one}, weight: 1 nS}";
+  fs_experiment_spec *spec = load(10, 10, proj);
+  fs_memory_estimate e;
+  fs_network_estimate(spec, 1, &e);
+  fs_assert_close(e.growing, 10.0 * 8.0 * (2 + 2), 1e-12, 0); /* 10 bins of 1 ms, 2 pops */
+  fs_experiment_free(spec);
+  const char *longer[] = {"simulation.duration=1e6 s"};
+  char yaml[2048];
+  snprintf(yaml, sizeof yaml, HEAD, 10, 10, proj);
+  fs_error err = {0};
+  assert_int_equal(fs_experiment_load(fs_test_write("net.yaml", yaml), longer, 1, &spec, &err),
+                   FS_OK);
+  fs_network_estimate(spec, 1, &e);
+  fs_assert_close(e.growing, 1e9 * 8.0 * (2 + 2), 1e-12, 0);
+  assert_true(e.bytes >= e.growing);
+  if (e.available < 0.9 * e.bytes) { /* machines with less than ~30 GiB available */
+    assert_int_equal(fs_network_check_memory(spec, 1, &err), FS_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "the network needs about 29.8 GiB"));
+    assert_non_null(strstr(err.msg, "of which 29.8 GiB grows with the duration"));
+  }
+  fs_experiment_free(spec);
+}
+
 static void test_memory_check(void **state) {
   (void)state;
   fs_experiment_spec *spec = load(3000000, 3000000,
@@ -405,6 +433,7 @@ int main(void) {
       cmocka_unit_test(test_normal_delays_in_steps),
       cmocka_unit_test(test_get_synapses_bad_index),
       cmocka_unit_test(test_memory_check),
+      cmocka_unit_test(test_memory_grows_with_duration),
       cmocka_unit_test(test_delay_bounds),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);

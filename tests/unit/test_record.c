@@ -319,6 +319,15 @@ static void test_check_output(void **state) {
   snprintf(expected, sizeof expected, "output \"%s\" is a directory", fx->dir);
   fs_assert_msg(err, expected);
 
+  /* a name the file system cannot hold with ".partial.compact" appended is bad input */
+  char name[300];
+  memset(name, 'n', 240);
+  snprintf(name + 240, sizeof name - 240, ".h5");
+  char long_path[600];
+  snprintf(long_path, sizeof long_path, "%s/%s", fx->dir, name);
+  assert_int_equal(fs_record_check_output(long_path, false, &err), FS_ERR_INPUT);
+  assert_non_null(strstr(err.msg, "\" is too long: at most 239 bytes"));
+
   /* create runs the same checks and leaves nothing behind */
   fs_record *rec = (fs_record *)&err;
   fs_record_meta meta = sample_meta(1);
@@ -789,6 +798,26 @@ static void test_info_errors(void **state) {
   assert_int_equal(fs_record_reader_info(path, &text, &err), FS_ERR_INPUT);
   snprintf(expected, sizeof expected, "\"%s\" is not a fearsim result file", path);
   fs_assert_msg(err, expected);
+
+  /* a file with an HDF5 signature that HDF5 cannot open (truncated) is bad input too */
+  snprintf(path, sizeof path, "%s/truncated.h5", fx->dir);
+  f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  assert_true(f >= 0);
+  hsize_t dims[1] = {4096};
+  hid_t space = H5Screate_simple(1, dims, NULL);
+  hid_t ds = H5Dcreate2(f, "x", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  double zeros[4096] = {0};
+  assert_true(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, zeros) >= 0);
+  H5Dclose(ds);
+  H5Sclose(space);
+  H5Fclose(f);
+  assert_int_equal(truncate(path, 3000), 0);
+  assert_int_equal(fs_record_reader_info(path, &text, &err), FS_ERR_INPUT);
+  snprintf(expected, sizeof expected,
+           "\"%s\" is not a fearsim result file: HDF5 cannot read it (truncated file", path);
+  assert_true(strncmp(err.msg, expected, strlen(expected)) == 0);
+  assert_null(strchr(err.msg, '\n'));
+  assert_null(text);
 }
 
 /* With HDF5's default error printing switched on, failures inside the library still print

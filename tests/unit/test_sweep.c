@@ -289,8 +289,10 @@ static void test_bad_input(void **state) {
   assert_string_equal(
       load_error(HEAD "outcomes:\n  - {name: c, dataset: /timeline/x, reduce: at}\n"),
       "DIR/s.yaml:4:5: outcomes[0]: missing key \"time\"");
+  assert_string_equal(load_error("base: .\n"), /* a directory: refused with its place */
+                      "DIR/s.yaml:1:7: base: cannot read \"DIR/.\": it is a directory, not a file");
   assert_string_equal(load_error("base: nowhere.yaml\n"),
-                      "DIR/s.yaml:1:7: base: cannot read \"DIR/nowhere.yaml\": No such file or "
+                      "DIR/s.yaml:1:7: base: cannot open \"DIR/nowhere.yaml\": No such file or "
                       "directory");
   assert_string_equal(load_error(HEAD "axis: []\n"),
                       "DIR/s.yaml:3:1: axis: unknown key \"axis\" (did you mean \"axes\"?)");
