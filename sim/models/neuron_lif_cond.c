@@ -48,17 +48,21 @@ static const fs_unit_kind lif_state_kinds[] = {FS_UNIT_VOLTAGE, FS_UNIT_CONDUCTA
 
 static const fs_param_spec lif_params_table[] = {
     {"C_m", FS_UNIT_CAPACITANCE, 250e-12, 0.0, 1e-6, FS_PARAM_MIN_EXCLUSIVE,
-     offsetof(lif_params, C_m), "membrane capacitance"},
+     offsetof(lif_params, C_m), "membrane capacitance",
+     "Vlachos et al. 2011, PLoS Comput Biol 7:e1001104"},
     {"g_L", FS_UNIT_CONDUCTANCE, 16.7e-9, 0.0, 1e-3, FS_PARAM_MIN_EXCLUSIVE,
-     offsetof(lif_params, g_L), "leak conductance"},
+     offsetof(lif_params, g_L), "leak conductance",
+     "Vlachos et al. 2011, PLoS Comput Biol 7:e1001104"},
     {"E_L", FS_UNIT_VOLTAGE, -70e-3, -0.2, 0.2, 0, offsetof(lif_params, E_L),
-     "leak reversal potential"},
-    {"V_th", FS_UNIT_VOLTAGE, -50e-3, -0.2, 0.2, 0, offsetof(lif_params, V_th), "spike threshold"},
+     "leak reversal potential", "Vlachos et al. 2011, PLoS Comput Biol 7:e1001104"},
+    {"V_th", FS_UNIT_VOLTAGE, -50e-3, -0.2, 0.2, 0, offsetof(lif_params, V_th), "spike threshold",
+     "Vlachos et al. 2011, PLoS Comput Biol 7:e1001104"},
     {"V_reset", FS_UNIT_VOLTAGE, -70e-3, -0.2, 0.2, 0, offsetof(lif_params, V_reset),
-     "reset potential"},
-    {"t_ref", FS_UNIT_TIME, 2e-3, 0.0, 1.0, 0, offsetof(lif_params, t_ref), "refractory period"},
+     "reset potential", "Vlachos et al. 2011, PLoS Comput Biol 7:e1001104"},
+    {"t_ref", FS_UNIT_TIME, 2e-3, 0.0, 1.0, 0, offsetof(lif_params, t_ref), "refractory period",
+     "Vlachos et al. 2011, PLoS Comput Biol 7:e1001104"},
     {"I_e", FS_UNIT_CURRENT, 0.0, -1e-6, 1e-6, 0, offsetof(lif_params, I_e),
-     "constant injected current"},
+     "constant injected current", "fearsim (judgment)"},
     FS_COND_SYN_PARAM_ROWS(lif_params),
 };
 
