@@ -38,23 +38,19 @@
 #define EXCL FS_PARAM_MIN_EXCLUSIVE
 
 const fs_param_spec fs_late_param_specs[] = {
-    LATE_ROW(
-        theta_tag, FS_UNIT_DIMENSIONLESS, 0.2, 0.0, 100.0, EXCL,
-        "tag threshold on |rho - rho_0|, in units of rho_0",
-        "Li, Kulvicius & Tetzlaff 2016, PLoS ONE; Luboeinski & Tetzlaff 2021, Commun Biol 4:275"),
+    LATE_ROW(theta_tag, FS_UNIT_DIMENSIONLESS, 0.2, 0.0, 100.0, EXCL,
+             "tag threshold on |rho - rho_0|, in units of rho_0",
+             "Li, Kulvicius & Tetzlaff 2016, PLoS ONE, via Luboeinski & Tetzlaff 2021"),
     LATE_ROW(theta_pro, FS_UNIT_DIMENSIONLESS, 0.6, 0.0, 1e6, EXCL,
              "protein-synthesis threshold on the mean over a neuron's synapses of "
              "|rho - rho_0| / rho_0",
              "fearsim (judgment): between a weak and a strong tetanus"),
-    LATE_ROW(
-        tau_p, FS_UNIT_TIME, 3600.0, 0.0, 1e9, EXCL, "time constant of the PRP",
-        "Li, Kulvicius & Tetzlaff 2016, PLoS ONE; Luboeinski & Tetzlaff 2021, Commun Biol 4:275"),
-    LATE_ROW(
-        alpha, FS_UNIT_DIMENSIONLESS, 1.0, 0.0, 100.0, 0, "PRP level while synthesis is on",
-        "Li, Kulvicius & Tetzlaff 2016, PLoS ONE; Luboeinski & Tetzlaff 2021, Commun Biol 4:275"),
-    LATE_ROW(
-        tau_z, FS_UNIT_TIME, 3600.0, 0.0, 1e9, EXCL, "time constant of capture",
-        "Li, Kulvicius & Tetzlaff 2016, PLoS ONE; Luboeinski & Tetzlaff 2021, Commun Biol 4:275"),
+    LATE_ROW(tau_p, FS_UNIT_TIME, 3600.0, 0.0, 1e9, EXCL, "time constant of the PRP",
+             "fearsim (judgment): the order of magnitude of Luboeinski & Tetzlaff 2021"),
+    LATE_ROW(alpha, FS_UNIT_DIMENSIONLESS, 1.0, 0.0, 100.0, 0, "PRP level while synthesis is on",
+             "fearsim (judgment)"),
+    LATE_ROW(tau_z, FS_UNIT_TIME, 3600.0, 0.0, 1e9, EXCL, "time constant of capture",
+             "fearsim (judgment): the order of magnitude of Luboeinski & Tetzlaff 2021"),
 };
 const size_t fs_late_n_param_specs = sizeof fs_late_param_specs / sizeof fs_late_param_specs[0];
 

@@ -103,7 +103,7 @@ static const entry *find_entry(const catalogue *c, const char *name, fs_error *e
 /* --- numbers, bounds and JSON strings -------------------------------------------------------- */
 
 /* The shortest %g (up to 10 digits) that reads back as v: "0.5617539", "0.0001816666667",
- * "1000" rather than "1e+03". */
+ * "1000" rather than "1e+03" (up to 7 digits before the point). */
 static void format_number(char *buf, size_t len, double v) {
   int digits = 1;
   while (digits < 10) {
@@ -112,7 +112,7 @@ static void format_number(char *buf, size_t len, double v) {
     digits++;
   }
   int whole = fabs(v) >= 1 ? (int)floor(log10(fabs(v))) + 1 : 0;
-  snprintf(buf, len, "%.*g", whole > digits && whole <= 10 ? whole : digits, v);
+  snprintf(buf, len, "%.*g", whole > digits && whole <= 7 ? whole : digits, v);
 }
 
 /* "(0, 1e-06]", "[-0.2, 0.2]", "[0, inf)". */
@@ -233,6 +233,14 @@ static void markdown_header(const entry *e) {
   printf("---|---|---|---|\n");
 }
 
+/* A table cell: a '|' in the text would end it. */
+static void markdown_cell(const char *text) {
+  fputs(" ", stdout);
+  for (; *text != '\0'; text++)
+    *text == '|' ? fputs("\\|", stdout) : putchar(*text);
+  fputs(" |", stdout);
+}
+
 static void params_markdown(const entry *e) {
   char facts[1024], def[32], bounds[80];
   entry_facts(e, facts, sizeof facts);
@@ -250,7 +258,10 @@ static void params_markdown(const entry *e) {
       format_number(def, sizeof def, value_in(presets + p * e->rule->params_size, s));
       printf(" %s |", def);
     }
-    printf(" %s | %s | %s | %s |\n", fs_unit_kind_si(s->kind), bounds, s->description, s->source);
+    printf(" %s | %s |", fs_unit_kind_si(s->kind), bounds);
+    markdown_cell(s->description);
+    markdown_cell(s->source);
+    printf("\n");
   }
   printf("\n");
   free(presets);
