@@ -9,7 +9,7 @@
  * | tau_p              | 60 min   |      | idem                                             |
  * | alpha              | 1        |      | idem                                             |
  * | tau_z              | 60 min   |      | idem                                             |
- * | bdnf.tau           | 3 h      |      | judgment: "decays over hours" (MODEL.md §5)      |
+ * | bdnf.tau           | 3 h      |      | judgment: "decays over hours" (docs/model.md §5)      |
  * | bdnf.rate_ref      | 10 Hz    |      | judgment: "strong activity"                      |
  * | bdnf.activity_gain | 0.5      |      | judgment                                         |
  * | bdnf.eef2_gain     | 3        |      | judgment (Autry et al. 2011: direction only)     |
@@ -20,9 +20,9 @@
  * | spines.tau_elim    | 7 day    |      | judgment: excess gone in 1-3 weeks (Phoumthip-   |
  * |                    |          |      | phavong 2016, Moda-Sava 2019)                    |
  * | spines.weak        | 0.75     |      | judgment                                         |
- * | spines.z_new       | -0.5     |      | judgment: new spines start weak (MODEL.md §5);   |
+ * | spines.z_new       | -0.5     |      | judgment: new spines start weak (docs/model.md §5);   |
  * |                    |          |      | -0.5 is the lower bound of z (L & T 2021)        |
- * LITERATURE.md §4.3 and §5; every "judgment" value is a default to test hypotheses with, not
+ * docs/model.md §S4.3 and §S5; every "judgment" value is a default to test hypotheses with, not
  * a measured number. */
 #include <fearsim/consolidation.h>
 

@@ -27,19 +27,19 @@
  * | rho_0     | 0.5       | 0.5         | 0.5     |      | resting efficacy (kappa > 0)     |
  * | tau_forget| 0         | 0           | 0       | s    | decay of z (0: none), late phase |
  * | post_glu  | 0         | 0           | 0       |      | bound share of post NMDA calcium |
- * All from M. Graupner's code (mgraupe/CalciumBasedPlasticityModel), LITERATURE.md §4.2;
+ * All from M. Graupner's code (mgraupe/CalciumBasedPlasticityModel), docs/model.md §S4.2;
  * the fit targets (Sjöström 2001, Wittenberg & Wang 2006) are "(from memory, verify)".
- * The preset "stc" is the early phase of Luboeinski & Tetzlaff 2021 (LITERATURE.md §4.3, read
+ * The preset "stc" is the early phase of Luboeinski & Tetzlaff 2021 (docs/model.md §S4.3, read
  * from jlubo/memory-consolidation-stc): the hippocampal set with theta_d 1.2, theta_p 3.0,
  * kappa 0.1 and rho_0 = h0 / 10 mV = 0.5 gamma_p / (gamma_p + gamma_d) = 0.420; its noise
  * amplitude is kept at the hippocampal value (judgment: the code's value was not read).
- * post_nmda is fearsim's (judgment): LITERATURE §4.2 leaves the postsynaptic jump "unchanged
- * or partially reduced" by block; with 1, a full NMDA block abolishes LTP and LTD (MODEL.md
- * §8 row 7), as APV does in slices; GB2012 itself has no drug. post_glu is fearsim's too: GB2012's
- * postsynaptic calcium comes from the back-propagating spike at every synapse alike, which at
- * high postsynaptic rates potentiates silent synapses as much as active ones (heterosynaptic);
- * with post_glu 1 the NMDA share of it needs transmitter bound, the coincidence detection of
- * NMDA receptors, so a synapse changes only with its own input. */
+ * post_nmda is fearsim's (judgment): docs/model.md §S4.2 leaves the postsynaptic jump "unchanged
+ * or partially reduced" by block; with 1, a full NMDA block abolishes LTP and LTD
+ * (docs/model.md §8 row 7), as APV does in slices; GB2012 itself has no drug. post_glu is fearsim's
+ * too: GB2012's postsynaptic calcium comes from the back-propagating spike at every synapse alike,
+ * which at high postsynaptic rates potentiates silent synapses as much as active ones
+ * (heterosynaptic); with post_glu 1 the NMDA share of it needs transmitter bound, the coincidence
+ * detection of NMDA receptors, so a synapse changes only with its own input. */
 
 #define GB_ROW(field, kind, def, min, max, flags, text, src)                                       \
   { #field, kind, def, min, max, flags, offsetof(fs_gb_params, field), text, src }

@@ -16,13 +16,13 @@
  *
  * [1] Ketamine base M 237.7 g/mol [read: docslib suppl. table]; esketamine has the same formula.
  * [2] MacDonald et al. 1991 [read: abstract]: k_on 3e4–3e5 /M/s, similar for ketamine, PCP and
- *     MK-801; k_off 0.2 /s ketamine, 0.003 /s MK-801; default k_on 1e5 as in MODEL.md §3.
+ *     MK-801; k_off 0.2 /s ketamine, 0.003 /s MK-801; default k_on 1e5 as in docs/model.md §3.
  * [3] δ 0.6–0.9 (from memory, verify against MacDonald 1991 Fig.); 0.8 for all four.
  * [4] Full trapping [read: Kotermanski, Wood & Johnson 2009, fig. 5 legend].
  * [5] k_off halved for S-ketamine's ≈ 2× racemic potency: S ≈ 3–4× R [read: Sinner 2005]; the
  *     factor 2 is a placeholder (verify).
  * [6] M computed from C16H15N (formula from memory, verify).
- * [7] M computed from C12H21N (formula from memory, verify); "fast" kinetics (MODEL.md §3):
+ * [7] M computed from C12H21N (formula from memory, verify); "fast" kinetics (docs/model.md §3):
  *     k_on and k_off placeholders (from memory, verify); partial trapping ≈ 70 % (Mealing et
  *     al. 1999, from memory, verify).
  * [8] Orser, Pennefather & MacDonald 1997: 0.1 µM ketamine reduced P_o' to 53 % of control

@@ -1,5 +1,5 @@
 /* neuron_adex_cond.c - adaptive exponential integrate-and-fire neuron (Brette & Gerstner
- * 2005) with conductance-based AMPA, NMDA (Mg2+ block) and GABA-A synapses (MODEL.md §2).
+ * 2005) with conductance-based AMPA, NMDA (Mg2+ block) and GABA-A synapses (docs/model.md §2).
  * With a = b = 0 and Delta_T > 0 it is the non-adapting EIF used for fast-spiking cells.
  *
  *   C dV/dt = g_L (E_L - V) + g_L Delta_T exp((V - V_T)/Delta_T) - w + I_syn(V) + I_e + I_ext
@@ -12,17 +12,17 @@
  *
  * | name    | default   | unit | meaning                          | source                     |
  * |---------|-----------|------|----------------------------------|----------------------------|
- * | C_m     | 281 pF    | F    | membrane capacitance             | LITERATURE §4.3 (Clopath)  |
- * | g_L     | 30 nS     | S    | leak conductance                 | LITERATURE §4.3            |
- * | E_L     | -70.6 mV  | V    | leak reversal potential          | LITERATURE §4.3            |
- * | V_T     | -50.4 mV  | V    | exponential threshold            | LITERATURE §4.3            |
- * | Delta_T | 2 mV      | V    | slope factor                     | LITERATURE §4.3            |
+ * | C_m     | 281 pF    | F    | membrane capacitance             | model.md §S4.3 (Clopath)   |
+ * | g_L     | 30 nS     | S    | leak conductance                 | model.md §S4.3             |
+ * | E_L     | -70.6 mV  | V    | leak reversal potential          | model.md §S4.3             |
+ * | V_T     | -50.4 mV  | V    | exponential threshold            | model.md §S4.3             |
+ * | Delta_T | 2 mV      | V    | slope factor                     | model.md §S4.3             |
  * | V_peak  | 0 mV      | V    | spike detection                  | Brette & Gerstner 2005     |
- * | V_reset | -70.6 mV  | V    | reset potential                  | LITERATURE §4.3            |
+ * | V_reset | -70.6 mV  | V    | reset potential                  | model.md §S4.3             |
  * | t_ref   | 2 ms      | s    | refractory period                |                            |
- * | a       | 4 nS      | S    | subthreshold adaptation          | LITERATURE §4.3            |
- * | b       | 80.5 pA   | A    | spike-triggered adaptation       | LITERATURE §4.3            |
- * | tau_w   | 144 ms    | s    | adaptation time constant         | LITERATURE §4.3            |
+ * | a       | 4 nS      | S    | subthreshold adaptation          | model.md §S4.3             |
+ * | b       | 80.5 pA   | A    | spike-triggered adaptation       | model.md §S4.3             |
+ * | tau_w   | 144 ms    | s    | adaptation time constant         | model.md §S4.3             |
  * | I_e     | 0 pA      | A    | constant injected current        |                            |
  * plus the synaptic rows of neuron_cond_common.h. */
 #include <math.h>

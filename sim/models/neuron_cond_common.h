@@ -1,6 +1,6 @@
 /* neuron_cond_common.h - the conductance-based synaptic input shared by the lif_cond and
  * adex_cond neuron models: AMPA and GABA-A single-exponential conductances and an NMDA
- * dual-exponential conductance with Jahr & Stevens Mg2+ block (MODEL.md §2).
+ * dual-exponential conductance with Jahr & Stevens Mg2+ block (docs/model.md §2).
  *
  *   g_x(t) jumps by w at a spike and decays as exp(-t/tau_x)          (AMPA, GABA-A)
  *   g_N(t) = w * N * (exp(-t/tau_d) - exp(-t/tau_r)), N normalises the peak to w
@@ -32,7 +32,7 @@ typedef struct fs_cond_syn_coeff {
 } fs_cond_syn_coeff;
 
 /* Parameter rows for the synaptic part of a model whose parameter struct has a
- * fs_cond_syn_params member named syn. Defaults: LITERATURE.md §1.1–1.2, §9. */
+ * fs_cond_syn_params member named syn. Defaults: docs/model.md §S1.1–S1.2, §S9. */
 #define FS_COND_SYN_PARAM_ROWS(T)                                                                  \
   {"E_ex",                                                                                         \
    FS_UNIT_VOLTAGE,                                                                                \

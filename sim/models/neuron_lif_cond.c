@@ -1,5 +1,5 @@
 /* neuron_lif_cond.c - leaky integrate-and-fire neuron with conductance-based AMPA, NMDA
- * (Mg2+ block) and GABA-A synapses (MODEL.md §2).
+ * (Mg2+ block) and GABA-A synapses (docs/model.md §2).
  *
  *   C dV/dt = g_L (E_L - V) + I_syn(V) + I_e + I_ext
  *   V >= V_th: spike, V = V_reset for t_ref
@@ -12,15 +12,15 @@
  *
  * | name      | default  | unit | meaning                       | source                   |
  * |-----------|----------|------|-------------------------------|--------------------------|
- * | C_m       | 250 pF   | F    | membrane capacitance          | LITERATURE §6 (Vlachos)  |
- * | g_L       | 16.7 nS  | S    | leak conductance              | LITERATURE §6 (Vlachos)  |
- * | E_L       | -70 mV   | V    | leak reversal potential       | LITERATURE §6            |
- * | V_th      | -50 mV   | V    | spike threshold               | LITERATURE §6            |
- * | V_reset   | -70 mV   | V    | reset potential               | LITERATURE §6            |
- * | t_ref     | 2 ms     | s    | refractory period             | LITERATURE §6            |
+ * | C_m       | 250 pF   | F    | membrane capacitance          | model.md §S6 (Vlachos)   |
+ * | g_L       | 16.7 nS  | S    | leak conductance              | model.md §S6 (Vlachos)   |
+ * | E_L       | -70 mV   | V    | leak reversal potential       | model.md §S6             |
+ * | V_th      | -50 mV   | V    | spike threshold               | model.md §S6             |
+ * | V_reset   | -70 mV   | V    | reset potential               | model.md §S6             |
+ * | t_ref     | 2 ms     | s    | refractory period             | model.md §S6             |
  * | I_e       | 0 pA     | A    | constant injected current     |                          |
  * plus the synaptic rows of neuron_cond_common.h (E_ex 0 mV, E_in -70 mV, tau_ampa 2 ms,
- * tau_gaba 5 ms, NMDA 2/100 ms, Mg 1 mM, K_Mg 3.57 mM, gamma 0.062 /mV: LITERATURE §1, §9). */
+ * tau_gaba 5 ms, NMDA 2/100 ms, Mg 1 mM, K_Mg 3.57 mM, gamma 0.062 /mV: docs/model.md §S1, §S9). */
 #include <math.h>
 
 #include <fearsim/fastexp.h>

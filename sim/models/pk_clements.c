@@ -14,7 +14,7 @@
  * | f_in  | 0.5         | 1      | intranasal bioavailability   | [2]    |
  * | ka_in | 0.1 /min    | 1/s    | intranasal absorption        | [3]    |
  *
- * [1] Clements & Nimmo 1981, Br J Anaesth 53:27 [read: opentiva `Clements250`]; LITERATURE §3.2.
+ * [1] Clements & Nimmo 1981, Br J Anaesth 53:27 [read: opentiva `Clements250`]; model.md §S3.2.
  * [2] Esketamine nasal spray absolute F 0.54 (56 mg), 0.51 (84 mg) [read: Perez-Ruixo et al.
  *     2021 abstract]; racemic nasal spray ≈ 0.45 (Yanagihara 2003) [read]; rounded to 0.5.
  * [3] Placeholder (from memory, verify): gives t_max ≈ 18 min and C_max ≈ 140 ng/mL for 56 mg

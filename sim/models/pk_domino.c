@@ -16,7 +16,7 @@
  * | ka_in | 0.1 /min    | 1/s    | intranasal absorption      | [3]    |
  *
  * [1] Domino et al. 1982, PMID 7198883 (journal Anesth Analg from memory, verify) [read:
- *     opentiva `Domino`; same numbers in fus_anes `TCI_Ketamine`]; LITERATURE §3.2.
+ *     opentiva `Domino`; same numbers in fus_anes `TCI_Ketamine`]; docs/model.md §S3.2.
  * [2] opentiva, from t_peak 1 min [read].
  * [3] As pk_clements.c (F read and rounded; ka placeholder, from memory, verify).
  * Derived (computed here): half-lives 0.40, 4.6 and 115 min; 0.5 mg/kg over 40 min → about

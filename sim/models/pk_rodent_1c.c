@@ -1,5 +1,5 @@
 /* pk_rodent_1c.c - one-compartment model with first-order absorption for rodent i.p. and
- * s.c. dosing (rat, mouse). ALL VALUES ARE PLACEHOLDERS (LITERATURE §3.3: rodent ketamine PK
+ * s.c. dosing (rat, mouse). ALL VALUES ARE PLACEHOLDERS (docs/model.md §S3.3: rodent ketamine PK
  * not read); do not use them for a size-of-effect validation test.
  *
  *   dd/dt = -ka·d,  d(0+) = F·dose;   da1/dt = R(t) + ka·d - k10·a1;   dCe/dt = ke0·(Cp - Ce)
@@ -15,9 +15,9 @@
  * | f_sc  | 1          | 1      | s.c. bioavailability     | [1]    |
  *
  * [1] Placeholder, not read (v1 gives ≈ 1.4 µg/mL peak after 10 mg/kg i.p.).
- * [2] Placeholder; mouse i.p. t½ 10–30 min (from memory, verify), LITERATURE §3.3.
+ * [2] Placeholder; mouse i.p. t½ 10–30 min (from memory, verify), docs/model.md §S3.3.
  * [3] Borrowed from Clements 250 (placeholder; brain equilibrates in ~1 min [read: opentiva]).
- * [4] Placeholder chosen for t_max ≈ 7.4 min (target 5–10 min, LITERATURE §3.3).
+ * [4] Placeholder chosen for t_max ≈ 7.4 min (target 5–10 min, docs/model.md §S3.3).
  * Also accepts iv_bolus / iv_infusion (into the single compartment). */
 #include <stddef.h>
 
