@@ -9,7 +9,7 @@
  * | tau_p              | 60 min   |      | idem                                             |
  * | alpha              | 1        |      | idem                                             |
  * | tau_z              | 60 min   |      | idem                                             |
- * | bdnf.tau           | 3 h      |      | judgment: "decays over hours" (MODEL.md §5)      |
+ * | bdnf.tau           | 3 h      |      | judgment: "decays over hours" (docs/model.md §5)      |
  * | bdnf.rate_ref      | 10 Hz    |      | judgment: "strong activity"                      |
  * | bdnf.activity_gain | 0.5      |      | judgment                                         |
  * | bdnf.eef2_gain     | 3        |      | judgment (Autry et al. 2011: direction only)     |
@@ -20,61 +20,73 @@
  * | spines.tau_elim    | 7 day    |      | judgment: excess gone in 1-3 weeks (Phoumthip-   |
  * |                    |          |      | phavong 2016, Moda-Sava 2019)                    |
  * | spines.weak        | 0.75     |      | judgment                                         |
- * | spines.z_new       | -0.5     |      | judgment: new spines start weak (MODEL.md §5);   |
+ * | spines.z_new       | -0.5     |      | judgment: new spines start weak (docs/model.md §5);   |
  * |                    |          |      | -0.5 is the lower bound of z (L & T 2021)        |
- * LITERATURE.md §4.3 and §5; every "judgment" value is a default to test hypotheses with, not
+ * docs/model.md §S4.3 and §S5; every "judgment" value is a default to test hypotheses with, not
  * a measured number. */
 #include <fearsim/consolidation.h>
 
 #include <math.h>
 #include <stddef.h>
 
-#define LATE_ROW(field, kind, def, min, max, flags, text)                                          \
-  { #field, kind, def, min, max, flags, offsetof(fs_late_params, field), text }
-#define BDNF_ROW(field, kind, def, min, max, flags, text)                                          \
-  { #field, kind, def, min, max, flags, offsetof(fs_bdnf_params, field), text }
-#define SPINE_ROW(field, kind, def, min, max, flags, text)                                         \
-  { #field, kind, def, min, max, flags, offsetof(fs_spine_params, field), text }
+#define LATE_ROW(field, kind, def, min, max, flags, text, src)                                     \
+  { #field, kind, def, min, max, flags, offsetof(fs_late_params, field), text, src }
+#define BDNF_ROW(field, kind, def, min, max, flags, text, src)                                     \
+  { #field, kind, def, min, max, flags, offsetof(fs_bdnf_params, field), text, src }
+#define SPINE_ROW(field, kind, def, min, max, flags, text, src)                                    \
+  { #field, kind, def, min, max, flags, offsetof(fs_spine_params, field), text, src }
 #define EXCL FS_PARAM_MIN_EXCLUSIVE
 
 const fs_param_spec fs_late_param_specs[] = {
     LATE_ROW(theta_tag, FS_UNIT_DIMENSIONLESS, 0.2, 0.0, 100.0, EXCL,
-             "tag threshold on |rho - rho_0|, in units of rho_0"),
+             "tag threshold on |rho - rho_0|, in units of rho_0",
+             "Li, Kulvicius & Tetzlaff 2016, PLoS ONE, via Luboeinski & Tetzlaff 2021"),
     LATE_ROW(theta_pro, FS_UNIT_DIMENSIONLESS, 0.6, 0.0, 1e6, EXCL,
              "protein-synthesis threshold on the mean over a neuron's synapses of "
-             "|rho - rho_0| / rho_0"),
-    LATE_ROW(tau_p, FS_UNIT_TIME, 3600.0, 0.0, 1e9, EXCL, "time constant of the PRP"),
-    LATE_ROW(alpha, FS_UNIT_DIMENSIONLESS, 1.0, 0.0, 100.0, 0, "PRP level while synthesis is on"),
-    LATE_ROW(tau_z, FS_UNIT_TIME, 3600.0, 0.0, 1e9, EXCL, "time constant of capture"),
+             "|rho - rho_0| / rho_0",
+             "fearsim (judgment): between a weak and a strong tetanus"),
+    LATE_ROW(tau_p, FS_UNIT_TIME, 3600.0, 0.0, 1e9, EXCL, "time constant of the PRP",
+             "fearsim (judgment): the order of magnitude of Luboeinski & Tetzlaff 2021"),
+    LATE_ROW(alpha, FS_UNIT_DIMENSIONLESS, 1.0, 0.0, 100.0, 0, "PRP level while synthesis is on",
+             "fearsim (judgment)"),
+    LATE_ROW(tau_z, FS_UNIT_TIME, 3600.0, 0.0, 1e9, EXCL, "time constant of capture",
+             "fearsim (judgment): the order of magnitude of Luboeinski & Tetzlaff 2021"),
 };
 const size_t fs_late_n_param_specs = sizeof fs_late_param_specs / sizeof fs_late_param_specs[0];
 
 const fs_param_spec fs_bdnf_param_specs[] = {
-    BDNF_ROW(tau, FS_UNIT_TIME, 3.0 * 3600.0, 0.0, 1e9, EXCL, "decay time constant of BDNF"),
+    BDNF_ROW(tau, FS_UNIT_TIME, 3.0 * 3600.0, 0.0, 1e9, EXCL, "decay time constant of BDNF",
+             "fearsim (judgment): decays over hours"),
     BDNF_ROW(rate_ref, FS_UNIT_FREQUENCY, 10.0, 0.0, 1e4, EXCL,
-             "firing rate above which activity produces BDNF"),
+             "firing rate above which activity produces BDNF", "fearsim (judgment)"),
     BDNF_ROW(activity_gain, FS_UNIT_DIMENSIONLESS, 0.5, 0.0, 1e3, 0,
-             "production per unit of relative excess rate"),
+             "production per unit of relative excess rate", "fearsim (judgment)"),
     BDNF_ROW(eef2_gain, FS_UNIT_DIMENSIONLESS, 3.0, 0.0, 1e3, 0,
-             "production per unit of NMDA block at rest (eEF2 pathway)"),
+             "production per unit of NMDA block at rest (eEF2 pathway)",
+             "fearsim (judgment) (direction: Autry et al. 2011, Nature 475:91)"),
     BDNF_ROW(v_rest, FS_UNIT_VOLTAGE, -70e-3, -0.2, 0.1, 0,
-             "membrane potential at which the block at rest is computed"),
+             "membrane potential at which the block at rest is computed", "fearsim (judgment)"),
     BDNF_ROW(epsilon, FS_UNIT_DIMENSIONLESS, 1e-3, 0.0, 1.0, EXCL,
-             "keeps the lowered PRP threshold finite without BDNF"),
+             "keeps the lowered PRP threshold finite without BDNF",
+             "Lehr, Luboeinski & Tetzlaff 2022, Sci Rep"),
 };
 const size_t fs_bdnf_n_param_specs = sizeof fs_bdnf_param_specs / sizeof fs_bdnf_param_specs[0];
 
 const fs_param_spec fs_spine_param_specs[] = {
     SPINE_ROW(formation, FS_UNIT_RATE, 3.0 / 86400.0, 0.0, 1.0, 0,
-              "new synapses per existing one per unit of TrkB-mTORC1 signal"),
+              "new synapses per existing one per unit of TrkB-mTORC1 signal",
+              "fearsim (judgment): about +30 % at 24 h (Li et al. 2010, Science 329:959)"),
     SPINE_ROW(baseline_formation, FS_UNIT_RATE, 0.0, 0.0, 1.0, 0,
-              "new synapses per existing one without signal"),
+              "new synapses per existing one without signal", "fearsim (judgment)"),
     SPINE_ROW(tau_elimination, FS_UNIT_TIME, 7.0 * 86400.0, 0.0, 1e10, EXCL,
-              "lifetime of a weak unconsolidated synapse"),
+              "lifetime of a weak unconsolidated synapse",
+              "fearsim (judgment): excess gone in 1-3 weeks (Moda-Sava et al. 2019, Science "
+              "364:eaat8078)"),
     SPINE_ROW(weak, FS_UNIT_DIMENSIONLESS, 0.75, 0.0, 100.0, 0,
-              "weight factor below which a synapse counts as weak"),
+              "weight factor below which a synapse counts as weak", "fearsim (judgment)"),
     SPINE_ROW(z_new, FS_UNIT_DIMENSIONLESS, -0.5, -0.5, 1.0, 0,
-              "consolidated state of a new (immature) synapse"),
+              "consolidated state of a new (immature) synapse",
+              "fearsim (judgment): new spines start weak"),
 };
 const size_t fs_spine_n_param_specs = sizeof fs_spine_param_specs / sizeof fs_spine_param_specs[0];
 

@@ -27,52 +27,70 @@
  * | rho_0     | 0.5       | 0.5         | 0.5     |      | resting efficacy (kappa > 0)     |
  * | tau_forget| 0         | 0           | 0       | s    | decay of z (0: none), late phase |
  * | post_glu  | 0         | 0           | 0       |      | bound share of post NMDA calcium |
- * All from M. Graupner's code (mgraupe/CalciumBasedPlasticityModel), LITERATURE.md §4.2;
+ * All from M. Graupner's code (mgraupe/CalciumBasedPlasticityModel), docs/model.md §S4.2;
  * the fit targets (Sjöström 2001, Wittenberg & Wang 2006) are "(from memory, verify)".
- * The preset "stc" is the early phase of Luboeinski & Tetzlaff 2021 (LITERATURE.md §4.3, read
+ * The preset "stc" is the early phase of Luboeinski & Tetzlaff 2021 (docs/model.md §S4.3, read
  * from jlubo/memory-consolidation-stc): the hippocampal set with theta_d 1.2, theta_p 3.0,
  * kappa 0.1 and rho_0 = h0 / 10 mV = 0.5 gamma_p / (gamma_p + gamma_d) = 0.420; its noise
  * amplitude is kept at the hippocampal value (judgment: the code's value was not read).
- * post_nmda is fearsim's (judgment): LITERATURE §4.2 leaves the postsynaptic jump "unchanged
- * or partially reduced" by block; with 1, a full NMDA block abolishes LTP and LTD (MODEL.md
- * §8 row 7), as APV does in slices; GB2012 itself has no drug. post_glu is fearsim's too: GB2012's
- * postsynaptic calcium comes from the back-propagating spike at every synapse alike, which at
- * high postsynaptic rates potentiates silent synapses as much as active ones (heterosynaptic);
- * with post_glu 1 the NMDA share of it needs transmitter bound, the coincidence detection of
- * NMDA receptors, so a synapse changes only with its own input. */
+ * post_nmda is fearsim's (judgment): docs/model.md §S4.2 leaves the postsynaptic jump "unchanged
+ * or partially reduced" by block; with 1, a full NMDA block abolishes LTP and LTD
+ * (docs/model.md §8 row 7), as APV does in slices; GB2012 itself has no drug. post_glu is fearsim's
+ * too: GB2012's postsynaptic calcium comes from the back-propagating spike at every synapse alike,
+ * which at high postsynaptic rates potentiates silent synapses as much as active ones
+ * (heterosynaptic); with post_glu 1 the NMDA share of it needs transmitter bound, the coincidence
+ * detection of NMDA receptors, so a synapse changes only with its own input. */
 
-#define GB_ROW(field, kind, def, min, max, flags, text)                                            \
-  { #field, kind, def, min, max, flags, offsetof(fs_gb_params, field), text }
+#define GB_ROW(field, kind, def, min, max, flags, text, src)                                       \
+  { #field, kind, def, min, max, flags, offsetof(fs_gb_params, field), text, src }
 
 const fs_param_spec fs_gb_param_specs[FS_GB_N_PARAMS] = {
-    GB_ROW(tau_ca, FS_UNIT_TIME, 22.6936e-3, 0.0, 10.0, FS_PARAM_MIN_EXCLUSIVE, "calcium decay"),
-    GB_ROW(c_pre, FS_UNIT_DIMENSIONLESS, 0.5617539, 0.0, 100.0, 0, "presynaptic calcium jump"),
-    GB_ROW(c_post, FS_UNIT_DIMENSIONLESS, 1.23964, 0.0, 100.0, 0, "postsynaptic calcium jump"),
+    GB_ROW(tau_ca, FS_UNIT_TIME, 22.6936e-3, 0.0, 10.0, FS_PARAM_MIN_EXCLUSIVE, "calcium decay",
+           "Graupner & Brunel 2012, PNAS 109:3991 (cortical set, M. Graupner's code)"),
+    GB_ROW(c_pre, FS_UNIT_DIMENSIONLESS, 0.5617539, 0.0, 100.0, 0, "presynaptic calcium jump",
+           "Graupner & Brunel 2012, PNAS 109:3991 (cortical set, M. Graupner's code)"),
+    GB_ROW(c_post, FS_UNIT_DIMENSIONLESS, 1.23964, 0.0, 100.0, 0, "postsynaptic calcium jump",
+           "Graupner & Brunel 2012, PNAS 109:3991 (cortical set, M. Graupner's code)"),
     GB_ROW(theta_d, FS_UNIT_DIMENSIONLESS, 1.0, 0.0, 100.0, FS_PARAM_MIN_EXCLUSIVE,
-           "depression threshold"),
+           "depression threshold",
+           "Graupner & Brunel 2012, PNAS 109:3991 (cortical set, M. Graupner's code)"),
     GB_ROW(theta_p, FS_UNIT_DIMENSIONLESS, 1.3, 0.0, 100.0, FS_PARAM_MIN_EXCLUSIVE,
-           "potentiation threshold"),
-    GB_ROW(gamma_d, FS_UNIT_DIMENSIONLESS, 331.909, 0.0, 1e6, 0, "depression rate"),
-    GB_ROW(gamma_p, FS_UNIT_DIMENSIONLESS, 725.085, 0.0, 1e6, 0, "potentiation rate"),
-    GB_ROW(sigma, FS_UNIT_DIMENSIONLESS, 3.3501, 0.0, 100.0, 0, "noise amplitude"),
+           "potentiation threshold",
+           "Graupner & Brunel 2012, PNAS 109:3991 (cortical set, M. Graupner's code)"),
+    GB_ROW(gamma_d, FS_UNIT_DIMENSIONLESS, 331.909, 0.0, 1e6, 0, "depression rate",
+           "Graupner & Brunel 2012, PNAS 109:3991 (cortical set, M. Graupner's code)"),
+    GB_ROW(gamma_p, FS_UNIT_DIMENSIONLESS, 725.085, 0.0, 1e6, 0, "potentiation rate",
+           "Graupner & Brunel 2012, PNAS 109:3991 (cortical set, M. Graupner's code)"),
+    GB_ROW(sigma, FS_UNIT_DIMENSIONLESS, 3.3501, 0.0, 100.0, 0, "noise amplitude",
+           "Graupner & Brunel 2012, PNAS 109:3991 (cortical set, M. Graupner's code)"),
     GB_ROW(tau, FS_UNIT_TIME, 346.3615, 0.0, 1e6, FS_PARAM_MIN_EXCLUSIVE,
-           "time constant of the efficacy"),
+           "time constant of the efficacy",
+           "Graupner & Brunel 2012, PNAS 109:3991 (cortical set, M. Graupner's code)"),
     GB_ROW(rho_star, FS_UNIT_DIMENSIONLESS, 0.5, 0.0, 1.0,
-           FS_PARAM_MIN_EXCLUSIVE | FS_PARAM_MAX_EXCLUSIVE, "unstable fixed point"),
-    GB_ROW(delay_pre, FS_UNIT_TIME, 4.6098e-3, 0.0, 1.0, 0, "presynaptic calcium delay"),
-    GB_ROW(beta, FS_UNIT_DIMENSIONLESS, 0.5, 0.0, 1.0, 0, "fraction of synapses initially DOWN"),
-    GB_ROW(b, FS_UNIT_DIMENSIONLESS, 5.40988, 1.0, 1000.0, 0, "w_UP / w_DOWN"),
+           FS_PARAM_MIN_EXCLUSIVE | FS_PARAM_MAX_EXCLUSIVE, "unstable fixed point",
+           "Graupner & Brunel 2012, PNAS 109:3991 (cortical set, M. Graupner's code)"),
+    GB_ROW(delay_pre, FS_UNIT_TIME, 4.6098e-3, 0.0, 1.0, 0, "presynaptic calcium delay",
+           "Graupner & Brunel 2012, PNAS 109:3991 (cortical set, M. Graupner's code)"),
+    GB_ROW(beta, FS_UNIT_DIMENSIONLESS, 0.5, 0.0, 1.0, 0, "fraction of synapses initially DOWN",
+           "Graupner & Brunel 2012, PNAS 109:3991 (cortical set, M. Graupner's code)"),
+    GB_ROW(b, FS_UNIT_DIMENSIONLESS, 5.40988, 1.0, 1000.0, 0, "w_UP / w_DOWN",
+           "Graupner & Brunel 2012, PNAS 109:3991 (cortical set, M. Graupner's code)"),
     GB_ROW(post_nmda, FS_UNIT_DIMENSIONLESS, 1.0, 0.0, 1.0, 0,
-           "fraction of the postsynaptic calcium that enters through NMDA receptors"),
+           "fraction of the postsynaptic calcium that enters through NMDA receptors",
+           "fearsim (judgment): full NMDA block abolishes LTP and LTD"),
     GB_ROW(kappa, FS_UNIT_DIMENSIONLESS, 0.0, 0.0, 1e3, 0,
-           "rate of the decay of the efficacy to rho_0 below theta_d (0: bistable drift)"),
+           "rate of the decay of the efficacy to rho_0 below theta_d (0: bistable drift)",
+           "Luboeinski & Tetzlaff 2021, Commun Biol 4:275 (0: GB2012)"),
     GB_ROW(rho_0, FS_UNIT_DIMENSIONLESS, 0.5, 0.0, 1.0,
-           FS_PARAM_MIN_EXCLUSIVE | FS_PARAM_MAX_EXCLUSIVE, "resting efficacy (kappa > 0)"),
+           FS_PARAM_MIN_EXCLUSIVE | FS_PARAM_MAX_EXCLUSIVE, "resting efficacy (kappa > 0)",
+           "Luboeinski & Tetzlaff 2021, Commun Biol 4:275"),
     GB_ROW(tau_forget, FS_UNIT_TIME, 0.0, 0.0, 1e12, 0,
-           "time constant of the decay of the consolidated weight z (0: none)"),
+           "time constant of the decay of the consolidated weight z (0: none)",
+           "fearsim (judgment) (0: none)"),
     GB_ROW(post_glu, FS_UNIT_DIMENSIONLESS, 0.0, 0.0, 1.0, 0,
            "share of the NMDA part of the postsynaptic calcium that needs transmitter bound at "
-           "the synapse (0: none, GB2012)"),
+           "the synapse (0: none, GB2012)",
+           "fearsim (judgment) (0: GB2012)"),
 };
 const size_t fs_gb_n_param_specs = sizeof fs_gb_param_specs / sizeof fs_gb_param_specs[0];
 

@@ -119,6 +119,10 @@ static fs_status check_row(const fs_param_spec *specs, size_t i, size_t struct_s
   fs_error check;
   if (s->name == NULL || s->name[0] == '\0')
     return fs_error_set(err, FS_ERR_INTERNAL, "parameter row %zu has no name", i);
+  if (s->description == NULL || s->description[0] == '\0' || s->source == NULL ||
+      s->source[0] == '\0')
+    return fs_error_set(err, FS_ERR_INTERNAL, "parameter \"%s\" has no description or source",
+                        s->name);
   if ((unsigned)s->kind >= FS_UNIT_KIND_COUNT)
     return fs_error_set(err, FS_ERR_INTERNAL, "parameter \"%s\": unknown unit kind", s->name);
   if (isnan(s->min) || isnan(s->max) || !(s->min <= s->max))

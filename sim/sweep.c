@@ -6,6 +6,7 @@
 #include <fearsim/experiment.h>
 #include <fearsim/fileio.h>
 #include <fearsim/hash.h>
+#include <fearsim/outputs.h>
 #include <fearsim/record.h>
 #include <fearsim/record_reader.h>
 #include <fearsim/registry.h>
@@ -58,9 +59,10 @@ typedef struct sweep_outcome {
   char name[128];
   char dataset[256];
   sweep_reduce reduce;
-  double time;   /* s, for REDUCE_AT */
-  long index;    /* row for REDUCE_INDEX, negative from the end */
-  char unit[64]; /* requested unit; "" keeps the dataset's */
+  double time;       /* s, for REDUCE_AT */
+  long index;        /* row for REDUCE_INDEX, negative from the end */
+  char unit[64];     /* requested unit; "" keeps the dataset's */
+  fs_cfg_node where; /* its dataset: in the sweep file, for errors */
 } sweep_outcome;
 
 typedef struct sweep_axis {
@@ -430,6 +432,7 @@ static fs_status read_outcome(sweep_outcome *o, fs_cfg_node node, fs_error *err)
                         "expected an HDF5 path such as \"/timeline/ketamine_plasma_uM\"");
   snprintf(o->name, sizeof o->name, "%s", name);
   snprintf(o->dataset, sizeof o->dataset, "%s", dataset);
+  o->where = fs_cfg_child(node, "dataset");
   o->reduce = (sweep_reduce)reduce;
   bool wants_time = o->reduce == REDUCE_AT, wants_index = o->reduce == REDUCE_INDEX;
   if ((st = fs_cfg_get_quantity(node, "time", FS_UNIT_TIME, wants_time, &o->time, err)) != FS_OK ||
@@ -591,6 +594,43 @@ static fs_status hash_base(fs_sweep *s, fs_error *err) {
   return FS_OK;
 }
 
+/* The sibling `time` of a dataset: "/timeline/time" for "/timeline/x". */
+static void time_beside(const char *dataset, char *buf, size_t len) {
+  const char *slash = strrchr(dataset, '/');
+  snprintf(buf, len, "%.*s/time", (int)(slash - dataset), dataset);
+}
+
+/* An outcome must name a dataset that the point's run will write (and reduce: at the `time`
+ * beside it), so that a typo is reported at its line before anything runs. */
+static fs_status check_outcome(const fs_sweep *s, size_t point, const sweep_outcome *oc,
+                               const fs_outputs *o, fs_error *err) {
+  char at_point[64] = "", tpath[300];
+  if (s->n_points > 1) snprintf(at_point, sizeof at_point, " at point %zu", point);
+  if (!fs_outputs_has(o, oc->dataset)) {
+    const char *close = fs_outputs_closest(o, oc->dataset);
+    return fs_cfg_error(oc->where, err, "the base experiment%s writes no dataset %s%s%s%s",
+                        at_point, oc->dataset, close ? " (did you mean " : "", close ? close : "",
+                        close ? "?)" : "");
+  }
+  time_beside(oc->dataset, tpath, sizeof tpath);
+  if (oc->reduce == REDUCE_AT && !fs_outputs_has(o, tpath))
+    return fs_cfg_error(oc->where, err,
+                        "reduce: at needs a dataset %s beside %s, which the base experiment%s "
+                        "does not write",
+                        tpath, oc->dataset, at_point);
+  return FS_OK;
+}
+
+static fs_status check_outcomes(const fs_sweep *s, size_t point, const fs_experiment_spec *spec,
+                                fs_error *err) {
+  fs_outputs *o = NULL;
+  fs_status st = s->n_outcomes > 0 ? fs_outputs_create(spec, &o, err) : FS_OK;
+  for (size_t i = 0; st == FS_OK && i < s->n_outcomes; i++)
+    st = check_outcome(s, point, &s->outcomes[i], o, err);
+  fs_outputs_free(o);
+  return st;
+}
+
 static fs_status validate_points(fs_sweep *s, fs_error *err) {
   fs_status st = hash_base(s, err);
   char(*ovr)[OVR_LEN] = calloc(s->n_axes + 1, sizeof *ovr);
@@ -610,6 +650,7 @@ static fs_status validate_points(fs_sweep *s, fs_error *err) {
     fs_experiment_spec *spec = NULL;
     if (st == FS_OK && (st = fs_experiment_load(s->base, list, s->n_axes, &spec, err)) != FS_OK)
       st = relocate_error(s, p, ovr, err);
+    if (st == FS_OK) st = check_outcomes(s, p, spec, err);
     fs_experiment_free(spec);
   }
   free(ovr);
@@ -913,8 +954,7 @@ static bool value_at(const fs_record_reader *r, const sweep_outcome *o, const do
   char tpath[300];
   double *t = NULL;
   size_t nt = 0;
-  const char *slash = strrchr(o->dataset, '/');
-  snprintf(tpath, sizeof tpath, "%.*s/time", (int)(slash - o->dataset), o->dataset);
+  time_beside(o->dataset, tpath, sizeof tpath);
   if (!fs_record_reader_has(r, tpath))
     return fmt(problem, plen, "reduce: at needs a dataset %s beside %s", tpath, o->dataset), false;
   bool ok = read_vector(r, tpath, &t, &nt, NULL, 0, problem, plen);
@@ -995,28 +1035,34 @@ static bool read_outcome_value(const char *file, const sweep_outcome *o, double 
   return ok;
 }
 
-static void read_outcomes_of(const fs_sweep *s, summary *t, size_t k, const char *path,
+/* Reads every outcome of run k from its result file; an outcome that cannot be read makes the
+ * run failed, with the first such problem as its reason (false). */
+static bool read_outcomes_of(const fs_sweep *s, summary *t, size_t k, const char *path,
                              fs_sweep_tally *tally) {
+  bool ok = true;
   for (size_t o = 0; o < s->n_outcomes; o++) {
     const sweep_outcome *oc = &s->outcomes[o];
     double v = NAN;
     char units[64] = "", problem[400] = "";
     if (!read_outcome_value(path, oc, &v, units, sizeof units, problem, sizeof problem)) {
-      note_problem(tally, path, problem);
       v = NAN;
     } else if (oc->unit[0] != '\0' && strcmp(oc->unit, units) != 0) {
       double f = unit_factor(units[0] ? units : "1", oc->unit);
-      if (isnan(f)) {
+      if (isnan(f))
         fmt(problem, sizeof problem, "%s: cannot express \"%s\" in \"%s\"", oc->dataset, units,
             oc->unit);
-        note_problem(tally, path, problem);
-      }
       v *= f;
+    }
+    if (problem[0] != '\0') {
+      note_problem(tally, path, problem);
+      if (ok) fmt(t->reason[k], sizeof t->reason[k], "outcome %s: %s", oc->name, problem);
+      ok = false;
     }
     if (t->out_units[o][0] == '\0')
       snprintf(t->out_units[o], sizeof t->out_units[o], "%s", oc->unit[0] ? oc->unit : units);
     t->outcome[o * t->n + k] = v;
   }
+  return ok;
 }
 
 static void fill_summary(const fs_sweep *s, const char *dir, summary *t, fs_sweep_tally *tally) {
@@ -1035,19 +1081,20 @@ static void fill_summary(const fs_sweep *s, const char *dir, summary *t, fs_swee
     fmt(t->file[k], sizeof t->file[k], "%s", path + 2);
     t->reason_p[k] = t->reason[k];
     t->file_p[k] = t->file[k];
-    *(st == FS_SWEEP_OK       ? &tally->ok
-      : st == FS_SWEEP_FAILED ? &tally->failed
-                              : &tally->missing) += 1;
     for (size_t a = 0; a < s->n_axes; a++) {
       t->axis[a * t->n + k] = fs_sweep_value_si(s, a, r.point);
       t->axis_text[a * t->n + k] = fs_sweep_value_text(s, a, r.point);
     }
     for (size_t o = 0; o < s->n_outcomes; o++)
       t->outcome[o * t->n + k] = NAN;
-    if (st == FS_SWEEP_OK) {
-      fs_sweep_run_path(s, dir, k, ".h5", path, sizeof path);
-      read_outcomes_of(s, t, k, path, tally);
+    fs_sweep_run_path(s, dir, k, ".h5", path, sizeof path);
+    if (st == FS_SWEEP_OK && !read_outcomes_of(s, t, k, path, tally)) {
+      st = FS_SWEEP_FAILED;
+      t->status[k] = fs_sweep_state_str(st);
     }
+    *(st == FS_SWEEP_OK       ? &tally->ok
+      : st == FS_SWEEP_FAILED ? &tally->failed
+                              : &tally->missing) += 1;
   }
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The peer of configs/benchmarks/coba_plastic.yaml: Brian2's COBA network (as
-../shared/bench/brian2/coba.py builds it) with the same Graupner-Brunel rule on E->E, written in
+configs/benchmarks/brian2_coba.py builds it) with the same Graupner-Brunel rule on E->E, written in
 Brian2's equations. Brian2 has no event-driven form for a rule whose efficacy depends on the
 time calcium spends above thresholds, so calcium and efficacy are clock-driven per synapse
 (Heun, which Brian2 needs for multiplicative noise; dt = 0.1 ms): the usual way, and the cost fearsim's event-driven synapses
@@ -19,7 +19,7 @@ from brian2 import Synapses, Network, device, ms, second
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from brian2_coba import NS, P_CONN, WE, coba_neurons, standalone  # noqa: E402  the same COBA network
-# Graupner & Brunel 2012, "dp" set (LITERATURE.md §4.2), as fearsim's preset
+# Graupner & Brunel 2012, "dp" set (docs/model.md §S4.2), as fearsim's preset
 GB = dict(tau_ca=20 * ms, c_pre=1.0, c_post=2.0, theta_d=1.0, theta_p=1.3, gamma_d=200.0,
           gamma_p=321.808, sigma=2.8284, tau_rho=150 * second, rho_star=0.5, D=13.7 * ms, b=5.0)
 W_DOWN = WE / GB['b']  # an UP synapse weighs WE, as in coba_plastic.yaml

@@ -1,5 +1,5 @@
-/* consolidation.h - the slow side of plasticity (MODEL.md §5): synaptic tagging and capture
- * (Luboeinski & Tetzlaff 2021, LITERATURE.md §4.3), plasticity-related proteins (PRP) and BDNF
+/* consolidation.h - the slow side of plasticity (docs/model.md §5): synaptic tagging and capture
+ * (Luboeinski & Tetzlaff 2021, docs/model.md §S4.3), plasticity-related proteins (PRP) and BDNF
  * per neuron, and spine turnover. */
 /* clang-format off */
 /* These are advanced at a slow clock (1 min by default, in the fast and in the slow phase

@@ -1,13 +1,13 @@
 /* drug.h - drugs at the NMDA receptor: the registry (ketamine, esketamine, mk801, memantine,
  * apv, dcycloserine, saline, midazolam) and the per-synapse models of their action
- * (MODEL.md §3). Concentrations are mol/m^3 (= mM) at the receptor, voltages V, times s.
+ * (docs/model.md §3). Concentrations are mol/m^3 (= mM) at the receptor, voltages V, times s.
  *
  * Open-channel trapping block, per synapse with blocked fraction b and open fraction o(t):
  *   db/dt = o(t)·[k_on·sel·C·(1 - b) - k_off(V)·b] - (1 - o(t))·(1 - trap)·k_off(V)·b
  *   k_off(V) = k_off(-60 mV)·exp(δ·z·F·(V + 60 mV)/(R·T)),  z = +1, T = 310 K
  * Sign choice: the unblocking rate RISES with depolarisation (block relieved by
- * depolarisation, MODEL.md §3). LITERATURE §2.1 notes that the MacDonald 1991 abstract says
- * the reverse rate is "reduced by depolarization"; we follow the physical expectation for a
+ * depolarisation, docs/model.md §3). docs/model.md §S2.1 notes that the MacDonald 1991 abstract
+ * says the reverse rate is "reduced by depolarization"; we follow the physical expectation for a
  * cation entering from outside (and the observed relief of block at depolarised potentials)
  * until the figure is checked.
  * For constant C and V and a full trapper (trap = 1) the solution depends on o(t) only

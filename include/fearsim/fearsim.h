@@ -18,6 +18,7 @@
 #include <fearsim/neuron.h>
 #include <fearsim/nmda.h>
 #include <fearsim/observer.h>
+#include <fearsim/outputs.h>
 #include <fearsim/param.h>
 #include <fearsim/pharm.h>
 #include <fearsim/pk.h>

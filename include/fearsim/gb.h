@@ -1,5 +1,5 @@
 /* gb.h - calcium-based early plasticity of one synapse (Graupner & Brunel 2012,
- * MODEL.md §5), advanced in closed form from one event to the next so that its cost scales
+ * docs/model.md §5), advanced in closed form from one event to the next so that its cost scales
  * with spikes, not with synapses times steps.
  *
  *   dc/dt = -c / tau_ca,  c += c_pre * A at a presynaptic event (delayed by D),
@@ -17,7 +17,7 @@
  * drift phase is the bistable cubic, solved exactly through its integral. While calcium is
  * above theta_d the slow cubic drift (tau = 150-700 s) is neglected beside gamma_p and
  * gamma_d (hundreds), as in the event-driven form of Higgins, Graupner & Brunel 2014. rho is
- * kept in [0, 1]. Parameter sets: LITERATURE.md §4.2 (M. Graupner's own code). */
+ * kept in [0, 1]. Parameter sets: docs/model.md §S4.2 (M. Graupner's own code). */
 #ifndef FEARSIM_GB_H
 #define FEARSIM_GB_H
 
@@ -62,7 +62,7 @@ typedef struct fs_gb_params {
 extern const fs_param_spec fs_gb_param_specs[FS_GB_N_PARAMS];
 extern const size_t fs_gb_n_param_specs;
 
-/* The named presets of LITERATURE.md §4.2: "cortical" (fit to cortical slices),
+/* The named presets of docs/model.md §S4.2: "cortical" (fit to cortical slices),
  * "hippocampal" (hippocampal slices), "dp" (the canonical set of Fig. 2). Returns FS_ERR_INPUT
  * with the known names for an unknown one. */
 fs_status fs_gb_preset(const char *name, fs_gb_params *out, fs_error *err);

@@ -1,5 +1,5 @@
 /* nmda.h - the NMDA synapse agent: its receptors' gating after transmitter release and
- * the drug block it carries (MODEL.md §2–3). Updated only when transmitter arrives
+ * the drug block it carries (docs/model.md §2–3). Updated only when transmitter arrives
  * (event-driven), in closed form over the time since its last arrival.
  *
  *   open fraction  o(t) = p_open * a * (x_d(t) - x_r(t)),  x_r, x_d decaying with tau_rise,

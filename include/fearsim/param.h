@@ -18,8 +18,9 @@ enum {
   FS_PARAM_MAX_EXCLUSIVE = 1u << 1  /* value must be < max */
 };
 
-/* One row: a double field of a parameter struct, in SI. Defaults and their sources are in
- * MODEL.md / LITERATURE.md, to which the model file's top comment points. */
+/* One row: a double field of a parameter struct, in SI, with its default and where that
+ * default comes from. `fearsim params` and docs/parameters.md print these rows; the model
+ * file's top comment and docs/model.md say more. */
 typedef struct fs_param_spec {
   const char *name; /* the YAML key */
   fs_unit_kind kind;
@@ -27,6 +28,7 @@ typedef struct fs_param_spec {
   unsigned flags;
   size_t offset; /* offsetof(the model's parameter struct, field), a double */
   const char *description;
+  const char *source; /* of the default: "Author et al. year, Journal", or "fearsim (judgment)" */
 } fs_param_spec;
 
 /* Writes every default into the struct at out. */
@@ -50,8 +52,8 @@ fs_status fs_param_check(const fs_param_spec *spec, double value, fs_error *err)
 /* The row named name, or NULL. */
 const fs_param_spec *fs_params_find(const fs_param_spec *specs, size_t n, const char *name);
 
-/* Checks that a table is well formed: unique names, default within bounds, min <= max,
- * offsets distinct. Used by the registry's unit test. */
+/* Checks that a table is well formed: a description and a source on every row, unique names,
+ * default within bounds, min <= max, offsets distinct. Used by the registry's unit test. */
 fs_status fs_params_validate_table(const fs_param_spec *specs, size_t n, size_t struct_size,
                                    fs_error *err);
 

@@ -24,6 +24,9 @@
  *       `time` dataset) | index (index: row, negative from the end); unit: converts
  *       from the dataset's `units` attribute ("ng/mL" -> "ug/L").
  *
+ * Every outcome's dataset must be one that each point's run writes (include/fearsim/outputs.h):
+ * a typo is reported at its line by fs_sweep_load, before anything runs.
+ *
  * Runs: run k is point k / replicates, replicate k % replicates; its result is
  * DIR/point_<k>.h5 (with replicates > 1: point_<point>_r<rep>.h5), its stderr DIR/<same>.log,
  * and a failure leaves DIR/<same>.failed with the reason. A run whose .h5 exists is finished; one
@@ -137,11 +140,13 @@ fs_status fs_sweep_prepare_dir(const fs_sweep *s, const char *dir, fs_error *err
 typedef struct fs_sweep_tally {
   size_t ok, failed, missing;
   size_t outcome_problems; /* outcomes that could not be read from finished runs (NaN) */
-  char first_problem[512]; /* the first of them, e.g. a dataset that does not exist */
+  char first_problem[512]; /* the first of them, e.g. a time outside the run */
 } fs_sweep_tally;
 
 /* Gathers every run's axes, seed, state and outcomes into DIR/summary.h5 and
- * DIR/summary.csv (each written as .partial and renamed, replacing an older summary). */
+ * DIR/summary.csv (each written as .partial and renamed, replacing an older summary). A run
+ * whose result exists but one of whose outcomes cannot be read from it is counted failed, its
+ * status "failed" and its reason `outcome <name>: <why>` (its outcomes NaN where unread). */
 fs_status fs_sweep_collect(const fs_sweep *s, const char *dir, fs_sweep_tally *tally,
                            fs_error *err);
 

@@ -8,5 +8,7 @@ int fs_cli_check(int argc, char **argv);
 int fs_cli_resume(int argc, char **argv);
 int fs_cli_info(int argc, char **argv);
 int fs_cli_sweep(int argc, char **argv);
+int fs_cli_models(int argc, char **argv);
+int fs_cli_params(int argc, char **argv);
 
 #endif

@@ -291,7 +291,8 @@ static int summarize(sweep_ctx *c) {
   fs_sweep_tally t;
   if (fs_sweep_collect(c->s, c->dir, &t, &err) != FS_OK) return fs_cli_fail(&err);
   if (t.outcome_problems > 0)
-    fprintf(stderr, "fearsim: warning: %zu outcome value%s could not be read (left empty); %s\n",
+    fprintf(stderr,
+            "fearsim: %zu outcome value%s could not be read (the runs are counted failed); %s\n",
             t.outcome_problems, t.outcome_problems == 1 ? "" : "s", t.first_problem);
   fprintf(stderr, "summary: %zu ok, %zu failed, %zu missing -> %s/summary.h5, %s/summary.csv\n",
           t.ok, t.failed, t.missing, c->dir, c->dir);

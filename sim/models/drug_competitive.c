@@ -31,7 +31,7 @@ const fs_drug_mechanism fs_drug_mech_competitive = {
 
 static const fs_param_spec apv_params[] = {
     {"k_i", FS_UNIT_MOLAR, 1e-3, 0.0, 1e3, FS_PARAM_MIN_EXCLUSIVE, offsetof(fs_drug_params, k_i),
-     "competitive inhibition constant"},
+     "competitive inhibition constant", "placeholder (not read)"},
 };
 
 const fs_drug fs_drug_apv = {

@@ -34,9 +34,9 @@ const fs_drug_mechanism fs_drug_mech_glycine_site = {
 
 static const fs_param_spec dcs_params[] = {
     {"gain_max", FS_UNIT_DIMENSIONLESS, 1.3, 1.0, 10.0, 0, offsetof(fs_drug_params, gain_max),
-     "maximal gain on NMDA gating"},
+     "maximal gain on NMDA gating", "placeholder (not read)"},
     {"ec50", FS_UNIT_MOLAR, 10e-3, 0.0, 1e3, FS_PARAM_MIN_EXCLUSIVE, offsetof(fs_drug_params, ec50),
-     "half-maximal concentration"},
+     "half-maximal concentration", "placeholder (not read)"},
 };
 
 const fs_drug fs_drug_dcycloserine = {

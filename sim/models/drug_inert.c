@@ -1,5 +1,5 @@
 /* drug_inert.c - the inert mechanism (no NMDA effect) and its drugs, the placebo and
- * active placebo (MODEL.md §3): saline, and
+ * active placebo (docs/model.md §3): saline, and
  * midazolam (the active placebo of Feder et al. 2014/2021, 0.045 mg/kg IV over 40 min
  * [read: abstract]). Their PK is not modelled (PK model "none": concentration 0); they
  * exist so that a placebo arm is a dosing plan like any other.

@@ -16,13 +16,13 @@
  *
  * [1] Ketamine base M 237.7 g/mol [read: docslib suppl. table]; esketamine has the same formula.
  * [2] MacDonald et al. 1991 [read: abstract]: k_on 3e4–3e5 /M/s, similar for ketamine, PCP and
- *     MK-801; k_off 0.2 /s ketamine, 0.003 /s MK-801; default k_on 1e5 as in MODEL.md §3.
+ *     MK-801; k_off 0.2 /s ketamine, 0.003 /s MK-801; default k_on 1e5 as in docs/model.md §3.
  * [3] δ 0.6–0.9 (from memory, verify against MacDonald 1991 Fig.); 0.8 for all four.
  * [4] Full trapping [read: Kotermanski, Wood & Johnson 2009, fig. 5 legend].
  * [5] k_off halved for S-ketamine's ≈ 2× racemic potency: S ≈ 3–4× R [read: Sinner 2005]; the
  *     factor 2 is a placeholder (verify).
  * [6] M computed from C16H15N (formula from memory, verify).
- * [7] M computed from C12H21N (formula from memory, verify); "fast" kinetics (MODEL.md §3):
+ * [7] M computed from C12H21N (formula from memory, verify); "fast" kinetics (docs/model.md §3):
  *     k_on and k_off placeholders (from memory, verify); partial trapping ≈ 70 % (Mealing et
  *     al. 1999, from memory, verify).
  * [8] Orser, Pennefather & MacDonald 1997: 0.1 µM ketamine reduced P_o' to 53 % of control
@@ -37,7 +37,7 @@
 #define PER_M_PER_S 1e-3 /* 1 /M/s in m^3/(mol·s) */
 #define UM 1e-3          /* 1 µM in mol/m^3 */
 
-#define OPEN_CHANNEL_ROWS(kon, koff, dlt, trp)                                                     \
+#define OPEN_CHANNEL_ROWS(kon, koff, dlt, trp, src_kinetics, src_trap)                             \
   {"k_on",                                                                                         \
    FS_UNIT_ASSOC_RATE,                                                                             \
    (kon)*PER_M_PER_S,                                                                              \
@@ -45,7 +45,8 @@
    1e6,                                                                                            \
    0,                                                                                              \
    offsetof(fs_drug_params, k_on),                                                                 \
-   "open-channel association rate constant"},                                                      \
+   "open-channel association rate constant",                                                       \
+   src_kinetics},                                                                                  \
       {"k_off",                                                                                    \
        FS_UNIT_RATE,                                                                               \
        (koff),                                                                                     \
@@ -53,7 +54,8 @@
        1e3,                                                                                        \
        0,                                                                                          \
        offsetof(fs_drug_params, k_off),                                                            \
-       "unblocking rate constant at -60 mV"},                                                      \
+       "unblocking rate constant at -60 mV",                                                       \
+       src_kinetics},                                                                              \
       {"delta",                                                                                    \
        FS_UNIT_DIMENSIONLESS,                                                                      \
        (dlt),                                                                                      \
@@ -61,10 +63,11 @@
        1.0,                                                                                        \
        0,                                                                                          \
        offsetof(fs_drug_params, delta),                                                            \
-       "Woodhull electrical distance of the binding site"},                                        \
+       "Woodhull electrical distance of the binding site",                                         \
+       "0.6-0.9 (MacDonald et al. 1991, J Physiol 432:483; not verified): 0.8"},                   \
   {                                                                                                \
     "trap", FS_UNIT_DIMENSIONLESS, (trp), 0.0, 1.0, 0, offsetof(fs_drug_params, trap),             \
-        "trapping fraction (1 = full trap)"                                                        \
+        "trapping fraction (1 = full trap)", src_trap                                              \
   }
 
 #define ALLOSTERIC_ROWS                                                                            \
@@ -75,10 +78,14 @@
    1.0,                                                                                            \
    0,                                                                                              \
    offsetof(fs_drug_params, allo_max),                                                             \
-   "maximal allosteric reduction of channel opening (0 = off)"},                                   \
+   "maximal allosteric reduction of channel opening (0 = off)",                                    \
+   "Orser, Pennefather & MacDonald 1997, Anesthesiology: 0.1 uM halves opening; split unknown, "   \
+   "off"},                                                                                         \
   {                                                                                                \
     "allo_ic50", FS_UNIT_MOLAR, 0.1 * UM, 0.0, 1.0, FS_PARAM_MIN_EXCLUSIVE,                        \
-        offsetof(fs_drug_params, allo_ic50), "half-maximal concentration of the allosteric effect" \
+        offsetof(fs_drug_params, allo_ic50),                                                       \
+        "half-maximal concentration of the allosteric effect",                                     \
+        "Orser, Pennefather & MacDonald 1997, Anesthesiology"                                      \
   }
 
 /* ---- the mechanism ---------------------------------------------------------------------- */
@@ -160,12 +167,22 @@ const fs_drug_mechanism fs_drug_mech_open_channel = {
 
 /* ---- the drugs -------------------------------------------------------------------------- */
 
-static const fs_param_spec ketamine_params[] = {OPEN_CHANNEL_ROWS(1e5, 0.2, 0.8, 1.0),
-                                                ALLOSTERIC_ROWS};
-static const fs_param_spec esketamine_params[] = {OPEN_CHANNEL_ROWS(1e5, 0.1, 0.8, 1.0),
-                                                  ALLOSTERIC_ROWS};
-static const fs_param_spec mk801_params[] = {OPEN_CHANNEL_ROWS(1e5, 0.003, 0.8, 1.0)};
-static const fs_param_spec memantine_params[] = {OPEN_CHANNEL_ROWS(3e5, 0.5, 0.8, 0.7)};
+static const fs_param_spec ketamine_params[] = {
+    OPEN_CHANNEL_ROWS(1e5, 0.2, 0.8, 1.0, "MacDonald et al. 1991, J Physiol 432:483",
+                      "full trapping: Kotermanski, Wood & Johnson 2009, J Physiol 587:4589"),
+    ALLOSTERIC_ROWS};
+static const fs_param_spec esketamine_params[] = {
+    OPEN_CHANNEL_ROWS(1e5, 0.1, 0.8, 1.0,
+                      "MacDonald et al. 1991, J Physiol 432:483; k_off halved for S-ketamine "
+                      "(Sinner et al. 2005, Anesth Analg; factor 2 a placeholder)",
+                      "full trapping: Kotermanski, Wood & Johnson 2009, J Physiol 587:4589"),
+    ALLOSTERIC_ROWS};
+static const fs_param_spec mk801_params[] = {
+    OPEN_CHANNEL_ROWS(1e5, 0.003, 0.8, 1.0, "MacDonald et al. 1991, J Physiol 432:483",
+                      "full trapping (MacDonald et al. 1991)")};
+static const fs_param_spec memantine_params[] = {
+    OPEN_CHANNEL_ROWS(3e5, 0.5, 0.8, 0.7, "placeholder: fast kinetics (not read)",
+                      "about 70 % (Mealing et al. 1999; not verified)")};
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
 

@@ -1,5 +1,5 @@
 /* neuron_adex_cond.c - adaptive exponential integrate-and-fire neuron (Brette & Gerstner
- * 2005) with conductance-based AMPA, NMDA (Mg2+ block) and GABA-A synapses (MODEL.md §2).
+ * 2005) with conductance-based AMPA, NMDA (Mg2+ block) and GABA-A synapses (docs/model.md §2).
  * With a = b = 0 and Delta_T > 0 it is the non-adapting EIF used for fast-spiking cells.
  *
  *   C dV/dt = g_L (E_L - V) + g_L Delta_T exp((V - V_T)/Delta_T) - w + I_syn(V) + I_e + I_ext
@@ -12,17 +12,17 @@
  *
  * | name    | default   | unit | meaning                          | source                     |
  * |---------|-----------|------|----------------------------------|----------------------------|
- * | C_m     | 281 pF    | F    | membrane capacitance             | LITERATURE §4.3 (Clopath)  |
- * | g_L     | 30 nS     | S    | leak conductance                 | LITERATURE §4.3            |
- * | E_L     | -70.6 mV  | V    | leak reversal potential          | LITERATURE §4.3            |
- * | V_T     | -50.4 mV  | V    | exponential threshold            | LITERATURE §4.3            |
- * | Delta_T | 2 mV      | V    | slope factor                     | LITERATURE §4.3            |
+ * | C_m     | 281 pF    | F    | membrane capacitance             | model.md §S4.3 (Clopath)   |
+ * | g_L     | 30 nS     | S    | leak conductance                 | model.md §S4.3             |
+ * | E_L     | -70.6 mV  | V    | leak reversal potential          | model.md §S4.3             |
+ * | V_T     | -50.4 mV  | V    | exponential threshold            | model.md §S4.3             |
+ * | Delta_T | 2 mV      | V    | slope factor                     | model.md §S4.3             |
  * | V_peak  | 0 mV      | V    | spike detection                  | Brette & Gerstner 2005     |
- * | V_reset | -70.6 mV  | V    | reset potential                  | LITERATURE §4.3            |
+ * | V_reset | -70.6 mV  | V    | reset potential                  | model.md §S4.3             |
  * | t_ref   | 2 ms      | s    | refractory period                |                            |
- * | a       | 4 nS      | S    | subthreshold adaptation          | LITERATURE §4.3            |
- * | b       | 80.5 pA   | A    | spike-triggered adaptation       | LITERATURE §4.3            |
- * | tau_w   | 144 ms    | s    | adaptation time constant         | LITERATURE §4.3            |
+ * | a       | 4 nS      | S    | subthreshold adaptation          | model.md §S4.3             |
+ * | b       | 80.5 pA   | A    | spike-triggered adaptation       | model.md §S4.3             |
+ * | tau_w   | 144 ms    | s    | adaptation time constant         | model.md §S4.3             |
  * | I_e     | 0 pA      | A    | constant injected current        |                            |
  * plus the synaptic rows of neuron_cond_common.h. */
 #include <math.h>
@@ -54,28 +54,38 @@ static const fs_unit_kind adex_state_kinds[] = {FS_UNIT_VOLTAGE,     FS_UNIT_CUR
 
 static const fs_param_spec adex_params_table[] = {
     {"C_m", FS_UNIT_CAPACITANCE, 281e-12, 0.0, 1e-6, FS_PARAM_MIN_EXCLUSIVE,
-     offsetof(adex_params, C_m), "membrane capacitance"},
+     offsetof(adex_params, C_m), "membrane capacitance",
+     "Clopath et al. 2008, PLoS Comput Biol (AdEx fit of Brette & Gerstner 2005, J Neurophysiol)"},
     {"g_L", FS_UNIT_CONDUCTANCE, 30e-9, 0.0, 1e-3, FS_PARAM_MIN_EXCLUSIVE,
-     offsetof(adex_params, g_L), "leak conductance"},
+     offsetof(adex_params, g_L), "leak conductance",
+     "Clopath et al. 2008, PLoS Comput Biol (AdEx fit of Brette & Gerstner 2005, J Neurophysiol)"},
     {"E_L", FS_UNIT_VOLTAGE, -70.6e-3, -0.2, 0.2, 0, offsetof(adex_params, E_L),
-     "leak reversal potential"},
+     "leak reversal potential",
+     "Clopath et al. 2008, PLoS Comput Biol (AdEx fit of Brette & Gerstner 2005, J Neurophysiol)"},
     {"V_T", FS_UNIT_VOLTAGE, -50.4e-3, -0.2, 0.2, 0, offsetof(adex_params, V_T),
-     "exponential threshold"},
+     "exponential threshold",
+     "Clopath et al. 2008, PLoS Comput Biol (AdEx fit of Brette & Gerstner 2005, J Neurophysiol)"},
     {"Delta_T", FS_UNIT_VOLTAGE, 2e-3, 0.0, 0.1, 0, offsetof(adex_params, Delta_T),
-     "slope factor (0: no exponential term)"},
+     "slope factor (0: no exponential term)",
+     "Clopath et al. 2008, PLoS Comput Biol (AdEx fit of Brette & Gerstner 2005, J Neurophysiol)"},
     {"V_peak", FS_UNIT_VOLTAGE, 0.0, -0.2, 0.2, 0, offsetof(adex_params, V_peak),
-     "spike detection potential"},
+     "spike detection potential", "Brette & Gerstner 2005, J Neurophysiol 94:3637"},
     {"V_reset", FS_UNIT_VOLTAGE, -70.6e-3, -0.2, 0.2, 0, offsetof(adex_params, V_reset),
-     "reset potential"},
-    {"t_ref", FS_UNIT_TIME, 2e-3, 0.0, 1.0, 0, offsetof(adex_params, t_ref), "refractory period"},
+     "reset potential",
+     "Clopath et al. 2008, PLoS Comput Biol (AdEx fit of Brette & Gerstner 2005, J Neurophysiol)"},
+    {"t_ref", FS_UNIT_TIME, 2e-3, 0.0, 1.0, 0, offsetof(adex_params, t_ref), "refractory period",
+     "fearsim (judgment)"},
     {"a", FS_UNIT_CONDUCTANCE, 4e-9, -1e-6, 1e-6, 0, offsetof(adex_params, a),
-     "subthreshold adaptation conductance"},
+     "subthreshold adaptation conductance",
+     "Clopath et al. 2008, PLoS Comput Biol (AdEx fit of Brette & Gerstner 2005, J Neurophysiol)"},
     {"b", FS_UNIT_CURRENT, 80.5e-12, 0.0, 1e-6, 0, offsetof(adex_params, b),
-     "spike-triggered adaptation current"},
+     "spike-triggered adaptation current",
+     "Clopath et al. 2008, PLoS Comput Biol (AdEx fit of Brette & Gerstner 2005, J Neurophysiol)"},
     {"tau_w", FS_UNIT_TIME, 144e-3, 0.0, 100.0, FS_PARAM_MIN_EXCLUSIVE,
-     offsetof(adex_params, tau_w), "adaptation time constant"},
+     offsetof(adex_params, tau_w), "adaptation time constant",
+     "Clopath et al. 2008, PLoS Comput Biol (AdEx fit of Brette & Gerstner 2005, J Neurophysiol)"},
     {"I_e", FS_UNIT_CURRENT, 0.0, -1e-6, 1e-6, 0, offsetof(adex_params, I_e),
-     "constant injected current"},
+     "constant injected current", "fearsim (judgment)"},
     FS_COND_SYN_PARAM_ROWS(adex_params),
 };
 

@@ -1,6 +1,6 @@
 /* neuron_cond_common.h - the conductance-based synaptic input shared by the lif_cond and
  * adex_cond neuron models: AMPA and GABA-A single-exponential conductances and an NMDA
- * dual-exponential conductance with Jahr & Stevens Mg2+ block (MODEL.md §2).
+ * dual-exponential conductance with Jahr & Stevens Mg2+ block (docs/model.md §2).
  *
  *   g_x(t) jumps by w at a spike and decays as exp(-t/tau_x)          (AMPA, GABA-A)
  *   g_N(t) = w * N * (exp(-t/tau_d) - exp(-t/tau_r)), N normalises the peak to w
@@ -32,7 +32,7 @@ typedef struct fs_cond_syn_coeff {
 } fs_cond_syn_coeff;
 
 /* Parameter rows for the synaptic part of a model whose parameter struct has a
- * fs_cond_syn_params member named syn. Defaults: LITERATURE.md §1.1–1.2, §9. */
+ * fs_cond_syn_params member named syn. Defaults: docs/model.md §S1.1–S1.2, §S9. */
 #define FS_COND_SYN_PARAM_ROWS(T)                                                                  \
   {"E_ex",                                                                                         \
    FS_UNIT_VOLTAGE,                                                                                \
@@ -41,7 +41,8 @@ typedef struct fs_cond_syn_coeff {
    0.2,                                                                                            \
    0,                                                                                              \
    offsetof(T, syn.E_ex),                                                                          \
-   "reversal potential of AMPA and NMDA"},                                                         \
+   "reversal potential of AMPA and NMDA",                                                          \
+   "typical model values (docs/model.md §S1.2)"},                                                  \
       {"E_in",                                                                                     \
        FS_UNIT_VOLTAGE,                                                                            \
        -70e-3,                                                                                     \
@@ -49,7 +50,8 @@ typedef struct fs_cond_syn_coeff {
        0.2,                                                                                        \
        0,                                                                                          \
        offsetof(T, syn.E_in),                                                                      \
-       "reversal potential of GABA-A"},                                                            \
+       "reversal potential of GABA-A",                                                             \
+       "typical model values (docs/model.md §S1.2)"},                                              \
       {"tau_ampa",                                                                                 \
        FS_UNIT_TIME,                                                                               \
        2e-3,                                                                                       \
@@ -57,7 +59,8 @@ typedef struct fs_cond_syn_coeff {
        1.0,                                                                                        \
        FS_PARAM_MIN_EXCLUSIVE,                                                                     \
        offsetof(T, syn.tau_ampa),                                                                  \
-       "AMPA decay time constant"},                                                                \
+       "AMPA decay time constant",                                                                 \
+       "typical model values (docs/model.md §S1.2)"},                                              \
       {"tau_gaba",                                                                                 \
        FS_UNIT_TIME,                                                                               \
        5e-3,                                                                                       \
@@ -65,7 +68,8 @@ typedef struct fs_cond_syn_coeff {
        1.0,                                                                                        \
        FS_PARAM_MIN_EXCLUSIVE,                                                                     \
        offsetof(T, syn.tau_gaba),                                                                  \
-       "GABA-A decay time constant"},                                                              \
+       "GABA-A decay time constant",                                                               \
+       "typical model values (docs/model.md §S1.2)"},                                              \
       {"tau_nmda_rise",                                                                            \
        FS_UNIT_TIME,                                                                               \
        2e-3,                                                                                       \
@@ -73,7 +77,8 @@ typedef struct fs_cond_syn_coeff {
        1.0,                                                                                        \
        FS_PARAM_MIN_EXCLUSIVE,                                                                     \
        offsetof(T, syn.tau_nmda_rise),                                                             \
-       "NMDA rise time constant"},                                                                 \
+       "NMDA rise time constant",                                                                  \
+       "typical model values (docs/model.md §S1.2)"},                                              \
       {"tau_nmda_decay",                                                                           \
        FS_UNIT_TIME,                                                                               \
        100e-3,                                                                                     \
@@ -81,7 +86,8 @@ typedef struct fs_cond_syn_coeff {
        10.0,                                                                                       \
        FS_PARAM_MIN_EXCLUSIVE,                                                                     \
        offsetof(T, syn.tau_nmda_decay),                                                            \
-       "NMDA decay time constant"},                                                                \
+       "NMDA decay time constant",                                                                 \
+       "typical model values (docs/model.md §S1.2)"},                                              \
       {"mg",                                                                                       \
        FS_UNIT_MOLAR,                                                                              \
        1.0,                                                                                        \
@@ -89,7 +95,8 @@ typedef struct fs_cond_syn_coeff {
        100.0,                                                                                      \
        0,                                                                                          \
        offsetof(T, syn.mg),                                                                        \
-       "extracellular Mg2+ concentration"},                                                        \
+       "extracellular Mg2+ concentration",                                                         \
+       "Jahr & Stevens 1990, J Neurosci 10:3178 (1 mM, physiological)"},                           \
       {"k_mg",                                                                                     \
        FS_UNIT_MOLAR,                                                                              \
        3.57,                                                                                       \
@@ -97,10 +104,12 @@ typedef struct fs_cond_syn_coeff {
        1000.0,                                                                                     \
        FS_PARAM_MIN_EXCLUSIVE,                                                                     \
        offsetof(T, syn.k_mg),                                                                      \
-       "Mg2+ block constant K_Mg at 0 mV (Jahr & Stevens 1990)"},                                  \
+       "Mg2+ block constant K_Mg at 0 mV (Jahr & Stevens 1990)",                                   \
+       "Jahr & Stevens 1990, J Neurosci 10:3178"},                                                 \
   {                                                                                                \
     "mg_gamma", FS_UNIT_INV_VOLTAGE, 62.0, 0.0, 1000.0, 0, offsetof(T, syn.mg_gamma),              \
-        "voltage coefficient of the Mg2+ block (Jahr & Stevens 1990)"                              \
+        "voltage coefficient of the Mg2+ block (Jahr & Stevens 1990)",                             \
+        "Jahr & Stevens 1990, J Neurosci 10:3178"                                                  \
   }
 
 /* Checks the NMDA time constants and builds the coefficients for step dt. */

@@ -1,5 +1,5 @@
 /* neuron_lif_cond.c - leaky integrate-and-fire neuron with conductance-based AMPA, NMDA
- * (Mg2+ block) and GABA-A synapses (MODEL.md §2).
+ * (Mg2+ block) and GABA-A synapses (docs/model.md §2).
  *
  *   C dV/dt = g_L (E_L - V) + I_syn(V) + I_e + I_ext
  *   V >= V_th: spike, V = V_reset for t_ref
@@ -12,15 +12,15 @@
  *
  * | name      | default  | unit | meaning                       | source                   |
  * |-----------|----------|------|-------------------------------|--------------------------|
- * | C_m       | 250 pF   | F    | membrane capacitance          | LITERATURE §6 (Vlachos)  |
- * | g_L       | 16.7 nS  | S    | leak conductance              | LITERATURE §6 (Vlachos)  |
- * | E_L       | -70 mV   | V    | leak reversal potential       | LITERATURE §6            |
- * | V_th      | -50 mV   | V    | spike threshold               | LITERATURE §6            |
- * | V_reset   | -70 mV   | V    | reset potential               | LITERATURE §6            |
- * | t_ref     | 2 ms     | s    | refractory period             | LITERATURE §6            |
+ * | C_m       | 250 pF   | F    | membrane capacitance          | model.md §S6 (Vlachos)   |
+ * | g_L       | 16.7 nS  | S    | leak conductance              | model.md §S6 (Vlachos)   |
+ * | E_L       | -70 mV   | V    | leak reversal potential       | model.md §S6             |
+ * | V_th      | -50 mV   | V    | spike threshold               | model.md §S6             |
+ * | V_reset   | -70 mV   | V    | reset potential               | model.md §S6             |
+ * | t_ref     | 2 ms     | s    | refractory period             | model.md §S6             |
  * | I_e       | 0 pA     | A    | constant injected current     |                          |
  * plus the synaptic rows of neuron_cond_common.h (E_ex 0 mV, E_in -70 mV, tau_ampa 2 ms,
- * tau_gaba 5 ms, NMDA 2/100 ms, Mg 1 mM, K_Mg 3.57 mM, gamma 0.062 /mV: LITERATURE §1, §9). */
+ * tau_gaba 5 ms, NMDA 2/100 ms, Mg 1 mM, K_Mg 3.57 mM, gamma 0.062 /mV: docs/model.md §S1, §S9). */
 #include <math.h>
 
 #include <fearsim/fastexp.h>
@@ -48,17 +48,21 @@ static const fs_unit_kind lif_state_kinds[] = {FS_UNIT_VOLTAGE, FS_UNIT_CONDUCTA
 
 static const fs_param_spec lif_params_table[] = {
     {"C_m", FS_UNIT_CAPACITANCE, 250e-12, 0.0, 1e-6, FS_PARAM_MIN_EXCLUSIVE,
-     offsetof(lif_params, C_m), "membrane capacitance"},
+     offsetof(lif_params, C_m), "membrane capacitance",
+     "Vlachos et al. 2011, PLoS Comput Biol 7:e1001104"},
     {"g_L", FS_UNIT_CONDUCTANCE, 16.7e-9, 0.0, 1e-3, FS_PARAM_MIN_EXCLUSIVE,
-     offsetof(lif_params, g_L), "leak conductance"},
+     offsetof(lif_params, g_L), "leak conductance",
+     "Vlachos et al. 2011, PLoS Comput Biol 7:e1001104"},
     {"E_L", FS_UNIT_VOLTAGE, -70e-3, -0.2, 0.2, 0, offsetof(lif_params, E_L),
-     "leak reversal potential"},
-    {"V_th", FS_UNIT_VOLTAGE, -50e-3, -0.2, 0.2, 0, offsetof(lif_params, V_th), "spike threshold"},
+     "leak reversal potential", "Vlachos et al. 2011, PLoS Comput Biol 7:e1001104"},
+    {"V_th", FS_UNIT_VOLTAGE, -50e-3, -0.2, 0.2, 0, offsetof(lif_params, V_th), "spike threshold",
+     "Vlachos et al. 2011, PLoS Comput Biol 7:e1001104"},
     {"V_reset", FS_UNIT_VOLTAGE, -70e-3, -0.2, 0.2, 0, offsetof(lif_params, V_reset),
-     "reset potential"},
-    {"t_ref", FS_UNIT_TIME, 2e-3, 0.0, 1.0, 0, offsetof(lif_params, t_ref), "refractory period"},
+     "reset potential", "Vlachos et al. 2011, PLoS Comput Biol 7:e1001104"},
+    {"t_ref", FS_UNIT_TIME, 2e-3, 0.0, 1.0, 0, offsetof(lif_params, t_ref), "refractory period",
+     "Vlachos et al. 2011, PLoS Comput Biol 7:e1001104"},
     {"I_e", FS_UNIT_CURRENT, 0.0, -1e-6, 1e-6, 0, offsetof(lif_params, I_e),
-     "constant injected current"},
+     "constant injected current", "fearsim (judgment)"},
     FS_COND_SYN_PARAM_ROWS(lif_params),
 };
 

@@ -14,7 +14,7 @@
  * | f_in  | 0.5         | 1      | intranasal bioavailability   | [2]    |
  * | ka_in | 0.1 /min    | 1/s    | intranasal absorption        | [3]    |
  *
- * [1] Clements & Nimmo 1981, Br J Anaesth 53:27 [read: opentiva `Clements250`]; LITERATURE §3.2.
+ * [1] Clements & Nimmo 1981, Br J Anaesth 53:27 [read: opentiva `Clements250`]; model.md §S3.2.
  * [2] Esketamine nasal spray absolute F 0.54 (56 mg), 0.51 (84 mg) [read: Perez-Ruixo et al.
  *     2021 abstract]; racemic nasal spray ≈ 0.45 (Yanagihara 2003) [read]; rounded to 0.5.
  * [3] Placeholder (from memory, verify): gives t_max ≈ 18 min and C_max ≈ 140 ng/mL for 56 mg
@@ -32,19 +32,23 @@
 
 static const fs_param_spec clements_params[] = {
     {"v1", FS_UNIT_VOLUME_PER_MASS, 1.7522 * L_PER_KG, 0.0, 1.0, FS_PARAM_MIN_EXCLUSIVE,
-     offsetof(fs_pk_params, v1), "central volume per body mass"},
+     offsetof(fs_pk_params, v1), "central volume per body mass",
+     "Clements & Nimmo 1981, Br J Anaesth 53:27"},
     {"k10", FS_UNIT_RATE, 0.0109 * PER_MIN, 0.0, 1.0, FS_PARAM_MIN_EXCLUSIVE,
-     offsetof(fs_pk_params, k10), "elimination rate constant"},
+     offsetof(fs_pk_params, k10), "elimination rate constant",
+     "Clements & Nimmo 1981, Br J Anaesth 53:27"},
     {"k12", FS_UNIT_RATE, 0.0186 * PER_MIN, 0.0, 1.0, 0, offsetof(fs_pk_params, k12),
-     "central to peripheral rate constant"},
+     "central to peripheral rate constant", "Clements & Nimmo 1981, Br J Anaesth 53:27"},
     {"k21", FS_UNIT_RATE, 0.0137 * PER_MIN, 0.0, 1.0, 0, offsetof(fs_pk_params, k21),
-     "peripheral to central rate constant"},
+     "peripheral to central rate constant", "Clements & Nimmo 1981, Br J Anaesth 53:27"},
     {"ke0", FS_UNIT_RATE, 5.2 * PER_MIN, 0.0, 10.0, FS_PARAM_MIN_EXCLUSIVE,
-     offsetof(fs_pk_params, ke0), "effect-site equilibration rate constant"},
+     offsetof(fs_pk_params, ke0), "effect-site equilibration rate constant",
+     "Clements & Nimmo 1981, Br J Anaesth 53:27 (via opentiva)"},
     {"f_in", FS_UNIT_DIMENSIONLESS, 0.5, 0.0, 1.0, 0, offsetof(fs_pk_params, f_in),
-     "intranasal bioavailability"},
+     "intranasal bioavailability",
+     "Perez-Ruixo et al. 2021, Clin Pharmacokinet (esketamine F 0.51-0.54), rounded"},
     {"ka_in", FS_UNIT_RATE, 0.1 * PER_MIN, 0.0, 1.0, 0, offsetof(fs_pk_params, ka_in),
-     "intranasal absorption rate constant"},
+     "intranasal absorption rate constant", "placeholder (not read; t_max about 18 min)"},
 };
 
 const fs_pk_model fs_pk_clements = {

@@ -199,31 +199,40 @@ static const fs_synrule_field trip_fields[] = {
     FIELD(t_plast, "t_plast", FS_REC_I64, "1", 0, "step of the last update of the traces"),
 };
 
-#define TRIP_ROW(field, kind, def, min, max, flags, text)                                          \
-  { #field, kind, def, min, max, flags, offsetof(trip_params, field), text }
+#define TRIP_ROW(field, kind, def, min, max, flags, text, src)                                     \
+  { #field, kind, def, min, max, flags, offsetof(trip_params, field), text, src }
 
 #define TRIP_N_PARAMS 10
 static const fs_param_spec trip_param_specs[TRIP_N_PARAMS] = {
     TRIP_ROW(tau_plus, FS_UNIT_TIME, 16.8e-3, 0.0, 100.0, FS_PARAM_MIN_EXCLUSIVE,
-             "time constant of the presynaptic pair trace r1"),
+             "time constant of the presynaptic pair trace r1",
+             "Pfister & Gerstner 2006, J Neurosci 26:9673 (visual cortex, minimal all-to-all)"),
     TRIP_ROW(tau_minus, FS_UNIT_TIME, 33.7e-3, 0.0, 100.0, FS_PARAM_MIN_EXCLUSIVE,
-             "time constant of the postsynaptic pair trace o1"),
+             "time constant of the postsynaptic pair trace o1",
+             "Pfister & Gerstner 2006, J Neurosci 26:9673 (visual cortex, minimal all-to-all)"),
     TRIP_ROW(tau_x, FS_UNIT_TIME, 101e-3, 0.0, 100.0, FS_PARAM_MIN_EXCLUSIVE,
-             "time constant of the presynaptic triplet trace r2"),
+             "time constant of the presynaptic triplet trace r2",
+             "Pfister & Gerstner 2006, J Neurosci 26:9673 (visual cortex, minimal all-to-all)"),
     TRIP_ROW(tau_y, FS_UNIT_TIME, 114e-3, 0.0, 100.0, FS_PARAM_MIN_EXCLUSIVE,
-             "time constant of the postsynaptic triplet trace o2"),
+             "time constant of the postsynaptic triplet trace o2",
+             "Pfister & Gerstner 2006, J Neurosci 26:9673 (visual cortex, minimal all-to-all)"),
     TRIP_ROW(a2_plus, FS_UNIT_DIMENSIONLESS, 0.0, 0.0, 1.0, 0,
-             "pair potentiation amplitude, per pre-post pair, in base weights"),
+             "pair potentiation amplitude, per pre-post pair, in base weights",
+             "Pfister & Gerstner 2006, J Neurosci 26:9673 (visual cortex, minimal all-to-all)"),
     TRIP_ROW(a3_plus, FS_UNIT_DIMENSIONLESS, 6.5e-3, 0.0, 1.0, 0,
-             "triplet potentiation amplitude (post-pre-post), in base weights"),
+             "triplet potentiation amplitude (post-pre-post), in base weights",
+             "Pfister & Gerstner 2006, J Neurosci 26:9673 (visual cortex, minimal all-to-all)"),
     TRIP_ROW(a2_minus, FS_UNIT_DIMENSIONLESS, 7.1e-3, 0.0, 1.0, 0,
-             "pair depression amplitude, per post-pre pair, in base weights"),
+             "pair depression amplitude, per post-pre pair, in base weights",
+             "Pfister & Gerstner 2006, J Neurosci 26:9673 (visual cortex, minimal all-to-all)"),
     TRIP_ROW(a3_minus, FS_UNIT_DIMENSIONLESS, 0.0, 0.0, 1.0, 0,
-             "triplet depression amplitude (pre-post-pre), in base weights"),
+             "triplet depression amplitude (pre-post-pre), in base weights",
+             "Pfister & Gerstner 2006, J Neurosci 26:9673 (visual cortex, minimal all-to-all)"),
     TRIP_ROW(w_min, FS_UNIT_DIMENSIONLESS, 0.0, 0.0, 1.0, 0,
-             "lower bound of the weight factor (weight / base weight)"),
+             "lower bound of the weight factor (weight / base weight)",
+             "Pfister & Gerstner 2006, J Neurosci 26:9673 (visual cortex, minimal all-to-all)"),
     TRIP_ROW(w_max, FS_UNIT_DIMENSIONLESS, 2.0, 1.0, 1e3, 0,
-             "upper bound of the weight factor (weight / base weight)"),
+             "upper bound of the weight factor (weight / base weight)", "fearsim (judgment)"),
 };
 
 static const char *const trip_presets[] = {"visual_cortex", "hippocampal"};

@@ -1,6 +1,6 @@
 /* test_cli_pharmacology.c - the pharmacology-only mode: `fearsim pk` prints the
  * concentration-time table of a dosing plan and `fearsim run` writes it to /timeline; the
- * human infusion ends at 150-250 ng/mL (MODEL.md §8 row 5; about 177 with Clements & Nimmo,
+ * human infusion ends at 150-250 ng/mL (docs/model.md §8 row 5; about 177 with Clements & Nimmo,
  * 185 observed). */
 #include "fs_test.h"
 

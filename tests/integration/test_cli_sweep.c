@@ -241,6 +241,80 @@ static void test_bad_input_writes_nothing(void **state) {
   assert_non_null(strstr(r.err, "holds the results of another sweep"));
 }
 
+/* An outcome naming a dataset that the base experiment does not write is bad input at its line
+ * (exit 2), with --dry-run too, and nothing is written; so is reduce: at on a dataset without
+ * a `time` beside it. */
+static void test_outcome_checked_before_running(void **state) {
+  (void)state;
+  fs_test_write("net.yaml", FS_TEST_BASE_EXPERIMENT);
+  const char *sweep =
+      fs_test_write("typo.yaml", "base: net.yaml\n"
+                                 "axes: [{key: populations.E.size, values: [10, 20]}]\n"
+                                 "outcomes:\n"
+                                 "  - {name: rate, dataset: /rates/E, reduce: mean}\n"
+                                 "  - {name: ids, dataset: /spikes/E/node_id, "
+                                 "reduce: max}\n");
+  char sweep_path[256], want[1024];
+  snprintf(sweep_path, sizeof sweep_path, "%s", sweep);
+  snprintf(
+      want, sizeof want,
+      "fearsim: %s:5:26: outcomes[1].dataset: the base experiment at point 0 writes no dataset "
+      "/spikes/E/node_id (did you mean /spikes/E/node_ids?)\n",
+      sweep_path);
+  const char *out = test_path(0, "typo");
+  const char *dry[] = {"sweep", sweep_path, "--dry-run", "-o", out, NULL};
+  const char *run[] = {"sweep", sweep_path, "-o", out, "--quiet", NULL};
+  cli_result r;
+  cli_run(dry, &r);
+  assert_int_equal(r.status, 2);
+  assert_string_equal(r.err, want);
+  cli_run(run, &r);
+  assert_int_equal(r.status, 2);
+  assert_string_equal(r.err, want);
+  assert_false(file_exists(out));
+  sweep = fs_test_write("at.yaml", "base: net.yaml\n"
+                                   "outcomes:\n"
+                                   "  - {name: ids, dataset: /spikes/E/node_ids, reduce: at, "
+                                   "time: 1 ms}\n");
+  snprintf(sweep_path, sizeof sweep_path, "%s", sweep);
+  snprintf(want, sizeof want,
+           "fearsim: %s:3:26: outcomes[0].dataset: reduce: at needs a dataset /spikes/E/time "
+           "beside /spikes/E/node_ids, which the base experiment does not write\n",
+           sweep_path);
+  cli_run(dry, &r);
+  assert_int_equal(r.status, 2);
+  assert_string_equal(r.err, want);
+  assert_false(file_exists(out));
+}
+
+/* An outcome that cannot be read from a finished run (a time after the run's end) makes that
+ * run failed, with its reason in the summary, and the sweep exits 1; the other run is ok. */
+static void test_unreadable_outcome_fails_run(void **state) {
+  (void)state;
+  fs_test_write("net.yaml", FS_TEST_BASE_EXPERIMENT);
+  const char *sweep =
+      fs_test_write("late.yaml", "base: net.yaml\n"
+                                 "axes: [{key: simulation.duration, values: [10 ms, 100 ms]}]\n"
+                                 "outcomes:\n"
+                                 "  - {name: rate, dataset: /rates/E, reduce: mean}\n"
+                                 "  - {name: rate_50ms, dataset: /rates/E, reduce: at, "
+                                 "time: 50 ms}\n");
+  char sweep_path[256];
+  snprintf(sweep_path, sizeof sweep_path, "%s", sweep);
+  const char *out = test_path(0, "late");
+  const char *args[] = {"sweep", sweep_path, "-o", out, "--quiet", NULL};
+  cli_result r;
+  cli_run(args, &r);
+  assert_int_equal(r.status, 1);
+  assert_non_null(strstr(r.err, "summary: 1 ok, 1 failed, 0 missing"));
+  assert_non_null(strstr(r.err, "1 outcome value could not be read (the runs are counted failed)"));
+  char csv[8192];
+  read_file_into(dir_path("late", "summary.csv"), csv, sizeof csv);
+  assert_int_equal(count_lines(csv, ",ok,"), 1);
+  assert_non_null(strstr(csv, ",failed,0.01,0,,outcome rate_50ms: time 0.05 s is outside "
+                              "/rates/time (0 s to 0.009 s)\n"));
+}
+
 /* SIGTERM to a sweep of two network runs (about 1 s each): each run writes a checkpoint and
  * counts as missing; the sweep run again goes on from them, and the results are those of a
  * sweep that was never stopped. */
@@ -347,6 +421,8 @@ int main(void) {
       cmocka_unit_test(test_task_id),
       cmocka_unit_test(test_failed_point),
       cmocka_unit_test(test_bad_input_writes_nothing),
+      cmocka_unit_test(test_outcome_checked_before_running),
+      cmocka_unit_test(test_unreadable_outcome_fails_run),
       cmocka_unit_test(test_stopped_runs_resume),
       cmocka_unit_test(test_mpi),
   };

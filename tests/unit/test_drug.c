@@ -1,4 +1,4 @@
-/* test_drug.c - the per-synapse block (MODEL.md §8 rows 2–4: use dependence, trapping,
+/* test_drug.c - the per-synapse block (docs/model.md §8 rows 2–4: use dependence, trapping,
  * voltage dependence), its closed form against a fine integration with an explicit o(t),
  * the competitive and glycine-site factors, and the registry. */
 #include "fs_test.h"

@@ -1,5 +1,5 @@
 /* test_neuron.c - the neuron models against closed forms: the Jahr & Stevens Mg2+ block
- * (MODEL.md §8 row 1), the membrane under a constant current and under a constant
+ * (docs/model.md §8 row 1), the membrane under a constant current and under a constant
  * conductance, reset and refractoriness, AdEx adaptation; the registry's tables. */
 #include "fs_test.h"
 
@@ -72,7 +72,7 @@ static double *state(bench_pop *b, const char *name) {
   return b->pop.state[k];
 }
 
-/* MODEL.md §8 row 1: B(-60 mV) = 0.080, B(-20) = 0.508, B(0) = 0.781 at 1 mM. */
+/* docs/model.md §8 row 1: B(-60 mV) = 0.080, B(-20) = 0.508, B(0) = 0.781 at 1 mM. */
 static void test_mg_block_values(void **state_) {
   (void)state_;
   fs_assert_close(fs_neuron_mg_block(-60e-3, 1.0, 3.57, 62.0), 0.080, 0.0, 5e-4);
@@ -224,7 +224,7 @@ static void test_lif_two_conductances_closed_form(void **state_) {
 }
 
 /* One step with NMDA conductance only, from V0: the membrane sees the step average of
- * g_N = x_d - x_r times B(V0) (MODEL.md §2), so
+ * g_N = x_d - x_r times B(V0) (docs/model.md §2), so
  * V1 = V_inf + (V0 - V_inf) exp(-dt g/C), g = g_L + gbar_N B(V0),
  * V_inf = (g_L E_L + gbar_N B(V0) E_ex)/g. At V0 = -60 mV, B = 0.080 (§8 row 1). */
 static void test_lif_nmda_step_with_mg_block(void **state_) {

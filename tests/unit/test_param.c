@@ -12,14 +12,14 @@ typedef struct toy_params {
 
 static const fs_param_spec toy_specs[] = {
     {"tau_m", FS_UNIT_TIME, 20e-3, 0.0, HUGE_VAL, FS_PARAM_MIN_EXCLUSIVE,
-     offsetof(toy_params, tau_m), "membrane time constant"},
+     offsetof(toy_params, tau_m), "membrane time constant", "toy"},
     {"v_th", FS_UNIT_VOLTAGE, -50e-3, -HUGE_VAL, HUGE_VAL, 0, offsetof(toy_params, v_th),
-     "threshold"},
+     "threshold", "toy"},
     {"g_l", FS_UNIT_CONDUCTANCE, 10e-9, 0.0, HUGE_VAL, 0, offsetof(toy_params, g_l),
-     "leak conductance"},
+     "leak conductance", "toy"},
     {"p_release", FS_UNIT_DIMENSIONLESS, 0.5, 0.0, 1.0, 0, offsetof(toy_params, p_release),
-     "release probability"},
-    {"dt", FS_UNIT_TIME, 1e-4, 1e-4, 10.0, 0, offsetof(toy_params, dt), "step"},
+     "release probability", "toy"},
+    {"dt", FS_UNIT_TIME, 1e-4, 1e-4, 10.0, 0, offsetof(toy_params, dt), "step", "toy"},
 };
 #define N_TOY (sizeof toy_specs / sizeof toy_specs[0])
 
@@ -107,17 +107,17 @@ static void test_unknown_key(void **state) {
 static void test_param_check(void **state) {
   (void)state;
   fs_error err;
-  const fs_param_spec upper = {"x",  FS_UNIT_CURRENT,        0, -HUGE_VAL,
-                               1e-9, FS_PARAM_MAX_EXCLUSIVE, 0, ""};
+  const fs_param_spec upper = {
+      "x", FS_UNIT_CURRENT, 0, -HUGE_VAL, 1e-9, FS_PARAM_MAX_EXCLUSIVE, 0, "", ""};
   assert_int_equal(fs_param_check(&upper, 0.5e-9, &err), FS_OK);
   assert_int_equal(fs_param_check(&upper, 1e-9, &err), FS_ERR_INPUT);
   fs_assert_msg(err, "x must be < 1e-09 A, got 1e-09 A");
-  const fs_param_spec le = {"y", FS_UNIT_RATE, 0, -HUGE_VAL, 2.0, 0, 0, ""};
+  const fs_param_spec le = {"y", FS_UNIT_RATE, 0, -HUGE_VAL, 2.0, 0, 0, "", ""};
   assert_int_equal(fs_param_check(&le, 2.0, &err), FS_OK);
   assert_int_equal(fs_param_check(&le, 2.0000001, &err), FS_ERR_INPUT);
   fs_assert_msg(err, "y must be <= 2 1/s, got 2.0000000999999998 1/s");
-  const fs_param_spec mixed = {"z", FS_UNIT_DIMENSIONLESS,  0.5, 0.0,
-                               1.0, FS_PARAM_MIN_EXCLUSIVE, 0,   ""};
+  const fs_param_spec mixed = {
+      "z", FS_UNIT_DIMENSIONLESS, 0.5, 0.0, 1.0, FS_PARAM_MIN_EXCLUSIVE, 0, "", ""};
   assert_int_equal(fs_param_check(&mixed, 1.0, &err), FS_OK);
   assert_int_equal(fs_param_check(&mixed, 0.0, &err), FS_ERR_INPUT);
   fs_assert_msg(err, "z must be > 0 and <= 1, got 0");
@@ -140,6 +140,10 @@ static void test_validate_table(void **state) {
   bad[1].name = "tau_m";
   assert_int_equal(fs_params_validate_table(bad, 2, sizeof(toy_params), &err), FS_ERR_INTERNAL);
   fs_assert_msg(err, "parameter \"tau_m\": name used twice");
+  bad[1] = toy_specs[1];
+  bad[1].source = "";
+  assert_int_equal(fs_params_validate_table(bad, 2, sizeof(toy_params), &err), FS_ERR_INTERNAL);
+  fs_assert_msg(err, "parameter \"v_th\" has no description or source");
   bad[1] = toy_specs[1];
   bad[1].offset = bad[0].offset;
   assert_int_equal(fs_params_validate_table(bad, 2, sizeof(toy_params), &err), FS_ERR_INTERNAL);

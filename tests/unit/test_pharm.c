@@ -51,7 +51,7 @@ static const char *const infusion_yaml = "subject: {species: human, body_weight:
                                          "    time: '09:00'\n"
                                          "    duration: 40 min\n";
 
-/* mg/kg × body weight; the end-of-infusion figure of MODEL.md §8 row 5 through the reader. */
+/* mg/kg × body weight; the end-of-infusion figure of docs/model.md §8 row 5 through the reader. */
 static void test_mg_per_kg(void **state) {
   (void)state;
   fs_pharmacology *ph = load_ok(infusion_yaml, 2 * DAY);

@@ -1,4 +1,4 @@
-/* test_pk.c - the exact compartment solution: human infusion figures (MODEL.md §8 row 5),
+/* test_pk.c - the exact compartment solution: human infusion figures (docs/model.md §8 row 5),
  * half-lives, superposition, no carry-over (row 19), agreement with RK4 and with the
  * analytic bolus solution, bioavailability, bad doses and the registry. */
 #include "fs_test.h"
@@ -33,8 +33,8 @@ static void test_end_of_infusion(void **state) {
   double cp = fs_pk_course_plasma(c, 40 * MIN) / NG_ML;
   print_message("clements 0.5 mg/kg over 40 min: end of infusion %.1f ng/mL\n", cp);
   assert_true(cp >= 150 && cp <= 250);
-  fs_assert_close(cp, 177.3, 0.005, 0); /* LITERATURE §3.2 table */
-  /* the rest of LITERATURE's table (Euler, rounded to 1 ng/mL) */
+  fs_assert_close(cp, 177.3, 0.005, 0); /* docs/model.md §S3.2 table */
+  /* the rest of that table (Euler, rounded to 1 ng/mL) */
   const double t[] = {10, 20, 60, 80, 120, 240, 480};
   const double ref[] = {62, 110, 115, 85, 59, 35, 14};
   for (size_t i = 0; i < 7; i++)
@@ -276,7 +276,7 @@ static void test_output_units(void **state) {
   double ng, um;
   fs_pk_conc_to_output(185 * NG_ML, 0.2377, &ng, &um);
   fs_assert_close(ng, 185, 1e-12, 0);
-  fs_assert_close(um, 0.778, 1e-3, 0); /* 1 ng/mL = 4.207 nM, LITERATURE §3.1 */
+  fs_assert_close(um, 0.778, 1e-3, 0); /* 1 ng/mL = 4.207 nM, docs/model.md §S3.1 */
 }
 
 static void test_expm(void **state) {

@@ -298,6 +298,33 @@ static void test_bad_input(void **state) {
                       "DIR/s.yaml:3:1: axis: unknown key \"axis\" (did you mean \"axes\"?)");
 }
 
+/* An outcome is checked against the datasets the base experiment writes before anything runs:
+ * a typo (with the closest name), a dataset of another experiment, reduce: at without a `time`
+ * beside its dataset, and a dataset that only some points write (an axis changes the drug). */
+static void test_outcome_datasets(void **state) {
+  (void)state;
+  assert_string_equal(
+      load_error(HEAD
+                 "outcomes:\n"
+                 "  - {name: peak, dataset: /timeline/ketamine_plasma_ng_per_mL, reduce: max}\n"
+                 "  - {name: c, dataset: /timeline/ketamine_plasm_ng_per_mL, reduce: max}\n"),
+      "DIR/s.yaml:5:24: outcomes[1].dataset: the base experiment writes no dataset "
+      "/timeline/ketamine_plasm_ng_per_mL (did you mean /timeline/ketamine_plasma_ng_per_mL?)");
+  assert_string_equal(
+      load_error(HEAD "outcomes:\n  - {name: f, dataset: /trials/freezing, reduce: max}\n"),
+      "DIR/s.yaml:4:24: outcomes[0].dataset: the base experiment writes no dataset "
+      "/trials/freezing");
+  fs_sweep_free(load_ok(HEAD "outcomes:\n"
+                             "  - {name: c, dataset: /timeline/ketamine_effect_uM, reduce: at, "
+                             "time: 1 h}\n"));
+  assert_string_equal(
+      load_error(HEAD "axes:\n  - {key: 'drugs[0].drug', values: [ketamine, esketamine]}\n"
+                      "outcomes:\n"
+                      "  - {name: c, dataset: /timeline/ketamine_effect_uM, reduce: max}\n"),
+      "DIR/s.yaml:6:24: outcomes[0].dataset: the base experiment at point 1 writes no dataset "
+      "/timeline/ketamine_effect_uM (did you mean /timeline/esketamine_effect_uM?)");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_grid_order),
@@ -308,6 +335,7 @@ int main(void) {
       cmocka_unit_test(test_seeds),
       cmocka_unit_test(test_no_axes),
       cmocka_unit_test(test_bad_input),
+      cmocka_unit_test(test_outcome_datasets),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }

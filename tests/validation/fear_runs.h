@@ -1,4 +1,4 @@
-/* fear_runs.h - the validation tests of MODEL.md §8 rows 10-19: runs an experiment of
+/* fear_runs.h - the validation tests of docs/model.md §8 rows 10-19: runs an experiment of
  * configs/experiments/ through the command line (one thread, the default circuit and scale)
  * and reads its /trials: freezing per trial, with the day and session of each. */
 #ifndef FEARSIM_FEAR_RUNS_H

@@ -1,4 +1,4 @@
-/* test_drug_block.c - MODEL.md §8 rows 2–4 and the APV factor, on NMDA synapse agents inside
+/* test_drug_block.c - docs/model.md §8 rows 2–4 and the APV factor, on NMDA synapse agents inside
  * a running network: ketamine's block grows with receptor activations and not with time at
  * rest, stays trapped after washout until channels open (MK-801 far longer than ketamine),
  * is smaller at depolarised potentials; APV scales NMDA transmission by K_i/(K_i + [APV]); the

@@ -1,4 +1,4 @@
-/* test_fear_acquisition.c - MODEL.md §8 rows 10 and 11 and the BDNF knock-out on the default
+/* test_fear_acquisition.c - docs/model.md §8 rows 10 and 11 and the BDNF knock-out on the default
  * fear circuit at scale 0.1 (configs/experiments/): freezing rises over five CS-US pairings
  * from naive (<= 20 %) to conditioned (60-90 %) and stays high at the recall 24 h later; APV
  * in LA during conditioning leaves the drug-free recall low; without BDNF the session's

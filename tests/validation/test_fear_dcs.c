@@ -1,4 +1,4 @@
-/* test_fear_dcs.c - MODEL.md §8 row 14 on the default fear circuit at scale 0.1:
+/* test_fear_dcs.c - docs/model.md §8 row 14 on the default fear circuit at scale 0.1:
  * D-cycloserine before a short extinction (8 trials) lowers freezing at the drug-free recall
  * against saline, and does nothing without extinction trials (dcs_extinction.yaml,
  * dcs_no_extinction.yaml; sessions 0 conditioning, then extinction and recall, or recall only). */

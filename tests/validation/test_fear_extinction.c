@@ -1,4 +1,4 @@
-/* test_fear_extinction.c - MODEL.md §8 rows 12, 13, 15 and 16 on the default fear circuit at
+/* test_fear_extinction.c - docs/model.md §8 rows 12, 13, 15 and 16 on the default fear circuit at
  * scale 0.1 (configs/experiments/): freezing declines across 20 CS-alone trials and the recall
  * 24 h later is low; APV in the extinction circuit leaves the drug-free recall high; freezing
  * returns as days pass after extinction; after extinction in B, the test back in A brings it

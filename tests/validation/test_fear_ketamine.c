@@ -1,4 +1,4 @@
-/* test_fear_ketamine.c - MODEL.md §8 rows 17 and 18 on the default fear circuit at scale 0.1:
+/* test_fear_ketamine.c - docs/model.md §8 rows 17 and 18 on the default fear circuit at scale 0.1:
  * ketamine (10 mg/kg i.p.) 24 h after conditioning lowers freezing during the extinction on the
  * next day and at the test 8 days later, against the same animal without the drug
  * (extinction.yaml, Girgenti et al. 2017); with protein synthesis (mTORC1) blocked in IL the

@@ -1,4 +1,4 @@
-/* test_fear_series.c - MODEL.md §8 row 19 on the default fear circuit at scale 0.1: six
+/* test_fear_series.c - docs/model.md §8 row 19 on the default fear circuit at scale 0.1: six
  * ketamine doses over two weeks keep fear lower for longer than one dose or six of midazolam,
  * the effect fades over weeks, and the drug is gone before every next dose
  * (ketamine_series.yaml, ketamine_single.yaml, midazolam_series.yaml; sessions 0 conditioning,

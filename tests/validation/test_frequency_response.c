@@ -1,4 +1,4 @@
-/* test_frequency_response.c - MODEL.md §8 rows 6 and 7 with configs/plasticity/
+/* test_frequency_response.c - docs/model.md §8 rows 6 and 7 with configs/plasticity/
  * frequency_response.yaml (900 pulses per group, Graupner-Brunel hippocampal set): depression
  * at 1 and 3 Hz, potentiation at 30 to 100 Hz; with APV in every cell, no change at all.
  * Strength is read as GB2012 do: each synapse counts as UP (rho > rho*) or DOWN, and the

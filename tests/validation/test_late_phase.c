@@ -1,4 +1,4 @@
-/* test_late_phase.c - the late phase through the command line (MODEL.md §8 rows 8 and 9):
+/* test_late_phase.c - the late phase through the command line (docs/model.md §8 rows 8 and 9):
  * configs/plasticity/late_phase.yaml (a weak tetanus fades, a strong one consolidates, for each
  * of five seeds; neither without BDNF or protein synthesis, in either mode of BDNF's action; the
  * slow phase is exact; any thread count gives the same file),

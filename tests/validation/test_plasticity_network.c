@@ -1,6 +1,6 @@
 /* test_plasticity_network.c - Graupner-Brunel synapses inside a running network: the engine's
  * event-driven synapse equals the single-synapse computation, a blocked NMDA receptor (APV)
- * abolishes the change (MODEL.md §8 row 7), post_glu makes the change input-specific, and the
+ * abolishes the change (docs/model.md §8 row 7), post_glu makes the change input-specific, and the
  * result is the same for any thread count. */
 #include "fs_test.h"
 #include "h5_read.h"
@@ -89,7 +89,7 @@ static void test_engine_equals_single_synapse(void **state) {
   assert_true(rho == 0.0); /* 10 Hz never reaches theta_d */
 }
 
-/* MODEL.md row 7: with the NMDA receptors blocked by APV the calcium stays far below the
+/* docs/model.md §8 row 7: with the NMDA receptors blocked by APV the calcium stays far below the
  * thresholds and the train changes nothing. */
 static void test_apv_abolishes_plasticity(void **state) {
   (void)state;
