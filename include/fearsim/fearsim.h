@@ -29,6 +29,7 @@
 #include <fearsim/rng.h>
 #include <fearsim/snapshot.h>
 #include <fearsim/sweep.h>
+#include <fearsim/cohort.h>
 #include <fearsim/synrule.h>
 #include <fearsim/units.h>
 
