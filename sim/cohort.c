@@ -547,31 +547,42 @@ static double clearance_time(const fs_pharmacology *ph, size_t i) {
   return t - t_end;
 }
 
-/* Does every drug of every arm clear within the wash-out? An arm that does not load is left
- * to the validation of the runs, which says why at its place. */
+/* The experiment of one run: the base with the run's overrides; NULL if it does not load. */
+static fs_experiment_spec *run_experiment(const cohort *c, size_t run) {
+  const char **list = calloc(c->n_cols + 1, sizeof *list);
+  char(*ovr)[FS_SWEEP_OVERRIDE_LEN] = calloc(c->n_cols + 1, sizeof *ovr);
+  size_t n = 0;
+  for (size_t k = 2; list != NULL && ovr != NULL && k < c->n_cols; k++) {
+    if (c->cols[k].key[0] == '\0' || c->cols[k].text[run][0] == '\0') continue;
+    snprintf(ovr[n], sizeof ovr[n], "%s=%s", c->cols[k].key, c->cols[k].text[run]);
+    list[n] = ovr[n];
+    n++;
+  }
+  fs_experiment_spec *spec = NULL;
+  fs_error ignored;
+  if (list != NULL && ovr != NULL)
+    fs_experiment_load(c->base, list, n, &spec, &ignored); /* NULL on failure */
+  free(list);
+  free(ovr);
+  return spec;
+}
+
+/* Does every drug of every run (each subject in each arm, with its own PK) clear within the
+ * wash-out? A run that does not load is left to the validation of the runs, which says why
+ * at its place. */
 static fs_status check_washout(const cohort *c, fs_cfg_node design, fs_error *err) {
-  for (size_t a = 0; c->crossover && a < c->n_arms; a++) {
-    const char *list[512];
-    char ovr[512][FS_SWEEP_OVERRIDE_LEN];
-    size_t n = 0, run = a * c->n_subjects;
-    for (size_t k = 2; k < c->n_cols && n < 512; k++) {
-      if (c->cols[k].key[0] == '\0' || c->cols[k].text[run][0] == '\0') continue;
-      snprintf(ovr[n], sizeof ovr[n], "%s=%s", c->cols[k].key, c->cols[k].text[run]);
-      list[n] = ovr[n];
-      n++;
-    }
-    fs_experiment_spec *spec = NULL;
-    fs_error ignored;
-    if (fs_experiment_load(c->base, list, n, &spec, &ignored) != FS_OK) continue;
-    for (size_t i = 0; spec->pharm != NULL && i < fs_pharm_n_drugs(spec->pharm); i++) {
+  for (size_t run = 0; c->crossover && run < c->n_runs; run++) {
+    fs_experiment_spec *spec = run_experiment(c, run);
+    for (size_t i = 0; spec != NULL && spec->pharm != NULL && i < fs_pharm_n_drugs(spec->pharm);
+         i++) {
       double need = clearance_time(spec->pharm, i);
       if (need <= c->washout) continue;
       fs_status st = fs_cfg_error(
           fs_cfg_child(design, "washout"), err,
-          "a wash-out of %.4g h is too short: %s in arm \"%s\" needs %.4g h after its last dose "
-          "to fall below 1/32 of its peak plasma concentration (five half-lives)",
+          "a wash-out of %.4g h is too short: %s in arm \"%s\" (subject %s) needs %.4g h after "
+          "its last dose to fall below 1/32 of its peak plasma concentration (five half-lives)",
           c->washout / 3600.0, fs_pharm_drug(spec->pharm, i)->name, c->cols[0].text[run],
-          need / 3600.0);
+          c->cols[1].text[run], need / 3600.0);
       fs_experiment_free(spec);
       return st;
     }
