@@ -5,6 +5,7 @@
 set -eu
 PACKAGES="cmake make gcc pkg-config libhdf5-dev libyaml-dev libcmocka-dev hdf5-tools
 python3 python3-numpy python3-h5py python3-matplotlib python3-pytest
+python3-scipy python3-statsmodels python3-pandas python3-yaml
 libopenmpi-dev openmpi-bin"
 missing=""
 for p in $PACKAGES; do

@@ -31,10 +31,10 @@ static const char *const root_keys[] = {"name",     "description", "base",    "s
 static const char *const design_keys[] = {"type", "washout"};
 static const char *const designs[] = {"parallel", "crossover"};
 static const char *const arm_keys[] = {"name", "description", "set"};
-static const char *const variable_keys[] = {"key",     "name",  "lognormal", "normal",
-                                            "uniform", "range", "integer",   "source"};
+static const char *const variable_keys[] = {"key",   "name",    "lognormal", "normal", "uniform",
+                                            "range", "integer", "source",    "arms"};
 static const char *const dist_names[] = {"lognormal", "normal", "uniform"};
-static const char *const trait_keys[] = {"name", "description", "source", "levels"};
+static const char *const trait_keys[] = {"name", "description", "source", "levels", "arms"};
 static const char *const level_keys[] = {"name", "frequency", "set"};
 static const char *const analysis_keys[] = {"test",      "endpoint",   "baseline",
                                             "reference", "responder",  "remission",
@@ -221,6 +221,37 @@ static fs_status read_arms(cohort *c, fs_cfg_node arms, fs_error *err) {
   return FS_OK;
 }
 
+/* `arms: [a, b]` of a variable or trait: which arms its overrides apply to (all without it).
+ * in[arm] receives the answer. */
+static fs_status read_arm_filter(const cohort *c, fs_cfg_node node, bool *in, fs_error *err) {
+  fs_cfg_node list = fs_cfg_child(node, "arms");
+  fs_cfg_node arms = fs_cfg_child(c->root, "arms");
+  for (size_t a = 0; a < c->n_arms; a++)
+    in[a] = !fs_cfg_exists(list);
+  if (!fs_cfg_exists(list)) return FS_OK;
+  if (!fs_cfg_is_seq(list)) return fs_cfg_error(list, err, "expected a list of arm names");
+  for (size_t i = 0; i < fs_cfg_len(list); i++) {
+    const char *name = fs_cfg_scalar(fs_cfg_item(list, i));
+    size_t a = 0;
+    while (a < c->n_arms &&
+           (name == NULL ||
+            strcmp(name, fs_cfg_scalar(fs_cfg_child(fs_cfg_item(arms, a), "name"))) != 0))
+      a++;
+    if (a == c->n_arms)
+      return fs_cfg_error(fs_cfg_item(list, i), err, "\"%s\" is not the name of an arm",
+                          name != NULL ? name : "");
+    in[a] = true;
+  }
+  return FS_OK;
+}
+
+/* Clears the values of columns [first, last) in the runs of arms that in[] leaves out. */
+static void apply_arm_filter(cohort *c, const bool *in, size_t first, size_t last) {
+  for (size_t r = 0; r < c->n_runs; r++)
+    for (size_t k = first; !in[arm_of(c, r)] && k < last; k++)
+      c->cols[k].text[r][0] = '\0';
+}
+
 /* ---- variability ----------------------------------------------------------------------- */
 
 typedef struct variable {
@@ -383,6 +414,11 @@ static fs_status read_variable(cohort *c, fs_cfg_node node, size_t ordinal, fs_e
     format_drawn(&v, x, col->text[r], TEXT_LEN);
     col->where[r] = node;
   }
+  bool *in = calloc(c->n_arms, sizeof *in);
+  if (st == FS_OK && in == NULL) st = fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (st == FS_OK && (st = read_arm_filter(c, node, in, err)) == FS_OK)
+    apply_arm_filter(c, in, c->n_cols - 1, c->n_cols);
+  free(in);
   return st;
 }
 
@@ -486,6 +522,12 @@ static fs_status read_trait(cohort *c, fs_cfg_node node, size_t ordinal, fs_erro
     assign_level(c, levels, l, r);
   }
   free(cum);
+  /* the subject keeps its level in every arm; its effects apply in the arms named */
+  bool *in = calloc(c->n_arms, sizeof *in);
+  if (st == FS_OK && in == NULL) st = fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (st == FS_OK && (st = read_arm_filter(c, node, in, err)) == FS_OK)
+    apply_arm_filter(c, in, label + 1, c->n_cols);
+  free(in);
   return st;
 }
 

@@ -499,8 +499,10 @@ def cohort_figure(c, rows):
     dur = _durability(c)
     if any(len(t) for t, _ in dur.values()):
         panels.append("survival")
-    fig = Figure(figsize=(4.2 * max(len(panels), 1), 3.6), layout="constrained")
-    axes = fig.subplots(1, max(len(panels), 1), squeeze=False)[0]
+    ncols = 2 if len(panels) == 4 else max(len(panels), 1)
+    nrows = 2 if len(panels) == 4 else 1
+    fig = Figure(figsize=(4.2 * ncols, 3.6 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     colors = {a: f"C{i}" for i, a in enumerate(c.arms)}
     for ax, p in zip(axes, panels):
         if p == "curves":

@@ -178,6 +178,31 @@ static void test_determinism_and_design(void **state) {
   fs_sweep_free(q);
 }
 
+/* A variable or a trait's effects limited to some arms: no override in the others, while a
+ * trait's level stays the subject's in every arm. */
+static void test_arm_filter(void **state) {
+  (void)state;
+  fs_sweep *s = load_ok(HEAD "subjects: 3\n" TWO_ARMS "analysis: {test: none}\n"
+                             "variability:\n"
+                             "  - {key: 'drugs[0].pk_params.k10', name: k10, arms: [high],\n"
+                             "     lognormal: {median: 0.6 /h, cv: 0.3}}\n"
+                             "traits:\n"
+                             "  - {name: t, arms: [low], levels: [{name: a, frequency: 1,\n"
+                             "     set: {'drugs[0].duration': 1 h}}]}\n");
+  size_t k10 = column(s, "k10"), dur = column(s, "drugs[0].duration"), t = column(s, "t");
+  for (size_t k = 0; k < 6; k++) {
+    assert_true((fs_sweep_value_text(s, k10, k)[0] != '\0') == (k >= 3));
+    assert_string_equal(fs_sweep_value_text(s, dur, k), k < 3 ? "1 h" : "");
+    assert_string_equal(fs_sweep_value_text(s, t, k), "a");
+  }
+  fs_sweep_free(s);
+  assert_string_equal(load_error(HEAD "subjects: 3\n" TWO_ARMS "analysis: {test: none}\n"
+                                      "variability:\n"
+                                      "  - {key: subject.body_weight, arms: [mid],\n"
+                                      "     uniform: {low: 60 kg, high: 80 kg}}\n"),
+                      "9:39: variability[0].arms[0]: \"mid\" is not the name of an arm");
+}
+
 static void test_integer_values(void **state) {
   (void)state;
   fs_sweep *s = load_ok(HEAD "subjects: 200\narms: [{name: all}]\n"
@@ -253,6 +278,7 @@ int main(void) {
       cmocka_unit_test(test_trait_frequencies),
       cmocka_unit_test(test_determinism_and_design),
       cmocka_unit_test(test_integer_values),
+      cmocka_unit_test(test_arm_filter),
       cmocka_unit_test(test_bad_input),
       cmocka_unit_test(test_is_file),
   };
