@@ -264,6 +264,27 @@ static void test_bad_input(void **state) {
       "is set by one of them");
 }
 
+/* The cohorts shipped in configs/cohorts/ load, with their arms and subjects. */
+static void test_shipped_cohorts(void **state) {
+  (void)state;
+  const struct {
+    const char *file;
+    size_t runs;
+  } shipped[] = {{"girgenti2017", 30}, {"feder2021", 30}, {"feder2014", 40}, {"dose_finding", 36}};
+  for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {
+    char path[512];
+    snprintf(path, sizeof path, FS_SOURCE_DIR "/configs/cohorts/%s.yaml", shipped[i].file);
+    fs_sweep *s = NULL;
+    fs_error err = {0};
+    if (fs_cohort_load(path, &s, &err) != FS_OK) print_error("%s\n", err.msg);
+    assert_non_null(s);
+    fs_sweep_info in;
+    fs_sweep_get_info(s, &in);
+    assert_int_equal(in.n_runs, shipped[i].runs);
+    fs_sweep_free(s);
+  }
+}
+
 /* The ordinary sweep file is not a cohort; a cohort file is. */
 static void test_is_file(void **state) {
   (void)state;
@@ -279,6 +300,7 @@ int main(void) {
       cmocka_unit_test(test_determinism_and_design),
       cmocka_unit_test(test_integer_values),
       cmocka_unit_test(test_arm_filter),
+      cmocka_unit_test(test_shipped_cohorts),
       cmocka_unit_test(test_bad_input),
       cmocka_unit_test(test_is_file),
   };
