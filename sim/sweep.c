@@ -14,6 +14,8 @@
 #include <fearsim/sweep.h>
 #include <fearsim/units.h>
 
+#include "sweep_impl.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -26,8 +28,8 @@
 #include <unistd.h>
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_RUNS 100000000UL /* a sweep larger than this is a mistake */
-#define TEXT_LEN 128         /* an axis value as text */
+#define MAX_RUNS 100000000UL       /* a sweep larger than this is a mistake */
+#define TEXT_LEN FS_SWEEP_TEXT_LEN /* an axis value as text */
 #define OVR_LEN FS_SWEEP_OVERRIDE_LEN
 _Static_assert(OVR_LEN == FS_CFG_PATH_LEN + TEXT_LEN + 8, "a key path, = and a value");
 #define PATH_LEN 4096
@@ -76,6 +78,7 @@ typedef struct sweep_axis {
   bool numeric;
   char unit[32]; /* SI unit of the values */
   size_t group;  /* grid dimension; zipped axes share one */
+  bool label;    /* a column of a table that is passed to no run (a cohort's arm name) */
 } sweep_axis;
 
 struct fs_sweep {
@@ -93,6 +96,7 @@ struct fs_sweep {
   sweep_outcome *outcomes;
   size_t n_outcomes;
   uint64_t fingerprint;
+  uint64_t *run_seeds; /* a table's seeds, one per run; NULL for a grid */
 };
 
 /* snprintf that may truncate on purpose (paths and messages are bounded). */
@@ -125,8 +129,8 @@ static const char *article(fs_unit_kind k) {
 }
 
 /* Splits "20 min" into 20 and "min" and gives the SI value of one such unit. */
-static bool split_quantity(const char *text, double *number, char *unit, size_t len, double *scale,
-                           fs_unit_kind *kind) {
+bool fs_sweep_split_quantity(const char *text, double *number, char *unit, size_t len,
+                             double *scale, fs_unit_kind *kind) {
   char *end;
   errno = 0;
   *number = strtod(text, &end);
@@ -140,7 +144,7 @@ static bool split_quantity(const char *text, double *number, char *unit, size_t 
 }
 
 /* A number in a unit, as text that the unit parser reads back: "0.25 mg/kg". */
-static void format_value(char *buf, size_t len, double number, const char *unit) {
+void fs_sweep_format_value(char *buf, size_t len, double number, const char *unit) {
   snprintf(buf, len, "%.12g%s%s", number, unit[0] != '\0' ? " " : "", unit);
 }
 
@@ -181,7 +185,7 @@ static fs_status read_bound(fs_cfg_node parent, const char *key, double *number,
   const char *text = NULL;
   fs_status st = fs_cfg_get_string(parent, key, true, &text, err);
   if (st != FS_OK) return st;
-  if (!split_quantity(text, number, unit, 32, scale, kind))
+  if (!fs_sweep_split_quantity(text, number, unit, 32, scale, kind))
     return fs_cfg_error(fs_cfg_child(parent, key), err,
                         "expected a number with a unit such as \"0.5 mg/kg\", got \"%s\"", text);
   return FS_OK;
@@ -224,7 +228,7 @@ static fs_status read_space(sweep_axis *a, fs_cfg_node g, bool log_space, fs_err
     double f = a->n > 1 ? (double)i / (double)(a->n - 1) : 0.0;
     double v = log_space ? lo * pow(hi / lo, f) : lo + f * (hi - lo);
     if (i + 1 == a->n && a->n > 1) v = hi;
-    format_value(a->text[i], TEXT_LEN, v, unit);
+    fs_sweep_format_value(a->text[i], TEXT_LEN, v, unit);
   }
   return FS_OK;
 }
@@ -261,7 +265,7 @@ static fs_status read_samples(sweep_axis *a, fs_cfg_node g, bool lhs, uint64_t s
     double u = fs_rng_uniform(&r);
     double f = lhs ? ((double)perm[i] + u) / (double)a->n : u;
     double v = log_scale ? lo * pow(hi / lo, f) : lo + f * (hi - lo);
-    format_value(a->text[i], TEXT_LEN, v, unit);
+    fs_sweep_format_value(a->text[i], TEXT_LEN, v, unit);
   }
   free(perm);
   return FS_OK;
@@ -270,11 +274,12 @@ static fs_status read_samples(sweep_axis *a, fs_cfg_node g, bool lhs, uint64_t s
 /* SI values and unit of an axis: every value a quantity of one dimension, or none. */
 static fs_status classify_values(sweep_axis *a, fs_error *err) {
   fs_unit_kind first = FS_UNIT_DIMENSIONLESS;
-  size_t n_numeric = 0, first_at = 0;
+  size_t n_numeric = 0, first_at = 0, n_empty = 0;
   for (size_t i = 0; i < a->n; i++) {
     fs_unit_kind k;
     a->si[i] = NAN;
-    if (!parse_any(a->text[i], &a->si[i], &k)) continue;
+    if (a->text[i][0] == '\0') n_empty++;
+    if (a->text[i][0] == '\0' || !parse_any(a->text[i], &a->si[i], &k)) continue;
     if (n_numeric == 0) first = k, first_at = i;
     double dummy;
     fs_error e;
@@ -284,9 +289,9 @@ static fs_status classify_values(sweep_axis *a, fs_error *err) {
                           fs_unit_kind_name(first));
     n_numeric++;
   }
-  if (n_numeric > 0 && n_numeric < a->n) {
+  if (n_numeric > 0 && n_numeric + n_empty < a->n) {
     for (size_t i = 0; i < a->n; i++)
-      if (isnan(a->si[i]))
+      if (isnan(a->si[i]) && a->text[i][0] != '\0')
         return fs_cfg_error(a->where[i], err, "expected %s like \"%s\", got \"%s\"",
                             fs_unit_kind_name(first), a->text[first_at], a->text[i]);
   }
@@ -552,8 +557,13 @@ fs_status fs_sweep_override(const fs_sweep *s, size_t axis, size_t point, char *
                             fs_error *err) {
   if (s == NULL || axis >= s->n_axes || point >= s->n_points)
     return fs_error_set(err, FS_ERR_INTERNAL, "fs_sweep_override: out of range");
+  const char *text = s->axes[axis].text[value_index(s, axis, point)];
+  if (s->axes[axis].label || text[0] == '\0') {
+    if (len > 0) buf[0] = '\0'; /* nothing to pass to this run */
+    return FS_OK;
+  }
   char value[2 * TEXT_LEN + 4];
-  yaml_value(s->axes[axis].text[value_index(s, axis, point)], value, sizeof value);
+  yaml_value(text, value, sizeof value);
   int n = snprintf(buf, len, "%s=%s", s->axes[axis].key, value);
   if (n < 0 || (size_t)n >= len) return fs_error_set(err, FS_ERR_INTERNAL, "override too long");
   return FS_OK;
@@ -568,7 +578,7 @@ static fs_status relocate_error(const fs_sweep *s, size_t point, char (*ovr)[OVR
   for (size_t a = 0; a < s->n_axes; a++) {
     char prefix[OVR_LEN + 16];
     int n = snprintf(prefix, sizeof prefix, "--set '%s': ", ovr[a]);
-    if (n < 0 || strncmp(err->msg, prefix, (size_t)n) != 0) continue;
+    if (n < 0 || ovr[a][0] == '\0' || strncmp(err->msg, prefix, (size_t)n) != 0) continue;
     char rest[FS_ERROR_MSG_LEN];
     snprintf(rest, sizeof rest, "%s", err->msg + n);
     size_t key_len = strlen(s->axes[a].key);
@@ -638,17 +648,18 @@ static fs_status validate_points(fs_sweep *s, fs_error *err) {
   if (st == FS_OK && (ovr == NULL || list == NULL))
     st = fs_error_set(err, FS_ERR_NOMEM, "out of memory");
   for (size_t p = 0; st == FS_OK && p < s->n_points; p++) {
+    size_t n_list = 0;
     for (size_t a = 0; st == FS_OK && a < s->n_axes; a++) {
       st = fs_sweep_override(s, a, p, ovr[a], OVR_LEN, err);
-      list[a] = ovr[a];
+      if (st == FS_OK && ovr[a][0] != '\0') list[n_list++] = ovr[a];
       if (st == FS_OK) s->fingerprint = fs_hash_fnv1a(ovr[a], strlen(ovr[a]) + 1, s->fingerprint);
     }
     for (size_t r = 0; st == FS_OK && r < s->replicates; r++) {
-      uint64_t seed = run_seed(s, p, r);
+      uint64_t seed = s->run_seeds != NULL ? s->run_seeds[p] : run_seed(s, p, r);
       s->fingerprint = fs_hash_fnv1a(&seed, sizeof seed, s->fingerprint);
     }
     fs_experiment_spec *spec = NULL;
-    if (st == FS_OK && (st = fs_experiment_load(s->base, list, s->n_axes, &spec, err)) != FS_OK)
+    if (st == FS_OK && (st = fs_experiment_load(s->base, list, n_list, &spec, err)) != FS_OK)
       st = relocate_error(s, p, ovr, err);
     if (st == FS_OK) st = check_outcomes(s, p, spec, err);
     fs_experiment_free(spec);
@@ -688,6 +699,69 @@ cleanup:
   return st;
 }
 
+/* ---- a table of runs (cohorts) ---------------------------------------------------------- */
+
+static fs_status table_column(fs_sweep *s, const fs_sweep_column *col, size_t n_runs,
+                              fs_error *err) {
+  sweep_axis *a = &s->axes[s->n_axes++];
+  snprintf(a->name, sizeof a->name, "%s", col->name);
+  snprintf(a->key, sizeof a->key, "%s", col->key != NULL ? col->key : "");
+  a->key_node = col->key_node;
+  a->label = col->key == NULL;
+  fs_status st = axis_alloc(a, n_runs, col->key_node, err);
+  for (size_t i = 0; st == FS_OK && i < n_runs; i++) {
+    snprintf(a->text[i], TEXT_LEN, "%s", col->text[i]);
+    a->where[i] = col->where[i];
+  }
+  return st == FS_OK ? classify_values(a, err) : st;
+}
+
+static fs_status table_grid(fs_sweep *s, const fs_sweep_table *t, fs_error *err) {
+  s->axes = calloc(t->n_cols + 1, sizeof *s->axes);
+  s->group_len = calloc(1, sizeof *s->group_len);
+  s->group_stride = calloc(1, sizeof *s->group_stride);
+  s->run_seeds = calloc(t->n_runs + 1, sizeof *s->run_seeds);
+  if (s->axes == NULL || s->group_len == NULL || s->group_stride == NULL || s->run_seeds == NULL)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  memcpy(s->run_seeds, t->seeds, t->n_runs * sizeof *t->seeds);
+  s->group_len[0] = t->n_runs;
+  s->group_stride[0] = 1;
+  s->n_groups = 1;
+  s->n_points = t->n_runs;
+  s->replicates = 1;
+  fs_status st = FS_OK;
+  for (size_t c = 0; st == FS_OK && c < t->n_cols; c++)
+    st = table_column(s, &t->cols[c], t->n_runs, err);
+  return st;
+}
+
+fs_status fs_sweep_create_table(fs_config *cfg, const fs_sweep_table *t, fs_sweep **out,
+                                fs_error *err) {
+  fs_status st = FS_OK;
+  *out = NULL;
+  fs_sweep *s = calloc(1, sizeof *s);
+  const char *path = fs_config_file(cfg);
+  if (s == NULL || (s->file = malloc(strlen(path) + 1)) == NULL) {
+    fs_config_free(cfg);
+    free(s);
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  }
+  memcpy(s->file, path, strlen(path) + 1);
+  s->cfg = cfg;
+  s->seed = t->seed;
+  if (t->n_runs == 0 || t->n_runs > MAX_RUNS)
+    FS_TRY(fs_cfg_error(t->root, err, "expected 1 to %lu runs, got %zu", MAX_RUNS, t->n_runs));
+  FS_TRY(read_base(s, t->root, err));
+  FS_TRY(table_grid(s, t, err));
+  FS_TRY(read_outcomes(s, t->outcomes, err));
+  FS_TRY(validate_points(s, err));
+  *out = s;
+  s = NULL;
+cleanup:
+  fs_sweep_free(s);
+  return st;
+}
+
 void fs_sweep_free(fs_sweep *s) {
   if (s == NULL) return;
   for (size_t i = 0; i < s->n_axes; i++) {
@@ -699,6 +773,7 @@ void fs_sweep_free(fs_sweep *s) {
   free(s->group_len);
   free(s->group_stride);
   free(s->outcomes);
+  free(s->run_seeds);
   fs_config_free(s->cfg);
   free(s->file);
   free(s);
@@ -741,7 +816,7 @@ fs_status fs_sweep_get_run(const fs_sweep *s, size_t k, fs_sweep_run *out, fs_er
   out->run = k;
   out->point = k / s->replicates;
   out->replicate = k % s->replicates;
-  out->seed = run_seed(s, out->point, out->replicate);
+  out->seed = s->run_seeds != NULL ? s->run_seeds[k] : run_seed(s, out->point, out->replicate);
   return FS_OK;
 }
 

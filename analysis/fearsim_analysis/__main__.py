@@ -8,6 +8,7 @@ with the package on the path.
     python3 -m fearsim_analysis summary RESULT.h5 [--yaml]
     python3 -m fearsim_analysis freezing|weights|report ...   (see report.py)
     python3 -m fearsim_analysis sweep SUMMARY.h5 ...          (see sweep.py)
+    python3 -m fearsim_analysis cohort SUMMARY.h5 [-o PREFIX]  (see cohort.py)
 
 Exit codes: 0 success, 1 failure while writing the figure, 2 bad arguments or a file
 that is not a fearsim result.
@@ -20,6 +21,7 @@ import sys
 from .load import FearsimFileError, load, mean_rates
 from .plot import WHAT, make_figure, save
 from .report import add_commands
+from .cohort import add_commands as add_cohort_commands
 from .sweep import add_commands as add_sweep_commands
 
 FORMATS = ("png", "pdf")
@@ -200,6 +202,7 @@ def main(argv=None, prog="python3 -m fearsim_analysis"):
     sum_p.add_argument("--yaml", action="store_true", help="also print the experiment YAML")
     days = add_commands(sub)  # freezing, weights, report (report.py)
     days.update(add_sweep_commands(sub))  # sweep (sweep.py)
+    days.update(add_cohort_commands(sub))  # cohort (cohort.py)
     args = parser.parse_args(argv)
     if args.command in days:
         return _guard(days[args.command][1], args, days[args.command][0].error,

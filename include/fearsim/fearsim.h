@@ -30,6 +30,7 @@
 #include <fearsim/rng.h>
 #include <fearsim/snapshot.h>
 #include <fearsim/sweep.h>
+#include <fearsim/cohort.h>
 #include <fearsim/synrule.h>
 #include <fearsim/units.h>
 #include <fearsim/version.h>

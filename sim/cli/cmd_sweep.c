@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "sweep_pool.h"
 
+#include <fearsim/cohort.h>
 #include <fearsim/sweep.h>
 
 #include <errno.h>
@@ -47,6 +48,7 @@ static const char sweep_usage[] =
     "                     [--task-id K] [--collect] [--quiet]\n"
     "\n"
     "Runs every point of a sweep file (each replicate a `fearsim run` of its own process),\n"
+    "or every subject of every arm of a cohort file (one with arms:, see docs/cohorts.md),\n"
     "writing DIR/point_<index>.h5 per run and, at the end, DIR/summary.h5 and summary.csv.\n"
     "Runs whose file exists are skipped, so re-running a sweep finishes what is missing;\n"
     "a run stopped by a signal (or killed) goes on from the checkpoint in its .partial.\n"
@@ -479,7 +481,9 @@ int fs_cli_sweep(int argc, char **argv) {
 #endif
   fs_error err = {0};
   /* Every rank validates the whole sweep (it reads files only); one of them says why not. */
-  if (fs_sweep_load(c.o.file, &c.s, &err) != FS_OK)
+  fs_status (*load)(const char *, fs_sweep **, fs_error *) =
+      fs_cohort_is_file(c.o.file) ? fs_cohort_load : fs_sweep_load;
+  if (load(c.o.file, &c.s, &err) != FS_OK)
     rc = c.rank == 0 ? fs_cli_fail(&err) : fs_cli_exit_code(err.code);
   else
     fs_sweep_get_info(c.s, &c.info);

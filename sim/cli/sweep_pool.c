@@ -121,6 +121,7 @@ static fs_status build_argv(fs_sweep_pool *p, pool_slot *sl, size_t k, fs_error 
   sl->argv[n++] = (char *)p->info.base;
   for (size_t a = 0; st == FS_OK && a < p->info.n_axes; a++) {
     st = fs_sweep_override(s, a, r.point, sl->ovr[a], sizeof sl->ovr[a], err);
+    if (sl->ovr[a][0] == '\0') continue; /* a cohort's label, or no override in this run */
     sl->argv[n++] = "--set";
     sl->argv[n++] = sl->ovr[a];
   }
@@ -146,12 +147,13 @@ static bool resumable(const fs_sweep_pool *p, const pool_slot *sl) {
   if (access(sl->partial, F_OK) != 0 || fs_checkpoint_probe(sl->partial, &info, &ignored) != FS_OK)
     return false;
   const char **over = calloc(n_axes + 2, sizeof *over);
+  size_t n_over = 0;
   for (size_t a = 0; over != NULL && a < n_axes; a++)
-    over[a] = sl->ovr[a];
+    if (sl->ovr[a][0] != '\0') over[n_over++] = sl->ovr[a];
   snprintf(seed, sizeof seed, "seed=%s", sl->seed);
-  if (over != NULL) over[n_axes] = seed;
+  if (over != NULL) over[n_over] = seed;
   bool same = over != NULL &&
-              fs_experiment_load(p->info.base, over, n_axes + 1, &spec, &ignored) == FS_OK &&
+              fs_experiment_load(p->info.base, over, n_over + 1, &spec, &ignored) == FS_OK &&
               fs_experiment_hash(spec) == info.hash;
   fs_experiment_free(spec);
   free(over);
