@@ -10,7 +10,7 @@ from .load import FearsimFileError
 from .plot import _time_axis, draw_curves
 
 _SERIES = re.compile(r"^(?P<drug>.+)_(?P<where>plasma|effect)_(?P<unit>ng_per_mL|uM)$")
-_BLOCK = re.compile(r"^block_(?P<pop>.+)$")
+_BLOCK = re.compile(r"^block_(?!rest_)(?P<pop>.+)$")
 #: The concentration panels: (where, unit, y label).
 _PANELS = (("plasma", "ng_per_mL", "plasma (ng/mL)"), ("effect", "uM", "effect site (uM)"))
 
