@@ -6,6 +6,8 @@ set -eu
 PACKAGES="cmake make gcc pkg-config libhdf5-dev libyaml-dev libcmocka-dev hdf5-tools
 python3 python3-numpy python3-h5py python3-matplotlib python3-pytest
 libopenmpi-dev openmpi-bin"
+# --test (cmake/test.sh): also the headless browser that opens the HTML report in the tests
+if [ "${1:-}" = "--test" ]; then PACKAGES="$PACKAGES chromium"; fi
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
