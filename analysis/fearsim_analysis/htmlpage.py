@@ -13,7 +13,7 @@ import re
 import numpy as np
 
 _STYLE = """
-body { font-family: sans-serif; margin: 1.5em auto; max-width: 1300px; color: #222; }
+body { font-family: sans-serif; margin: 1.5em 2%; color: #222; }
 h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.5em; }
 img { max-width: 100%; height: auto; border: 1px solid #ddd; }
 table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }

@@ -106,7 +106,8 @@ def _calcium_panel(ax, result, proj):
         ax.text(0.5, 0.5, f"no calcium_{proj} series", transform=ax.transAxes, ha="center",
                 color="0.4")
     else:
-        ax.plot(_days(s.time), s.values, ".", ms=2, label=f"{proj} (mean)")
+        active = s.values > 1e-6  # between sessions the calcium has decayed to nothing
+        ax.plot(_days(s.time[active]), s.values[active], ".", ms=2, label=f"{proj} (mean)")
     ax.set_ylabel("calcium")
     ax.set_title("3  synaptic calcium (during the sessions)", loc="left", fontsize=10)
 

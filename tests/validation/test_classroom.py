@@ -95,7 +95,7 @@ def test_extinction_and_recall(lesson):
 
 def test_spontaneous_recovery(lesson):
     fz = freezing(lesson[0] / "spontaneous_recovery.h5")
-    assert fz["test_day12"][0] > fz["recall"][0] + 15, fz
+    assert fz["test_day9"][0] > fz["recall"][0] + 15, fz
 
 
 def test_renewal(lesson):
