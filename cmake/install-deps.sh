@@ -10,6 +10,8 @@ python3-pandas python3-xarray python3-neo python3-bmtk
 python3-scipy python3-statsmodels python3-yaml
 libopenmpi-dev openmpi-bin
 clang libclang-rt-dev libomp-dev"
+# --test (cmake/test.sh): also the headless browser that opens the HTML report in the tests
+if [ "${1:-}" = "--test" ]; then PACKAGES="$PACKAGES chromium"; fi
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

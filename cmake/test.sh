@@ -4,7 +4,7 @@
 # package's tests (pytest), all through ctest.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-sh "$root/cmake/install-deps.sh"
+sh "$root/cmake/install-deps.sh" --test
 cmake -S "$root" -B "$root/build" >/dev/null
 cmake --build "$root/build" -j "$(nproc)"
 ctest --test-dir "$root/build" --output-on-failure -j "$(nproc)"

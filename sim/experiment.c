@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1131,6 +1132,8 @@ double fs_experiment_freezing(const fs_experiment_spec *spec, double r) {
 /* circuit.scale shrinks every neuron population and Poisson input; connection probabilities
  * grow so that in-degrees stay, in-degrees are capped at the smaller source. */
 static void apply_scale(fs_experiment_spec *spec) {
+  for (size_t k = 0; k < spec->n_projs; k++)
+    spec->projs[k].indegree_asked = spec->projs[k].indegree;
   if (spec->scale == 1.0) return;
   for (size_t i = 0; i < spec->n_pops; i++) {
     fs_population_spec *p = &spec->pops[i];
@@ -1144,6 +1147,55 @@ static void apply_scale(fs_experiment_spec *spec) {
     if (p->rule == FS_CONNECT_FIXED_PROBABILITY) p->p = fmin(1.0, p->p / spec->scale);
     if (p->rule == FS_CONNECT_FIXED_INDEGREE && p->indegree > n_pre) p->indegree = n_pre;
   }
+}
+
+/* Appends one line to the warnings in buf (len bytes, already holding *used). */
+static void add_warning(char *buf, size_t len, size_t *used, const char *fmt, ...) {
+  if (*used + 1 >= len) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf + *used, len - *used, fmt, ap);
+  va_end(ap);
+  if (n > 0) *used += (size_t)n < len - *used ? (size_t)n : len - 1 - *used;
+}
+
+static bool is_plastic_target(const fs_experiment_spec *spec, size_t pop) {
+  for (size_t k = 0; k < spec->n_projs; k++)
+    if (spec->projs[k].plastic.enabled && spec->projs[k].post == pop) return true;
+  return false;
+}
+
+size_t fs_experiment_scale_warnings(const fs_experiment_spec *spec, char *buf, size_t len) {
+  size_t n = 0, used = 0;
+  if (len > 0) buf[0] = '\0';
+  if (!(spec->scale < 1.0)) return 0;
+  for (size_t i = 0; i < spec->n_pops; i++) {
+    const fs_population_spec *p = &spec->pops[i];
+    bool readout = spec->has_readout && spec->readout_pop == i;
+    if (p->input != FS_INPUT_NONE || p->size >= FS_SCALE_MIN_NEURONS ||
+        !(readout || is_plastic_target(spec, i)))
+      continue;
+    add_warning(buf, len, &used,
+                "circuit.scale %g leaves %s population %s %llu neuron%s (fewer than %d): its %s "
+                "rests on too few cells to mean anything\n",
+                spec->scale, readout ? "the readout" : "the plastic", p->name,
+                (unsigned long long)p->size, p->size == 1 ? "" : "s", FS_SCALE_MIN_NEURONS,
+                readout ? "freezing score" : "learning");
+    n++;
+  }
+  for (size_t k = 0; k < spec->n_projs; k++) {
+    const fs_projection_spec *p = &spec->projs[k];
+    if (p->rule != FS_CONNECT_FIXED_INDEGREE || 2 * p->indegree >= p->indegree_asked) continue;
+    add_warning(buf, len, &used,
+                "circuit.scale %g caps projection %s's in-degree at %llu of its %llu (%s has "
+                "only %llu units): its target gets less than half the input the circuit was "
+                "calibrated with\n",
+                spec->scale, p->name, (unsigned long long)p->indegree,
+                (unsigned long long)p->indegree_asked, spec->pops[p->pre].name,
+                (unsigned long long)spec->pops[p->pre].size);
+    n++;
+  }
+  return n;
 }
 
 static char *join_dir(const char *file, const char *rel) {

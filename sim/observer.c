@@ -9,6 +9,7 @@
 #include <fearsim/snapshot.h>
 
 #include "network_impl.h"
+#include "slow_impl.h"
 #include "synrule_impl.h"
 
 #include <math.h>
@@ -40,9 +41,11 @@ struct fs_observer {
   double *bin_time; /* [bin]: its start, s */
   /* the timeline: a row every timeline_steps; block sums by sample parity */
   size_t tl_time, (*tl_conc)[2][2], *tl_block; /* record handles; tl_conc[drug][where][unit] */
-  double *block_acc[2]; /* [parity]: per population, per neuron, sums over its NMDA synapses */
-  size_t *acc_offset;   /* [pop]: the population's first entry in block_acc */
-  uint64_t *block_n;    /* [parity][thread][pop] */
+  size_t *tl_block_rest;   /* record handles: the block at rest per population */
+  fs_block_coeffs *bcoeff; /* [population]: the blocker's coefficients there */
+  double *block_acc[2];    /* [parity]: per population, per neuron, sums over its NMDA synapses */
+  size_t *acc_offset;      /* [pop]: the population's first entry in block_acc */
+  uint64_t *block_n;       /* [parity][thread][pop] */
   /* plastic projections: per target neuron, the sums of their rule's means, by parity */
   double *plast_acc[2];
   size_t *plast_offset; /* [projection]: its first entry: a block of n_pad sums per mean of its
@@ -240,6 +243,10 @@ static fs_status create_timeline(fs_observer *obs, fs_error *err) {
   size_t n_drugs = obs->pharm ? fs_pharm_n_drugs(obs->pharm) : 0;
   obs->tl_conc = calloc(n_drugs + 1, sizeof *obs->tl_conc);
   obs->tl_block = calloc(net->n_pops + 1, sizeof *obs->tl_block);
+  obs->tl_block_rest = calloc(net->n_pops + 1, sizeof *obs->tl_block_rest);
+  obs->bcoeff = calloc(net->n_pops + 1, sizeof *obs->bcoeff);
+  for (size_t p = 0; obs->bcoeff && obs->pharm && p < net->n_pops; p++)
+    fs_pharm_get_block_coeffs(obs->pharm, p, &obs->bcoeff[p]);
   size_t n_sums = 2 * net->n_threads * (net->n_pops + 1), n_acc = 1;
   obs->acc_offset = calloc(net->n_pops + 1, sizeof *obs->acc_offset);
   for (size_t p = 0; obs->acc_offset && p < net->n_pops; p++) {
@@ -265,9 +272,10 @@ static fs_status create_timeline(fs_observer *obs, fs_error *err) {
   obs->plast_acc[1] = calloc(n_plast, sizeof(double));
   obs->tl_mean = calloc(n_means, sizeof *obs->tl_mean);
   obs->tl_written = -1;
-  if (!obs->tl_conc || !obs->tl_block || !obs->acc_offset || !obs->block_acc[0] ||
-      !obs->block_acc[1] || !obs->block_n || !obs->plast_offset || !obs->plast_acc[0] ||
-      !obs->plast_acc[1] || !obs->mean_base || !obs->tl_mean || create_slow_sums(obs))
+  if (!obs->tl_conc || !obs->tl_block || !obs->tl_block_rest || !obs->bcoeff || !obs->acc_offset ||
+      !obs->block_acc[0] || !obs->block_acc[1] || !obs->block_n || !obs->plast_offset ||
+      !obs->plast_acc[0] || !obs->plast_acc[1] || !obs->mean_base || !obs->tl_mean ||
+      create_slow_sums(obs))
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory for the timeline");
   if (obs->rec == NULL || !has_timeline(obs)) return FS_OK;
   fs_status st = fs_record_series_create(obs->rec, "/timeline/time", "s",
@@ -282,6 +290,12 @@ static fs_status create_timeline(fs_observer *obs, fs_error *err) {
                                  "mean drug-blocked fraction of the NMDA synapses onto the "
                                  "population, each as of its last transmitter arrival",
                                  &obs->tl_block[p], err);
+    if (st == FS_OK)
+      st = create_series(obs, "block_rest", net->pops[p].name, "1",
+                         "drug-blocked fraction of the population's NMDA receptors at the resting "
+                         "potential (consolidation.bdnf.v_rest), in equilibrium with the "
+                         "effect-site concentration: what drives BDNF (eEF2 pathway)",
+                         &obs->tl_block_rest[p], err);
   }
   for (size_t k = 0; k < net->n_projs && st == FS_OK; k++)
     if (net->projs[k].plastic) st = create_mean_series(obs, k, err);
@@ -489,6 +503,10 @@ static void write_timeline_row(fs_observer *obs, int64_t step, int parity) {
   for (size_t p = 0; p < net->n_pops && st == FS_OK; p++) {
     if (!obs->pharm || !pop_has_nmda_agents(net, p)) continue;
     st = append_value(obs, obs->tl_block[p], mean_block(obs, p, parity));
+    if (st == FS_OK)
+      st = append_value(
+          obs, obs->tl_block_rest[p],
+          fs_slow_block_rest(obs->pharm, &obs->bcoeff[p], p, net->spec->cons.bdnf.v_rest, t));
   }
   if (st == FS_OK && parity >= 0) st = append_plastic_means(obs, parity);
   obs->rec_status = st;
@@ -728,6 +746,8 @@ void fs_observer_free(fs_observer *obs) {
   free(obs->bin_time);
   free(obs->tl_conc);
   free(obs->tl_block);
+  free(obs->tl_block_rest);
+  free(obs->bcoeff);
   for (int parity = 0; parity < 2; parity++) {
     free(obs->block_acc[parity]);
     free(obs->plast_acc[parity]);

@@ -14,14 +14,18 @@ static void synapses_of(const fs_proj_part *part, fs_thread_range r, size_t j, u
   *q1 = part->bkw_start[j - r.begin + 1];
 }
 
-double fs_slow_block_at_rest(const fs_slow_ctx *c, size_t pop, double t) {
-  if (c->pharm == NULL) return 0.0;
+double fs_slow_block_rest(const fs_pharmacology *ph, const fs_block_coeffs *bc, size_t pop,
+                          double v_rest, double t) {
+  if (ph == NULL) return 0.0;
   fs_nmda_mod m;
-  fs_pharm_get_nmda_mod(c->pharm, pop, t, &m);
-  const fs_block_coeffs *bc = &c->bc[pop];
+  fs_pharm_get_nmda_mod(ph, pop, t, &m);
   double on = bc->k_on * m.blocker_conc;
-  double off = fs_drug_block_k_off(bc, c->net->spec->cons.bdnf.v_rest);
+  double off = fs_drug_block_k_off(bc, v_rest);
   return on > 0 ? on / (on + off) : 0.0;
+}
+
+double fs_slow_block_at_rest(const fs_slow_ctx *c, size_t pop, double t) {
+  return fs_slow_block_rest(c->pharm, &c->bc[pop], pop, c->net->spec->cons.bdnf.v_rest, t);
 }
 
 /* Brings projection k's synapses onto the thread's neurons to `to` and adds each neuron's sum of

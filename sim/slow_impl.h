@@ -28,4 +28,9 @@ void fs_slow_step(const fs_slow_ctx *c, int64_t from, int64_t to);
  * eEF2 pathway sees. */
 double fs_slow_block_at_rest(const fs_slow_ctx *c, size_t pop, double t);
 
+/* The same for a population with block coefficients bc at resting potential v_rest (V), without
+ * a slow context (the observer writes it to /timeline); 0 without drugs (ph NULL). */
+double fs_slow_block_rest(const fs_pharmacology *ph, const fs_block_coeffs *bc, size_t pop,
+                          double v_rest, double t);
+
 #endif

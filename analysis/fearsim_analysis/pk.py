@@ -10,7 +10,8 @@ from .load import FearsimFileError
 from .plot import _time_axis, draw_curves
 
 _SERIES = re.compile(r"^(?P<drug>.+)_(?P<where>plasma|effect)_(?P<unit>ng_per_mL|uM)$")
-_BLOCK = re.compile(r"^block_(?P<pop>.+)$")
+_BLOCK = re.compile(r"^block_(?!rest_)(?P<pop>.+)$")
+_REST = re.compile(r"^block_rest_(?P<pop>.+)$")
 #: The concentration panels: (where, unit, y label).
 _PANELS = (("plasma", "ng_per_mL", "plasma (ng/mL)"), ("effect", "uM", "effect site (uM)"))
 
@@ -29,6 +30,14 @@ def block_series(result):
     """{population: Series} of the run's receptor-block series (fraction blocked, 0..1)."""
     return {m["pop"]: s for name, s in result.timeline.items()
             if (m := _BLOCK.match(name)) and s.time is not None}
+
+
+def rest_block_series(result):
+    """{"<population> at rest": Series} of the run's block-at-rest series (0..1): the
+    equilibrium block at the resting potential, which follows the drug even while the
+    synapses are silent (block_<population> changes only when transmitter arrives)."""
+    return {f"{m['pop']} at rest": s for name, s in result.timeline.items()
+            if (m := _REST.match(name)) and s.time is not None}
 
 
 def parse_reference(text):
@@ -68,12 +77,13 @@ def pk_figure(results, labels, references=(), t_start=None, t_stop=None, block=T
     if not any(drugs):
         raise FearsimFileError(f"{results[0].path}: no drug concentrations in /timeline")
     blocks = [block_series(r) for r in results] if block else []
+    blocks += [rest_block_series(r) for r in results] if block else []
     times = [s.time for d in drugs for by in d.values() for s in by.values()]
     lo = t_start or 0.0
     hi = t_stop if t_stop is not None else max(t.max() for t in times)
     unit, scale = _time_axis(times, lo, hi)
     n = 3 if any(blocks) else 2
-    fig = Figure(figsize=(8, 3 * n), constrained_layout=True)
+    fig = Figure(figsize=(12.8, 2.4 * n + 0.6), constrained_layout=True)  # 3 panels: a slide
     axes = fig.subplots(n, 1, sharex=True)
     for ax, (where, u, ylabel) in zip(axes, _PANELS):
         curves = _curves(results, labels, lambda r, k=(where, u): {
@@ -82,6 +92,8 @@ def pk_figure(results, labels, references=(), t_start=None, t_stop=None, block=T
         ax.set_ylabel(ylabel)
     if n == 3:
         draw_curves(axes[2], _curves(results, labels, block_series), scale, lo, hi)
+        draw_curves(axes[2], _curves(results, labels, rest_block_series), scale, lo, hi,
+                    linestyle="--")
         axes[2].set_ylim(-0.02, 1.02)
         axes[2].set_ylabel("receptor block (fraction)")
         axes[2].legend(loc="upper right", fontsize=8)

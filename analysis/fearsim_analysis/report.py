@@ -4,6 +4,7 @@
     python3 -m fearsim_analysis weights RUN... -o FIG.png [--what weight,spines,...]
                                         [--only NAME]... [--early-late]
     python3 -m fearsim_analysis report RUN... -o DIR [--format png,pdf]
+    python3 -m fearsim_analysis mechanism RUN -o FIG.png [--population P] [--projection A->P]
 
 RUN... is any mix of result files, labelled in order by --label (repeatable) or --labels A,B
 (default: the file name), and groups `--group NAME FILE [FILE ...]` (repeatable), whose files
@@ -13,7 +14,9 @@ import argparse
 import os
 import sys
 
+from . import htmlpage as html
 from .load import FearsimFileError, load
+from .mechanism import default_population, mechanism_figure
 from .pk import pk_figure
 from .timecourse import DEFAULT_KINDS, KINDS, timecourse_figure
 from .trials import PER, freezing_points, freezing_figure, group_stats
@@ -138,11 +141,22 @@ def _report_figures(found, per):
             ("drug", lambda: pk_figure(runs, labels))]
 
 
+def _mechanism_figures(found):
+    """[(name, function making the figure)]: the mechanism chain of each file, named
+    mechanism_<label> (and a number for the files of a group)."""
+    out = []
+    for lab, runs in found:
+        for i, r in enumerate(runs):
+            name = f"mechanism_{html.slug(lab)}" + (f"_{i + 1}" if len(runs) > 1 else "")
+            out.append((name, lambda r=r: mechanism_figure(r, default_population(r))))
+    return out
+
+
 def _made(found, per):
     """[(name, Figure)] of the standard set that the files hold data for; a note on
     stdout for each one skipped."""
     made = []
-    for name, make in _report_figures(found, per):
+    for name, make in _report_figures(found, per) + _mechanism_figures(found):
         try:
             made.append((name, make()))
         except FearsimFileError as e:
@@ -168,7 +182,19 @@ def _run_report(args, error):
         with open(table, "w") as f:
             f.write(freezing_table(found))
         print(f"wrote {table}")
+    page = os.path.join(args.output, "index.html")
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(html.page(found, made))
+    print(f"wrote {page}")
     return 0
+
+
+def _run_mechanism(args, error):
+    paths = figure_paths(args.output, args.format, error)
+    result = load(args.result)
+    fig = mechanism_figure(result, args.population or default_population(result),
+                           args.projection)
+    return _write(fig, paths)
 
 
 def add_commands(sub):
@@ -193,12 +219,30 @@ def add_commands(sub):
     we.add_argument("--early-late", action="store_true",
                     help="also draw the early (dashed) and late (dotted) weight components")
     rep = sub.add_parser("report", help="the standard figures of an experiment into a directory",
-                         description="freezing, weights (weights and spines) and drug "
-                                     "(concentration and block) figures, and freezing.tsv "
-                                     "(mean freezing per session), into DIR; a figure whose "
-                                     "data the files lack is skipped with a note.")
+                         description="freezing, weights (weights and spines), drug "
+                                     "(concentration and block) and mechanism (one per file) "
+                                     "figures, freezing.tsv (mean freezing per session) and "
+                                     "index.html (one self-contained page: the figures, the "
+                                     "experiment files, provenance and trial tables; it opens "
+                                     "offline) into DIR; a figure whose data the files lack "
+                                     "is skipped with a note.")
     _add_runs(rep)
     rep.add_argument("-o", "--output", required=True, metavar="DIR")
     rep.add_argument("--per", choices=PER, default="trial", help="points of the freezing figure")
+    me = sub.add_parser("mechanism", help="the mechanism chain of one run in one figure",
+                        description="Dose, plasma and effect-site concentration, NMDA block "
+                                    "at rest and during activity, synaptic calcium, early and "
+                                    "consolidated weight, BDNF and spines, and freezing, on "
+                                    "one time axis (days), for one population and one plastic "
+                                    "projection onto it.")
+    me.add_argument("result", metavar="RESULT.h5")
+    me.add_argument("-o", "--output", required=True, metavar="FIG.png")
+    me.add_argument("--format", type=_comma_list(FORMATS, "format"), metavar="png,pdf",
+                    help="figure formats (default: the extension of -o)")
+    me.add_argument("--population", metavar="POP",
+                    help="the population (default IL_E if the run has it, else the first "
+                         "with plastic input)")
+    me.add_argument("--projection", metavar="A->POP",
+                    help="the plastic projection onto it (default: the first)")
     return {"freezing": (fr, _run_freezing), "weights": (we, _run_weights),
-            "report": (rep, _run_report)}
+            "report": (rep, _run_report), "mechanism": (me, _run_mechanism)}

@@ -1,6 +1,9 @@
 """Slow variables over days, from the /timeline series of a run: mean weight per projection
 (with its early and late components), spine density, consolidation, BDNF and PRP per
-population. One panel per quantity and projection or population; runs overlaid.
+population. One panel per quantity and projection or population, runs overlaid; when that
+would make more than MAX_PANELS panels, projections are grouped by their target population
+and populations by kind (one curve each, runs told apart by line style), so that a figure
+stays readable on a slide.
 """
 import re
 
@@ -24,6 +27,10 @@ _NAME = re.compile(r"^(?P<kind>weight_early|weight_late|weight|rho|z|spines|bdnf
 #: The weight components drawn with the total, and their line styles.
 _COMPONENTS = (("weight", "-"), ("weight_early", "--"), ("weight_late", ":"))
 _DAY = 86400.0
+#: The most panels in one figure (a slide at 1280 x 720).
+MAX_PANELS = 6
+#: Line styles of the runs in a grouped panel.
+_RUN_STYLES = ("-", "--", ":", "-.")
 
 
 def slow_series(result):
@@ -96,6 +103,56 @@ def _draw_panel(ax, runs, labels, kind, of, scale, early_late):
         ax.legend(fontsize="small")
 
 
+def grouped_panels(chosen):
+    """[(kind, title, [projection or population])]: the panels of chosen grouped by kind and
+    target population (projections) or by kind (populations), in order."""
+    groups = {}
+    for kind, of in chosen:
+        target = of.split("->")[-1] if KINDS[kind][1] == "projection" else ""
+        groups.setdefault((kind, target), []).append(of)
+    return [(kind, f"onto {target}: {KINDS[kind][0]}" if target else KINDS[kind][0], names)
+            for (kind, target), names in groups.items()]
+
+
+def _draw_group(ax, runs, labels, kind, title, names, scale):
+    units = ""
+    run_labels = list(dict.fromkeys(labels))
+    for i, of in enumerate(names):
+        for r, lab in zip(runs, labels):
+            s = slow_series(r).get(kind, {}).get(of)
+            if s is None:
+                continue
+            s, units = _scaled(s) if kind == "weight" else (s, s.units)
+            style = _RUN_STYLES[run_labels.index(lab) % len(_RUN_STYLES)]
+            text = of if len(run_labels) == 1 else f"{of} ({lab})"
+            seen = text in ax.get_legend_handles_labels()[1]
+            ax.plot(s.time / scale, s.values, color=f"C{i % 10}", linestyle=style,
+                    label=None if seen else text)
+    ax.set_ylabel(KINDS[kind][0] + (f" ({units})" if units not in ("", "1") else ""),
+                  fontsize=9)
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+
+
+def _grouped_figure(runs, labels, chosen, unit, scale):
+    groups = grouped_panels(chosen)
+    cols = 2 if len(groups) > 3 else 1
+    rows = -(-len(groups) // cols)
+    fig = Figure(figsize=(12.8, 7.2), layout="constrained")
+    axes = fig.subplots(rows, cols, sharex=True, squeeze=False).T.ravel()
+    for ax, (kind, title, names) in zip(axes, groups):
+        _draw_group(ax, runs, labels, kind, title, names, scale)
+    for ax in axes[len(groups):]:
+        ax.set_visible(False)
+    for ax in axes[:len(groups)]:
+        ax.set_xlabel(f"time ({unit})")
+        if unit == "days":
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return fig
+
+
 def timecourse_figure(runs, labels, kinds=DEFAULT_KINDS, names=None, early_late=False):
     """Panels of slow series over time (days for multi-day runs), runs overlaid.
 
@@ -103,6 +160,8 @@ def timecourse_figure(runs, labels, kinds=DEFAULT_KINDS, names=None, early_late=
     and late (dotted) weight components to each weight panel."""
     chosen = panels(runs, kinds, names)
     unit, scale = _time_unit(runs)
+    if len(chosen) > MAX_PANELS:
+        return _grouped_figure(runs, labels, chosen, unit, scale)
     fig = Figure(figsize=(8, 1.0 + 2.2 * len(chosen)), layout="constrained")
     axes = fig.subplots(len(chosen), 1, sharex=True, squeeze=False)[:, 0]
     for ax, (kind, of) in zip(axes, chosen):

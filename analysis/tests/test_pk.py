@@ -93,3 +93,16 @@ def test_cli_writes_png_and_exits_2_on_a_bad_reference(tmp_path, cli_env):
                           "--reference", "high"], env=cli_env, capture_output=True, text=True)
     assert bad.returncode == 2
     assert "expected VALUE[:LABEL]" in bad.stderr
+
+
+def test_block_at_rest_is_drawn_dashed_beside_the_block_in_use(tmp_path):
+    path = write_result(str(tmp_path / "r.h5"), {}, {}, None, {
+        "ketamine_plasma_ng_per_mL": (PLASMA, "ng/mL"), "ketamine_plasma_uM": (PLASMA / 237.7, "uM"),
+        "block_IL_E": (np.zeros(PLASMA.size), "1"), "block_rest_IL_E": (BLOCK, "1")})
+    run = load(path)
+    assert list(block_series(run)) == ["IL_E"]  # not a population "rest_IL_E"
+    fig = pk_figure([run], ["k"])
+    block = fig.axes[2]
+    rest = [ln for ln in block.lines if ln.get_label() == "IL_E at rest"][0]
+    assert rest.get_linestyle() == "--"
+    np.testing.assert_allclose(rest.get_ydata(), BLOCK)

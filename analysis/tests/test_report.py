@@ -67,7 +67,8 @@ def test_report_skips_what_a_file_lacks(tmp_path, cli_env):
     p = run(["report", path, "-o", str(tmp_path / "r")], cli_env)
     assert p.returncode == 0, p.stderr
     assert "skipped freezing:" in p.stdout and "no /trials" in p.stdout
-    assert sorted(f.name for f in (tmp_path / "r").iterdir()) == ["drug.png", "weights.png"]
+    assert sorted(f.name for f in (tmp_path / "r").iterdir()) == [
+        "drug.png", "index.html", "mechanism_notrials.png", "weights.png"]
 
 
 def test_report_with_nothing_to_report(result_file, cli_env, tmp_path):

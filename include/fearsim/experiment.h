@@ -99,6 +99,9 @@ typedef struct fs_projection_spec {
   fs_dist delay;     /* s, rounded to steps, at least one step */
   double p_open;     /* NMDA: peak open probability of a synapse's receptors after one release */
   fs_plasticity_spec plastic;
+  /* fixed_indegree: the file's in-degree, before the circuit's scale capped it at the source's
+   * size (check warns when that leaves less than half of it) */
+  uint64_t indegree_asked;
 } fs_projection_spec;
 
 /* Does the projection's synapse carry NMDA receptors (receptor nmda or ampa_nmda)? */
@@ -168,6 +171,18 @@ typedef struct fs_experiment_spec {
 /* The default of record.checkpoint: 30 min of wall time (a run that ends sooner never writes
  * one unless it is stopped). */
 #define FS_CHECKPOINT_DEFAULT 1800.0
+
+/* Below this many neurons a population's mean (the freezing of the readout, a plastic
+ * population's learning) rests on too few cells to mean anything. */
+#define FS_SCALE_MIN_NEURONS 10
+
+/* What a circuit's scale (below 1) did that may leave a run meaning nothing, though it is
+ * valid input: the readout population, or the target of a plastic projection, left with fewer
+ * than FS_SCALE_MIN_NEURONS neurons, and a fixed in-degree capped to less than half of the
+ * file's because the scale shrank its source. Writes one line per finding (each ending in
+ * '\n', the whole truncated to len and NUL-terminated) into buf and returns how many there are;
+ * 0 (and buf "") without a circuit scale below 1. */
+size_t fs_experiment_scale_warnings(const fs_experiment_spec *spec, char *buf, size_t len);
 
 /* Freezing (0..1) for a rate r (Hz) of the readout population. */
 double fs_experiment_freezing(const fs_experiment_spec *spec, double r);

@@ -440,6 +440,15 @@ static fs_status check_no_checkpoint(const char *out, bool force, fs_error *err)
                       partial, info.t, info.duration, partial);
 }
 
+/* Valid input that may still make a run mean nothing (too small a scale): on stderr, each line
+ * prefixed, so that a script reading stdout sees only the summary. */
+static void print_scale_warnings(const fs_experiment_spec *spec) {
+  char buf[4096];
+  if (fs_experiment_scale_warnings(spec, buf, sizeof buf) == 0) return;
+  for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+    fprintf(stderr, "fearsim: warning: %s: %s\n", spec->file, line);
+}
+
 int fs_cli_run(int argc, char **argv) {
   run_opts o = {0};
   int rc = parse_run_opts(argc, argv, run_usage, &o);
@@ -450,6 +459,7 @@ int fs_cli_run(int argc, char **argv) {
   fs_status st = fs_experiment_load(o.experiment, o.sets, o.n_sets, &spec, &err);
   if (st == FS_OK) {
     size_t threads = thread_count(&o, spec);
+    print_scale_warnings(spec);
     if (o.output)
       snprintf(out, sizeof out, "%s", o.output);
     else
@@ -519,6 +529,7 @@ int fs_cli_check(int argc, char **argv) {
   fs_status st = fs_experiment_load(o.experiment, o.sets, o.n_sets, &spec, &err);
   size_t threads = st == FS_OK ? thread_count(&o, spec) : 1;
   if (st == FS_OK) st = fs_network_check_memory(spec, threads, &err);
+  if (st == FS_OK) print_scale_warnings(spec);
   if (st == FS_OK) {
     fs_memory_estimate e;
     fs_network_estimate(spec, threads, &e);

@@ -190,6 +190,10 @@ static const fs_synrule_mean gb_means[] = {
     {"z", "1", "mean consolidated state z of the synapses alive", true},
     {"weight_early", "S", "mean early part of the weight, base weight * rho / rho_0", true},
     {"weight_late", "S", "mean late (consolidated) part of the weight, base weight * z", true},
+    {"calcium", "1",
+     "mean calcium of the projection's synapses (dimensionless, the scale of c_pre, c_post, "
+     "theta_d and theta_p), each as of its last update",
+     false},
 };
 
 static void means_of(const void *params, const void *rec, double w0, double *out) {
@@ -200,6 +204,7 @@ static void means_of(const void *params, const void *rec, double w0, double *out
   out[2] = y->z;
   out[3] = gb->kappa > 0 ? w0 * y->rho / gb->rho_0 : 0.0;
   out[4] = w0 * y->z;
+  out[5] = y->ca;
 }
 
 /* --- the late phase ------------------------------------------------------------------------ */
