@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs the Debian/Ubuntu packages fearsim needs to build, test and plot (pandas, xarray and
-# Neo for the analysis package's loaders, SciPy and statsmodels for cohort statistics, BMTK to test that a SONATA reader reads its spikes
-# right), Open MPI for the FEARSIM_MPI sweep runner and clang for the fuzzing smoke run (skips
-# the install when they are all present, so it needs no root on a prepared machine).
+# Neo for the analysis package's loaders, SciPy and statsmodels for cohort statistics, BMTK to
+# test that a SONATA reader reads its spikes right), Open MPI for the FEARSIM_MPI sweep runner
+# and clang for the fuzzing smoke run (skips the install when they are all present, so it needs
+# no root on a prepared machine).
 set -eu
 PACKAGES="cmake make gcc pkg-config libhdf5-dev libyaml-dev libcmocka-dev hdf5-tools
 python3 python3-numpy python3-h5py python3-matplotlib python3-pytest

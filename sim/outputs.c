@@ -93,7 +93,10 @@ static void add_drugs(fs_outputs *o, const fs_experiment_spec *spec) {
       for (int u = 0; u < 2; u++)
         add(o, "/timeline/%s_%s_%s", fs_pharm_drug(spec->pharm, i)->name, where[w], unit[u]);
   for (size_t p = 0; spec->pharm && p < spec->n_pops; p++)
-    if (receives(spec, p, nmda_of)) add(o, "/timeline/block_%s", spec->pops[p].name);
+    if (receives(spec, p, nmda_of)) {
+      add(o, "/timeline/block_%s", spec->pops[p].name);
+      add(o, "/timeline/block_rest_%s", spec->pops[p].name);
+    }
 }
 
 static void add_timeline(fs_outputs *o, const fs_experiment_spec *spec) {

@@ -25,7 +25,8 @@ static const command commands[] = {
     {"sweep", fs_cli_sweep, "run, list or collect the points of a parameter sweep", true},
     {"pk", fs_cli_pk, "print the drug concentration over time of a dosing plan", true},
     {"models", fs_cli_models, "list the neuron models, synapse rules, drugs and PK models", false},
-    {"params", fs_cli_params, "print a model's parameters: defaults, units, bounds, sources", false},
+    {"params", fs_cli_params, "print a model's parameters: defaults, units, bounds, sources",
+     false},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

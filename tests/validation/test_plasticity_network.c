@@ -27,7 +27,7 @@ static const char *experiment(int n, double f, const char *drugs) {
                    "seed: 4\nsimulation: {duration: 2 s}\n"
                    "populations:\n  P: {model: lif_cond, size: 1, params: {V_th: 100 mV}}\n"
                    "inputs:\n  pre:\n    type: spike_times\n    size: 1\n    times: [");
-  for (int i = 0; i < n; i++)
+  for (int i = 0; i < n && 0.1 + i / f < 1.9; i++) /* a spike after the run is refused */
     k += snprintf(yaml + k, sizeof yaml - (size_t)k, "%g s, ", 0.1 + i / f);
   k += snprintf(yaml + k, sizeof yaml - (size_t)k,
                 "1.9 s]\nprojections:\n"
