@@ -12,6 +12,10 @@ cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWith
   -DFEARSIM_FUZZ=ON -DFEARSIM_TESTS=OFF >/dev/null
 cmake --build "$build" -j "$(nproc)" --target fuzz_experiment fuzz_sweep fuzz_spikecsv
 mkdir -p "$build/artifacts"
+# each harness process writes its inputs into TMPDIR/fearsim-fuzz-PID and removes it at exit;
+# a crash leaves it here, inside build-fuzz/, not in /tmp
+export TMPDIR="$build/tmp"
+rm -rf "$TMPDIR" && mkdir -p "$TMPDIR"
 configs="$root/configs"
 seeds_experiment="$configs/experiments $configs/plasticity $configs/pharmacology $configs/benchmarks $configs/circuits"
 seeds_sweep="$configs/sweeps"

@@ -67,6 +67,17 @@ def _references(ax, references):
                     color="0.3")
 
 
+def _block_legend(ax):
+    """Inside the panel when short; beside it, in columns of at most 10, when the runs and
+    populations make it long (it would hide the curves)."""
+    entries = len(ax.get_legend_handles_labels()[1])
+    if entries <= 6:
+        ax.legend(loc="upper right", fontsize=8)
+    else:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="x-small",
+                  ncol=-(-entries // 10))
+
+
 def pk_figure(results, labels, references=(), t_start=None, t_stop=None, block=True):
     """Plasma in ng/mL with the reference levels, effect site in uM and, if block and the
     runs record it, the receptor block per population (fraction 0..1), on one time axis.
@@ -96,7 +107,7 @@ def pk_figure(results, labels, references=(), t_start=None, t_stop=None, block=T
                     linestyle="--")
         axes[2].set_ylim(-0.02, 1.02)
         axes[2].set_ylabel("receptor block (fraction)")
-        axes[2].legend(loc="upper right", fontsize=8)
+        _block_legend(axes[2])
     _references(axes[0], references)
     axes[0].legend(loc="upper right", fontsize=8, bbox_to_anchor=(1.0, 0.85))
     for ax in axes:

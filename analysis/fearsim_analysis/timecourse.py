@@ -162,11 +162,18 @@ def timecourse_figure(runs, labels, kinds=DEFAULT_KINDS, names=None, early_late=
     unit, scale = _time_unit(runs)
     if len(chosen) > MAX_PANELS:
         return _grouped_figure(runs, labels, chosen, unit, scale)
-    fig = Figure(figsize=(8, 1.0 + 2.2 * len(chosen)), layout="constrained")
-    axes = fig.subplots(len(chosen), 1, sharex=True, squeeze=False)[:, 0]
+    cols = 2 if len(chosen) > 3 else 1
+    rows = -(-len(chosen) // cols)
+    fig = Figure(figsize=(12.8, 7.2), layout="constrained")  # a slide at 100 dpi
+    grid = fig.subplots(rows, cols, sharex=True, squeeze=False)
+    axes = grid.T.ravel()  # read column by column, as the grouped figure
     for ax, (kind, of) in zip(axes, chosen):
         _draw_panel(ax, runs, labels, kind, of, scale, early_late)
-    if unit == "days":
-        axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes[-1].set_xlabel(f"time ({unit})")
+    for ax in axes[len(chosen):]:
+        ax.set_visible(False)
+    for ax in axes[:len(chosen)]:
+        ax.set_xlabel(f"time ({unit})")
+        ax.xaxis.set_tick_params(labelbottom=True)  # the panel below may be hidden
+        if unit == "days":
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return fig

@@ -106,3 +106,19 @@ def test_block_at_rest_is_drawn_dashed_beside_the_block_in_use(tmp_path):
     rest = [ln for ln in block.lines if ln.get_label() == "IL_E at rest"][0]
     assert rest.get_linestyle() == "--"
     np.testing.assert_allclose(rest.get_ydata(), BLOCK)
+
+
+def test_a_long_block_legend_sits_beside_the_panel(tmp_path):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    timeline = {"ketamine_plasma_ng_per_mL": (PLASMA, "ng/mL")}
+    for pop in ("LA_E", "LA_I", "BA_fear", "BA_ext", "IL_E", "CeM", "ITC", "PV"):
+        timeline[f"block_{pop}"] = (BLOCK, "1")
+        timeline[f"block_rest_{pop}"] = (BLOCK / 2, "1")
+    fig = pk_figure([load(write_result(str(tmp_path / "r.h5"), {}, {}, None, timeline))], ["k"])
+    block = fig.axes[-1]
+    assert len(block.get_legend().get_texts()) == 16
+    FigureCanvasAgg(fig).draw()
+    assert block.get_legend().get_window_extent().x0 > block.get_window_extent().x1
+    short = pk_figure([load(_pk_file(tmp_path / "k.h5"))], ["k"]).axes[-1]
+    FigureCanvasAgg(short.figure).draw()
+    assert short.get_legend().get_window_extent().x1 <= short.get_window_extent().x1

@@ -51,3 +51,18 @@ def test_figure_in_days_weights_in_nS(multiday, tmp_path):
 def test_run_without_slow_series(result_file):
     with pytest.raises(FearsimFileError, match="no weight, spines series"):
         timecourse_figure([load(result_file)], ["x"])
+
+
+def test_four_panels_fill_a_slide_in_two_columns(multiday):
+    run = load(multiday["sal1"])
+    kinds = ("weight", "spines", "bdnf", "prp")
+    chosen = panels([run], kinds)
+    assert len(chosen) == 4
+    fig = timecourse_figure([run], ["saline"], kinds)
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(shown) == 4
+    assert tuple(fig.get_size_inches() * 100) == pytest.approx((1280, 720))
+    FigureCanvasAgg(fig).draw()
+    lefts = sorted({round(ax.get_position().x0, 3) for ax in shown})
+    assert len(lefts) == 2  # two columns, two panels each
+    assert all(ax.get_xlabel() == "time (days)" for ax in shown)
