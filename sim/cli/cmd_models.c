@@ -207,13 +207,19 @@ static void params_text(const entry *e) {
   if (facts[0]) printf("%s\n", facts);
   if (e->n_params == 0) return;
   unsigned char *presets = preset_values(e);
-  printf("%-20s %-14s %-8s %-22s %s\n", "name", "default", "unit", "bounds", "description");
+  int unit_width = 8; /* the widest unit of the table, so that the columns stay aligned */
+  for (size_t i = 0; i < e->n_params; i++) {
+    int w = (int)strlen(fs_unit_kind_si(e->params[i].kind));
+    if (w > unit_width) unit_width = w;
+  }
+  printf("%-20s %-14s %-*s %-22s %s\n", "name", "default", unit_width, "unit", "bounds",
+         "description");
   for (size_t i = 0; i < e->n_params; i++) {
     const fs_param_spec *s = &e->params[i];
     format_number(def, sizeof def, s->def);
     format_bounds(bounds, sizeof bounds, s);
-    printf("%-20s %-14s %-8s %-22s %s\n", s->name, def, fs_unit_kind_si(s->kind), bounds,
-           s->description);
+    printf("%-20s %-14s %-*s %-22s %s\n", s->name, def, unit_width, fs_unit_kind_si(s->kind),
+           bounds, s->description);
     for (size_t p = 0; presets != NULL && p < e->rule->n_presets; p++) {
       format_number(def, sizeof def, value_in(presets + p * e->rule->params_size, s));
       printf("%20s %-14s preset %s\n", "", def, e->rule->presets[p]);
