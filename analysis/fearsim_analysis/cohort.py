@@ -18,6 +18,7 @@ Statistics come from scipy and statsmodels; this module only picks, labels and a
 import csv
 import math
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -439,7 +440,9 @@ def _mixed_rows(c):
         if name in ("Group Var", "Intercept"):
             continue
         ci = fit.conf_int().loc[name]
-        out.append(_row("mixed", name, "", len(df), float(coef), float(fit.bse[name]),
+        # patsy's "C(arm, Treatment('saline'))[T.ketamine]" read as "arm[ketamine]"
+        term = re.sub(r"C\(arm, Treatment\('[^']*'\)\)\[T\.([^\]]*)\]", r"arm[\1]", name)
+        out.append(_row("mixed", term, "", len(df), float(coef), float(fit.bse[name]),
                         (float(ci[0]), float(ci[1])), "MixedLM (random intercept per subject)",
                         float(fit.tvalues[name]), float(fit.pvalues[name]), note))
     return out

@@ -9,6 +9,8 @@ projection onto it (default the first, e.g. CS->IL_E). Six panels, sized for a s
     python3 -m fearsim_analysis mechanism RUN.h5 -o FIG.png [--population IL_E]
                                                             [--projection CS->IL_E]
 """
+import os
+
 import numpy as np
 import yaml
 from matplotlib.figure import Figure
@@ -175,6 +177,6 @@ def mechanism_figure(result, population="IL_E", projection=None):
     for ax in (axes[2], axes[5]):
         ax.set_xlabel("day of the experiment")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    fig.suptitle(f"{result.meta.get('experiment_file', result.path)}: the chain in "
-                 f"{population}, {proj}", fontsize=11)
+    source = os.path.basename(str(result.meta.get("experiment_file", result.path)))
+    fig.suptitle(f"{source}: the chain in {population}, {proj}", fontsize=11)
     return fig

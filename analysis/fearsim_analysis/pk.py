@@ -94,7 +94,7 @@ def pk_figure(results, labels, references=(), t_start=None, t_stop=None, block=T
     hi = t_stop if t_stop is not None else max(t.max() for t in times)
     unit, scale = _time_axis(times, lo, hi)
     n = 3 if any(blocks) else 2
-    fig = Figure(figsize=(12.8, 2.4 * n + 0.6), constrained_layout=True)  # 3 panels: a slide
+    fig = Figure(figsize=(12.8, 2.2 * n + 0.6), constrained_layout=True)  # 3 panels: 1280 x 720
     axes = fig.subplots(n, 1, sharex=True)
     for ax, (where, u, ylabel) in zip(axes, _PANELS):
         curves = _curves(results, labels, lambda r, k=(where, u): {

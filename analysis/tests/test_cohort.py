@@ -160,6 +160,10 @@ def test_synthetic_cohort_table(tmp_path):
     dur = {r["arm"]: r for r in rows if r["section"] == "durability"}
     assert dur["saline"]["note"] == "no responders"
     assert dur["ketamine"]["note"] == "0 lost, 6 censored" and math.isnan(dur["ketamine"]["value"])
+    # the mixed model's terms read as arm[ketamine], not patsy's C(arm, Treatment(...))[T....]
+    mixed = {r["measure"]: r for r in rows if r["section"] == "mixed"}
+    assert set(mixed) == {"arm[ketamine]", "trial", "arm[ketamine]:trial"}
+    assert mixed["arm[ketamine]:trial"]["value"] < -0.05  # treated fall from trial 2 on
 
 
 def test_crossover_pairs_subjects_and_cli(tmp_path, capsys):

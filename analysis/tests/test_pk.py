@@ -115,6 +115,7 @@ def test_a_long_block_legend_sits_beside_the_panel(tmp_path):
         timeline[f"block_{pop}"] = (BLOCK, "1")
         timeline[f"block_rest_{pop}"] = (BLOCK / 2, "1")
     fig = pk_figure([load(write_result(str(tmp_path / "r.h5"), {}, {}, None, timeline))], ["k"])
+    assert tuple(fig.get_size_inches() * 100) == pytest.approx((1280, 720))  # a slide
     block = fig.axes[-1]
     assert len(block.get_legend().get_texts()) == 16
     FigureCanvasAgg(fig).draw()
