@@ -17,7 +17,7 @@ import os
 import h5py
 import numpy as np
 
-from .load import FearsimFileError, Result, Trials, load
+from .load import FearsimFileError, Result, Trials, load, require_trials
 
 
 def _result(source):
@@ -50,20 +50,13 @@ def to_dataframe(source):
     if isinstance(source, Trials):
         return _trials_frame(source)
     if isinstance(source, Result):
-        return _trials_frame(_require_trials(source))
+        return _trials_frame(require_trials(source))
     path = os.fspath(source)
     if not os.path.isfile(path):
         raise FearsimFileError(f"{path}: no such file")
     if _is_summary_file(path):
         return summary_frame(path)
-    return _trials_frame(_require_trials(load(path)))
-
-
-def _require_trials(result):
-    if result.trials is None:
-        raise FearsimFileError(f"{result.path}: no /trials in the file (the run has no "
-                               "protocol with trials)")
-    return result.trials
+    return _trials_frame(require_trials(load(path)))
 
 
 def _trials_frame(trials):

@@ -136,20 +136,27 @@ def _draw_group(ax, runs, labels, kind, title, names, scale):
         ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
 
-def _grouped_figure(runs, labels, chosen, unit, scale):
-    groups = grouped_panels(chosen)
-    cols = 2 if len(groups) > 3 else 1
-    rows = -(-len(groups) // cols)
+def _slide_axes(n, unit):
+    """A 1280 x 720 figure (100 dpi) and its n panels, read column by column: two columns
+    beyond three panels, unused cells hidden, every panel with its own time axis label."""
+    cols = 2 if n > 3 else 1
     fig = Figure(figsize=(12.8, 7.2), layout="constrained")
-    axes = fig.subplots(rows, cols, sharex=True, squeeze=False).T.ravel()
-    for ax, (kind, title, names) in zip(axes, groups):
-        _draw_group(ax, runs, labels, kind, title, names, scale)
-    for ax in axes[len(groups):]:
+    axes = fig.subplots(-(-n // cols), cols, sharex=True, squeeze=False).T.ravel()
+    for ax in axes[n:]:
         ax.set_visible(False)
-    for ax in axes[:len(groups)]:
+    for ax in axes[:n]:
         ax.set_xlabel(f"time ({unit})")
+        ax.xaxis.set_tick_params(labelbottom=True)  # the panel below may be hidden
         if unit == "days":
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return fig, axes[:n]
+
+
+def _grouped_figure(runs, labels, chosen, unit, scale):
+    groups = grouped_panels(chosen)
+    fig, axes = _slide_axes(len(groups), unit)
+    for ax, (kind, title, names) in zip(axes, groups):
+        _draw_group(ax, runs, labels, kind, title, names, scale)
     return fig
 
 
@@ -162,18 +169,7 @@ def timecourse_figure(runs, labels, kinds=DEFAULT_KINDS, names=None, early_late=
     unit, scale = _time_unit(runs)
     if len(chosen) > MAX_PANELS:
         return _grouped_figure(runs, labels, chosen, unit, scale)
-    cols = 2 if len(chosen) > 3 else 1
-    rows = -(-len(chosen) // cols)
-    fig = Figure(figsize=(12.8, 7.2), layout="constrained")  # a slide at 100 dpi
-    grid = fig.subplots(rows, cols, sharex=True, squeeze=False)
-    axes = grid.T.ravel()  # read column by column, as the grouped figure
+    fig, axes = _slide_axes(len(chosen), unit)
     for ax, (kind, of) in zip(axes, chosen):
         _draw_panel(ax, runs, labels, kind, of, scale, early_late)
-    for ax in axes[len(chosen):]:
-        ax.set_visible(False)
-    for ax in axes[:len(chosen)]:
-        ax.set_xlabel(f"time ({unit})")
-        ax.xaxis.set_tick_params(labelbottom=True)  # the panel below may be hidden
-        if unit == "days":
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return fig
