@@ -29,25 +29,17 @@ double fs_slow_block_at_rest(const fs_slow_ctx *c, size_t pop, double t) {
 }
 
 /* Brings projection k's synapses onto the thread's neurons to `to` and adds each neuron's sum of
- * its synapses' early change (the rule's early_change hook: |rho - rho_0| / rho_0 for GB) into
- * esum (divided by the synapse count for the PRP trigger). */
+ * its synapses' early change (the rule's advance_early hook) into esum (divided by the synapse
+ * count for the PRP trigger). */
 static void advance_synapses(const fs_slow_ctx *c, size_t k, int64_t to) {
   fs_projection *proj = &c->net->projs[k];
   fs_proj_part *part = &proj->part[c->t];
   fs_thread_range r = proj->post->range[c->t];
-  const fs_synrule *rule = proj->rule;
+  const fs_synrule_late *late = proj->rule->late;
   for (size_t j = r.begin; j < r.end; j++) {
     uint64_t q0, q1;
-    double sum = 0.0;
     synapses_of(part, r, j, &q0, &q1);
-    for (uint64_t q = q0; q < q1; q++) {
-      uint64_t s = part->bkw[q];
-      const void *y = fs_synrule_rec(part, rule->record_size, s);
-      if (!fs_synrule_alive(rule, part, s) || rule->late->at_rest(proj->rule_params, y)) continue;
-      rule->advance(part, s, to, &c->env[k]);
-      sum += rule->late->early_change(proj->rule_params, y);
-    }
-    proj->post->esum[j] += sum;
+    proj->post->esum[j] += late->advance_early(part, part->bkw + q0, q1 - q0, to, &c->env[k]);
   }
 }
 

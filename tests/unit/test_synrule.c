@@ -1,7 +1,8 @@
 /* test_synrule.c - every registered synapse rule's descriptor is well formed (its parameter table
  * and presets, its record's fields within the record and the engine's limits, names that cannot
- * clash with the engine's own datasets, late-phase offsets), and every registry fits the
- * registry look-up. */
+ * clash with the engine's own datasets, late-phase offsets), every registry fits the
+ * registry look-up, and the slow clock's batch step of Graupner-Brunel synapses gives the bits
+ * of advancing them one at a time. */
 #include "fs_test.h"
 
 #include <fearsim/drug.h>
@@ -11,6 +12,9 @@
 #include <fearsim/registry.h>
 #include <fearsim/synrule.h>
 
+#include "synrule_impl.h"
+
+#include <math.h>
 #include <stdlib.h>
 
 static bool one_of(const char *name, const char *const *names, size_t n) {
@@ -44,8 +48,7 @@ static void check_late(const fs_synrule *r) {
   if (r->late == NULL) return;
   assert_true(r->late->z_offset + sizeof(double) <= r->record_size);
   assert_true(r->late->alive_offset < r->record_size);
-  assert_non_null(r->late->at_rest);
-  assert_non_null(r->late->early_change);
+  assert_non_null(r->late->advance_early);
   assert_non_null(r->late->tag);
   assert_non_null(r->late->form);
   assert_non_null(r->late->lasting_factor);
@@ -105,11 +108,92 @@ static void test_registries_fit(void **state) {
   assert_true(fs_pk_model_count() <= FS_REGISTRY_MAX);
 }
 
+#define GB_N 12
+#define STEPS_PER_S 10000 /* dt = 0.1 ms */
+
+/* Synapse i of a part: its record. */
+static void *rec_at(const fs_proj_part *part, const fs_synrule *r, uint64_t i) {
+  return (char *)part->plast + i * r->record_size;
+}
+
+/* A part of GB_N synapses of preset stc in every state the slow clock meets: at rest, dead,
+ * quiet (no calcium, no jump to come) with rho away from rho_0 after a burst of presynaptic
+ * spikes 40 s earlier, and busy (calcium, jumps still to come) after spikes just now. */
+static void make_gb_part(const fs_synrule *r, const fs_synrule_env *e, fs_proj_part *part) {
+  part->n_syn = GB_N;
+  part->plast = calloc(GB_N, r->record_size);
+  part->delay = calloc(GB_N, sizeof *part->delay);
+  assert_non_null(part->plast);
+  assert_non_null(part->delay);
+  double factor[1];
+  for (uint64_t i = 0; i < GB_N; i++) {
+    r->init(e->params, rec_at(part, r, i), (uint32_t)i, 0, false);
+    part->delay[i] = 15;
+    int64_t t0 = i < GB_N / 2 ? 0 : 100 * STEPS_PER_S - 40; /* quiet by 100 s, or busy */
+    for (uint64_t k = 0; k < 1 + i % 5; k++)                /* 1 to 5 spikes 2 ms apart */
+      r->pre_row(part, i, i + 1, t0 + (int64_t)(20 * k + i), e, factor);
+    if (i < GB_N / 2) r->advance(part, i, 40 * STEPS_PER_S + (int64_t)i, e);
+  }
+  *((uint8_t *)rec_at(part, r, 1) + r->late->alive_offset) = 0;
+}
+
+static bool at_rest(const fs_synrule *r, const void *y, double rho_0) {
+  return fs_synrule_field_value(fs_synrule_find_field(r, "n_pend"), y) == 0.0 &&
+         fs_synrule_field_value(fs_synrule_find_field(r, "calcium"), y) == 0.0 &&
+         fs_synrule_field_value(fs_synrule_find_field(r, "rho"), y) == rho_0;
+}
+
+static void test_gb_advance_early(void **state) {
+  (void)state;
+  const fs_synrule *r = fs_synrule_find("graupner_brunel", NULL);
+  double params[64];
+  assert_true(r->params_size <= sizeof params);
+  assert_int_equal(r->preset("stc", params, NULL), FS_OK);
+  void *coeff = malloc(r->coeff_size);
+  assert_non_null(coeff);
+  assert_int_equal(r->precompute(params, 1.0 / STEPS_PER_S, coeff, NULL), FS_OK);
+  uint64_t dropped = 0;
+  fs_synrule_env e = {.rule = r,
+                      .params = params,
+                      .coeff = coeff,
+                      .dt = 1.0 / STEPS_PER_S,
+                      .seed = 7,
+                      .n_pre = GB_N,
+                      .nmda_factor = 1.0,
+                      .dropped = &dropped};
+  fs_proj_part batch = {0}, single = {0};
+  make_gb_part(r, &e, &batch);
+  make_gb_part(r, &e, &single);
+  const double rho_0 = *(const double *)((const char *)params +
+                                         fs_params_find(r->params, r->n_params, "rho_0")->offset);
+  const fs_synrule_field *rho = fs_synrule_find_field(r, "rho");
+  uint64_t syn[GB_N];
+  for (uint64_t i = 0; i < GB_N; i++)
+    syn[i] = GB_N - 1 - i; /* a neuron's synapses come in any order */
+  for (int64_t minute = 1; minute <= 3; minute++) {
+    int64_t to = 100 * STEPS_PER_S + minute * 60 * STEPS_PER_S;
+    double sum = r->late->advance_early(&batch, syn, GB_N, to, &e), expected = 0.0;
+    for (uint64_t q = 0; q < GB_N; q++) {
+      uint64_t s = syn[q];
+      const void *y = rec_at(&single, r, s);
+      if (s == 1 || at_rest(r, y, rho_0)) continue; /* dead, or stays as it is */
+      r->advance(&single, s, to, &e);
+      expected += fabs(fs_synrule_field_value(rho, y) - rho_0) / rho_0;
+    }
+    assert_memory_equal(batch.plast, single.plast, GB_N * r->record_size);
+    assert_true(sum == expected);
+    assert_true(sum > 0.1); /* the bursts moved rho: not a sum of synapses at rest */
+  }
+  assert_true(fs_synrule_field_value(rho, rec_at(&batch, r, 0)) == rho_0); /* one spike: rest */
+  free(batch.plast), free(batch.delay), free(single.plast), free(single.delay), free(coeff);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_every_rule),
       cmocka_unit_test(test_unknown_rule),
       cmocka_unit_test(test_registries_fit),
+      cmocka_unit_test(test_gb_advance_early),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
