@@ -105,10 +105,9 @@ double fs_consolidation_prp_step(double p, int on, double alpha, double tau_p, d
 }
 
 double fs_consolidation_z_step(double z, int tag, double p_integral, double tau_z) {
+  if (tag == 0) return z; /* most synapses, every slow step: no exp() for them */
   double decay = exp(-p_integral / tau_z);
-  if (tag > 0) return 1.0 - (1.0 - z) * decay;
-  if (tag < 0) return -0.5 + (z + 0.5) * decay;
-  return z;
+  return tag > 0 ? 1.0 - (1.0 - z) * decay : -0.5 + (z + 0.5) * decay;
 }
 
 int fs_consolidation_tag(const fs_late_params *lp, double rho, double rho_0) {
