@@ -72,7 +72,7 @@ static void capture(const fs_slow_ctx *c, size_t k) {
   const double *p_int = proj->post->esum;
   for (uint64_t s = 0; s < part->n_syn; s++) {
     uint32_t j = part->target[s];
-    if (!fs_synrule_alive(rule, part, s) || p_int[j] == 0.0) continue;
+    if (p_int[j] == 0.0 || !fs_synrule_alive(rule, part, s)) continue; /* record untouched */
     double *z = fs_synrule_z(rule, part, s);
     int tag = rule->late->tag(lp, proj->rule_params, fs_synrule_rec(part, rule->record_size, s));
     *z = fs_consolidation_z_step(*z, tag, p_int[j], lp->tau_z);

@@ -34,8 +34,9 @@
 _Static_assert(OVR_LEN == FS_CFG_PATH_LEN + TEXT_LEN + 8, "a key path, = and a value");
 #define PATH_LEN 4096
 
-static const char *const root_keys[] = {"name",  "description", "base", "seed",
-                                        "seeds", "replicates",  "axes", "outcomes"};
+static const char *const root_keys[] = {"name",       "description", "base", "seed",    "seeds",
+                                        "replicates", "design",      "axes", "crossed", "outcomes"};
+static const char *const designs[] = {"grid", "one_at_a_time"};
 static const char *const axis_keys[] = {"key",      "name",   "values", "linspace",
                                         "logspace", "random", "lhs"};
 static const char *const generators[] = {"values", "linspace", "logspace", "random", "lhs"};
@@ -87,6 +88,7 @@ struct fs_sweep {
   char base[PATH_LEN];
   uint64_t seed;
   bool common_seeds;
+  bool one_at_a_time; /* design: one_at_a_time */
   size_t replicates;
   sweep_axis *axes;
   size_t n_axes;
@@ -381,25 +383,84 @@ static fs_status read_zip(fs_sweep *s, fs_cfg_node item, size_t group, fs_error 
   return st;
 }
 
-static fs_status read_axes(fs_sweep *s, fs_cfg_node list, fs_error *err) {
+/* The groups of one list of axes (axes: or crossed:), numbered from s->n_groups on. */
+static fs_status read_axis_list(fs_sweep *s, fs_cfg_node list, fs_error *err) {
   fs_status st = FS_OK;
-  if (!fs_cfg_exists(list)) return FS_OK; /* no axes: one point, replicates only */
-  if (!fs_cfg_is_seq(list)) return fs_cfg_error(list, err, "expected a list of axes");
-  size_t n = count_axes(list);
-  s->axes = calloc(n + 1, sizeof *s->axes);
-  s->group_len = calloc(fs_cfg_len(list) + 1, sizeof *s->group_len);
-  s->group_stride = calloc(fs_cfg_len(list) + 1, sizeof *s->group_stride);
-  if (s->axes == NULL || s->group_len == NULL || s->group_stride == NULL)
-    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (!fs_cfg_exists(list)) return FS_OK;
   for (size_t i = 0; st == FS_OK && i < fs_cfg_len(list); i++) {
     fs_cfg_node item = fs_cfg_item(list, i);
+    size_t g = s->n_groups++;
     if (fs_cfg_exists(fs_cfg_child(item, "zip")))
-      st = read_zip(s, item, i, err);
+      st = read_zip(s, item, g, err);
     else
-      st = read_axis(s, item, i, err);
-    if (st == FS_OK) s->group_len[i] = s->axes[s->n_axes - 1].n;
+      st = read_axis(s, item, g, err);
+    if (st == FS_OK) s->group_len[g] = s->axes[s->n_axes - 1].n;
   }
-  s->n_groups = fs_cfg_len(list);
+  return st;
+}
+
+static fs_status read_axes(fs_sweep *s, fs_cfg_node list, fs_cfg_node crossed, fs_error *err) {
+  if (!fs_cfg_exists(list) && !fs_cfg_exists(crossed)) return FS_OK; /* one point, replicates */
+  if (fs_cfg_exists(list) && !fs_cfg_is_seq(list))
+    return fs_cfg_error(list, err, "expected a list of axes");
+  if (fs_cfg_exists(crossed) && !fs_cfg_is_seq(crossed))
+    return fs_cfg_error(crossed, err, "expected a list of axes");
+  if (fs_cfg_exists(crossed) && !s->one_at_a_time)
+    return fs_cfg_error(crossed, err,
+                        "crossed axes go with design: one_at_a_time (in a grid every axis is "
+                        "crossed with every other: list them under axes:)");
+  size_t n = count_axes(list) + count_axes(crossed);
+  size_t groups = fs_cfg_len(list) + fs_cfg_len(crossed);
+  s->axes = calloc(n + 1, sizeof *s->axes);
+  s->group_len = calloc(groups + 1, sizeof *s->group_len);
+  s->group_stride = calloc(groups + 1, sizeof *s->group_stride);
+  if (s->axes == NULL || s->group_len == NULL || s->group_stride == NULL)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  fs_status st = read_axis_list(s, list, err);
+  return st == FS_OK ? read_axis_list(s, crossed, err) : st;
+}
+
+/* Axis a spread over `points` points: its values at [at, at + a->n), no value (the base
+ * experiment's) elsewhere. */
+static fs_status spread_axis(sweep_axis *a, size_t points, size_t at, fs_error *err) {
+  sweep_axis old = *a;
+  fs_status st = axis_alloc(a, points, a->key_node, err);
+  for (size_t i = 0; st == FS_OK && i < old.n; i++) {
+    memcpy(a->text[at + i], old.text[i], TEXT_LEN);
+    a->where[at + i] = old.where[i];
+  }
+  free(old.text);
+  free(old.si);
+  free(old.where);
+  return st == FS_OK ? classify_values(a, err) : st;
+}
+
+/* design: one_at_a_time. Point 0 is the base experiment; then each group of axes: varies
+ * alone, its values in order, every other key left as the base file has it. These points are
+ * the first dimension of the grid, the groups of crossed: the others. */
+static fs_status vary_one_at_a_time(fs_sweep *s, size_t n_varied, fs_cfg_node root, fs_error *err) {
+  size_t points = 1;
+  for (size_t g = 0; g < n_varied; g++)
+    points += s->group_len[g];
+  if (points > MAX_RUNS)
+    return fs_cfg_error(fs_cfg_child(root, "axes"), err, "more than %lu points", MAX_RUNS);
+  fs_status st = FS_OK;
+  for (size_t i = 0; st == FS_OK && i < s->n_axes; i++) {
+    sweep_axis *a = &s->axes[i];
+    if (a->group < n_varied) {
+      size_t start = 1;
+      for (size_t g = 0; g < a->group; g++)
+        start += s->group_len[g];
+      st = spread_axis(a, points, start, err);
+      a->group = 0;
+    } else {
+      a->group = a->group - n_varied + 1;
+    }
+  }
+  for (size_t g = n_varied; g < s->n_groups; g++)
+    s->group_len[g - n_varied + 1] = s->group_len[g];
+  s->group_len[0] = points;
+  s->n_groups = s->n_groups - n_varied + 1;
   return st;
 }
 
@@ -496,7 +557,7 @@ static fs_status read_base(fs_sweep *s, fs_cfg_node root, fs_error *err) {
 
 static fs_status read_settings(fs_sweep *s, fs_cfg_node root, fs_error *err) {
   long seed = 1, replicates = 1;
-  size_t mode = 0;
+  size_t mode = 0, design = 0;
   const char *text;
   fs_status st;
   if ((st = fs_cfg_expect_keys(root, root_keys, COUNT(root_keys), err)) != FS_OK ||
@@ -505,8 +566,11 @@ static fs_status read_settings(fs_sweep *s, fs_cfg_node root, fs_error *err) {
       (st = fs_cfg_get_int(root, "seed", 0, 0x7fffffffffffffffL, false, &seed, err)) != FS_OK ||
       (st = fs_cfg_get_int(root, "replicates", 1, 1000000, false, &replicates, err)) != FS_OK ||
       (st = fs_cfg_get_choice(root, "seeds", seed_modes, COUNT(seed_modes), false, &mode, err)) !=
+          FS_OK ||
+      (st = fs_cfg_get_choice(root, "design", designs, COUNT(designs), false, &design, err)) !=
           FS_OK)
     return st;
+  s->one_at_a_time = design == 1;
   s->seed = (uint64_t)seed;
   s->replicates = (size_t)replicates;
   s->common_seeds = mode == 1;
@@ -685,10 +749,12 @@ fs_status fs_sweep_load(const char *path, fs_sweep **out, fs_error *err) {
   if (!fs_cfg_is_map(root))
     FS_TRY(fs_error_set(err, FS_ERR_INPUT, "%s: expected a sweep (base:, axes:, outcomes:)", path));
   FS_TRY(read_settings(s, root, err));
-  FS_TRY(read_axes(s, fs_cfg_child(root, "axes"), err));
+  FS_TRY(read_axes(s, fs_cfg_child(root, "axes"), fs_cfg_child(root, "crossed"), err));
   if (s->group_len == NULL && ((s->group_len = calloc(1, sizeof *s->group_len)) == NULL ||
                                (s->group_stride = calloc(1, sizeof *s->group_stride)) == NULL))
     FS_TRY(fs_error_set(err, FS_ERR_NOMEM, "out of memory"));
+  if (s->one_at_a_time)
+    FS_TRY(vary_one_at_a_time(s, fs_cfg_len(fs_cfg_child(root, "axes")), root, err));
   FS_TRY(size_grid(s, root, err));
   FS_TRY(read_outcomes(s, fs_cfg_child(root, "outcomes"), err));
   FS_TRY(validate_points(s, err));

@@ -23,6 +23,7 @@ from .plot import WHAT, make_figure, save
 from .report import add_commands
 from .cohort import add_commands as add_cohort_commands
 from .sweep import add_commands as add_sweep_commands
+from .sensitivity import add_commands as add_sensitivity_commands
 
 FORMATS = ("png", "pdf")
 #: Units of root attributes that record.h documents without a "<name>_units" companion.
@@ -203,6 +204,7 @@ def main(argv=None, prog="python3 -m fearsim_analysis"):
     days = add_commands(sub)  # freezing, weights, report (report.py)
     days.update(add_sweep_commands(sub))  # sweep (sweep.py)
     days.update(add_cohort_commands(sub))  # cohort (cohort.py)
+    days.update(add_sensitivity_commands(sub))  # sensitivity (sensitivity.py)
     args = parser.parse_args(argv)
     if args.command in days:
         return _guard(days[args.command][1], args, days[args.command][0].error,

@@ -17,6 +17,12 @@
  *     - {key: k, lhs: {low: 1 nS, high: 2 nS, n: 5}}     one draw per stratum, shuffled
  *     - zip: [{key: a, values: [...]}, {key: b, lhs: {...}}]   equal lengths; lhs axes
  *                                                               zipped form a Latin hypercube
+ *   design: grid | one_at_a_time   grid (default): the product of the axes. one_at_a_time
+ *                                  (sensitivity): point 0 is the base experiment, then each
+ *                                  axis (or zip) varies alone, every other key as the base file
+ *                                  has it (its value is "" and its SI value NaN there)
+ *   crossed:                       with one_at_a_time: axes crossed with every one of those
+ *     - {key: drugs[0].dose, values: [0 mg/kg, 10 mg/kg]}     points (they vary fastest)
  *   outcomes:
  *     - {name: peak, dataset: /timeline/ketamine_plasma_ng_per_mL, reduce: max}
  *     - {name: c_2h, dataset: /timeline/ketamine_plasma_ng_per_mL, reduce: at, time: 11 h}

@@ -1,6 +1,6 @@
 /* test_sweep.c - sweep files: grid order, linear and log ranges, random and Latin-hypercube
- * samples, zipped axes, seeds (distinct, deterministic, common), run names, and bad input
- * reported at its place in the sweep file. */
+ * samples, zipped axes, one-at-a-time designs with crossed axes, seeds (distinct, deterministic,
+ * common), run names, and bad input reported at its place in the sweep file. */
 #include "fs_test.h"
 #include "test_util.h"
 
@@ -191,6 +191,53 @@ static void test_zip_with_grid(void **state) {
   fs_sweep_free(s);
 }
 
+/* design: one_at_a_time: the base, then each axis (a zip counts as one) alone; crossed axes
+ * make a grid with those points, varying fastest. */
+static void test_one_at_a_time(void **state) {
+  (void)state;
+  fs_sweep *s = load_ok(HEAD "design: one_at_a_time\nseeds: common\naxes:\n"
+                             "  - {key: 'drugs[0].dose', values: [0.25 mg/kg, 1 mg/kg]}\n"
+                             "  - zip:\n"
+                             "    - {key: 'subject.body_weight', values: [60 kg, 70 kg, 80 kg]}\n"
+                             "    - {key: 'drugs[0].time', values: ['08:00', '09:00', '10:00']}\n"
+                             "crossed:\n"
+                             "  - {key: 'drugs[0].duration', values: [40 min, 80 min]}\n");
+  fs_sweep_info in;
+  fs_sweep_get_info(s, &in);
+  assert_int_equal(in.n_points, (1 + 2 + 3) * 2);
+  assert_int_equal(in.n_axes, 4);
+  /* point: the varied one (0 base, 1-2 dose, 3-5 weight and time) times 2, plus the duration */
+  const char *dose[] = {"", "0.25 mg/kg", "1 mg/kg", "", "", ""};
+  const char *weight[] = {"", "", "", "60 kg", "70 kg", "80 kg"};
+  const char *time[] = {"", "", "", "08:00", "09:00", "10:00"};
+  for (size_t p = 0; p < in.n_points; p++) {
+    assert_string_equal(fs_sweep_value_text(s, 0, p), dose[p / 2]);
+    assert_string_equal(fs_sweep_value_text(s, 1, p), weight[p / 2]);
+    assert_string_equal(fs_sweep_value_text(s, 2, p), time[p / 2]);
+    assert_string_equal(fs_sweep_value_text(s, 3, p), p % 2 ? "80 min" : "40 min");
+    assert_true(isnan(fs_sweep_value_si(s, 0, p)) == (dose[p / 2][0] == '\0'));
+  }
+  fs_sweep_axis_info ax;
+  fs_sweep_get_axis(s, 1, &ax);
+  assert_true(ax.numeric);
+  assert_string_equal(ax.unit, "kg");
+  char ovr[256];
+  fs_error err;
+  assert_int_equal(fs_sweep_override(s, 0, 6, ovr, sizeof ovr, &err), FS_OK);
+  assert_string_equal(ovr, ""); /* the base's dose: nothing passed */
+  assert_int_equal(fs_sweep_override(s, 1, 6, ovr, sizeof ovr, &err), FS_OK);
+  assert_string_equal(ovr, "subject.body_weight=60 kg");
+  fs_sweep_run r0, r7;
+  assert_int_equal(fs_sweep_get_run(s, 0, &r0, &err), FS_OK);
+  assert_int_equal(fs_sweep_get_run(s, 7, &r7, &err), FS_OK);
+  assert_true(r0.seed == r7.seed); /* seeds: common: one animal throughout */
+  fs_sweep_free(s);
+  s = load_ok(HEAD "design: one_at_a_time\n"); /* no axes: the base alone */
+  fs_sweep_get_info(s, &in);
+  assert_int_equal(in.n_points, 1);
+  fs_sweep_free(s);
+}
+
 static int cmp_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
   return (x > y) - (x < y);
@@ -294,6 +341,13 @@ static void test_bad_input(void **state) {
   assert_string_equal(load_error("base: nowhere.yaml\n"),
                       "DIR/s.yaml:1:7: base: cannot open \"DIR/nowhere.yaml\": No such file or "
                       "directory");
+  assert_string_equal(
+      load_error(HEAD "crossed:\n  - {key: 'drugs[0].dose', values: [1 mg/kg]}\n"),
+      "DIR/s.yaml:4:3: crossed: crossed axes go with design: one_at_a_time (in a grid every "
+      "axis is crossed with every other: list them under axes:)");
+  assert_string_equal(load_error(HEAD "design: random\n"),
+                      "DIR/s.yaml:3:9: design: expected one of \"grid\", \"one_at_a_time\", got "
+                      "\"random\"");
   assert_string_equal(load_error(HEAD "axis: []\n"),
                       "DIR/s.yaml:3:1: axis: unknown key \"axis\" (did you mean \"axes\"?)");
 }
@@ -332,6 +386,7 @@ int main(void) {
       cmocka_unit_test(test_random_is_deterministic),
       cmocka_unit_test(test_lhs_zip),
       cmocka_unit_test(test_zip_with_grid),
+      cmocka_unit_test(test_one_at_a_time),
       cmocka_unit_test(test_seeds),
       cmocka_unit_test(test_no_axes),
       cmocka_unit_test(test_bad_input),
