@@ -1,5 +1,6 @@
 /* test_cli_sweep.c - `fearsim sweep` end to end on the ketamine dose x duration sweep (runs of
- * about 40 ms): dry run, --jobs 2, the summary against the linear PK model, idempotent re-run,
+ * about 40 ms): dry run, --jobs 2, the summary against the linear PK model, a one-at-a-time
+ * design with a crossed axis, idempotent re-run,
  * a .partial redone, task ids (and SLURM_ARRAY_TASK_ID), a run that fails while the others
  * finish, bad input that writes nothing, a sweep stopped by SIGTERM whose runs go on from their
  * checkpoints (to the results of a sweep never stopped), and mpirun -n 2 in a build with
@@ -100,6 +101,49 @@ static void test_jobs_and_summary(void **state) {
   assert_non_null(strstr(csv, "run,index,replicate,seed,status,dose [kg/kg],infusion [s],"
                               "peak_plasma [ng/mL],"));
   assert_int_equal(count_lines(csv, ",ok,"), 9);
+}
+
+/* design: one_at_a_time end to end: the base point, then the infusion duration alone, each at
+ * both doses (crossed); the base duration's column is NaN in summary.h5 and empty in the CSV,
+ * and the runs agree with the grid's (linear PK: the peak doubles with the dose). */
+static void test_one_at_a_time(void **state) {
+  (void)state;
+  char text[1024];
+  snprintf(text, sizeof text,
+           "base: %s/configs/pharmacology/ketamine_infusion.yaml\n"
+           "design: one_at_a_time\n"
+           "axes:\n  - {key: 'drugs[0].duration', name: infusion, values: [20 min, 80 min]}\n"
+           "crossed:\n  - {key: 'drugs[0].dose', name: dose, values: [0.25 mg/kg, 0.5 mg/kg]}\n"
+           "outcomes:\n"
+           "  - {name: peak_plasma, dataset: /timeline/ketamine_plasma_ng_per_mL, reduce: max}\n",
+           FS_SOURCE_DIR);
+  FILE *f = fopen(test_path(1, "oat.yaml"), "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+  const char *args[] = {"sweep", test_path(1, "oat.yaml"), "--jobs",  "2",
+                        "-o",    test_path(0, "oat"),      "--quiet", NULL};
+  cli_result r;
+  cli_run(args, &r);
+  assert_int_equal(r.status, 0);
+  assert_non_null(strstr(r.err, "summary: 6 ok, 0 failed, 0 missing"));
+  double infusion[6], dose[6], peak[6];
+  char units[64];
+  const char *sum = dir_path("oat", "summary.h5");
+  read_dataset(sum, "/axes/infusion", infusion, 6, units, sizeof units);
+  read_dataset(sum, "/axes/dose", dose, 6, units, sizeof units);
+  read_dataset(sum, "/outcomes/peak_plasma", peak, 6, units, sizeof units);
+  assert_true(isnan(infusion[0]) && isnan(infusion[1]));
+  for (int k = 0; k < 6; k++) {
+    if (k >= 2) fs_assert_close(infusion[k], k < 4 ? 1200.0 : 4800.0, 1e-12, 0);
+    fs_assert_close(dose[k], k % 2 ? 0.5e-6 : 0.25e-6, 1e-12, 0);
+    if (k % 2) fs_assert_close(peak[k], 2.0 * peak[k - 1], 1e-9, 0);
+  }
+  fs_assert_close(peak[1], 177.3, 0.005, 0); /* the base: the grid's 0.5 mg/kg over 40 min */
+  assert_true(peak[2] > peak[0] && peak[4] < peak[0]); /* faster infusion, higher peak */
+  char csv[4096];
+  read_file_into(dir_path("oat", "summary.csv"), csv, sizeof csv);
+  assert_int_equal(count_lines(csv, ",ok,nan,"), 2); /* the base point at both doses */
 }
 
 /* A second run starts nothing: the files keep their inode and time. A run whose file is gone
@@ -417,6 +461,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dry_run),
       cmocka_unit_test(test_jobs_and_summary),
+      cmocka_unit_test(test_one_at_a_time),
       cmocka_unit_test(test_rerun_is_idempotent),
       cmocka_unit_test(test_task_id),
       cmocka_unit_test(test_failed_point),
