@@ -77,6 +77,13 @@ struct fs_engine {
   double **factor; /* [thread]: weight factors of one presynaptic row of a plastic projection */
   uint64_t *pool_empty; /* per thread: spines that found their neuron's reserve used up */
   int64_t *slow_from;   /* per thread: step of its last slow step */
+  /* the work done by this process, for the time left (thread 0 keeps it) */
+  int64_t work_from;       /* the step this process began running at */
+  bool work_from_set;      /* work_from is set */
+  double wall_fast;        /* s spent in fast phases, finished ones */
+  double wall_slow;        /* s spent in slow phases, finished ones */
+  double phase_wall_start; /* omp_get_wtime() at the start of the phase under way */
+  int phase_kind;          /* the phase under way: 0 none, 1 fast, 2 slow */
 };
 
 /* --- lifecycle -------------------------------------------------------------------------- */
@@ -200,7 +207,41 @@ void fs_engine_set_pause(fs_engine *eng, fs_pause_fn fn, void *user, double inte
   eng->pause_interval = interval;
 }
 
+/* Steps of fast phases and ticks of the slow clock in slow phases, done since work_from and
+ * still to do. */
+static void count_work(const fs_engine *eng, fs_engine_stats *out) {
+  const fs_experiment_spec *spec = eng->net->spec;
+  double per_tick = spec->slow_step_steps > 0 ? (double)spec->slow_step_steps : 1.0;
+  out->fast_done = out->fast_left = out->slow_done = out->slow_left = 0.0;
+  for (size_t ph = 0; ph < spec->n_phases; ph++) {
+    const fs_phase *p = &spec->phases[ph];
+    int64_t from = p->start > eng->work_from ? p->start : eng->work_from;
+    int64_t reached = eng->step < p->stop ? eng->step : p->stop;
+    int64_t next = eng->step > p->start ? eng->step : p->start;
+    double done = reached > from ? (double)(reached - from) : 0.0;
+    double left = p->stop > next ? (double)(p->stop - next) : 0.0;
+    if (p->fast) {
+      out->fast_done += done;
+      out->fast_left += left;
+    } else {
+      out->slow_done += done / per_tick;
+      out->slow_left += left / per_tick;
+    }
+  }
+  double under_way = eng->phase_kind ? omp_get_wtime() - eng->phase_wall_start : 0.0;
+  out->wall_fast = eng->wall_fast + (eng->phase_kind == 1 ? under_way : 0.0);
+  out->wall_slow = eng->wall_slow + (eng->phase_kind == 2 ? under_way : 0.0);
+}
+
+double fs_engine_eta(const fs_engine_stats *s) {
+  double eta = 0.0;
+  if (s->fast_done > 0) eta += s->fast_left * s->wall_fast / s->fast_done;
+  if (s->slow_done > 0) eta += s->slow_left * s->wall_slow / s->slow_done;
+  return eta;
+}
+
 fs_status fs_engine_get_stats(const fs_engine *eng, fs_engine_stats *out) {
+  count_work(eng, out);
   out->steps = eng->step;
   out->t = (double)eng->step * eng->net->dt;
   out->spikes = eng->spikes;
@@ -738,8 +779,16 @@ static void run_thread(fs_engine *eng, double t0) {
   for (size_t ph = 0; ph < spec->n_phases; ph++) {
     const fs_phase *p = &spec->phases[ph];
     if (p->stop <= eng->step) continue;
+    if (t == 0) {
+      eng->phase_wall_start = omp_get_wtime();
+      eng->phase_kind = p->fast ? 1 : 2;
+    }
     bool stopped =
         p->fast ? run_fast(eng, t, ph, t0, &last_report) : run_slow(eng, t, ph, t0, &last_report);
+    if (t == 0) {
+      *(p->fast ? &eng->wall_fast : &eng->wall_slow) += omp_get_wtime() - eng->phase_wall_start;
+      eng->phase_kind = 0;
+    }
     if (stopped) return;
   }
 }
@@ -758,6 +807,7 @@ static void run_timeline_only(fs_engine *eng) {
 /* From eng->step to the end, or until the threads halt together. */
 static void run_span(fs_engine *eng) {
   double t0 = omp_get_wtime();
+  if (!eng->work_from_set) eng->work_from = eng->step, eng->work_from_set = true;
   eng->wall_before = eng->wall;
   eng->stop[0] = eng->stop[1] = 0;
   eng->slow_stop = 0;

@@ -22,17 +22,25 @@ from .load import FearsimFileError
 from .sweep import display_units, load_summary
 
 
+#: A direction counts when it exceeds this much freezing (a fraction): single trials differ by
+#: a few points from seed to seed.
+MARGIN = 0.05
+
+
 def _rows_fear_circuit(o):
-    """The rows of docs/model.md §8 that configs/sensitivity/probe.yaml shows, with the margins
-    of tests/validation/test_classroom.py, from o[drug][outcome] (freezing fractions)."""
+    """The rows of docs/model.md §8 that configs/sensitivity/probe.yaml shows, from
+    o[drug][outcome] (freezing fractions): acquisition (a naive first tone below 20 %, the last
+    pairing above 60 %), extinction (the last extinction trial and the recall each 20 points
+    below where they started), and spontaneous recovery, renewal and ketamine's benefit as
+    directions beyond MARGIN."""
     s, k = o["saline"], o["ketamine"]
     return {
-        "row 10 acquisition": s["conditioning_first"] < 0.2 and s["conditioning_last"] > 0.7,
+        "row 10 acquisition": s["conditioning_first"] < 0.2 and s["conditioning_last"] > 0.6,
         "row 12 extinction": (s["extinction_last"] < s["extinction_first"] - 0.2
-                              and s["recall"] < s["conditioning_last"] - 0.25),
-        "row 15 spontaneous recovery": s["test_day10"] > s["recall"] + 0.15,
-        "row 16 renewal": s["renewal_A"] > s["recall"] + 0.05,
-        "row 17 ketamine": k["recall"] < s["recall"] - 0.10,
+                              and s["recall"] < s["conditioning_last"] - 0.2),
+        "row 15 spontaneous recovery": s["test_day10"] > s["recall"] + MARGIN,
+        "row 16 renewal": s["renewal_A"] > s["recall"] + MARGIN,
+        "row 17 ketamine": k["recall"] < s["recall"] - MARGIN,
     }
 
 

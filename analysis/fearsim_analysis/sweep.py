@@ -86,6 +86,11 @@ def display_units(col):
             if top >= limit:
                 return v / factor, unit
         return v, "s"
+    if col.units == "A":  # stimulus currents in mA, membrane currents in pA
+        top = np.nanmax(np.abs(v)) if v.size and np.isfinite(v).any() else 0.0
+        for unit, factor, limit in (("mA", 1e3, 1e-4), ("uA", 1e6, 1e-7), ("nA", 1e9, 1e-10)):
+            if top >= limit:
+                return v * factor, unit
     unit, factor = _DISPLAY.get(col.units, (col.units, 1.0))
     return v * factor, unit
 

@@ -35,6 +35,14 @@ def test_load_and_units(tmp_path):
     assert unit == "min" and np.allclose(sorted(set(v)), [20, 40])
 
 
+def test_currents_in_a_readable_unit():
+    from fearsim_analysis.sweep import Column
+    v, unit = display_units(Column(np.array([0.25e-3, 0.75e-3]), "A"))  # a shock
+    assert unit == "mA" and np.allclose(v, [0.25, 0.75])
+    v, unit = display_units(Column(np.array([50e-12, np.nan]), "A"))  # a membrane current
+    assert unit == "pA" and np.isclose(v[0], 50)
+
+
 def test_outcome_figure_mean_and_sd(tmp_path):
     s = load_summary(_write_summary(tmp_path / "summary.h5"))
     fig = outcome_figure(s, "dose", "peak")

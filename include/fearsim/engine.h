@@ -34,7 +34,19 @@ typedef struct fs_engine_stats {
    * were pending at a synapse, presynaptic rates above about 300 Hz) */
   uint64_t plastic_dropped;
   uint64_t spines_unformed; /* new spines that found their neuron's reserved pool used up */
+  /* The work of the run, for the time left (fs_engine_eta): steps of its fast phases and ticks
+   * of the slow clock in its slow phases, done since this process began running it and still
+   * to do, and the wall time spent in each kind of phase since then. */
+  double fast_done, fast_left, slow_done, slow_left;
+  double wall_fast, wall_slow;
 } fs_engine_stats;
+
+/* Seconds of wall time the run still needs, from the work left of each kind at the rate of
+ * that kind so far. Simulated time is a poor guide: a fear protocol's days are mostly slow
+ * phase, minutes of it in a tick of the slow clock, while its sessions take most of the wall
+ * time. A kind not yet met adds nothing (the first slow phase is not foreseen during the first
+ * session). */
+double fs_engine_eta(const fs_engine_stats *s);
 
 /* Called on thread 0 about every interval seconds of wall time. */
 typedef void (*fs_progress_fn)(void *user, const fs_engine_stats *stats, double t_end);

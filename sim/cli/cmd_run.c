@@ -260,7 +260,7 @@ static void on_progress(void *user, const fs_engine_stats *s, double t_end) {
   if (!p->tty && percent < p->next_percent) return;
   double speed = s->wall > 0 ? s->t / s->wall : 0;
   char eta[32];
-  format_hms(speed > 0 ? (t_end - s->t) / speed : 0, eta, sizeof eta);
+  format_hms(fs_engine_eta(s), eta, sizeof eta);
   fprintf(stderr, "%st = %.3f s of %.3f s (%3.0f%%), %.3gx real time, ETA %s%s", p->tty ? "\r" : "",
           s->t, t_end, percent, speed, eta, p->tty ? "   " : "\n");
   p->next_percent = percent + 5.0;

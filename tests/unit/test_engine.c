@@ -1,5 +1,6 @@
 /* test_engine.c - the engine's own accounting: the wall time it reports is the time it ran,
- * with progress reports on or off and over several spans of one run. */
+ * with progress reports on or off and over several spans of one run; the work of fast and slow
+ * phases behind the time left, and the estimate itself. */
 #include "fs_test.h"
 #include "test_util.h"
 
@@ -77,10 +78,73 @@ static void test_wall_over_spans(void **state) {
   assert_true(wall <= elapsed);
 }
 
+static const char phases_yaml[] =
+    "seed: 3\nsimulation: {schedule: [{fast: 0.1 s}, {slow: 10 min}, {fast: 0.1 s}]}\n"
+    "populations:\n  E: {model: lif_cond, size: 50}\n"
+    "inputs:\n  bg: {type: poisson, size: 50, rate: 20 Hz}\n"
+    "projections:\n"
+    "  - {from: bg, to: E, receptor: ampa, weight: 3 nS,"
+    " connect: {rule: fixed_indegree, indegree: 10}}\n";
+
+static int work_reports;
+
+/* 2 x 1000 fast steps and 10 ticks of the slow clock (10 min at 1 min), whatever is done. */
+static void check_work(void *user, const fs_engine_stats *s, double t_end) {
+  (void)user;
+  (void)t_end;
+  work_reports++;
+  assert_true(s->fast_done + s->fast_left == 2000.0);
+  assert_true(fabs(s->slow_done + s->slow_left - 10.0) < 1e-12);
+  assert_true(s->fast_done >= 0 && s->slow_done >= 0 && s->fast_left >= 0 && s->slow_left >= 0);
+  assert_true(s->wall_fast >= 0 && s->wall_slow >= 0);
+}
+
+static void test_work_of_phases(void **state) {
+  (void)state;
+  fs_error err = {0};
+  fs_experiment_spec *spec = NULL;
+  fs_network *net = NULL;
+  fs_engine *eng = NULL;
+  if (fs_experiment_load(fs_test_write("phases.yaml", phases_yaml), NULL, 0, &spec, &err) != FS_OK)
+    fail_msg("%s", err.msg);
+  assert_int_equal(fs_network_create(spec, 1, &net, &err), FS_OK);
+  assert_int_equal(fs_engine_create(net, NULL, &eng, &err), FS_OK);
+  fs_engine_set_progress(eng, check_work, NULL, 0.0);
+  work_reports = 0;
+  assert_int_equal(fs_engine_run(eng, &err), FS_OK);
+  fs_engine_stats s;
+  fs_engine_get_stats(eng, &s);
+  assert_true(work_reports > 100);
+  assert_true(s.fast_done == 2000.0 && s.fast_left == 0.0);
+  assert_true(fabs(s.slow_done - 10.0) < 1e-12 && s.slow_left == 0.0);
+  assert_true(s.wall_fast > 0.0 && s.wall_fast + s.wall_slow <= s.wall + 1e-9);
+  assert_true(fs_engine_eta(&s) == 0.0);
+  fs_engine_free(eng);
+  fs_network_free(net);
+  fs_experiment_free(spec);
+}
+
+/* The time left: each kind of work left at that kind's rate so far; a kind not yet met adds
+ * nothing. */
+static void test_eta(void **state) {
+  (void)state;
+  fs_engine_stats s = {.fast_done = 100,
+                       .fast_left = 300,
+                       .wall_fast = 2.0,
+                       .slow_done = 10,
+                       .slow_left = 5,
+                       .wall_slow = 1.0};
+  fs_assert_close(fs_engine_eta(&s), 300 * 0.02 + 5 * 0.1, 1e-12, 0);
+  s.slow_done = 0;
+  fs_assert_close(fs_engine_eta(&s), 6.0, 1e-12, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_wall_is_time_run),
       cmocka_unit_test(test_wall_over_spans),
+      cmocka_unit_test(test_work_of_phases),
+      cmocka_unit_test(test_eta),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }
