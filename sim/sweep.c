@@ -77,9 +77,10 @@ typedef struct sweep_axis {
   double *si;             /* SI values, NaN where not a quantity */
   fs_cfg_node *where;     /* per value: its place in the sweep file */
   bool numeric;
-  char unit[32]; /* SI unit of the values */
-  size_t group;  /* grid dimension; zipped axes share one */
-  bool label;    /* a column of a table that is passed to no run (a cohort's arm name) */
+  char unit[32];            /* SI unit of the values */
+  size_t group;             /* grid dimension; zipped axes share one */
+  bool label;               /* a column of a table that is passed to no run (a cohort's arm name) */
+  char base_text[TEXT_LEN]; /* one_at_a_time: the base experiment's value as written, or "" */
 } sweep_axis;
 
 struct fs_sweep {
@@ -435,6 +436,42 @@ static fs_status spread_axis(sweep_axis *a, size_t points, size_t at, fs_error *
   return st == FS_OK ? classify_values(a, err) : st;
 }
 
+/* The scalar at key path `key` ("drugs[0].dose", "circuit.set[2]") of a document, or NULL. */
+static const char *scalar_at(fs_cfg_node n, const char *key) {
+  char name[FS_CFG_PATH_LEN];
+  for (const char *p = key; *p != '\0' && fs_cfg_exists(n);) {
+    size_t len = strcspn(p, ".[");
+    if (len > 0) {
+      snprintf(name, sizeof name, "%.*s", (int)len, p);
+      n = fs_cfg_child(n, name);
+      p += len;
+    }
+    if (*p == '[') {
+      char *end;
+      unsigned long i = strtoul(p + 1, &end, 10);
+      if (*end != ']' || !fs_cfg_is_seq(n) || i >= fs_cfg_len(n)) return NULL;
+      n = fs_cfg_item(n, i);
+      p = end + 1;
+    }
+    if (*p == '.') p++;
+  }
+  return fs_cfg_exists(n) ? fs_cfg_scalar(n) : NULL;
+}
+
+/* Each varied axis's value in the base experiment, as the file writes it ("" if the file
+ * leaves it to the default): the point the sensitivity is measured around. */
+static fs_status read_base_values(fs_sweep *s, size_t n_varied, fs_error *err) {
+  fs_config *cfg = NULL;
+  fs_status st = fs_config_load(s->base, NULL, 0, &cfg, err);
+  for (size_t i = 0; st == FS_OK && i < s->n_axes; i++) {
+    const char *v =
+        s->axes[i].group < n_varied ? scalar_at(fs_config_root(cfg), s->axes[i].key) : NULL;
+    snprintf(s->axes[i].base_text, TEXT_LEN, "%s", v != NULL ? v : "");
+  }
+  fs_config_free(cfg);
+  return st;
+}
+
 /* design: one_at_a_time. Point 0 is the base experiment; then each group of axes: varies
  * alone, its values in order, every other key left as the base file has it. These points are
  * the first dimension of the grid, the groups of crossed: the others. */
@@ -444,7 +481,7 @@ static fs_status vary_one_at_a_time(fs_sweep *s, size_t n_varied, fs_cfg_node ro
     points += s->group_len[g];
   if (points > MAX_RUNS)
     return fs_cfg_error(fs_cfg_child(root, "axes"), err, "more than %lu points", MAX_RUNS);
-  fs_status st = FS_OK;
+  fs_status st = read_base_values(s, n_varied, err);
   for (size_t i = 0; st == FS_OK && i < s->n_axes; i++) {
     sweep_axis *a = &s->axes[i];
     if (a->group < n_varied) {
@@ -862,7 +899,7 @@ fs_status fs_sweep_get_info(const fs_sweep *s, fs_sweep_info *out) {
 fs_status fs_sweep_get_axis(const fs_sweep *s, size_t axis, fs_sweep_axis_info *out) {
   if (s == NULL || out == NULL || axis >= s->n_axes) return FS_ERR_INTERNAL;
   const sweep_axis *a = &s->axes[axis];
-  *out = (fs_sweep_axis_info){a->name, a->key, a->unit, a->numeric, a->n};
+  *out = (fs_sweep_axis_info){a->name, a->key, a->unit, a->numeric, a->n, a->base_text};
   return FS_OK;
 }
 
@@ -1263,7 +1300,14 @@ static fs_status write_summary_h5(const fs_sweep *s, const char *dir, const summ
   for (size_t a = 0; a < s->n_axes; a++, c++) {
     const sweep_axis *ax = &s->axes[a];
     fmt(paths[c], sizeof paths[c], "/axes/%s", ax->name);
-    fmt(desc[c], sizeof desc[c], "%s", ax->key);
+    double si;
+    fs_unit_kind kind;
+    if (ax->numeric && parse_any(ax->base_text, &si, &kind)) /* "0.5 mA = 0.0005": SI after = */
+      fmt(desc[c], sizeof desc[c], "%s; base value: %s = %.17g", ax->key, ax->base_text, si);
+    else if (ax->base_text[0] != '\0')
+      fmt(desc[c], sizeof desc[c], "%s; base value: %s", ax->key, ax->base_text);
+    else
+      fmt(desc[c], sizeof desc[c], "%s", ax->key);
     cols[c] = (fs_record_column){paths[c], ax->numeric ? ax->unit : "",
                                  desc[c],  ax->numeric ? &t->axis[a * t->n] : NULL,
                                  NULL,     ax->numeric ? NULL : &t->axis_text[a * t->n]};

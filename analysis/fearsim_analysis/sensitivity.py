@@ -115,7 +115,25 @@ def points(summary, phenomena="fear_circuit"):
     return out, units
 
 
-def ranges(pts):
+def base_values(summary):
+    """The base experiment's value of each varied axis, in the unit the figures use, from the
+    axis's description ("KEY; base value: TEXT", a quantity's SI value after " = ", a
+    circuit.set entry's number after its "="); NaN where the summary does not say."""
+    out = {}
+    for name, col in summary.axes.items():
+        _, sep, text = col.description.partition("; base value: ")
+        m = _NUMBER.search(text) if sep else None
+        if m is None:
+            out[name] = float("nan")
+        elif col.numeric:
+            out[name] = float(display_units(type(col)(np.array([float(m.group(1))]),
+                                                      col.units))[0][0])
+        else:
+            out[name] = float(m.group(1))
+    return out
+
+
+def ranges(pts, base_of=None):
     """Per parameter: the values tested; the lowest and the highest tested value up to which,
     from the base value on, every phenomenon holds at every value tested (NaN on a side where
     the nearest value already fails, or both if the base point fails); and the phenomena that
@@ -126,16 +144,18 @@ def ranges(pts):
         mine = sorted((p for p in pts if p.parameter == name), key=lambda p: p.value)
         ok = [bool(p.holds) and all(p.holds.values()) for p in mine]
         values = [p.value for p in mine]
+        at = (base_of or {}).get(name, float("nan"))
+        at = _base_value(mine) if np.isnan(at) else at
         lo = hi = float("nan")
         if all(base.holds.values()):
-            lo, hi = _stretch(values, ok, _base_value(mine))
+            lo, hi = _stretch(values, ok, at)
         fails = sorted({r for p in mine for r, good in p.holds.items() if not good})
-        out[name] = {"values": values, "low": lo, "high": hi, "fails": fails}
+        out[name] = {"values": values, "base": at, "low": lo, "high": hi, "fails": fails}
     return out
 
 
 def _base_value(mine):
-    """The base value lies between the tested ones: the sweep files put it in the middle."""
+    """Without the base value in the summary: the middle of the values tested."""
     values = [p.value for p in mine]
     return 0.5 * (values[len(values) // 2 - 1] + values[len(values) // 2]) if len(values) > 1 \
         else values[0]
@@ -158,10 +178,10 @@ def _stretch(values, ok, base):
     return lo, hi
 
 
-def sensitivity_figure(pts, units, phenomena="fear_circuit"):
+def sensitivity_figure(pts, units, base_of=None):
     """One panel per parameter: recall (saline, ketamine), spontaneous recovery and renewal
-    tests against the parameter's value; the base point's as dashed lines; a cross where a
-    phenomenon fails."""
+    tests against the parameter's value; the base point's as dashed lines (and its value as a
+    dotted one, where known); a cross where a phenomenon fails."""
     names = sorted({p.parameter for p in pts if p.parameter})
     base = next(p for p in pts if p.parameter == "")
     cols = 3
@@ -179,6 +199,9 @@ def sensitivity_figure(pts, units, phenomena="fear_circuit"):
             y = [100 * p.outcomes.get(arm, {}).get(outcome, np.nan) for p in mine]
             ax.plot(x, y, "o-", color=color, ms=3, label=label)
             ax.axhline(100 * base.outcomes[arm][outcome], color=color, ls="--", lw=0.8)
+        at = (base_of or {}).get(name, float("nan"))
+        if np.isfinite(at):
+            ax.axvline(at, color="0.5", ls=":", lw=1)
         for p in mine:
             if p.holds and not all(p.holds.values()):
                 ax.plot(p.value, 102, "x", color="k", ms=5)
@@ -189,8 +212,8 @@ def sensitivity_figure(pts, units, phenomena="fear_circuit"):
         ax.tick_params(labelsize=7)
         if k == 0:
             ax.legend(fontsize=7, loc="lower left")
-    fig.suptitle("One parameter at a time (dashed: the base point; x: a row of docs/model.md §8 "
-                 "no longer holds)", fontsize=10)
+    fig.suptitle("One parameter at a time (dashed: the base point's freezing; dotted: the base "
+                 "value; x: a row of docs/model.md §8 no longer holds)", fontsize=10)
     return fig
 
 
@@ -201,10 +224,11 @@ def _bound(v):
 def write_table(path, pts, rng, units):
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["parameter", "unit", "values tested", "all rows hold from", "to",
-                    "rows that fail somewhere"])
+        w.writerow(["parameter", "unit", "base value", "values tested", "all rows hold from",
+                    "to", "rows that fail somewhere"])
         for name, r in rng.items():
-            w.writerow([name, units.get(name, ""), " ".join(f"{v:g}" for v in r["values"]),
+            w.writerow([name, units.get(name, ""), f"{r['base']:g}",
+                        " ".join(f"{v:g}" for v in r["values"]),
                         _bound(r["low"]), _bound(r["high"]), "; ".join(r["fails"])])
 
 
@@ -215,16 +239,17 @@ def _run(args, error):
         error(f"the directory of {args.output!r} does not exist")
     s = load_summary(args.summary)
     pts, units = points(s)
-    rng = ranges(pts)
+    base_of = base_values(s)
+    rng = ranges(pts, base_of)
     base = next(p for p in pts if p.parameter == "")
     print("base point: " + ", ".join(f"{r}: {'holds' if ok else 'FAILS'}"
                                      for r, ok in base.holds.items()))
     for name, r in rng.items():
-        print(f"{name}: every row holds from {_bound(r['low'])} to {_bound(r['high'])} "
-              f"{units.get(name, '')}"
+        print(f"{name} (base {r['base']:g}): every row holds from {_bound(r['low'])} to "
+              f"{_bound(r['high'])} {units.get(name, '')}"
               f" (tested {', '.join(f'{v:g}' for v in r['values'])})"
               + (f"; fails somewhere: {', '.join(r['fails'])}" if r["fails"] else ""))
-    sensitivity_figure(pts, units).savefig(args.output, dpi=100)
+    sensitivity_figure(pts, units, base_of).savefig(args.output, dpi=100)
     if args.csv:
         write_table(args.csv, pts, rng, units)
     return 0

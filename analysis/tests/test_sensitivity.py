@@ -8,7 +8,7 @@ import pytest
 
 from fearsim_analysis.__main__ import main
 from fearsim_analysis.load import FearsimFileError
-from fearsim_analysis.sensitivity import points, ranges
+from fearsim_analysis.sensitivity import base_values, points, ranges
 from fearsim_analysis.sweep import load_summary
 
 #: freezing of an animal for which every row holds: saline and ketamine
@@ -43,8 +43,11 @@ def _write(path, status=None):
         f.create_dataset("status", data=status or ["ok"] * n, dtype=h5py.string_dtype())
         f.create_dataset("axes/theta_p_amygdala", data=[r[0] for r in rows],
                          dtype=h5py.string_dtype())
+        f["axes/theta_p_amygdala"].attrs["description"] = (
+            "circuit.set[0]; base value: projections[9].plasticity.params.theta_p=1.45")
         f["axes/w_nS"] = np.array([r[1] for r in rows])
         f["axes/w_nS"].attrs["units"] = "S"
+        f["axes/w_nS"].attrs["description"] = "circuit.set[4]; base value: 0.8 nS = 8e-10"
         f.create_dataset("axes/drug", data=[r[2] for r in rows], dtype=h5py.string_dtype())
         for name in NAMES:
             f[f"outcomes/{name}"] = np.array([r[3][name] for r in rows])
@@ -73,15 +76,26 @@ def test_ranges_stop_at_the_first_failure(tmp_path):
     assert rng["w_nS"]["fails"] == ["row 17 ketamine"]
 
 
+def test_base_values_and_an_uneven_design(tmp_path):
+    s = load_summary(_write(tmp_path / "s.h5"))
+    base = base_values(s)
+    assert base["theta_p_amygdala"] == 1.45 and base["w_nS"] == pytest.approx(0.8)
+    assert np.isnan(base["drug"])
+    # with the base at 1.3 the failure at 1.25 is just below it: nothing holds on that side
+    rng = ranges(points(s)[0], {"theta_p_amygdala": 1.3})
+    assert np.isnan(rng["theta_p_amygdala"]["low"]) and rng["theta_p_amygdala"]["high"] == 1.65
+
+
 def test_cli_figure_and_table(tmp_path, capsys):
     out, table = tmp_path / "sens.png", tmp_path / "sens.csv"
     assert main(["sensitivity", str(_write(tmp_path / "s.h5")), "-o", str(out),
                  "--csv", str(table)]) == 0
     assert out.read_bytes().startswith(b"\x89PNG")
     rows = list(csv.reader(table.open()))
-    assert rows[0][0] == "parameter" and {r[0] for r in rows[1:]} == {"theta_p_amygdala", "w_nS"}
+    assert rows[0][:3] == ["parameter", "unit", "base value"]
+    assert {r[0] for r in rows[1:]} == {"theta_p_amygdala", "w_nS"}
     printed = capsys.readouterr().out
-    assert "theta_p_amygdala: every row holds from 1.35 to 1.65" in printed
+    assert "theta_p_amygdala (base 1.45): every row holds from 1.35 to 1.65" in printed
 
 
 def test_not_one_at_a_time(tmp_path):

@@ -80,6 +80,10 @@ typedef struct fs_sweep_axis_info {
   const char *unit; /* SI unit of the values ("s", "kg/kg", "1"); "" if not numeric */
   bool numeric;
   size_t n_values;
+  /* design: one_at_a_time: the base experiment's value as its file writes it ("" where the file
+   * leaves it to the default, and for crossed axes); summary.h5 gives it in the axis's
+   * description, after "; base value: ", and for a quantity its SI value after " = " */
+  const char *base;
 } fs_sweep_axis_info;
 
 fs_status fs_sweep_get_axis(const fs_sweep *s, size_t axis, fs_sweep_axis_info *out);

@@ -221,6 +221,13 @@ static void test_one_at_a_time(void **state) {
   fs_sweep_get_axis(s, 1, &ax);
   assert_true(ax.numeric);
   assert_string_equal(ax.unit, "kg");
+  assert_string_equal(ax.base, "70 kg"); /* the base file's values, as written */
+  fs_sweep_get_axis(s, 0, &ax);
+  assert_string_equal(ax.base, "0.5 mg/kg");
+  fs_sweep_get_axis(s, 2, &ax);
+  assert_string_equal(ax.base, "09:00");
+  fs_sweep_get_axis(s, 3, &ax);
+  assert_string_equal(ax.base, ""); /* crossed */
   char ovr[256];
   fs_error err;
   assert_int_equal(fs_sweep_override(s, 0, 6, ovr, sizeof ovr, &err), FS_OK);
