@@ -520,6 +520,36 @@ int fs_cli_resume(int argc, char **argv) {
   return st == FS_OK ? rc : fs_cli_fail(&err);
 }
 
+/* 90 s -> "1.5 min", 2.5 days -> "2.5 days" */
+static void format_span(double s, char *buf, size_t len) {
+  if (s >= 2 * 86400.0)
+    snprintf(buf, len, "%.3g days", s / 86400.0);
+  else if (s >= 2 * 3600.0)
+    snprintf(buf, len, "%.3g h", s / 3600.0);
+  else if (s >= 120.0)
+    snprintf(buf, len, "%.3g min", s / 60.0);
+  else
+    snprintf(buf, len, "%.3g s", s);
+}
+
+/* The work of a run: its sessions cost a step of every neuron per dt, the days between them a
+ * tick of the slow clock per slow step, far less (fs_engine_eta weighs the two as it goes). */
+static void print_work(const fs_experiment_spec *spec, uint64_t neurons) {
+  int64_t fast = 0, slow = 0;
+  for (size_t ph = 0; ph < spec->n_phases; ph++)
+    *(spec->phases[ph].fast ? &fast : &slow) += spec->phases[ph].stop - spec->phases[ph].start;
+  char f[32], w[32];
+  format_span((double)fast * spec->dt, f, sizeof f);
+  format_span((double)slow * spec->dt, w, sizeof w);
+  printf("  work: %s of fast phases (%lld steps of %llu neurons)", f, (long long)fast,
+         (unsigned long long)neurons);
+  if (slow > 0)
+    printf(" and %s of slow phases (%.0f ticks of the slow clock)\n", w,
+           (double)slow * spec->dt / spec->slow_step);
+  else
+    printf(", no slow phase\n");
+}
+
 int fs_cli_check(int argc, char **argv) {
   run_opts o = {0};
   int rc = parse_run_opts(argc, argv, check_usage, &o);
@@ -541,6 +571,7 @@ int fs_cli_check(int argc, char **argv) {
            spec->file, spec->n_pops, (unsigned long long)neurons, (unsigned long long)inputs,
            spec->n_projs, e.synapses, spec->duration, spec->dt * 1e3, (long long)spec->n_steps,
            e.bytes / 1048576.0);
+    print_work(spec, neurons);
   }
   fs_experiment_free(spec);
   return st == FS_OK ? 0 : fs_cli_fail(&err);

@@ -369,6 +369,8 @@ static void test_check_and_help(void **state) {
   assert_int_equal(r.status, 0);
   assert_non_null(strstr(r.out, ": ok\n"));
   assert_non_null(strstr(r.out, "0.3 s at dt = 0.1 ms: 3000 steps"));
+  assert_non_null(strstr(r.out, "work: 0.3 s of fast phases (3000 steps of "));
+  assert_non_null(strstr(r.out, "no slow phase\n"));
   const char *commands[] = {"run", "check", "info", "pk"};
   for (int k = 0; k < 4; k++) {
     const char *help[] = {commands[k], "--help", NULL};

@@ -34,6 +34,10 @@ static void test_classroom_scale_is_quiet(void **state) {
   assert_int_equal(r.status, 0);
   assert_non_null(strstr(r.out, ": ok"));
   assert_string_equal(r.err, "");
+  /* the work: 14 trials, each a 10-s tone with 1 s either side, are the fast phases (168 s);
+   * the rest of the 2.4 days, intervals included, is slow, a tick of the clock a minute */
+  assert_non_null(strstr(r.out, "work: 2.8 min of fast phases (1680000 steps of 386 neurons) "
+                                "and 2.41 days of slow phases (3477 ticks of the slow clock)"));
 }
 
 static void test_half_scale_names_the_readout_and_the_capped_gate(void **state) {
