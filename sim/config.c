@@ -926,6 +926,16 @@ const char *fs_cfg_scalar(fs_cfg_node n) {
   return scalar_text(handle_node(n));
 }
 
+fs_cfg_node fs_cfg_at(fs_cfg_node n, const char *path) {
+  segment seg;
+  for (const char *p = path; *p != '\0' && fs_cfg_exists(n);) {
+    if (!next_segment(&p, &seg, p == path) || (seg.is_index && !fs_cfg_is_seq(n)))
+      return make_node(n.cfg, 0, n.anchor, n.path); /* absent */
+    n = seg.is_index ? fs_cfg_item(n, seg.index) : fs_cfg_child(n, seg.name);
+  }
+  return n;
+}
+
 /* Writes `"a", "b", "c"` (quoted) or `a, b, c` into buf. */
 static void join_names(char *buf, size_t len, const char *const *names, size_t n, bool quoted) {
   size_t used = 0;

@@ -436,36 +436,15 @@ static fs_status spread_axis(sweep_axis *a, size_t points, size_t at, fs_error *
   return st == FS_OK ? classify_values(a, err) : st;
 }
 
-/* The scalar at key path `key` ("drugs[0].dose", "circuit.set[2]") of a document, or NULL. */
-static const char *scalar_at(fs_cfg_node n, const char *key) {
-  char name[FS_CFG_PATH_LEN];
-  for (const char *p = key; *p != '\0' && fs_cfg_exists(n);) {
-    size_t len = strcspn(p, ".[");
-    if (len > 0) {
-      snprintf(name, sizeof name, "%.*s", (int)len, p);
-      n = fs_cfg_child(n, name);
-      p += len;
-    }
-    if (*p == '[') {
-      char *end;
-      unsigned long i = strtoul(p + 1, &end, 10);
-      if (*end != ']' || !fs_cfg_is_seq(n) || i >= fs_cfg_len(n)) return NULL;
-      n = fs_cfg_item(n, i);
-      p = end + 1;
-    }
-    if (*p == '.') p++;
-  }
-  return fs_cfg_exists(n) ? fs_cfg_scalar(n) : NULL;
-}
-
 /* Each varied axis's value in the base experiment, as the file writes it ("" if the file
  * leaves it to the default): the point the sensitivity is measured around. */
 static fs_status read_base_values(fs_sweep *s, size_t n_varied, fs_error *err) {
   fs_config *cfg = NULL;
   fs_status st = fs_config_load(s->base, NULL, 0, &cfg, err);
   for (size_t i = 0; st == FS_OK && i < s->n_axes; i++) {
-    const char *v =
-        s->axes[i].group < n_varied ? scalar_at(fs_config_root(cfg), s->axes[i].key) : NULL;
+    const char *v = s->axes[i].group < n_varied
+                        ? fs_cfg_scalar(fs_cfg_at(fs_config_root(cfg), s->axes[i].key))
+                        : NULL;
     snprintf(s->axes[i].base_text, TEXT_LEN, "%s", v != NULL ? v : "");
   }
   fs_config_free(cfg);

@@ -56,6 +56,9 @@ fs_cfg_node fs_cfg_child(fs_cfg_node n, const char *key); /* absent if n is not 
 fs_cfg_node fs_cfg_item(fs_cfg_node n, size_t i); /* i-th element of a sequence or value of a map */
 const char *fs_cfg_key(fs_cfg_node n, size_t i);  /* i-th key of a map, NULL otherwise */
 const char *fs_cfg_scalar(fs_cfg_node n);         /* text of a scalar, NULL otherwise */
+/* The node at a `--set` key path under n ("drugs[0].dose", "circuit.set[2]"); absent if the
+ * path is malformed, leads through an index of something not a sequence, or to nothing. */
+fs_cfg_node fs_cfg_at(fs_cfg_node n, const char *path);
 
 /* "file:line:col: path" (1-based line and column), or "--set 'k=v': path" for a value
  * that came from an override. */

@@ -1,6 +1,6 @@
 /* test_config.c - the YAML accessor layer: locations in every message, malformed YAML,
  * duplicate keys, --set overrides, the YAML text after overrides, unknown keys and the typed
- * getters. */
+ * getters, and the walk of a key path. */
 #include <fearsim/config.h>
 #include <fearsim/registry.h>
 
@@ -105,6 +105,22 @@ static void test_navigation(void **state) {
   assert_null(fs_cfg_scalar(net));
   assert_int_equal(fs_cfg_len(fs_cfg_child(net, "g")), 0);
   assert_string_equal(fs_config_file(f->cfg), "x.yaml");
+}
+
+/* fs_cfg_at walks a --set key path, as the overrides read it. */
+static void test_key_path(void **state) {
+  fixture *f = *state;
+  fs_cfg_node root = fs_config_root(f->cfg);
+  assert_string_equal(fs_cfg_scalar(fs_cfg_at(root, "network.w.std")), "0.1 nS");
+  fs_cfg_node rate = fs_cfg_at(root, "protocol[1].rate");
+  assert_string_equal(fs_cfg_scalar(rate), "fast");
+  assert_string_equal(rate.path, "protocol[1].rate");
+  assert_false(fs_cfg_exists(fs_cfg_at(root, "protocol[2].rate"))); /* past the end */
+  assert_false(fs_cfg_exists(fs_cfg_at(root, "network[0]")));       /* not a sequence */
+  assert_false(fs_cfg_exists(fs_cfg_at(root, "network.size.x")));   /* under a scalar */
+  assert_false(fs_cfg_exists(fs_cfg_at(root, "network..size")));    /* malformed */
+  assert_false(fs_cfg_exists(fs_cfg_at(root, "protocol[1]rate")));  /* malformed */
+  assert_true(fs_cfg_is_map(fs_cfg_at(root, "network")));
 }
 
 static void test_where(void **state) {
@@ -562,6 +578,7 @@ static void test_closest_name(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_navigation, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_key_path, setup, teardown),
       cmocka_unit_test_setup_teardown(test_where, setup, teardown),
       cmocka_unit_test(test_malformed_yaml),
       cmocka_unit_test(test_special_files),
