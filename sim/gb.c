@@ -203,13 +203,6 @@ fs_gb_decay fs_gb_decay_of(const fs_gb_params *p, double h) {
   return (fs_gb_decay){calcium_decay(p, h), p->kappa > 0 ? exp(-p->kappa * h / p->tau) : 1.0};
 }
 
-/* rho after the drift phase of a gap h whose calcium stayed below both thresholds (the drift
- * then takes the whole gap, and d's factor applies). */
-static double drift_whole_gap(const fs_gb_params *p, double rho, double h, const fs_gb_decay *d) {
-  if (p->kappa > 0) return p->rho_0 + (rho - p->rho_0) * d->drift;
-  return fs_gb_drift(p, rho, h);
-}
-
 /* The phases above theta_p (both processes) and above theta_d alone; returns how long the
  * calcium stayed above theta_d. */
 static double active_phases(const fs_gb_params *p, fs_gb_state *s, double h, fs_rng *noise) {
@@ -228,7 +221,7 @@ void fs_gb_advance_decayed(const fs_gb_params *p, fs_gb_state *s, double h, cons
                            fs_rng *noise) {
   double t_d = active_phases(p, s, h, noise);
   if (h > t_d)
-    s->rho = t_d == 0.0 ? drift_whole_gap(p, s->rho, h, d) : fs_gb_drift(p, s->rho, h - t_d);
+    s->rho = t_d == 0.0 ? fs_gb_drift_decayed(p, s->rho, h, d) : fs_gb_drift(p, s->rho, h - t_d);
   s->c *= d->calcium;
 }
 

@@ -102,6 +102,14 @@ void fs_gb_advance_decayed(const fs_gb_params *p, fs_gb_state *s, double h, cons
  * linear decay when kappa > 0). */
 double fs_gb_drift(const fs_gb_params *p, double rho, double h);
 
+/* rho after a gap h whose calcium stayed below both thresholds (the drift then takes the whole
+ * gap), with d = fs_gb_decay_of(p, h): what fs_gb_advance_decayed gives such a gap, inline for
+ * the many synapses that sit quiet between sessions. */
+static inline double fs_gb_drift_decayed(const fs_gb_params *p, double rho, double h,
+                                         const fs_gb_decay *d) {
+  return p->kappa > 0 ? p->rho_0 + (rho - p->rho_0) * d->drift : fs_gb_drift(p, rho, h);
+}
+
 /* The efficacy a synapse starts with: rho_0 for a decaying rule, else 1 (UP) or 0 (DOWN). */
 static inline double fs_gb_initial_rho(const fs_gb_params *p, int up) {
   return p->kappa > 0 ? p->rho_0 : (up ? 1.0 : 0.0);

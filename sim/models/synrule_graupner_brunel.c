@@ -58,14 +58,17 @@ static fs_status precompute(const void *params, double dt, void *coeff, fs_error
   return FS_OK;
 }
 
+/* The decay factors of a gap of k steps: the table's, or computed as the table computes them. */
+static fs_gb_decay decay_of(const fs_synrule_env *e, int64_t k) {
+  const gb_coeff *c = e->coeff;
+  if (c != NULL && k < GB_TABLE) return c->decay[k];
+  return fs_gb_decay_of(gb_of(e), (double)k * e->dt);
+}
+
 /* st advanced by k steps without a calcium jump. */
 static void gap(const fs_synrule_env *e, fs_gb_state *st, int64_t k, fs_rng *noise) {
-  const gb_coeff *c = e->coeff;
-  double h = (double)k * e->dt;
-  if (c != NULL && k < GB_TABLE)
-    fs_gb_advance_decayed(gb_of(e), st, h, &c->decay[k], noise);
-  else
-    fs_gb_advance(gb_of(e), st, h, noise);
+  fs_gb_decay d = decay_of(e, k);
+  fs_gb_advance_decayed(gb_of(e), st, (double)k * e->dt, &d, noise);
 }
 
 /* The presynaptic calcium jump sees the synapse's NMDA availability: its blocked fraction
@@ -210,31 +213,20 @@ static void means_of(const void *params, const void *rec, double w0, double *out
 /* --- the late phase ------------------------------------------------------------------------ */
 
 /* Quiet: no calcium and no jump to come, so until its next event rho only drifts back to rho_0
- * (kappa > 0); at rest: and it is there. */
+ * (kappa > 0) and no noise is drawn; at rest: and it is there. */
 static bool quiet(const gb_syn *y) {
   return y->n_pend == 0 && y->ca == 0.0;
 }
 
-/* rho of a quiet synapse k > 0 steps later: what gap() gives for no calcium (no active phase,
- * no noise drawn), the same bits, without the noise stream and the threshold tests. */
-static double quiet_rho(const fs_synrule_env *e, double rho, double drift) {
-  const fs_gb_params *gb = gb_of(e);
-  return gb->rho_0 + (rho - gb->rho_0) * drift;
-}
-
-static double drift_of(const fs_synrule_env *e, int64_t k) {
-  const gb_coeff *c = e->coeff;
-  if (c != NULL && k < GB_TABLE) return c->decay[k].drift;
-  return fs_gb_decay_of(gb_of(e), (double)k * e->dt).drift;
-}
-
 /* Between sessions nearly every synapse is quiet and all were last updated at the same step,
- * so one drift factor serves a neuron's quiet synapses; the others take the full advance. */
+ * so one look-up of the decay factors serves a neuron's quiet synapses, which only drift (no
+ * noise stream, no threshold tests: the bits of advance()); the others take the full advance. */
 static double advance_early(fs_proj_part *part, const uint64_t *syn, size_t n, int64_t to,
                             const fs_synrule_env *e) {
   const fs_gb_params *gb = gb_of(e);
   int64_t k_known = -1;
-  double drift = 1.0, sum = 0.0;
+  fs_gb_decay d = {1.0, 1.0};
+  double sum = 0.0;
   for (size_t q = 0; q < n && q < POST_PREFETCH; q++)
     __builtin_prefetch(syn_at(part, syn[q]));
   for (size_t q = 0; q < n; q++) {
@@ -243,8 +235,8 @@ static double advance_early(fs_proj_part *part, const uint64_t *syn, size_t n, i
     if (!y->alive || (quiet(y) && y->rho == gb->rho_0)) continue;
     int64_t k = to - y->t_plast;
     if (quiet(y) && k > 0) {
-      if (k != k_known) drift = drift_of(e, k_known = k);
-      y->rho = quiet_rho(e, y->rho, drift);
+      if (k != k_known) d = decay_of(e, k_known = k);
+      y->rho = fs_gb_drift_decayed(gb, y->rho, (double)k * e->dt, &d); /* no calcium to decay */
       y->t_plast = to;
     } else {
       advance(part, syn[q], to, e);
