@@ -207,27 +207,12 @@ void fs_engine_set_pause(fs_engine *eng, fs_pause_fn fn, void *user, double inte
   eng->pause_interval = interval;
 }
 
-/* Steps of fast phases and ticks of the slow clock in slow phases, done since work_from and
- * still to do. */
+/* The work done since work_from and left (fs_experiment_work), and the wall time of each kind,
+ * the phase under way included. */
 static void count_work(const fs_engine *eng, fs_engine_stats *out) {
   const fs_experiment_spec *spec = eng->net->spec;
-  double per_tick = spec->slow_step_steps > 0 ? (double)spec->slow_step_steps : 1.0;
-  out->fast_done = out->fast_left = out->slow_done = out->slow_left = 0.0;
-  for (size_t ph = 0; ph < spec->n_phases; ph++) {
-    const fs_phase *p = &spec->phases[ph];
-    int64_t from = p->start > eng->work_from ? p->start : eng->work_from;
-    int64_t reached = eng->step < p->stop ? eng->step : p->stop;
-    int64_t next = eng->step > p->start ? eng->step : p->start;
-    double done = reached > from ? (double)(reached - from) : 0.0;
-    double left = p->stop > next ? (double)(p->stop - next) : 0.0;
-    if (p->fast) {
-      out->fast_done += done;
-      out->fast_left += left;
-    } else {
-      out->slow_done += done / per_tick;
-      out->slow_left += left / per_tick;
-    }
-  }
+  fs_experiment_work(spec, eng->work_from, eng->step, &out->fast_done, &out->slow_done);
+  fs_experiment_work(spec, eng->step, eng->n_steps, &out->fast_left, &out->slow_left);
   double under_way = eng->phase_kind ? omp_get_wtime() - eng->phase_wall_start : 0.0;
   out->wall_fast = eng->wall_fast + (eng->phase_kind == 1 ? under_way : 0.0);
   out->wall_slow = eng->wall_slow + (eng->phase_kind == 2 ? under_way : 0.0);

@@ -1367,6 +1367,20 @@ static fs_status read_consolidation(fs_cfg_node root, fs_experiment_spec *spec, 
   return FS_OK;
 }
 
+void fs_experiment_work(const fs_experiment_spec *spec, int64_t from, int64_t to, double *fast,
+                        double *slow_ticks) {
+  *fast = *slow_ticks = 0.0;
+  for (size_t ph = 0; ph < spec->n_phases; ph++) {
+    const fs_phase *p = &spec->phases[ph];
+    int64_t a = p->start > from ? p->start : from, b = p->stop < to ? p->stop : to;
+    if (b <= a) continue;
+    if (p->fast)
+      *fast += (double)(b - a);
+    else
+      *slow_ticks += (double)(b - a) / (double)spec->slow_step_steps; /* >= 1: read_simulation */
+  }
+}
+
 bool fs_experiment_has_late_phase(const fs_experiment_spec *spec) {
   for (size_t k = 0; k < spec->n_projs; k++)
     if (spec->projs[k].plastic.late_phase) return true;

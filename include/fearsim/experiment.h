@@ -209,6 +209,13 @@ size_t fs_experiment_auto_threads(const fs_experiment_spec *spec, size_t cores);
  * resume refuses a checkpoint whose experiment no longer gives the same hash. */
 uint64_t fs_experiment_hash(const fs_experiment_spec *spec);
 
+/* The work of steps [from, to) of a run: *fast the steps of fast phases among them, *slow_ticks
+ * the ticks of the slow clock (one per slow_step) that its slow phases hold. A session's step
+ * costs a step of every neuron, a tick far less: the engine weighs the two as it goes
+ * (fs_engine_eta), `fearsim check` prints them for the whole run. */
+void fs_experiment_work(const fs_experiment_spec *spec, int64_t from, int64_t to, double *fast,
+                        double *slow_ticks);
+
 /* Does some projection have a late phase (and so the run a slow clock)? */
 bool fs_experiment_has_late_phase(const fs_experiment_spec *spec);
 

@@ -532,20 +532,17 @@ static void format_span(double s, char *buf, size_t len) {
     snprintf(buf, len, "%.3g s", s);
 }
 
-/* The work of a run: its sessions cost a step of every neuron per dt, the days between them a
- * tick of the slow clock per slow step, far less (fs_engine_eta weighs the two as it goes). */
+/* The work of a run (fs_experiment_work): its sessions, and the days between them. */
 static void print_work(const fs_experiment_spec *spec, uint64_t neurons) {
-  int64_t fast = 0, slow = 0;
-  for (size_t ph = 0; ph < spec->n_phases; ph++)
-    *(spec->phases[ph].fast ? &fast : &slow) += spec->phases[ph].stop - spec->phases[ph].start;
+  double fast, ticks;
+  fs_experiment_work(spec, 0, spec->n_steps, &fast, &ticks);
   char f[32], w[32];
-  format_span((double)fast * spec->dt, f, sizeof f);
-  format_span((double)slow * spec->dt, w, sizeof w);
-  printf("  work: %s of fast phases (%lld steps of %llu neurons)", f, (long long)fast,
+  format_span(fast * spec->dt, f, sizeof f);
+  format_span(spec->duration - fast * spec->dt, w, sizeof w);
+  printf("  work: %s of fast phases (%.0f steps of %llu neurons)", f, fast,
          (unsigned long long)neurons);
-  if (slow > 0)
-    printf(" and %s of slow phases (%.0f ticks of the slow clock)\n", w,
-           (double)slow * spec->dt / spec->slow_step);
+  if (ticks > 0)
+    printf(" and %s of slow phases (%.0f ticks of the slow clock)\n", w, ticks);
   else
     printf(", no slow phase\n");
 }
