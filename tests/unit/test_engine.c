@@ -36,20 +36,21 @@ static fs_status on_pause(void *user, fs_error *err) {
   return FS_OK;
 }
 
-/* Runs the network with progress reports at every chance (interval 0); returns the wall time
- * the engine reports and sets *elapsed to the time measured around it. */
-static double reported_wall(bool pause, double *elapsed) {
+/* Runs the experiment of yaml on `threads` threads with fn called at every chance to report
+ * (interval 0) and, with pause, a pause between spans; returns the engine's statistics at the
+ * end and sets *elapsed to the time measured around the run. */
+static fs_engine_stats run_with_progress(const char *yaml, size_t threads, fs_progress_fn fn,
+                                         bool pause, double *elapsed) {
   fs_error err = {0};
   fs_experiment_spec *spec = NULL;
   fs_network *net = NULL;
   fs_engine *eng = NULL;
-  if (fs_experiment_load(fs_test_write("net.yaml", net_yaml), NULL, 0, &spec, &err) != FS_OK)
+  if (fs_experiment_load(fs_test_write("net.yaml", yaml), NULL, 0, &spec, &err) != FS_OK)
     fail_msg("%s", err.msg);
-  assert_int_equal(fs_network_create(spec, 2, &net, &err), FS_OK);
+  assert_int_equal(fs_network_create(spec, threads, &net, &err), FS_OK);
   assert_int_equal(fs_engine_create(net, NULL, &eng, &err), FS_OK);
-  fs_engine_set_progress(eng, on_progress, NULL, 0.0);
+  fs_engine_set_progress(eng, fn, NULL, 0.0);
   if (pause) fs_engine_set_pause(eng, on_pause, NULL, 1e-9);
-  reports = pauses = 0;
   double t0 = omp_get_wtime();
   assert_int_equal(fs_engine_run(eng, &err), FS_OK);
   *elapsed = omp_get_wtime() - t0;
@@ -58,6 +59,13 @@ static double reported_wall(bool pause, double *elapsed) {
   fs_engine_free(eng);
   fs_network_free(net);
   fs_experiment_free(spec);
+  return s;
+}
+
+/* The wall time the engine reports for the E/I network on 2 threads. */
+static double reported_wall(bool pause, double *elapsed) {
+  reports = pauses = 0;
+  fs_engine_stats s = run_with_progress(net_yaml, 2, on_progress, pause, elapsed);
   assert_true(reports > 100);
   return s.wall;
 }
@@ -101,27 +109,14 @@ static void check_work(void *user, const fs_engine_stats *s, double t_end) {
 
 static void test_work_of_phases(void **state) {
   (void)state;
-  fs_error err = {0};
-  fs_experiment_spec *spec = NULL;
-  fs_network *net = NULL;
-  fs_engine *eng = NULL;
-  if (fs_experiment_load(fs_test_write("phases.yaml", phases_yaml), NULL, 0, &spec, &err) != FS_OK)
-    fail_msg("%s", err.msg);
-  assert_int_equal(fs_network_create(spec, 1, &net, &err), FS_OK);
-  assert_int_equal(fs_engine_create(net, NULL, &eng, &err), FS_OK);
-  fs_engine_set_progress(eng, check_work, NULL, 0.0);
+  double elapsed;
   work_reports = 0;
-  assert_int_equal(fs_engine_run(eng, &err), FS_OK);
-  fs_engine_stats s;
-  fs_engine_get_stats(eng, &s);
+  fs_engine_stats s = run_with_progress(phases_yaml, 1, check_work, false, &elapsed);
   assert_true(work_reports > 100);
   assert_true(s.fast_done == 2000.0 && s.fast_left == 0.0);
   assert_true(fabs(s.slow_done - 10.0) < 1e-12 && s.slow_left == 0.0);
   assert_true(s.wall_fast > 0.0 && s.wall_fast + s.wall_slow <= s.wall + 1e-9);
   assert_true(fs_engine_eta(&s) == 0.0);
-  fs_engine_free(eng);
-  fs_network_free(net);
-  fs_experiment_free(spec);
 }
 
 /* The time left: each kind of work left at that kind's rate so far; a kind not yet met adds
