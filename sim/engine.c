@@ -393,6 +393,32 @@ static void report_progress(fs_engine *eng, double *last, double t0) {
 
 /* --- phase 4: delivery ---------------------------------------------------------------------- */
 
+/* A spike's row is a few synapses at a random place of the projection's arrays: fetching it
+ * costs a cache miss or two, which delivery hides by asking for the rows of the spikes a few
+ * places ahead while it adds the current one. */
+enum { ROW_LOOKAHEAD = 4 };
+
+static inline void prefetch_row(const fs_proj_part *part, uint32_t src) {
+  uint64_t s0 = part->row_start[src];
+  __builtin_prefetch(part->target + s0);
+  __builtin_prefetch(part->weight + s0);
+}
+
+/* The same for a row of synapse agents, whose state is spread over more arrays. */
+static inline void prefetch_agent_row(const fs_proj_part *part, uint32_t src, size_t record_size) {
+  uint64_t s0 = part->row_start[src];
+  prefetch_row(part, src);
+  __builtin_prefetch(part->delay + s0);
+  if (part->block) {
+    __builtin_prefetch(part->block + s0);
+    __builtin_prefetch(part->x_rise + s0);
+    __builtin_prefetch(part->x_decay + s0);
+    __builtin_prefetch(part->conc + s0);
+    __builtin_prefetch(part->t_last + s0);
+  }
+  if (part->plast) __builtin_prefetch((const char *)part->plast + s0 * record_size);
+}
+
 static uint64_t deliver_row(const fs_proj_part *part, uint32_t src, double *ring, size_t n_pad,
                             size_t ring_len, size_t base_slot, fs_channel ch) {
   uint64_t s0 = part->row_start[src], s1 = part->row_start[src + 1];
@@ -510,11 +536,18 @@ static uint64_t deliver_agent_projection(fs_engine *eng, size_t k, size_t t, int
                  proj->plastic ? &pe : NULL,
                  eng->factor[t]};
   int64_t emit = step + (pre->is_input ? 0 : 1);
+  fs_proj_part *part = &proj->part[t];
+  size_t record_size = proj->plastic ? proj->rule->record_size : 0;
   uint64_t events = 0;
   for (size_t u = 0; u < net->n_threads; u++) {
     const uint32_t *src = fs_population_spikes(pre, parity, u);
-    for (size_t n = 0; n < pre->n_spikes[parity][u]; n++)
-      events += deliver_row_agents(&proj->part[t], src[n], post, emit, &e);
+    size_t n = pre->n_spikes[parity][u];
+    for (size_t i = 0; i < n && i < ROW_LOOKAHEAD; i++)
+      prefetch_agent_row(part, src[i], record_size);
+    for (size_t i = 0; i < n; i++) {
+      if (i + ROW_LOOKAHEAD < n) prefetch_agent_row(part, src[i + ROW_LOOKAHEAD], record_size);
+      events += deliver_row_agents(part, src[i], post, emit, &e);
+    }
   }
   return events;
 }
@@ -551,13 +584,16 @@ static uint64_t deliver_projection(const fs_network *net, const fs_projection *p
   for (size_t u = 0; u < net->n_threads; u++) {
     const uint32_t *src = fs_population_spikes(pre, parity, u);
     size_t n = pre->n_spikes[parity][u];
-    if (proj->same_delay)
-      for (size_t k = 0; k < n; k++)
+    for (size_t k = 0; k < n && k < ROW_LOOKAHEAD; k++)
+      prefetch_row(part, src[k]);
+    for (size_t k = 0; k < n; k++) {
+      if (k + ROW_LOOKAHEAD < n) prefetch_row(part, src[k + ROW_LOOKAHEAD]);
+      if (proj->same_delay)
         events += deliver_row_same_delay(part, src[k], slot);
-    else
-      for (size_t k = 0; k < n; k++)
+      else
         events += deliver_row(part, src[k], post->ring, post->n_pad, post->ring_len, base_slot,
                               proj->channel);
+    }
   }
   return events;
 }
