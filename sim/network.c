@@ -65,17 +65,18 @@ static double growing_bytes(const fs_experiment_spec *spec) {
 
 void fs_network_estimate(const fs_experiment_spec *spec, size_t n_threads,
                          fs_memory_estimate *out) {
-  double syn = 0, bytes = 0, max_delay = 1;
+  double syn = 0, bytes = 0, build = 0, max_delay = 1;
   for (size_t k = 0; k < spec->n_projs; k++) {
     const fs_projection_spec *p = &spec->projs[k];
     double e = expected_synapses(spec, p) * (1.0 + p->plastic.reserve);
     syn += e;
-    /* CSR rows per thread, and the build's temporary copy of every synapse */
-    bytes += e * (2.0 * BYTES_PER_SYNAPSE + sizeof(uint32_t) +
-                  (fs_projection_has_nmda(p) ? BYTES_PER_NMDA_AGENT : 0) +
+    /* CSR rows per thread */
+    bytes += e * (BYTES_PER_SYNAPSE + (fs_projection_has_nmda(p) ? BYTES_PER_NMDA_AGENT : 0) +
                   /* the synapse's record and its entry in the post -> synapse index */
                   (p->plastic.enabled ? p->plastic.rule->record_size + sizeof(uint64_t) : 0)) +
              (double)n_threads * 8.0 * ((double)spec->pops[p->pre].size + 1);
+    /* the build's temporary copy of every synapse, freed before the run */
+    build += e * (BYTES_PER_SYNAPSE + sizeof(uint32_t));
     max_delay = fmax(max_delay, fs_dist_high(&p->delay) / spec->dt + 1);
   }
   for (size_t i = 0; i < spec->n_pops; i++) {
@@ -88,7 +89,9 @@ void fs_network_estimate(const fs_experiment_spec *spec, size_t n_threads,
   }
   out->synapses = syn;
   out->growing = growing_bytes(spec);
-  out->bytes = bytes + out->growing;
+  out->held = bytes;
+  out->build = build;
+  out->bytes = bytes + build + out->growing;
   out->available = available_memory();
 }
 

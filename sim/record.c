@@ -777,6 +777,16 @@ cleanup:
 
 /* ---- series, arrays, attributes -------------------------------------------------------- */
 
+/* Measured with heaptrack on Debian 12's HDF5 1.10.8 at the peak of whole runs: 4.3 MiB for
+ * a file of 7 datasets (COBA), 9.8 MiB for one of 132 (a fear protocol), so about 4 MiB for
+ * the library and 44 KiB per chunked dataset. */
+#define HDF5_FILE_BYTES (4.0 * 1048576.0)
+#define HDF5_DATASET_BYTES (44.0 * 1024.0)
+
+double fs_record_estimate(size_t n_datasets) {
+  return HDF5_FILE_BYTES + (double)n_datasets * (HDF5_DATASET_BYTES + SERIES_CHUNK * 8.0);
+}
+
 fs_status fs_record_series_create(fs_record *rec, const char *path, const char *units,
                                   const char *description, size_t *handle, fs_error *err) {
   fs_status st = fs_rec_check_open(rec, "fs_record_series_create", err);

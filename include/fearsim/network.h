@@ -20,7 +20,9 @@ struct fs_experiment_spec;
 
 typedef struct fs_memory_estimate {
   double synapses;  /* expected number of synapses */
-  double bytes;     /* expected memory of the whole run, growing part included */
+  double bytes;     /* expected memory of the network at its peak: held + build + growing */
+  double held;      /* what the network holds for the whole run: neurons, synapses, rings */
+  double build;     /* what building it needs besides, freed before the run starts */
   double growing;   /* the part that grows with the duration: rate bins, input spike trains */
   double available; /* bytes the machine has available now */
 } fs_memory_estimate;

@@ -59,6 +59,11 @@ typedef struct fs_record_meta {
  * directory that does not exist gives FS_ERR_INPUT too. Writes nothing. */
 fs_status fs_record_check_output(const char *path, bool force, fs_error *err);
 
+/* The memory a record of n_datasets datasets takes while it is written, besides the values
+ * the run holds for it: a series' buffer of one chunk, and what HDF5 allocates for a file
+ * (free lists, metadata cache) and for each chunked dataset (its chunk and index node). */
+double fs_record_estimate(size_t n_datasets);
+
 /* Creates path.partial exclusively (a stale .partial is replaced only with force) and writes
  * the root attributes. On failure *out is NULL and nothing is left on disk. */
 fs_status fs_record_create(const char *path, bool force, const fs_record_meta *meta,

@@ -11,6 +11,7 @@
 #include <fearsim/engine.h>
 #include <fearsim/experiment.h>
 #include <fearsim/network.h>
+#include <fearsim/outputs.h>
 #include <fearsim/record.h>
 #include <fearsim/record_checkpoint.h>
 #include <fearsim/units.h>
@@ -547,6 +548,33 @@ static void print_work(const fs_experiment_spec *spec, uint64_t neurons) {
     printf(", no slow phase\n");
 }
 
+/* This process's resident memory now (the program, its libraries, the parsed experiment):
+ * a run's starts from about the same. 0 where /proc is not there. */
+static double resident_bytes(void) {
+  FILE *f = fopen("/proc/self/statm", "r");
+  unsigned long long size = 0, resident = 0;
+  int n = f ? fscanf(f, "%llu %llu", &size, &resident) : 0;
+  if (f) fclose(f);
+  return n == 2 ? (double)resident * (double)sysconf(_SC_PAGESIZE) : 0.0;
+}
+
+/* The peak: the program, what the network holds, and the larger of the network's build and
+ * the record written at the end (HDF5's buffers for every dataset). */
+static void print_memory(const fs_experiment_spec *spec, const fs_memory_estimate *e) {
+  fs_outputs *outs = NULL;
+  fs_error err = {0};
+  size_t n_datasets = fs_outputs_create(spec, &outs, &err) == FS_OK ? fs_outputs_count(outs) : 0;
+  fs_outputs_free(outs);
+  double program = resident_bytes(), record = fs_record_estimate(n_datasets);
+  double peak = program + e->held + e->growing + fmax(e->build, record);
+  const double mib = 1048576.0;
+  printf("  memory: about %.1f MiB at the peak: the network %.1f MiB (%.1f more while it is "
+         "built), values recorded %.1f MiB, the record's %zu datasets %.1f MiB, the program "
+         "%.1f MiB\n",
+         peak / mib, e->held / mib, e->build / mib, e->growing / mib, n_datasets, record / mib,
+         program / mib);
+}
+
 int fs_cli_check(int argc, char **argv) {
   run_opts o = {0};
   int rc = parse_run_opts(argc, argv, check_usage, &o);
@@ -564,10 +592,10 @@ int fs_cli_check(int argc, char **argv) {
     for (size_t i = 0; i < spec->n_pops; i++)
       *(spec->pops[i].input == FS_INPUT_NONE ? &neurons : &inputs) += spec->pops[i].size;
     printf("%s: ok\n  %zu populations (%llu neurons, %llu input units), %zu projections "
-           "(about %.3g synapses)\n  %g s at dt = %g ms: %lld steps; about %.1f MiB\n",
+           "(about %.3g synapses)\n  %g s at dt = %g ms: %lld steps\n",
            spec->file, spec->n_pops, (unsigned long long)neurons, (unsigned long long)inputs,
-           spec->n_projs, e.synapses, spec->duration, spec->dt * 1e3, (long long)spec->n_steps,
-           e.bytes / 1048576.0);
+           spec->n_projs, e.synapses, spec->duration, spec->dt * 1e3, (long long)spec->n_steps);
+    print_memory(spec, &e);
     print_work(spec, neurons);
   }
   fs_experiment_free(spec);
