@@ -40,6 +40,7 @@ typedef struct reader {
   size_t n_inputs;
   fs_cfg_node *plan_nodes; /* where each plan's population was named */
   const char **context_names;
+  const char **tone_names;
   drive cs, us;
   double context_rate;
   double outcome_rate; /* Hz, of the outcome input */
@@ -55,6 +56,7 @@ typedef struct session_spec {
   fs_session *s;
   settings set;
   bool us_alone;
+  size_t *tone; /* the tone of each trial */
 } session_spec;
 
 static const char *const us_modes[] = {"none", "paired"};
@@ -280,21 +282,110 @@ static fs_status read_outcome(reader *r, fs_cfg_node inputs, fs_error *err) {
   return get_bounded(n, "rate", FS_UNIT_FREQUENCY, true, false, &r->outcome_rate, err);
 }
 
+/* protocol.inputs.tones: {name: {population, rate, baseline, with}}; tones[0] is the cs. */
+static fs_status read_tones(reader *r, fs_cfg_node inputs, fs_error *err) {
+  static const char *const keys[] = {"population", "rate", "baseline", "with"};
+  fs_cfg_node t = fs_cfg_child(inputs, "tones");
+  fs_protocol *p = r->p;
+  size_t n = fs_cfg_is_map(t) ? fs_cfg_len(t) : 0;
+  if (fs_cfg_exists(t) && (!fs_cfg_is_map(t) || n == 0))
+    return fs_cfg_error(t, err,
+                        "expected a mapping of tone names to drives such as {cs2: {population: "
+                        "CS2, rate: 20 Hz}}");
+  p->tones = calloc(n + 1, sizeof *p->tones);
+  r->tone_names = calloc(n + 1, sizeof *r->tone_names);
+  if (p->tones == NULL || r->tone_names == NULL) return nomem(err);
+  p->tones[0] = (fs_tone){"cs", 0, r->cs.rate, r->cs.baseline, NULL, NULL, 0};
+  r->tone_names[0] = p->tones[0].name;
+  p->n_tones = 1;
+  fs_status st = FS_OK;
+  for (size_t i = 0; i < n && st == FS_OK; i++) {
+    fs_cfg_node item = fs_cfg_item(t, i);
+    fs_tone *tone = &p->tones[i + 1];
+    const char *pop = NULL;
+    for (size_t j = 0; j <= i; j++)
+      if (strcmp(fs_cfg_key(t, i), p->tones[j].name) == 0)
+        return fs_cfg_error(item, err, "the tone \"%s\" is already declared", p->tones[j].name);
+    if ((st = copy_name(item, fs_cfg_key(t, i), tone->name, err)) != FS_OK ||
+        (st = fs_cfg_expect_keys(item, keys, 4, err)) != FS_OK ||
+        (st = fs_cfg_get_string(item, "population", true, &pop, err)) != FS_OK ||
+        (st = add_plan(r, fs_cfg_child(item, "population"), err)) != FS_OK ||
+        (st = get_bounded(item, "rate", FS_UNIT_FREQUENCY, true, false, &tone->rate, err)) ||
+        (st = get_bounded(item, "baseline", FS_UNIT_FREQUENCY, false, false, &tone->baseline, err)))
+      return st;
+    tone->plan = p->n_plans - 1;
+    r->tone_names[i + 1] = tone->name;
+    p->n_tones = i + 2;
+  }
+  return st;
+}
+
+/* The plan of the tone whose input is named by the key of with[i], or an error. */
+static fs_status find_tone_input(const reader *r, fs_cfg_node with, size_t i, size_t self,
+                                 size_t *plan, fs_error *err) {
+  const char *name = fs_cfg_key(with, i);
+  fs_cfg_node at = fs_cfg_item(with, i);
+  const fs_protocol *p = r->p;
+  for (size_t k = 0; k < p->n_tones; k++) {
+    if (strcmp(p->plans[p->tones[k].plan].population, name) != 0) continue;
+    if (k == self) return fs_cfg_error(at, err, "\"%s\" is this tone's own input", name);
+    *plan = p->tones[k].plan;
+    return FS_OK;
+  }
+  const char *names[64];
+  size_t n = 0;
+  for (size_t k = 0; k < p->n_tones && n < 64; k++)
+    if (k != self) names[n++] = p->plans[p->tones[k].plan].population;
+  char where[FS_ERROR_MSG_LEN];
+  fs_cfg_where(at, where, sizeof where);
+  fs_registry_unknown(err, "tone input", name, names, n);
+  fs_error_prefix(err, "%s", where);
+  return FS_ERR_INPUT;
+}
+
+/* A tone's `with: {<another tone's input>: <rate>}` (after every tone is known). */
+static fs_status read_with(reader *r, fs_cfg_node item, size_t self, fs_error *err) {
+  fs_cfg_node with = fs_cfg_child(item, "with");
+  fs_tone *tone = &r->p->tones[self];
+  if (!fs_cfg_exists(with)) return FS_OK;
+  if (!fs_cfg_is_map(with) || fs_cfg_len(with) == 0)
+    return fs_cfg_error(with, err,
+                        "expected a mapping of other tones' inputs to rates such as {CS: 10 Hz}");
+  size_t n = fs_cfg_len(with);
+  tone->with_plan = calloc(n, sizeof *tone->with_plan);
+  tone->with_rate = calloc(n, sizeof *tone->with_rate);
+  if (tone->with_plan == NULL || tone->with_rate == NULL) return nomem(err);
+  fs_status st = FS_OK;
+  for (size_t i = 0; i < n && st == FS_OK; i++) {
+    st = find_tone_input(r, with, i, self, &tone->with_plan[i], err);
+    if (st == FS_OK)
+      st = get_bounded(with, fs_cfg_key(with, i), FS_UNIT_FREQUENCY, true, false,
+                       &tone->with_rate[i], err);
+    tone->n_with = i + 1;
+  }
+  return st;
+}
+
 static fs_status read_inputs(reader *r, fs_cfg_node proto, fs_error *err) {
-  static const char *const keys[] = {"cs", "us", "contexts", "context_rate", "outcome"};
-  fs_cfg_node inputs = fs_cfg_child(proto, "inputs");
+  static const char *const keys[] = {"cs", "us", "tones", "contexts", "context_rate", "outcome"};
+  fs_cfg_node inputs = fs_cfg_child(proto, "inputs"), tones = fs_cfg_child(inputs, "tones");
   fs_status st;
   if (!fs_cfg_exists(inputs)) return fs_cfg_error(proto, err, "missing key \"inputs\"");
-  if ((st = fs_cfg_expect_keys(inputs, keys, 5, err)) != FS_OK) return st;
-  size_t n_plans = 3 + fs_cfg_len(fs_cfg_child(inputs, "contexts"));
+  if ((st = fs_cfg_expect_keys(inputs, keys, 6, err)) != FS_OK) return st;
+  size_t n_plans = 3 + fs_cfg_len(fs_cfg_child(inputs, "contexts")) +
+                   (fs_cfg_is_map(tones) ? fs_cfg_len(tones) : 0);
   r->p->plans = calloc(n_plans, sizeof *r->p->plans);
   r->plan_nodes = calloc(n_plans, sizeof *r->plan_nodes);
   if (r->p->plans == NULL || r->plan_nodes == NULL) return nomem(err);
   if ((st = read_drive(r, inputs, "cs", &r->cs, err)) != FS_OK ||
       (st = read_drive(r, inputs, "us", &r->us, err)) != FS_OK)
     return st;
-  if ((st = read_contexts(r, inputs, err)) != FS_OK) return st;
-  return read_outcome(r, inputs, err);
+  if ((st = read_contexts(r, inputs, err)) != FS_OK ||
+      (st = read_outcome(r, inputs, err)) != FS_OK || (st = read_tones(r, inputs, err)) != FS_OK)
+    return st;
+  for (size_t k = 1; k < r->p->n_tones && st == FS_OK; k++)
+    st = read_with(r, fs_cfg_item(tones, k - 1), k, err);
+  return st;
 }
 
 /* ---- timing keys (protocol.defaults and each session) ----------------------------------- */
@@ -400,7 +491,48 @@ static fs_status read_count(session_spec *ss, fs_error *err) {
   if (fs_cfg_exists(fs_cfg_child(s, "cs_duration")))
     return fs_cfg_error(fs_cfg_child(s, "cs_duration"), err,
                         "a us_alone session has no CS; leave out cs_duration");
+  if (fs_cfg_exists(fs_cfg_child(s, "stimulus")))
+    return fs_cfg_error(fs_cfg_child(s, "stimulus"), err,
+                        "a us_alone session plays no tone; leave out stimulus");
   return FS_OK;
+}
+
+/* The tone named by the scalar n (cs or a key of protocol.inputs.tones). */
+static fs_status find_tone(const reader *r, fs_cfg_node n, size_t *tone, fs_error *err) {
+  const char *name = fs_cfg_scalar(n);
+  if (name == NULL) return fs_cfg_error(n, err, "expected the name of a tone such as cs");
+  for (size_t k = 0; k < r->p->n_tones; k++)
+    if (strcmp(r->p->tones[k].name, name) == 0) {
+      *tone = k;
+      return FS_OK;
+    }
+  char where[FS_ERROR_MSG_LEN];
+  fs_cfg_where(n, where, sizeof where);
+  fs_registry_unknown(err, "tone", name, r->tone_names, r->p->n_tones);
+  fs_error_prefix(err, "%s", where);
+  return FS_ERR_INPUT;
+}
+
+/* stimulus: a tone for every trial, or a list of one tone per trial; cs when absent. */
+static fs_status read_stimulus(const reader *r, session_spec *ss, fs_error *err) {
+  fs_cfg_node n = fs_cfg_child(ss->node, "stimulus");
+  size_t trials = ss->s->n_trials, tone = 0;
+  ss->tone = calloc(trials, sizeof *ss->tone);
+  if (ss->tone == NULL) return nomem(err);
+  if (!fs_cfg_exists(n)) return FS_OK;
+  if (!fs_cfg_is_seq(n)) {
+    fs_status st = find_tone(r, n, &tone, err);
+    for (size_t k = 0; k < trials && st == FS_OK; k++)
+      ss->tone[k] = tone;
+    return st;
+  }
+  if (fs_cfg_len(n) != trials)
+    return fs_cfg_error(n, err, "expected a list of %zu tones (one per trial), got %zu", trials,
+                        fs_cfg_len(n));
+  fs_status st = FS_OK;
+  for (size_t k = 0; k < trials && st == FS_OK; k++)
+    st = find_tone(r, fs_cfg_item(n, k), &ss->tone[k], err);
+  return st;
 }
 
 /* Sessions in time order, each starting after the previous one's last window. */
@@ -427,7 +559,7 @@ static fs_status check_start(const reader *r, const session_spec *ss, fs_error *
 
 static fs_status read_session_head(reader *r, session_spec *ss, fs_error *err) {
   static const char *const keys[] = {"name", "time", "context",     "trials", "us_alone",
-                                     "us",   "iti",  "cs_duration", "window"};
+                                     "us",   "iti",  "cs_duration", "window", "stimulus"};
   fs_cfg_node s = ss->node;
   const char *name = NULL;
   double clk = 0;
@@ -443,7 +575,7 @@ static fs_status read_session_head(reader *r, session_spec *ss, fs_error *err) {
     return fs_cfg_error(time_node, err, "%s", cerr.msg);
   ss->s->start = (double)(ss->s->day - 1) * DAY + clk;
   if ((st = read_context(r, s, &ss->s->context, err)) != FS_OK ||
-      (st = read_count(ss, err)) != FS_OK)
+      (st = read_count(ss, err)) != FS_OK || (st = read_stimulus(r, ss, err)) != FS_OK)
     return st;
   ss->set = r->defaults;
   if (ss->us_alone) ss->set.us = US_PAIRED;
@@ -495,6 +627,7 @@ static fs_trial make_trial(const session_spec *ss, size_t index, size_t k, doubl
   const settings *set = &ss->set;
   const fs_session *s = ss->s;
   fs_trial tr = {.kind = ss->us_alone ? FS_TRIAL_US_ALONE : FS_TRIAL_CS,
+                 .tone = ss->tone[k],
                  .day = s->day,
                  .session = index,
                  .trial = k,
@@ -589,6 +722,7 @@ static fs_status read_session(reader *r, fs_cfg_node node, long day, fs_error *e
   if (st == FS_OK) st = check_start(r, &ss, err);
   if (st == FS_OK) st = expand_session(r, &ss, err);
   if (st == FS_OK) p->n_sessions++;
+  free(ss.tone);
   return st;
 }
 
@@ -656,18 +790,30 @@ static bool plan_alloc(fs_rate_plan *pl, size_t max_points, double baseline) {
   return true;
 }
 
+/* During a CS trial, its tone's input and the inputs of the tone's `with` change rate. */
+static void push_tone(fs_protocol *p, const fs_trial *tr) {
+  const fs_tone *tone = &p->tones[tr->tone];
+  plan_push(&p->plans[tone->plan], tr->cs_on, tone->rate);
+  plan_push(&p->plans[tone->plan], tr->cs_off, tone->baseline);
+  for (size_t j = 0; j < tone->n_with; j++) {
+    const fs_tone *other = NULL;
+    for (size_t k = 0; k < p->n_tones && other == NULL; k++)
+      if (p->tones[k].plan == tone->with_plan[j]) other = &p->tones[k];
+    plan_push(&p->plans[tone->with_plan[j]], tr->cs_on, tone->with_rate[j]);
+    plan_push(&p->plans[tone->with_plan[j]], tr->cs_off, other->baseline);
+  }
+}
+
 static fs_status build_plans(reader *r, fs_error *err) {
   fs_protocol *p = r->p;
-  fs_rate_plan *cs = &p->plans[0], *us = &p->plans[1];
-  if (!plan_alloc(cs, 1 + 2 * p->n_trials, r->cs.baseline) ||
-      !plan_alloc(us, 1 + 2 * p->n_trials, r->us.baseline))
-    return nomem(err);
+  fs_rate_plan *us = &p->plans[1];
+  for (size_t k = 0; k < p->n_tones; k++)
+    if (!plan_alloc(&p->plans[p->tones[k].plan], 1 + 2 * p->n_trials, p->tones[k].baseline))
+      return nomem(err);
+  if (!plan_alloc(us, 1 + 2 * p->n_trials, r->us.baseline)) return nomem(err);
   for (size_t i = 0; i < p->n_trials; i++) {
     const fs_trial *tr = &p->trials[i];
-    if (tr->kind == FS_TRIAL_CS) {
-      plan_push(cs, tr->cs_on, r->cs.rate);
-      plan_push(cs, tr->cs_off, r->cs.baseline);
-    }
+    if (tr->kind == FS_TRIAL_CS) push_tone(p, tr);
     if (!isnan(tr->us_on)) {
       plan_push(us, tr->us_on, r->us.rate * tr->us_intensity / r->us.reference);
       plan_push(us, tr->us_off, r->us.baseline);
@@ -718,6 +864,7 @@ fs_status fs_protocol_read(fs_cfg_node root, const char *const *input_names, siz
   fs_status st = read_protocol(&r, proto, err);
   free(r.plan_nodes);
   free(r.context_names);
+  free(r.tone_names);
   if (st != FS_OK) {
     fs_protocol_free(r.p);
     return st;
@@ -732,6 +879,11 @@ void fs_protocol_free(fs_protocol *p) {
     free(p->plans[i].t);
     free(p->plans[i].rate);
   }
+  for (size_t k = 0; k < p->n_tones; k++) {
+    free(p->tones[k].with_plan);
+    free(p->tones[k].with_rate);
+  }
+  free(p->tones);
   free(p->plans);
   free(p->trials);
   free(p->sessions);

@@ -14,6 +14,11 @@
  *                                    # US's time on every CS trial, shock or not (the moment
  *                                    # the outcome is expected; the US timing of the session
  *                                    # or of defaults.us applies even to `us: none` sessions)
+ *       tones:                       # optional: further tones a session may play instead
+ *         cs2: {population: CS2, rate: 40 Hz, baseline: 0 Hz,   # of the cs (name -> drive)
+ *               with: {CS: 10 Hz}}   # optional: other tones' inputs it also drives during
+ *                                    # its trials (a tone near the CS in frequency excites
+ *                                    # the CS's channel too); their baseline otherwise
  *       contexts: {A: ctx_A, B: ctx_B}  # optional: context name -> input population
  *       context_rate: 20 Hz          # with contexts: the rate of the session's context during
  *                                    # its fast windows; every context is 0 Hz otherwise
@@ -35,11 +40,16 @@
  *              iti: [60 s, 90 s]}    # a list gives each gap (trials - 1 of them)
  *           - {name: reinstatement, time: '16:00', context: A, us_alone: 4,
  *              us: {intensity: 0.3 mA}}   # unsignalled USs, no CS
+ *           - {name: novel_tone, time: '18:00', context: B, trials: 2, us: none,
+ *              stimulus: cs2}        # the tone its trials play (default cs); a list gives
+ *                                    # one per trial, e.g. [cs, cs2]
  * A session has name (up to 63 characters), time ('HH:MM' or 'HH:MM:SS'), context (required
  * when contexts are given, refused otherwise), and either trials (CS trials) or us_alone
  * (unsignalled USs). Its `us` is `paired` (the default when defaults.us is given), `none`
  * (the default otherwise) or a mapping whose keys override defaults.us (and pair the US);
- * a us_alone session takes only the mapping form, without `at`.
+ * a us_alone session takes only the mapping form, without `at`, and no stimulus. A tone's name
+ * is cs or a key of protocol.inputs.tones; an input population belongs to one tone (or the US,
+ * a context or the outcome) only, but a tone's `with` may name the population of another.
  *
  * Timing, for a session starting at S = (day - 1)·24 h + time, with trial k from 0:
  *   CS trials:  cs_on[0] = S + before, cs_off[k] = cs_on[k] + cs_duration,
@@ -78,6 +88,7 @@ typedef enum fs_trial_kind {
 /* All times in s, absolute (t = 0 is 00:00 of day 1). */
 typedef struct fs_trial {
   fs_trial_kind kind;
+  size_t tone; /* index into tones (0, the cs, for an unsignalled US) */
   int day;
   size_t session;                   /* index into sessions */
   size_t trial;                     /* number within its session, from 0 */
@@ -115,6 +126,17 @@ typedef struct fs_rate_plan {
   size_t n;
 } fs_rate_plan;
 
+/* A tone: cs (tones[0]) or one of protocol.inputs.tones. During its trials its own plan's input
+ * fires at rate and each `with` input at its with_rate; every other time at their baselines. */
+typedef struct fs_tone {
+  char name[FS_PROTOCOL_NAME_LEN];
+  size_t plan; /* index into plans of its own input */
+  double rate, baseline;
+  size_t *with_plan; /* the other tones' inputs it also drives (indices into plans) */
+  double *with_rate; /* Hz, one per with_plan */
+  size_t n_with;
+} fs_tone;
+
 typedef struct fs_context {
   char name[FS_PROTOCOL_NAME_LEN];
   size_t plan; /* index into plans of its population */
@@ -129,8 +151,10 @@ typedef struct fs_protocol {
   size_t n_contexts;
   fs_window *windows;
   size_t n_windows;
+  fs_tone *tones; /* [0] the cs, then protocol.inputs.tones in order */
+  size_t n_tones;
   fs_rate_plan *plans; /* [0] the CS, [1] the US, then one per context in order, then the
-                          outcome input's if given */
+                          outcome input's if given, then one per further tone in order */
   size_t n_plans;
   double end; /* s, the end of the last window */
 } fs_protocol;

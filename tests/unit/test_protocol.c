@@ -552,6 +552,132 @@ static void test_context_errors(void **state) {
                "Hz\", got \"20 s\"");
 }
 
+/* Further tones (protocol.inputs.tones) and the session key stimulus. */
+static const char *const tone_inputs[] = {"CS", "US", "CS2", "bg"};
+static const char tones[] =
+    "protocol:\n"                                                                   /* 1 */
+    "  inputs:\n"                                                                   /* 2 */
+    "    cs: {population: CS, rate: 40 Hz, baseline: 2 Hz}\n"                       /* 3 */
+    "    tones:\n"                                                                  /* 4 */
+    "      cs2: {population: CS2, rate: 30 Hz, with: {CS: 10 Hz}}\n"                /* 5 */
+    "      cs3: {population: bg, rate: 25 Hz, baseline: 1 Hz}\n"                    /* 6 */
+    "    us: {population: US, rate: 200 Hz, reference: 0.5 mA}\n"                   /* 7 */
+    "  defaults: {cs_duration: 30 s, iti: 120 s}\n"                                 /* 8 */
+    "  days:\n"                                                                     /* 9 */
+    "    - day: 1\n"                                                                /* 10 */
+    "      sessions:\n"                                                             /* 11 */
+    "        - {name: mixed, time: '10:00', trials: 3, stimulus: [cs, cs2, cs3]}\n" /* 12 */
+    "        - {name: novel, time: '12:00', trials: 2, stimulus: cs2}\n"            /* 13 */
+    "        - {name: shock, time: '13:00', us_alone: 1, us: {duration: 1 s, intensity: 1 mA}}\n";
+
+static fs_status load_tones(const char *text, fs_protocol **out, fs_error *err) {
+  fs_config *cfg = NULL;
+  *out = NULL;
+  fs_status st = fs_config_load_string("t.yaml", text, NULL, 0, &cfg, err);
+  assert_int_equal(st, FS_OK);
+  st = fs_protocol_read(fs_config_root(cfg), tone_inputs, 4, out, err);
+  fs_config_free(cfg);
+  return st;
+}
+
+/* tones with the first occurrence of from replaced by to (static buffer). */
+static const char *tones_variant(const char *from, const char *to) {
+  static char text[4096];
+  const char *at = strstr(tones, from);
+  assert_non_null(at);
+  snprintf(text, sizeof text, "%.*s%s%s", (int)(at - tones), tones, to, at + strlen(from));
+  return text;
+}
+
+static void expect_tone_error(const char *text, const char *msg) {
+  fs_protocol *p = NULL;
+  fs_error err = {0};
+  assert_int_equal(load_tones(text, &p, &err), FS_ERR_INPUT);
+  assert_null(p);
+  fs_assert_msg(err, msg);
+}
+
+static void test_tones(void **state) {
+  (void)state;
+  fs_protocol *p = NULL;
+  fs_error err = {0};
+  fs_status st = load_tones(tones, &p, &err);
+  if (st != FS_OK) print_error("%s\n", err.msg);
+  assert_int_equal(st, FS_OK);
+  assert_int_equal(p->n_tones, 3);
+  assert_string_equal(p->tones[0].name, "cs");
+  assert_string_equal(p->tones[1].name, "cs2");
+  assert_string_equal(p->tones[2].name, "cs3");
+  /* plans: CS, US, then the tones' in order */
+  assert_int_equal(p->n_plans, 4);
+  assert_string_equal(p->plans[2].population, "CS2");
+  assert_string_equal(p->plans[3].population, "bg");
+  assert_int_equal(p->n_trials, 6);
+  const size_t tone_of[] = {0, 1, 2, 1, 1, 0}; /* the unsignalled US: 0 */
+  for (size_t k = 0; k < 6; k++)
+    assert_int_equal(p->trials[k].tone, tone_of[k]);
+  double on = 10 * HOUR, novel = 12 * HOUR;
+  /* CS: 40 Hz in its own trial, 10 Hz (cs2's `with`) in cs2's three, 2 Hz otherwise */
+  assert_int_equal(p->plans[0].n, 1 + 2 * 4);
+  close_to(fs_protocol_plan_rate(&p->plans[0], on + 1), 40);
+  close_to(fs_protocol_plan_rate(&p->plans[0], on + 30), 2);
+  close_to(fs_protocol_plan_rate(&p->plans[0], on + 150 + 1), 10);
+  close_to(fs_protocol_plan_rate(&p->plans[0], on + 300 + 1), 2);
+  close_to(fs_protocol_plan_rate(&p->plans[0], novel + 150 + 29), 10);
+  close_to(fs_protocol_plan_rate(&p->plans[0], novel + 150 + 30), 2);
+  /* CS2: 30 Hz in its three trials, 0 Hz otherwise */
+  assert_int_equal(p->plans[2].n, 1 + 2 * 3);
+  close_to(fs_protocol_plan_rate(&p->plans[2], on + 1), 0);
+  close_to(fs_protocol_plan_rate(&p->plans[2], on + 150), 30);
+  close_to(fs_protocol_plan_rate(&p->plans[2], on + 180), 0);
+  close_to(fs_protocol_plan_rate(&p->plans[2], novel + 1), 30);
+  /* bg (cs3): 25 Hz in its one trial, its baseline 1 Hz otherwise */
+  assert_int_equal(p->plans[3].n, 3);
+  close_to(fs_protocol_plan_rate(&p->plans[3], 0), 1);
+  close_to(fs_protocol_plan_rate(&p->plans[3], on + 300), 25);
+  close_to(fs_protocol_plan_rate(&p->plans[3], on + 330), 1);
+  fs_protocol_free(p);
+}
+
+static void test_tone_errors(void **state) {
+  (void)state;
+  expect_tone_error(tones_variant("stimulus: cs2}", "stimulus: cs4}"),
+                    "t.yaml:13:61: protocol.days[0].sessions[1].stimulus: unknown tone \"cs4\" "
+                    "(did you mean \"cs\"?)");
+  expect_tone_error(tones_variant("stimulus: cs2}", "stimulus: CS2}"),
+                    "t.yaml:13:61: protocol.days[0].sessions[1].stimulus: unknown tone \"CS2\" "
+                    "(did you mean \"cs2\"?)");
+  expect_tone_error(tones_variant("[cs, cs2, cs3]", "[cs, cs2]"),
+                    "t.yaml:12:61: protocol.days[0].sessions[0].stimulus: expected a list of 3 "
+                    "tones (one per trial), got 2");
+  expect_tone_error(tones_variant("[cs, cs2, cs3]", "[cs, cs2, tone]"),
+                    "t.yaml:12:71: protocol.days[0].sessions[0].stimulus[2]: unknown tone \"tone\" "
+                    "(known: \"cs\", \"cs2\", \"cs3\")");
+  expect_tone_error(tones_variant("us_alone: 1,", "us_alone: 1, stimulus: cs2,"),
+                    "t.yaml:14:63: protocol.days[0].sessions[2].stimulus: a us_alone session plays "
+                    "no tone; leave out stimulus");
+  expect_tone_error(tones_variant("with: {CS: 10 Hz}", "with: {US: 10 Hz}"),
+                    "t.yaml:5:54: protocol.inputs.tones.cs2.with.US: unknown tone input \"US\" "
+                    "(did you mean \"CS\"?)");
+  expect_tone_error(
+      tones_variant("with: {CS: 10 Hz}", "with: {CS2: 10 Hz}"),
+      "t.yaml:5:55: protocol.inputs.tones.cs2.with.CS2: \"CS2\" is this tone's own input");
+  expect_tone_error(tones_variant("with: {CS: 10 Hz}", "with: {CS: 10 mV}"),
+                    "t.yaml:5:54: protocol.inputs.tones.cs2.with.CS: expected a frequency such as "
+                    "\"20 Hz\", got \"10 mV\"");
+  expect_tone_error(tones_variant("cs3: {population: bg", "cs: {population: bg"),
+                    "t.yaml:6:11: protocol.inputs.tones.cs: the tone \"cs\" is already declared");
+  expect_tone_error(tones_variant("cs3: {population: bg", "cs3: {population: US"),
+                    "t.yaml:6:25: protocol.inputs.tones.cs3.population: the input \"US\" is "
+                    "already driven by protocol.inputs.us.population");
+  expect_tone_error(
+      tones_variant("rate: 30 Hz,", "rate: 30 Hz, baseline: -1 Hz,"),
+      "t.yaml:5:53: protocol.inputs.tones.cs2.baseline: expected a value >= 0, got \"-1 Hz\"");
+  expect_tone_error(tones_variant("    tones:\n", "    tones: []\n    tunes:\n"),
+                    "t.yaml:5:5: protocol.inputs.tunes: unknown key \"tunes\" (did you mean "
+                    "\"tones\"?)");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sessions),
@@ -570,6 +696,8 @@ int main(void) {
       cmocka_unit_test(test_days_and_order),
       cmocka_unit_test(test_timing_errors),
       cmocka_unit_test(test_context_errors),
+      cmocka_unit_test(test_tones),
+      cmocka_unit_test(test_tone_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
