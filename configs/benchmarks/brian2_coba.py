@@ -5,10 +5,16 @@ initial state. Prints one line 'RESULT {json}': rates, synapse count, and the ti
 (Brian2's simulation loop alone) and t_main (the whole compiled binary).
 
   /usr/bin/python3 configs/benchmarks/brian2_coba.py --duration 10 --threads 0
-(--threads 0: no OpenMP, Brian2's fastest setting on two cores.)
+(--threads 0: no OpenMP, Brian2's fastest setting on two cores.) With --memory the compiled
+program runs alone under /usr/bin/time (the Python process that generated it left out) and
+the line gives its peak resident memory (peak_kib) and the synapses it held (from its results
+folder); --p sets the connection probability (COBA's 0.02).
 """
 import argparse
+import glob
 import json
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +53,9 @@ def standalone(doc):
     ap.add_argument('--duration', type=float, default=1.0)
     ap.add_argument('--threads', type=int, default=0)
     ap.add_argument('--seed', type=int, default=12345)
+    ap.add_argument('--p', type=float, default=P_CONN, help='connection probability')
+    ap.add_argument('--memory', action='store_true',
+                    help='measure the peak memory of the compiled program alone')
     a = ap.parse_args()
     set_device('cpp_standalone', build_on_run=False)
     prefs.devices.cpp_standalone.openmp_threads = a.threads
@@ -55,17 +64,33 @@ def standalone(doc):
     return a
 
 
+def peak_memory(prefix):
+    """Compiles the network set up so far into a fresh folder and runs its program alone under
+    /usr/bin/time; returns {'peak_kib', 'n_syn'}, the synapses counted from the results folder
+    (one int32 presynaptic index per synapse)."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    device.build(directory=d, compile=True, run=False, clean=True, with_output=False)
+    res = subprocess.run(['/usr/bin/time', '-f', 'PEAK %M', './main'], cwd=d,
+                         capture_output=True, text=True, check=True)
+    peak = [int(line.split()[1]) for line in res.stderr.splitlines() if line.startswith('PEAK ')]
+    pre = glob.glob(os.path.join(d, 'results', '_dynamic_array_*__synaptic_pre*'))
+    return dict(peak_kib=peak[-1], n_syn=sum(os.path.getsize(f) // 4 for f in pre))
+
+
 def main():
     a = standalone(__doc__)
     ns = NS
     P = coba_neurons(ns)
     PE, PI = P[:3200], P[3200:]
     Ce = Synapses(PE, P, on_pre='ge_post += WE', namespace=ns)
-    Ce.connect(p=P_CONN)
+    Ce.connect(p=a.p)
     Ci = Synapses(PI, P, on_pre='gi_post += WI', namespace=ns)
-    Ci.connect(p=P_CONN)
+    Ci.connect(p=a.p)
     net = Network(P, Ce, Ci)
     net.run(a.duration * second, namespace={})
+    if a.memory:
+        print('RESULT ' + json.dumps(dict(model='coba', p=a.p, **peak_memory('b2_coba_mem_'))))
+        return 0
     d = tempfile.mkdtemp(prefix='b2_coba_')
     tic = time.perf_counter()
     device.build(directory=d, compile=True, run=True, clean=True, with_output=False)
