@@ -29,6 +29,15 @@ void fs_barrier_init(fs_barrier *b, unsigned n, unsigned spin) {
   b->n = n;
   b->spin = spin;
   atomic_init(&b->budget, spin);
+  atomic_init(&b->slept, 0);
+}
+
+unsigned fs_barrier_rounds(fs_barrier *b) {
+  return atomic_load(&b->generation);
+}
+
+unsigned fs_barrier_slept(fs_barrier *b) {
+  return atomic_load(&b->slept);
 }
 
 static void sleep_while(atomic_uint *word, unsigned value) {
@@ -74,6 +83,7 @@ void fs_barrier_wait(fs_barrier *b) {
    * so the next waits poll less and leave the core sooner */
   atomic_store_explicit(&b->budget, budget / 2, memory_order_relaxed);
   atomic_fetch_add(&b->sleepers, 1);
+  atomic_fetch_add_explicit(&b->slept, 1, memory_order_relaxed);
   while (atomic_load(&b->generation) == gen)
     sleep_while(&b->generation, gen);
   atomic_fetch_sub(&b->sleepers, 1);

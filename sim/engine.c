@@ -40,8 +40,17 @@
 /* The drugs' concentrations change over minutes; every 1 ms of simulated time is plenty. */
 #define PHARM_REFRESH_STEPS 10
 
-/* Why the threads leave the parallel region before the end. */
-enum { HALT_NONE, HALT_STOP, HALT_PAUSE };
+/* On a machine with more threads than cores, a thread is often descheduled and the others
+ * wait for it at every step: after SOLO_WINDOW steps in which more than SOLO_SLEPT of the
+ * barrier's rounds found a thread missing (it had to sleep), thread 0 goes on alone with every
+ * thread's part, as fast as one thread. The results do not change: each part's work is the
+ * same whichever thread does it, and thread 0 does the parts in order. */
+#define SOLO_WINDOW 4096
+#define SOLO_SLEPT 0.25
+
+/* Thread 0's decisions at a check: why the threads leave the parallel region before the end,
+ * or that thread 0 goes on alone. */
+enum { HALT_NONE, HALT_STOP, HALT_PAUSE, GO_SOLO };
 
 struct fs_engine {
   fs_network *net;
@@ -66,6 +75,10 @@ struct fs_engine {
   bool started;          /* the rows and snapshot of step 0 are written */
   int stop[2];           /* decisions of thread 0 (HALT_*), by step parity */
   int slow_stop;         /* thread 0's decision during a slow phase (HALT_*) */
+  bool solo;             /* the other threads left the region: thread 0 runs every part */
+  int64_t solo_step;     /* the first step thread 0 ran alone (-1: never) */
+  int64_t solo_at;       /* go alone at the first chance from this step on (tests) */
+  unsigned rounds_mark, slept_mark; /* the barrier's counts at the start of the window */
   /* drugs at the NMDA receptors */
   const fs_pharmacology *pharm; /* NULL: no drugs */
   fs_nmda_mod *mod;             /* [thread * n_pops + pop], each thread's own copy */
@@ -149,6 +162,8 @@ fs_status fs_engine_create(fs_network *net, fs_record *rec, fs_engine **out, fs_
   eng->n_steps = net->spec->n_steps;
   eng->progress_interval = 1.0;
   eng->stop_step = INT64_MAX;
+  eng->solo_at = INT64_MAX;
+  eng->solo_step = -1;
   eng->has_slow = fs_experiment_has_late_phase(net->spec);
   eng->syn_events = calloc(net->n_threads, sizeof *eng->syn_events);
   eng->plastic_dropped = calloc(net->n_threads, sizeof *eng->plastic_dropped);
@@ -197,6 +212,10 @@ void fs_engine_set_stop_flag(fs_engine *eng, const volatile sig_atomic_t *flag) 
   eng->stop_flag = flag;
 }
 
+void fs_engine_set_solo_at(fs_engine *eng, double t) {
+  eng->solo_at = t >= 0 ? llround(t / eng->net->dt) : INT64_MAX;
+}
+
 void fs_engine_set_stop_at(fs_engine *eng, double t) {
   eng->stop_step = t >= 0 ? llround(t / eng->net->dt) : INT64_MAX;
 }
@@ -234,6 +253,7 @@ fs_status fs_engine_get_stats(const fs_engine *eng, fs_engine_stats *out) {
   for (size_t t = 0; t < eng->net->n_threads; t++)
     out->syn_events += eng->syn_events[t];
   out->wall = eng->wall;
+  out->solo_step = eng->solo_step;
   out->plastic_dropped = out->spines_unformed = 0;
   for (size_t t = 0; t < eng->net->n_threads; t++) {
     out->plastic_dropped += eng->plastic_dropped[t];
@@ -648,6 +668,37 @@ static int halt_requested(const fs_engine *eng) {
   return HALT_NONE;
 }
 
+/* Thread 0: over the last SOLO_WINDOW rounds of the barrier, was a thread missing so often
+ * that it is being descheduled? */
+static bool threads_descheduled(fs_engine *eng) {
+  unsigned rounds = fs_barrier_rounds(&eng->barrier) - eng->rounds_mark;
+  if (rounds < SOLO_WINDOW) return false;
+  unsigned slept = fs_barrier_slept(&eng->barrier) - eng->slept_mark;
+  eng->rounds_mark += rounds;
+  eng->slept_mark += slept;
+  return (double)slept > SOLO_SLEPT * (double)rounds;
+}
+
+/* Thread 0's decision at a check of a fast phase: a halt, going on alone, or neither. */
+static int decide(fs_engine *eng) {
+  int halt = halt_requested(eng);
+  if (halt != HALT_NONE || eng->solo || eng->net->n_threads < 2) return halt;
+  return eng->step >= eng->solo_at || threads_descheduled(eng) ? GO_SOLO : HALT_NONE;
+}
+
+/* The parts (threads' shares of the network) thread t runs: its own, or every one once it is
+ * alone. */
+static size_t part_begin(const fs_engine *eng, size_t t) {
+  return eng->solo ? 0 : t;
+}
+static size_t part_end(const fs_engine *eng, size_t t) {
+  return eng->solo ? eng->net->n_threads : t + 1;
+}
+
+static void sync_threads(fs_engine *eng) {
+  if (!eng->solo) fs_barrier_wait(&eng->barrier);
+}
+
 /* --- phases ------------------------------------------------------------------------------ */
 
 /* Thread t's neurons start a fast phase that follows a slow one at rest, with empty input
@@ -694,11 +745,12 @@ static void slow_step(fs_engine *eng, size_t t, int64_t to) {
 /* The observer's sums of step at, taken by every thread, then its row and snapshot due at
  * step at, written by thread 0, between barriers. */
 static void synced_observe(fs_engine *eng, size_t t, size_t ph, int64_t at) {
-  fs_barrier_wait(&eng->barrier);
-  fs_observer_step(eng->obs, FS_OBSERVE_SUMS, t, ph, at);
-  fs_barrier_wait(&eng->barrier);
+  sync_threads(eng);
+  for (size_t u = part_begin(eng, t); u < part_end(eng, t); u++)
+    fs_observer_step(eng->obs, FS_OBSERVE_SUMS, u, ph, at);
+  sync_threads(eng);
   if (t == 0) fs_observer_step(eng->obs, FS_OBSERVE_SYNC, t, ph, at);
-  fs_barrier_wait(&eng->barrier);
+  sync_threads(eng);
 }
 
 /* The fast phase ph: every step of it. Returns true if the run was stopped. */
@@ -707,13 +759,17 @@ static bool run_fast(fs_engine *eng, size_t t, size_t ph, double t0, double *las
   const fs_experiment_spec *spec = net->spec;
   const fs_phase *p = &spec->phases[ph];
   int64_t first = eng->step > p->start ? eng->step : p->start;
-  if (first == p->start && p->start > 0) start_fast_phase(eng, t, p->start);
-  /* going on within the phase, the drugs stay as last refreshed (they are in a checkpoint) */
-  if (first == p->start) refresh_drugs(eng, t, first, true);
+  for (size_t u = part_begin(eng, t); u < part_end(eng, t); u++) {
+    if (first == p->start && p->start > 0) start_fast_phase(eng, u, p->start);
+    /* going on within the phase, the drugs stay as last refreshed (they are in a checkpoint) */
+    if (first == p->start) refresh_drugs(eng, u, first, true);
+  }
   for (int64_t step = first; step < p->stop; step++) {
-    refresh_drugs(eng, t, step, false);
-    advance_populations(net, t, step);
-    fs_barrier_wait(&eng->barrier);
+    for (size_t u = part_begin(eng, t); u < part_end(eng, t); u++) {
+      refresh_drugs(eng, u, step, false);
+      advance_populations(net, u, step);
+    }
+    sync_threads(eng);
     if (t == 0) {
       eng->spikes += count_spikes(net, step);
       fs_observer_step(eng->obs, FS_OBSERVE_SPIKES, t, ph, step);
@@ -721,18 +777,20 @@ static bool run_fast(fs_engine *eng, size_t t, size_t ph, double t0, double *las
       report_progress(eng, last_report, t0);
       if ((step + 1) % STOP_CHECK_STEPS == 0) {
 #pragma omp atomic write
-        eng->stop[(step / STOP_CHECK_STEPS) & 1] = halt_requested(eng);
+        eng->stop[(step / STOP_CHECK_STEPS) & 1] = decide(eng);
       }
     }
-    deliver_spikes(eng, t, step);
-    if (eng->has_slow && ((step + 1) % spec->slow_step_steps == 0 || step + 1 == p->stop))
-      slow_step(eng, t, step + 1);
-    if (step + 1 < p->stop && fs_observer_row_due(eng->obs, ph, step + 1))
-      fs_observer_step(eng->obs, FS_OBSERVE_SUMS, t, ph, step + 1);
+    for (size_t u = part_begin(eng, t); u < part_end(eng, t); u++) {
+      deliver_spikes(eng, u, step);
+      if (eng->has_slow && ((step + 1) % spec->slow_step_steps == 0 || step + 1 == p->stop))
+        slow_step(eng, u, step + 1);
+      if (step + 1 < p->stop && fs_observer_row_due(eng->obs, ph, step + 1))
+        fs_observer_step(eng->obs, FS_OBSERVE_SUMS, u, ph, step + 1);
+    }
     if (fs_observer_snapshot_due(eng->obs, step + 1)) {
-      fs_barrier_wait(&eng->barrier);
+      sync_threads(eng);
       if (t == 0) fs_observer_step(eng->obs, FS_OBSERVE_SNAPSHOT, t, ph, step + 1);
-      fs_barrier_wait(&eng->barrier);
+      sync_threads(eng);
     }
     /* every STOP_CHECK_STEPS steps, all threads read thread 0's decision of the previous
      * check; the barrier of that step orders the write before this read. Never at the last
@@ -741,7 +799,12 @@ static bool run_fast(fs_engine *eng, size_t t, size_t ph, double t0, double *las
       int stop;
 #pragma omp atomic read
       stop = eng->stop[((step / STOP_CHECK_STEPS) - 1) & 1];
-      if (stop) {
+      if (stop == GO_SOLO && !eng->solo) {
+        fs_barrier_wait(&eng->barrier); /* thread 0 then sees all the others wrote */
+        if (t != 0) return true;
+        eng->solo = true;
+        eng->solo_step = step + 1;
+      } else if (stop != HALT_NONE && stop != GO_SOLO) {
         if (t == 0) eng->halt = stop;
         return true;
       }
@@ -767,10 +830,12 @@ static bool run_slow(fs_engine *eng, size_t t, size_t ph, double t0, double *las
   while (now < p->stop) {
     int64_t next = next_slow_event(eng, now, p->stop);
     bool tick = next % spec->slow_step_steps == 0 || next == p->stop;
-    if (eng->has_slow && tick) slow_step(eng, t, next);
-    if (fs_observer_row_due(eng->obs, ph, next))
-      fs_observer_step(eng->obs, FS_OBSERVE_SUMS, t, ph, next);
-    fs_barrier_wait(&eng->barrier);
+    for (size_t u = part_begin(eng, t); u < part_end(eng, t); u++) {
+      if (eng->has_slow && tick) slow_step(eng, u, next);
+      if (fs_observer_row_due(eng->obs, ph, next))
+        fs_observer_step(eng->obs, FS_OBSERVE_SUMS, u, ph, next);
+    }
+    sync_threads(eng);
     if (t == 0) {
       eng->step = next;
       fs_observer_step(eng->obs, FS_OBSERVE_SYNC, t, ph, next);
@@ -778,7 +843,7 @@ static bool run_slow(fs_engine *eng, size_t t, size_t ph, double t0, double *las
       eng->slow_stop = halt_requested(eng);
       eng->halt = eng->slow_stop;
     }
-    fs_barrier_wait(&eng->barrier);
+    sync_threads(eng);
     if (eng->slow_stop) return true;
     now = next;
   }
@@ -833,6 +898,8 @@ static void run_span(fs_engine *eng) {
   eng->stop[0] = eng->stop[1] = 0;
   eng->slow_stop = 0;
   eng->halt = HALT_NONE;
+  eng->solo = false;
+  eng->rounds_mark = eng->slept_mark = 0;
   if (!eng->started) fs_observer_start(eng->obs);
   eng->started = true;
   fs_observer_resume(eng->obs, eng->step);

@@ -39,6 +39,9 @@ typedef struct fs_engine_stats {
    * to do, and the wall time spent in each kind of phase since then. */
   double fast_done, fast_left, slow_done, slow_left;
   double wall_fast, wall_slow;
+  /* the first step thread 0 ran alone with every thread's part, the others' threads being
+   * descheduled too often (more threads than cores); -1: never */
+  int64_t solo_step;
 } fs_engine_stats;
 
 /* Seconds of wall time the run still needs, from the work left of each kind at the rate of
@@ -65,6 +68,11 @@ void fs_engine_set_stop_flag(fs_engine *eng, const volatile sig_atomic_t *flag);
 /* The run stops as on the stop flag at its first chance at or after simulated time t (s; a
  * negative t: never), a point that is the same at every run: for tests of checkpoints. */
 void fs_engine_set_stop_at(fs_engine *eng, double t);
+
+/* Thread 0 goes on alone with every thread's part at its first chance at or after simulated
+ * time t (s; negative: only when the machine is oversubscribed, the default), as it does on a
+ * machine with more threads than cores: for tests that this changes no result. */
+void fs_engine_set_solo_at(fs_engine *eng, double t);
 
 /* Called by fs_engine_run between two steps, outside the parallel region, when the whole
  * state is consistent (for a checkpoint); a status other than FS_OK stops the run with it. */

@@ -3,7 +3,10 @@
  * it at an interval of wall time and when SIGTERM or SIGINT stops the run (then the exit code
  * is FS_CLI_EXIT_RESUMABLE), or (resume) go on from the checkpoint of an OUT.h5.partial.
  * --test-stop-at TIME, not in the usage, stops the run as a signal would at the first chance
- * from simulated TIME on: the tests of checkpoints need a stop at a point they choose. */
+ * from simulated TIME on: the tests of checkpoints need a stop at a point they choose.
+ * --test-solo-at TIME, not in the usage either, makes thread 0 go on alone with every
+ * thread's part from simulated TIME on, as on an oversubscribed machine: for the tests that
+ * this changes no result. */
 #include "cli.h"
 #include "cmd.h"
 
@@ -39,6 +42,7 @@ typedef struct run_opts {
   bool force, stats, quiet;
   double checkpoint_every; /* s; NAN: the experiment's (run) or the checkpoint's (resume) */
   double stop_at;          /* s; < 0: none */
+  double solo_at;          /* s; < 0: only when the machine is oversubscribed */
 } run_opts;
 
 static const char run_usage[] =
@@ -124,6 +128,7 @@ enum {
   OPT_THREADS,
   OPT_CHECKPOINT,
   OPT_STOP_AT,
+  OPT_SOLO_AT,
   OPT_FORCE,
   OPT_STATS,
   OPT_QUIET,
@@ -139,6 +144,7 @@ static const fs_cli_opt run_opt_table[N_RUN_OPTS] = {
     [OPT_THREADS] = {"threads", 0, "a number of threads"},
     [OPT_CHECKPOINT] = {"checkpoint-every", 0, "a time such as 10min, or off"},
     [OPT_STOP_AT] = {"test-stop-at", 0, "a time"},
+    [OPT_SOLO_AT] = {"test-solo-at", 0, "a time"},
     [OPT_FORCE] = {"force", 0, NULL},
     [OPT_STATS] = {"stats", 0, NULL},
     [OPT_QUIET] = {"quiet", 0, NULL},
@@ -161,6 +167,9 @@ static int take_value(int k, const char *v, const char *usage, run_opts *o) {
   case OPT_STOP_AT:
     if (fs_units_parse(v, FS_UNIT_TIME, &o->stop_at, &err) == FS_OK && o->stop_at >= 0) return -1;
     return usage_error(usage, "--test-stop-at takes a time, got", v);
+  case OPT_SOLO_AT:
+    if (fs_units_parse(v, FS_UNIT_TIME, &o->solo_at, &err) == FS_OK && o->solo_at >= 0) return -1;
+    return usage_error(usage, "--test-solo-at takes a time, got", v);
   case OPT_OUTPUT:
     o->output = v;
     return -1;
@@ -204,6 +213,7 @@ static int take_opt(int k, const char *v, const char *usage, run_opts *o) {
 static int parse_run_opts(int argc, char **argv, const char *usage, run_opts *o) {
   o->checkpoint_every = NAN;
   o->stop_at = -1.0;
+  o->solo_at = -1.0;
   fs_cli_opts p;
   fs_cli_opts_init(&p, run_opt_table, usage == resume_usage ? RESUME_OPTS : N_RUN_OPTS);
   const char *v = NULL;
@@ -276,6 +286,10 @@ static void print_stats(const fs_network *net, const fs_engine *eng, double buil
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   printf("threads: %zu\n", threads);
+  if (s.solo_step >= 0)
+    printf("  one thread from %.6g s on: the others were descheduled too often (more threads "
+           "than free cores)\n",
+           s.steps > 0 ? (double)s.solo_step * s.t / (double)s.steps : 0.0);
   printf("synapses: %llu\n", (unsigned long long)fs_network_synapse_count(net));
   printf("simulated: %.6g s in %lld steps\n", s.t, (long long)s.steps);
   printf("wall build: %.3f s\n", build_wall);
@@ -369,6 +383,7 @@ static fs_status simulate(job *j, fs_error *err) {
   if (!o->quiet) fs_engine_set_progress(j->eng, on_progress, &prog, prog.tty ? 1.0 : 10.0);
   fs_engine_set_stop_flag(j->eng, &fs_cli_stop_signal);
   fs_engine_set_stop_at(j->eng, o->stop_at);
+  fs_engine_set_solo_at(j->eng, o->solo_at);
   fs_engine_set_pause(j->eng, take_checkpoint, j, j->origin.checkpoint_every);
   st = fs_engine_run(j->eng, err);
   if (!o->quiet && prog.tty) fputc('\n', stderr);

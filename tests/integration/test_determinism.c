@@ -10,6 +10,7 @@
 
 #define COBA FS_SOURCE_DIR "/configs/benchmarks/coba.yaml"
 #define QUICKSTART FS_SOURCE_DIR "/configs/quickstart.yaml"
+#define CONDITIONING FS_SOURCE_DIR "/configs/classroom/conditioning.yaml"
 
 /* fearsim run experiment -o out --threads threads --set duration=0.2 s [more...] */
 static void run_with(const char *experiment, const char *out, const char *threads,
@@ -78,6 +79,40 @@ static void test_drug_run_threads(void **state) {
   assert_same_files(q1, q3);
 }
 
+/* fearsim run experiment -o out --threads threads --test-solo-at solo_at --set set1 [--set set2] */
+static void run_solo(const char *experiment, const char *out, const char *threads,
+                     const char *solo_at, const char *set1, const char *set2) {
+  const char *args[] = {
+      "run",   experiment, "-o",    out,  "--threads",           threads, "--test-solo-at",
+      solo_at, "--quiet",  "--set", set1, set2 ? "--set" : NULL, set2,    NULL};
+  cli_result r;
+  cli_run(args, &r);
+  if (r.status != 0)
+    fail_msg("fearsim run -o %s --threads %s --test-solo-at %s failed (%d): %s", out, threads,
+             solo_at, r.status, r.err);
+}
+
+/* Thread 0 going on alone with every thread's part, as it does on an oversubscribed machine,
+ * changes nothing: COBA, the drug run, and the classroom's fear conditioning (plastic synapses,
+ * the slow clock between its trials, the late phase), against one thread. */
+static void test_going_alone_changes_nothing(void **state) {
+  (void)state;
+  const char *c1 = test_path(0, "a1.h5"), *c3 = test_path(1, "a3.h5");
+  run_with(COBA, c1, "1", NULL, NULL);
+  run_solo(COBA, c3, "3", "0.1 s", "simulation.duration=0.2 s", NULL);
+  assert_same_files(c1, c3);
+  const char *drug = "drugs=[{drug: ketamine, route: local, concentration: 50 uM, "
+                     "populations: [E], at: 0.05 s, duration: 0.1 s}]";
+  const char *q1 = test_path(0, "b1.h5"), *q2 = test_path(1, "b2.h5");
+  run_with(QUICKSTART, q1, "1", "--set", drug);
+  run_solo(QUICKSTART, q2, "2", "0.07 s", "simulation.duration=0.2 s", drug);
+  assert_same_files(q1, q2);
+  const char *f1 = test_path(0, "f1.h5"), *f2 = test_path(1, "f2.h5");
+  run_solo(CONDITIONING, f1, "1", "0 s", "seed=1", NULL);
+  run_solo(CONDITIONING, f2, "2", "36005 s", "seed=1", NULL); /* within the first trial */
+  assert_same_files(f1, f2);
+}
+
 static void test_other_seed_other_spikes(void **state) {
   (void)state;
   const char *a = test_path(0, "s5.h5"), *b = test_path(1, "s6.h5");
@@ -100,6 +135,7 @@ int main(void) {
       cmocka_unit_test(test_coba_threads),
       cmocka_unit_test(test_coba_same_seed_twice),
       cmocka_unit_test(test_drug_run_threads),
+      cmocka_unit_test(test_going_alone_changes_nothing),
       cmocka_unit_test(test_other_seed_other_spikes),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
