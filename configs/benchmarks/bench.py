@@ -16,7 +16,7 @@ fearsim is measured.
              conditioning day of ketamine_extinction.yaml at scale 1), once per thread count
   --memory   only the memory per synapse: fearsim's and Brian2's peak memory at connection
              probabilities 0.02 and 0.1, divided by the synapses added (static COBA, and
-             fearsim's plastic COBA)
+             plastic COBA's E->E synapses; Brian2's plastic program with --plastic as well)
   --scaling  only the fear circuit at scales 0.1, 1, 3 and 10 (--scales), one conditioning
              trial (5 s of network time: a 3-s tone ending in the shock, 1 s either side) on
              1 and 2 threads: wall time per second of network time, ns per neuron update,
@@ -162,6 +162,16 @@ def memory(a, tmp):
         return
     pts = [(r['peak_kib'], r['n_syn']) for r in pts]
     print(f'{"Brian2 coba (static)":30s} {pts[0][1]:9.0f} {pts[1][1]:9.0f} {pts[0][0]:8.0f} '
+          f'{pts[1][0]:8.0f} {bytes_per_synapse(*pts):9.1f}')
+    if not a.plastic:
+        return
+    # 1 ms: Brian2 integrates every plastic synapse every step (183 s for 0.1 s at p = 0.1)
+    pts = [run_peer('brian2_coba_plastic.py', ['--duration', '0.001', '--p', str(p), '--memory'])
+           for p in (0.02, 0.1)]
+    if any(r is None for r in pts):
+        return
+    pts = [(r['peak_kib'], r['n_syn']) for r in pts]
+    print(f'{"Brian2 coba_plastic (E->E)":30s} {pts[0][1]:9.0f} {pts[1][1]:9.0f} {pts[0][0]:8.0f} '
           f'{pts[1][0]:8.0f} {bytes_per_synapse(*pts):9.1f}')
 
 

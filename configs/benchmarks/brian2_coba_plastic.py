@@ -7,6 +7,8 @@ time calcium spends above thresholds, so calcium and efficacy are clock-driven p
 avoid. Prints one line 'RESULT {json}' like coba.py.
 
   /usr/bin/python3 configs/benchmarks/brian2_coba_plastic.py --duration 1 --threads 0
+With --memory and --p, as brian2_coba.py: the compiled program's peak memory and synapses at
+E->E connection probability p.
 """
 import json
 import os
@@ -18,7 +20,7 @@ import numpy as np
 from brian2 import Synapses, Network, device, ms, second
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from brian2_coba import NS, P_CONN, WE, coba_neurons, standalone  # noqa: E402  the same COBA network
+from brian2_coba import NS, P_CONN, WE, coba_neurons, peak_memory, standalone  # noqa: E402
 # Graupner & Brunel 2012, "dp" set (docs/model.md §S4.2), as fearsim's preset
 GB = dict(tau_ca=20 * ms, c_pre=1.0, c_post=2.0, theta_d=1.0, theta_p=1.3, gamma_d=200.0,
           gamma_p=321.808, sigma=2.8284, tau_rho=150 * second, rho_star=0.5, D=13.7 * ms, b=5.0)
@@ -38,7 +40,7 @@ def main():
         ''', on_pre={'pre': 'ge_post += W_DOWN*(1 + (b - 1)*clip(rho, 0, 1))',
                      'calcium': 'c += c_pre'},
         on_post='c += c_post', method='heun', namespace=ns)
-    Cee.connect(p=P_CONN)
+    Cee.connect(p=a.p)  # --p moves the plastic E->E synapses only
     Cee.calcium.delay = GB['D']
     Cee.rho = 1.0
     Cei = Synapses(PE, PI, on_pre='ge_post += WE', namespace=ns)
@@ -47,6 +49,10 @@ def main():
     Ci.connect(p=P_CONN)
     net = Network(P, Cee, Cei, Ci)
     net.run(a.duration * second, namespace={})
+    if a.memory:
+        out = dict(model='coba_plastic', p=a.p, **peak_memory('b2_coba_plastic_mem_'))
+        print('RESULT ' + json.dumps(out))
+        return 0
     d = tempfile.mkdtemp(prefix='b2_coba_plastic_')
     tic = time.perf_counter()
     device.build(directory=d, compile=True, run=True, clean=True, with_output=False)
