@@ -90,6 +90,25 @@ const fs_param_spec fs_spine_param_specs[] = {
 };
 const size_t fs_spine_n_param_specs = sizeof fs_spine_param_specs / sizeof fs_spine_param_specs[0];
 
+const char *const fs_prp_trigger_names[] = {"neuron", "pathway"};
+const size_t fs_prp_n_triggers = sizeof fs_prp_trigger_names / sizeof fs_prp_trigger_names[0];
+
+void fs_consolidation_late_defaults(fs_late_params *lp) {
+  lp->trigger = FS_PRP_TRIGGER_NEURON;
+}
+
+double fs_consolidation_trigger_fold(fs_prp_trigger trigger, double acc, double sum,
+                                     uint32_t n_alive) {
+  if (trigger == FS_PRP_TRIGGER_NEURON) return acc + sum;
+  double mean = n_alive ? sum / (double)n_alive : 0.0;
+  return mean > acc ? mean : acc;
+}
+
+double fs_consolidation_trigger_signal(fs_prp_trigger trigger, double acc, uint32_t n_alive) {
+  if (trigger == FS_PRP_TRIGGER_PATHWAY) return acc;
+  return n_alive ? acc / (double)n_alive : 0.0;
+}
+
 void fs_consolidation_bdnf_defaults(fs_bdnf_params *bp) {
   bp->activity = bp->eef2 = bp->lowers_theta_pro = true;
   bp->raises_synthesis = false;
