@@ -9,6 +9,9 @@
  * | tau_p              | 60 min   |      | idem                                             |
  * | alpha              | 1        |      | idem                                             |
  * | tau_z              | 60 min   |      | idem                                             |
+ * | trigger            | neuron   |      | the old rule; `pathway` (Frey & Morris 1997) is |
+ * |                    |          |      | an option: no single theta_pro then serves row 8|
+ * |                    |          |      | and the circuit (docs/validation.md target 32)  |
  * | bdnf.tau           | 3 h      |      | judgment: "decays over hours" (docs/model.md §5)      |
  * | bdnf.rate_ref      | 10 Hz    |      | judgment: "strong activity"                      |
  * | bdnf.activity_gain | 0.5      |      | judgment                                         |

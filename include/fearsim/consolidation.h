@@ -20,13 +20,15 @@
  *                        weak one (lasting weight factor 1 + z below `weak`) eliminated at
  *                        rate 1 / tau_elim
  *
- * <|e|> is the mean over the neuron's late-phase synapses: Luboeinski & Tetzlaff sum |e| over
- * the neuron; fearsim takes the mean, like the fraction of tagged synapses that triggers
- * synthesis in Clopath et al. 2008 (60 of 100), so that the trigger does not change when the
- * network's `scale` changes its in-degrees. r is the neuron's firing rate over the step, b_rest
- * the equilibrium block at rest of its NMDA receptors, k_on C / (k_on C + k_off(V_rest)) (the
- * eEF2 pathway, Autry et al. 2011), n0 the neuron's synapse count at the start. Thresholds are
- * in units of rho_0.
+ * <|e|> is the mean over the neuron's late-phase synapses (trigger: neuron, the default) or
+ * the largest of the means over each late-phase projection onto it (trigger: pathway: the
+ * strong input's own signal, which a silent second pathway does not dilute; Frey & Morris
+ * 1997). Luboeinski & Tetzlaff sum |e| over the neuron; fearsim takes a mean, like the
+ * fraction of tagged synapses that triggers synthesis in Clopath et al. 2008 (60 of 100), so
+ * that the trigger does not change when the network's `scale` changes its in-degrees. r is the
+ * neuron's firing rate over the step, b_rest the equilibrium block at rest of its NMDA
+ * receptors, k_on C / (k_on C + k_off(V_rest)) (the eEF2 pathway, Autry et al. 2011), n0 the
+ * neuron's synapse count at the start. Thresholds are in units of rho_0.
  *
  * The knock-out (B = 0 from the start, no production) removes consolidation through either
  * TrkB pathway alone: with lowers_theta_pro, theta_pro' = theta_pro (1 + eps) / eps, about
