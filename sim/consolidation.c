@@ -9,6 +9,9 @@
  * | tau_p              | 60 min   |      | idem                                             |
  * | alpha              | 1        |      | idem                                             |
  * | tau_z              | 60 min   |      | idem                                             |
+ * | trigger            | neuron   |      | the old rule; `pathway` (Frey & Morris 1997) is |
+ * |                    |          |      | an option: no single theta_pro then serves row 8|
+ * |                    |          |      | and the circuit (docs/validation.md target 32)  |
  * | bdnf.tau           | 3 h      |      | judgment: "decays over hours" (docs/model.md §5)      |
  * | bdnf.rate_ref      | 10 Hz    |      | judgment: "strong activity"                      |
  * | bdnf.activity_gain | 0.5      |      | judgment                                         |
@@ -89,6 +92,25 @@ const fs_param_spec fs_spine_param_specs[] = {
               "fearsim (judgment): new spines start weak"),
 };
 const size_t fs_spine_n_param_specs = sizeof fs_spine_param_specs / sizeof fs_spine_param_specs[0];
+
+const char *const fs_prp_trigger_names[] = {"neuron", "pathway"};
+const size_t fs_prp_n_triggers = sizeof fs_prp_trigger_names / sizeof fs_prp_trigger_names[0];
+
+void fs_consolidation_late_defaults(fs_late_params *lp) {
+  lp->trigger = FS_PRP_TRIGGER_NEURON;
+}
+
+double fs_consolidation_trigger_fold(fs_prp_trigger trigger, double acc, double sum,
+                                     uint32_t n_alive) {
+  if (trigger == FS_PRP_TRIGGER_NEURON) return acc + sum;
+  double mean = n_alive ? sum / (double)n_alive : 0.0;
+  return mean > acc ? mean : acc;
+}
+
+double fs_consolidation_trigger_signal(fs_prp_trigger trigger, double acc, uint32_t n_alive) {
+  if (trigger == FS_PRP_TRIGGER_PATHWAY) return acc;
+  return n_alive ? acc / (double)n_alive : 0.0;
+}
 
 void fs_consolidation_bdnf_defaults(fs_bdnf_params *bp) {
   bp->activity = bp->eef2 = bp->lowers_theta_pro = true;

@@ -32,8 +32,8 @@ static const char *const simulation_keys[] = {"dt", "duration", "threads", "slow
 static const char *const record_keys[] = {"spikes",        "rate_bin",  "timeline",
                                           "timeline_slow", "snapshots", "checkpoint"};
 static const char *const phase_kinds[] = {"fast", "slow"};
-static const char *const consolidation_keys[] = {"late_phase", "bdnf",          "bdnf_pathways",
-                                                 "spines",     "bdnf_knockout", "populations"};
+static const char *const consolidation_keys[] = {
+    "late_phase", "trigger", "bdnf", "bdnf_pathways", "spines", "bdnf_knockout", "populations"};
 static const char *const pathway_keys[] = {"activity", "eef2", "lowers_theta_pro",
                                            "raises_synthesis"};
 static const char *const cons_population_keys[] = {"mtorc1_block", "bdnf_knockout"};
@@ -1335,6 +1335,7 @@ static fs_status read_cons_populations(fs_cfg_node map, fs_experiment_spec *spec
 
 static void consolidation_defaults(fs_consolidation_spec *cs) {
   fs_params_set_defaults(fs_late_param_specs, fs_late_n_param_specs, &cs->late);
+  fs_consolidation_late_defaults(&cs->late);
   fs_params_set_defaults(fs_bdnf_param_specs, fs_bdnf_n_param_specs, &cs->bdnf);
   fs_params_set_defaults(fs_spine_param_specs, fs_spine_n_param_specs, &cs->spines);
   fs_consolidation_bdnf_defaults(&cs->bdnf);
@@ -1345,11 +1346,15 @@ static fs_status read_consolidation(fs_cfg_node root, fs_experiment_spec *spec, 
   fs_cfg_node c = fs_cfg_child(root, "consolidation");
   fs_consolidation_spec *cs = &spec->cons;
   bool knockout = false;
+  size_t trigger = cs->late.trigger;
   if (!fs_cfg_exists(c)) return FS_OK;
   fs_status st;
   if ((st = fs_cfg_expect_keys(c, consolidation_keys, COUNT(consolidation_keys), err)) != FS_OK ||
       (st = fs_params_read_over(fs_cfg_child(c, "late_phase"), fs_late_param_specs,
                                 fs_late_n_param_specs, &cs->late, err)) != FS_OK ||
+      (fs_cfg_exists(fs_cfg_child(c, "trigger")) &&
+       (st = fs_cfg_get_choice(c, "trigger", fs_prp_trigger_names, fs_prp_n_triggers, true,
+                               &trigger, err)) != FS_OK) ||
       (st = fs_params_read_over(fs_cfg_child(c, "bdnf"), fs_bdnf_param_specs, fs_bdnf_n_param_specs,
                                 &cs->bdnf, err)) != FS_OK ||
       (st = fs_params_read_over(fs_cfg_child(c, "spines"), fs_spine_param_specs,
@@ -1358,6 +1363,7 @@ static fs_status read_consolidation(fs_cfg_node root, fs_experiment_spec *spec, 
       (st = fs_cfg_get_bool(c, "bdnf_knockout", false, &knockout, err)) != FS_OK ||
       (st = read_cons_populations(fs_cfg_child(c, "populations"), spec, err)) != FS_OK)
     return st;
+  cs->late.trigger = (fs_prp_trigger)trigger;
   if (knockout && !fs_experiment_has_late_phase(spec))
     return fs_cfg_error(fs_cfg_child(c, "bdnf_knockout"), err,
                         "no projection has a late phase (plasticity: {late_phase: true}), so "

@@ -28,18 +28,22 @@ double fs_slow_block_at_rest(const fs_slow_ctx *c, size_t pop, double t) {
   return fs_slow_block_rest(c->pharm, &c->bc[pop], pop, c->net->spec->cons.bdnf.v_rest, t);
 }
 
-/* Brings projection k's synapses onto the thread's neurons to `to` and adds each neuron's sum of
- * its synapses' early change (the rule's advance_early hook) into esum (divided by the synapse
- * count for the PRP trigger). */
+/* Brings projection k's synapses onto the thread's neurons to `to` and folds each neuron's sum
+ * of its synapses' early change (the rule's advance_early hook) into esum, the PRP trigger's
+ * accumulator (fs_consolidation_trigger_fold: the largest pathway mean, or the neuron's sum). */
 static void advance_synapses(const fs_slow_ctx *c, size_t k, int64_t to) {
   fs_projection *proj = &c->net->projs[k];
   fs_proj_part *part = &proj->part[c->t];
   fs_thread_range r = proj->post->range[c->t];
   const fs_synrule_late *late = proj->rule->late;
+  fs_prp_trigger trigger = c->net->spec->cons.late.trigger;
+  double *acc = proj->post->esum;
   for (size_t j = r.begin; j < r.end; j++) {
     uint64_t q0, q1;
+    uint32_t alive;
     synapses_of(part, r, j, &q0, &q1);
-    proj->post->esum[j] += late->advance_early(part, part->bkw + q0, q1 - q0, to, &c->env[k]);
+    double sum = late->advance_early(part, part->bkw + q0, q1 - q0, to, &c->env[k], &alive);
+    acc[j] = fs_consolidation_trigger_fold(trigger, acc[j], sum, alive);
   }
 }
 
@@ -53,8 +57,9 @@ static void update_neurons(const fs_slow_ctx *c, fs_population *pop, double h, d
   for (size_t j = r.begin; j < r.end; j++) {
     double rate = (double)pop->spike_count[j] / h, b = pop->bdnf[j];
     pop->spike_count[j] = 0;
-    double mean = pop->n_alive[j] ? pop->esum[j] / (double)pop->n_alive[j] : 0.0;
-    int on = mean > fs_consolidation_theta_pro(&cs->late, &cs->bdnf, b);
+    double signal =
+        fs_consolidation_trigger_signal(cs->late.trigger, pop->esum[j], pop->n_alive[j]);
+    int on = signal > fs_consolidation_theta_pro(&cs->late, &cs->bdnf, b);
     double alpha = fs_consolidation_prp_alpha(&cs->late, &cs->bdnf, b, blocked);
     pop->prp[j] =
         fs_consolidation_prp_step(pop->prp[j], on, alpha, cs->late.tau_p, h, &pop->esum[j]);

@@ -20,13 +20,15 @@
  *                        weak one (lasting weight factor 1 + z below `weak`) eliminated at
  *                        rate 1 / tau_elim
  *
- * <|e|> is the mean over the neuron's late-phase synapses: Luboeinski & Tetzlaff sum |e| over
- * the neuron; fearsim takes the mean, like the fraction of tagged synapses that triggers
- * synthesis in Clopath et al. 2008 (60 of 100), so that the trigger does not change when the
- * network's `scale` changes its in-degrees. r is the neuron's firing rate over the step, b_rest
- * the equilibrium block at rest of its NMDA receptors, k_on C / (k_on C + k_off(V_rest)) (the
- * eEF2 pathway, Autry et al. 2011), n0 the neuron's synapse count at the start. Thresholds are
- * in units of rho_0.
+ * <|e|> is the mean over the neuron's late-phase synapses (trigger: neuron, the default) or
+ * the largest of the means over each late-phase projection onto it (trigger: pathway: the
+ * strong input's own signal, which a silent second pathway does not dilute; Frey & Morris
+ * 1997). Luboeinski & Tetzlaff sum |e| over the neuron; fearsim takes a mean, like the
+ * fraction of tagged synapses that triggers synthesis in Clopath et al. 2008 (60 of 100), so
+ * that the trigger does not change when the network's `scale` changes its in-degrees. r is the
+ * neuron's firing rate over the step, b_rest the equilibrium block at rest of its NMDA
+ * receptors, k_on C / (k_on C + k_off(V_rest)) (the eEF2 pathway, Autry et al. 2011), n0 the
+ * neuron's synapse count at the start. Thresholds are in units of rho_0.
  *
  * The knock-out (B = 0 from the start, no production) removes consolidation through either
  * TrkB pathway alone: with lowers_theta_pro, theta_pro' = theta_pro (1 + eps) / eps, about
@@ -40,6 +42,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <fearsim/param.h>
 
@@ -47,13 +50,37 @@
 extern "C" {
 #endif
 
+/* What <|e|> averages over (consolidation.trigger). */
+typedef enum fs_prp_trigger {
+  FS_PRP_TRIGGER_NEURON, /* over all the neuron's late-phase synapses together (the default) */
+  FS_PRP_TRIGGER_PATHWAY /* per late-phase projection onto the neuron; the largest mean */
+} fs_prp_trigger;
+
+/* The YAML names of fs_prp_trigger, in its order. */
+extern const char *const fs_prp_trigger_names[];
+extern const size_t fs_prp_n_triggers;
+
 typedef struct fs_late_params {
-  double theta_tag; /* tag threshold on |rho - rho_0|, in units of rho_0 */
-  double theta_pro; /* PRP threshold on <|e|>, the mean over a neuron's synapses, in rho_0 */
-  double tau_p;     /* s */
-  double alpha;     /* PRP level while synthesis is on */
-  double tau_z;     /* s */
+  double theta_tag;       /* tag threshold on |rho - rho_0|, in units of rho_0 */
+  double theta_pro;       /* PRP threshold on <|e|> (see trigger), in rho_0 */
+  double tau_p;           /* s */
+  double alpha;           /* PRP level while synthesis is on */
+  double tau_z;           /* s */
+  fs_prp_trigger trigger; /* not in the parameter table: read as a name */
 } fs_late_params;
+
+/* The trigger's default (the table's rows are set by fs_params_set_defaults). */
+void fs_consolidation_late_defaults(fs_late_params *lp);
+
+/* The trigger signal <|e|> of one neuron, folded one late-phase projection at a time: acc
+ * starts at 0; sum is the projection's sum of |e| over the neuron's synapses, n_alive their
+ * count. With FS_PRP_TRIGGER_NEURON acc is the running sum (divide by the neuron's synapse
+ * count at the end, fs_consolidation_trigger_signal); with FS_PRP_TRIGGER_PATHWAY it is the
+ * largest pathway mean so far. */
+double fs_consolidation_trigger_fold(fs_prp_trigger trigger, double acc, double sum,
+                                     uint32_t n_alive);
+/* <|e|> from the folded acc and the neuron's count of alive late-phase synapses. */
+double fs_consolidation_trigger_signal(fs_prp_trigger trigger, double acc, uint32_t n_alive);
 
 typedef struct fs_bdnf_params {
   double tau;           /* s */

@@ -57,12 +57,13 @@ typedef struct fs_synrule_late {
   const char *(*unfit)(const void *params);
   /* The slow clock's step for the synapses syn[0..n) onto one neuron (alive or not): brings
    * each to step `to` as the rule's advance would and returns the sum of their early change,
-   * the signal that triggers protein synthesis (|rho - rho_0| / rho_0 for GB). A synapse that
-   * is dead or at rest (it stays as it is until its next event) adds nothing and may be left
-   * alone. One call per neuron and slow step, so that the rule can take the quiet synapses of
-   * long slow phases in a tight loop: this is the hot loop between sessions. */
+   * the signal that triggers protein synthesis (|rho - rho_0| / rho_0 for GB), and in *n_alive
+   * how many of them are alive (the divisor of the pathway's mean). A synapse that is dead or
+   * at rest (it stays as it is until its next event) adds nothing and may be left alone. One
+   * call per neuron and slow step, so that the rule can take the quiet synapses of long slow
+   * phases in a tight loop: this is the hot loop between sessions. */
   double (*advance_early)(fs_proj_part *part, const uint64_t *syn, size_t n, int64_t to,
-                          const fs_synrule_env *e);
+                          const fs_synrule_env *e, uint32_t *n_alive);
   /* +1 potentiated, -1 depressed, 0 untagged */
   int (*tag)(const fs_late_params *lp, const void *params, const void *rec);
   /* a new spine at step now: the early state at rest (z and alive are set by the caller) */

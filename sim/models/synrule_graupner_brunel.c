@@ -222,16 +222,18 @@ static bool quiet(const gb_syn *y) {
  * so one look-up of the decay factors serves a neuron's quiet synapses, which only drift (no
  * noise stream, no threshold tests: the bits of advance()); the others take the full advance. */
 static double advance_early(fs_proj_part *part, const uint64_t *syn, size_t n, int64_t to,
-                            const fs_synrule_env *e) {
+                            const fs_synrule_env *e, uint32_t *n_alive) {
   const fs_gb_params *gb = gb_of(e);
   int64_t k_known = -1;
   fs_gb_decay d = {1.0, 1.0};
   double sum = 0.0;
+  uint32_t alive = 0;
   for (size_t q = 0; q < n && q < POST_PREFETCH; q++)
     __builtin_prefetch(syn_at(part, syn[q]));
   for (size_t q = 0; q < n; q++) {
     if (q + POST_PREFETCH < n) __builtin_prefetch(syn_at(part, syn[q + POST_PREFETCH]));
     gb_syn *y = syn_at(part, syn[q]);
+    alive += y->alive;
     if (!y->alive || (quiet(y) && y->rho == gb->rho_0)) continue;
     int64_t k = to - y->t_plast;
     if (quiet(y) && k > 0) {
@@ -243,6 +245,7 @@ static double advance_early(fs_proj_part *part, const uint64_t *syn, size_t n, i
     }
     sum += fabs(y->rho - gb->rho_0) / gb->rho_0;
   }
+  *n_alive = alive;
   return sum;
 }
 

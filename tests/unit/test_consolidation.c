@@ -43,6 +43,8 @@ static void test_tables_and_defaults(void **state) {
                                             sizeof(fs_spine_params), &err),
                    FS_OK);
   fs_late_params lp = late_defaults();
+  fs_consolidation_late_defaults(&lp);
+  assert_int_equal(lp.trigger, FS_PRP_TRIGGER_NEURON);
   fs_assert_close(lp.theta_tag, 0.2, 0.0, 0.0);
   fs_assert_close(lp.theta_pro, 0.6, 0.0, 0.0);
   fs_assert_close(lp.tau_p, 3600.0, 0.0, 0.0);
@@ -54,6 +56,30 @@ static void test_tables_and_defaults(void **state) {
   fs_assert_close(sp.formation, 3.0 / 86400.0, 1e-15, 0.0);
   fs_assert_close(sp.tau_elimination, 7.0 * 86400.0, 0.0, 0.0);
   fs_assert_close(sp.z_new, -0.5, 0.0, 0.0);
+}
+
+/* The trigger signal of a neuron with a strong pathway (100 synapses, sum of |e| 100) and a
+ * silent one of the same size: the pathway rule takes the strong pathway's mean whichever comes
+ * first, the neuron rule halves it; a pathway without a synapse alive adds nothing. */
+static void test_trigger_signal(void **state) {
+  (void)state;
+  const fs_prp_trigger rules[] = {FS_PRP_TRIGGER_PATHWAY, FS_PRP_TRIGGER_NEURON};
+  const double want[] = {1.0, 0.5};
+  for (int r = 0; r < 2; r++) {
+    double a = fs_consolidation_trigger_fold(rules[r], 0.0, 100.0, 100);
+    a = fs_consolidation_trigger_fold(rules[r], a, 0.0, 100);
+    a = fs_consolidation_trigger_fold(rules[r], a, 0.0, 0);
+    double b = fs_consolidation_trigger_fold(rules[r], 0.0, 0.0, 100);
+    b = fs_consolidation_trigger_fold(rules[r], b, 100.0, 100);
+    fs_assert_close(fs_consolidation_trigger_signal(rules[r], a, 200), want[r], 1e-15, 0.0);
+    fs_assert_close(fs_consolidation_trigger_signal(rules[r], b, 200), want[r], 1e-15, 0.0);
+    fs_assert_close(fs_consolidation_trigger_signal(rules[r], 0.0, 0), 0.0, 0.0, 0.0);
+  }
+  /* with one pathway per neuron the two rules agree */
+  double p = fs_consolidation_trigger_fold(FS_PRP_TRIGGER_PATHWAY, 0.0, 37.5, 75);
+  double n = fs_consolidation_trigger_fold(FS_PRP_TRIGGER_NEURON, 0.0, 37.5, 75);
+  fs_assert_close(fs_consolidation_trigger_signal(FS_PRP_TRIGGER_PATHWAY, p, 75),
+                  fs_consolidation_trigger_signal(FS_PRP_TRIGGER_NEURON, n, 75), 0.0, 0.0);
 }
 
 /* tau_p dp/dt = target - p and dI/dt = p by RK4: p and its integral after h. */
@@ -375,6 +401,7 @@ static void test_stc_event_driven_equals_fine_step(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tables_and_defaults),
+      cmocka_unit_test(test_trigger_signal),
       cmocka_unit_test(test_prp_step),
       cmocka_unit_test(test_capture_against_fine_step),
       cmocka_unit_test(test_tags),

@@ -156,6 +156,9 @@ static void test_consolidation_errors(void **state) {
   expect_error(variant(NULL, NULL, "consolidation:\n  bdnf_pathways: {eef: false}\n"),
                "18:19: consolidation.bdnf_pathways.eef: unknown key \"eef\" (did you mean "
                "\"eef2\"?)");
+  expect_error(variant(NULL, NULL, "consolidation:\n  trigger: pathways\n"),
+               "18:12: consolidation.trigger: expected one of \"neuron\", \"pathway\", got "
+               "\"pathways\" (did you mean \"pathway\"?)");
   expect_error(variant(NULL, NULL, "consolidation:\n  late_phase: {tau_z: -1 h}\n"),
                "18:23: consolidation.late_phase.tau_z: tau_z must be > 0 s and <= 1e+09 s, got "
                "-3600 s");

@@ -2,6 +2,8 @@
  * configs/plasticity/late_phase.yaml (a weak tetanus fades, a strong one consolidates, for each
  * of five seeds; neither without BDNF or protein synthesis, in either mode of BDNF's action; the
  * slow phase is exact; any thread count gives the same file),
+ * configs/plasticity/tagging_across_pathways.yaml (target 32: a weak tetanus is captured when a
+ * strong one reaches another pathway of the same neurons within about 2 h),
  * configs/plasticity/ketamine_spines.yaml (one ketamine dose raises IL spine density at 24 h and
  * the excess fades over weeks; not under an mTORC1 block nor without the drug) and
  * configs/plasticity/bdnf_activity.yaml (neurons firing at 100 Hz make BDNF, exactly as its
@@ -16,9 +18,12 @@
 #include <hdf5.h>
 
 #define LATE FS_SOURCE_DIR "/configs/plasticity/late_phase.yaml"
+#define ACROSS FS_SOURCE_DIR "/configs/plasticity/tagging_across_pathways.yaml"
 #define SPINES FS_SOURCE_DIR "/configs/plasticity/ketamine_spines.yaml"
 #define ACTIVITY FS_SOURCE_DIR "/configs/plasticity/bdnf_activity.yaml"
 #define WEAK "weak_tetanus->weak"
+#define WEAK_X "weak_tetanus->cells" /* tagging_across_pathways.yaml: both onto one group */
+#define STRONG_X "strong_tetanus->cells"
 #define STRONG "strong_tetanus->strong"
 #define AFF "afferents->IL"
 #define HOUR 3600.0
@@ -301,6 +306,58 @@ static void test_row8_over_seeds(void **state) {
   }
 }
 
+/* Runs tagging_across_pathways.yaml with opts (slot 15, read at once) and returns the weak and
+ * strong pathways' z and the weak one's weight relative to base, at time t. */
+static void across(const char *name, const char *opts, double t, double *z_weak, double *z_strong,
+                   double *w_weak) {
+  char all[1024];
+  snprintf(all, sizeof all, "--threads 1 %s", opts);
+  const char *f = run(15, ACROSS, name, all);
+  *z_weak = at(f, "z_" WEAK_X, t);
+  *z_strong = at(f, "z_" STRONG_X, t);
+  *w_weak = relative(f, "weight", WEAK_X, t);
+}
+
+/* Options that move the strong tetanus to start_s (weak at 1 s) and run to 14 h, with a fast
+ * window of 3 s around each train (pulses happen in fast phases only). */
+static const char *strong_at(double start_s) {
+  static char opts[512];
+  snprintf(opts, sizeof opts,
+           "--set 'inputs.strong_tetanus.start=%g s' --set 'simulation.schedule=[{fast: 3 s}, "
+           "{slow: %g s}, {fast: 3 s}, {slow: 597 s}, {fast: 3 s}, {slow: 597 s}, {fast: 3 s}, "
+           "{slow: %g s}]'",
+           start_s, start_s - 4.0, 14 * HOUR - (start_s + 1202.0));
+  return opts;
+}
+
+/* Target 32 (Frey & Morris 1997): two pathways of 100 synapses onto the same 20 neurons, the
+ * protein-synthesis trigger per pathway (consolidation.trigger: pathway, docs/model.md §5). A
+ * strong tetanus alone consolidates beside a silent second pathway as it does alone (z 0.494 at
+ * 10 h, as late_phase.yaml); a weak one alone fades; a weak one given with the strong one, or
+ * 20 min after its first train, is captured (z 0.281, 0.291); the tag lasts under 3 h: a weak
+ * tetanus followed 1 h later by the strong one is captured (z 0.173 at 14 h), 3 h later not
+ * (0.005). With the trigger over the neuron's synapses together the silent pathway halves the
+ * mean and the strong tetanus alone no longer consolidates (z 0). */
+static void test_capture_across_pathways(void **state) {
+  (void)state;
+  double zw, zs, ww;
+  across("across_strong", "--set 'inputs.weak_tetanus.start=5 h'", 10 * HOUR, &zw, &zs, &ww);
+  assert_true(zs > 0.35);
+  fs_assert_close(zw, 0.0, 1e-12, 0.0); /* the silent pathway is untouched */
+  across("across_weak", "--set 'inputs.strong_tetanus.start=5 h'", 10 * HOUR, &zw, &zs, &ww);
+  assert_true(fabs(zw) < 0.005);
+  fs_assert_close(ww, 1.0, 0.01, 0.0);
+  across("across_both", "", 10 * HOUR, &zw, &zs, &ww);
+  assert_true(zw > 0.15 && ww > 1.15); /* captured: 0.281, 1.283 */
+  assert_true(zs > 0.35);
+  across("across_later", "--set 'inputs.weak_tetanus.start=1201 s'", 10 * HOUR, &zw, &zs, &ww);
+  assert_true(zw > 0.15 && ww > 1.15); /* 0.291, 1.294 */
+  across("across_1h", strong_at(3601.0), 14 * HOUR, &zw, &zs, &ww);
+  assert_true(zw > 0.1); /* 0.173 */
+  across("across_3h", strong_at(10801.0), 14 * HOUR, &zw, &zs, &ww);
+  assert_true(zw < 0.02 && zs > 0.35); /* the tag is gone: 0.005 */
+}
+
 /* With BDNF acting by raising synthesis (alpha' = alpha B) instead of lowering theta_pro: at
  * rest (B = 1) the same consolidation as the default mode; the knock-out (B = 0) makes no
  * protein and leaves the early phase bit for bit. With both pathways off BDNF does not act on
@@ -406,6 +463,7 @@ int main(void) {
       cmocka_unit_test(test_no_spines_without_mtorc1_or_drug),
       cmocka_unit_test(test_bounded_under_activity),
       cmocka_unit_test(test_row8_over_seeds),
+      cmocka_unit_test(test_capture_across_pathways),
       cmocka_unit_test(test_knockout_when_bdnf_raises_synthesis),
       cmocka_unit_test(test_bdnf_activity_pathway),
   };
