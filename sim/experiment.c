@@ -1385,8 +1385,10 @@ static fs_status read_arousal_targets(fs_cfg_node list, fs_experiment_spec *spec
     const char *name = fs_cfg_scalar(item);
     long k = name ? fs_experiment_find_population(spec, name) : -1;
     if (name == NULL) return fs_cfg_error(item, err, "expected a population name");
-    if (k < 0 || spec->pops[k].input != FS_INPUT_NONE)
-      return cons_population_error(item, spec, name, k, err);
+    if (k >= 0 && spec->pops[k].input != FS_INPUT_NONE)
+      return fs_cfg_error(item, err, "\"%s\" is an input; the arousal acts on neuron populations",
+                          name);
+    if (k < 0) return cons_population_error(item, spec, name, k, err);
     if (!late_phase_onto(spec, (size_t)k))
       return fs_cfg_error(item, err,
                           "no late-phase projection reaches \"%s\" (plasticity: {late_phase: "
