@@ -14,6 +14,8 @@
  * |                 |         | (Kim et al. 2010: fewer Fos+ IL neurons after immediate      |
  * |                 |         | extinction; Fitzgerald et al. 2015: footshock suppresses IL  |
  * |                 |         | firing, propranolol restores it and rescues extinction)     |
+ * | a_half          | 0.1     | judgment, with hill: the suppression is 0.66 of its maximum   |
+ * | hill            | 4       | 6 h after 3 pairings (A 0.12), 0.12 at 8 h, 1e-10 at 24 h     |
  * docs/model.md §5 and §S7.1. */
 #include <fearsim/arousal.h>
 
@@ -37,6 +39,13 @@ const fs_param_spec fs_arousal_param_specs[] = {
         "fearsim (judgment) (direction: Kim et al. 2010, J Neurosci (PMC6633106), fewer Fos+ "
         "IL neurons; Fitzgerald et al. 2015, PNAS 112:E3729, IL suppressed by "
         "footshock through beta-adrenoceptors)"),
+    AROUSAL_ROW(a_half, FS_UNIT_DIMENSIONLESS, 0.1, 0.0, 1.0, FS_PARAM_MIN_EXCLUSIVE,
+                "arousal at which the suppression of synthesis is half its maximum",
+                "fearsim (judgment): with hill 4, 0.66 of the maximum 6 h after three pairings "
+                "(the deficit is present at 6 h, Chang & Maren 2009), 1e-10 at 24 h"),
+    AROUSAL_ROW(hill, FS_UNIT_DIMENSIONLESS, 4.0, 0.0, 100.0, FS_PARAM_MIN_EXCLUSIVE,
+                "steepness of the suppression as a function of the arousal (Hill exponent)",
+                "fearsim (judgment): see a_half"),
 };
 const size_t fs_arousal_n_param_specs =
     sizeof fs_arousal_param_specs / sizeof fs_arousal_param_specs[0];
@@ -52,5 +61,7 @@ double fs_arousal_level(const fs_arousal_params *p, const double *us_on, size_t 
 }
 
 double fs_arousal_prp_gain(const fs_arousal_params *p, double a) {
-  return 1.0 - p->prp_suppression * a;
+  if (a <= 0.0) return 1.0;
+  double x = pow(a / p->a_half, p->hill);
+  return 1.0 - p->prp_suppression * x / (1.0 + x);
 }

@@ -26,6 +26,8 @@ static void test_table(void **state) {
   fs_assert_close(p.jump, 0.5, 0.0, 0.0);
   fs_assert_close(p.tau, 3.0 * 3600.0, 0.0, 0.0);
   fs_assert_close(p.prp_suppression, 1.0, 0.0, 0.0);
+  fs_assert_close(p.a_half, 0.1, 0.0, 0.0);
+  fs_assert_close(p.hill, 4.0, 0.0, 0.0);
 }
 
 static void test_level(void **state) {
@@ -45,7 +47,11 @@ static void test_level(void **state) {
   /* then it decays with tau: 24 h later 3.4e-4 of the peak */
   double day = fs_arousal_level(&p, us, 3, 180.0 + 86400.0);
   fs_assert_close(day, a * exp(-8.0), 1e-12, 0.0);
-  fs_assert_close(fs_arousal_prp_gain(&p, 0.25), 0.75, 1e-15, 0.0);
+  /* S(A) = A^4 / (A^4 + 0.1^4): half at 0.1, near full at 0.5, near none a day later */
+  fs_assert_close(fs_arousal_prp_gain(&p, 0.1), 0.5, 1e-15, 0.0);
+  fs_assert_close(fs_arousal_prp_gain(&p, 0.5), 1.0 - 625.0 / 626.0, 1e-12, 0.0);
+  assert_true(1.0 - fs_arousal_prp_gain(&p, day) < 1e-9);
+  fs_assert_close(fs_arousal_prp_gain(&p, 0.0), 1.0, 0.0, 0.0);
   p.prp_suppression = 0.0;
   fs_assert_close(fs_arousal_prp_gain(&p, 0.9), 1.0, 0.0, 0.0);
 }
