@@ -20,14 +20,15 @@
 #define MAX_STEPS 1e15
 #define MIN_DT 1e-9
 
-static const char *const root_keys[] = {"name",     "description", "seed",   "simulation",
-                                        "record",   "populations", "inputs", "projections",
-                                        "currents", "subject",     "drugs",  "consolidation",
-                                        "protocol", "circuit",     "readout"};
+static const char *const root_keys[] = {"name",     "description", "seed",    "simulation",
+                                        "record",   "populations", "inputs",  "projections",
+                                        "currents", "subject",     "drugs",   "consolidation",
+                                        "protocol", "circuit",     "readout", "arousal"};
 /* the sections a circuit file holds (and an experiment with `circuit:` must leave to it) */
 static const char *const circuit_sections[] = {"populations", "inputs", "projections", "readout"};
-static const char *const circuit_root_keys[] = {
-    "name", "description", "populations", "inputs", "projections", "consolidation", "readout"};
+static const char *const circuit_root_keys[] = {"name",    "description", "populations",
+                                                "inputs",  "projections", "consolidation",
+                                                "readout", "arousal"};
 static const char *const simulation_keys[] = {"dt", "duration", "threads", "slow_step", "schedule"};
 static const char *const record_keys[] = {"spikes",        "rate_bin",  "timeline",
                                           "timeline_slow", "snapshots", "checkpoint"};
@@ -37,6 +38,7 @@ static const char *const consolidation_keys[] = {
 static const char *const pathway_keys[] = {"activity", "eef2", "lowers_theta_pro",
                                            "raises_synthesis"};
 static const char *const cons_population_keys[] = {"mtorc1_block", "bdnf_knockout"};
+static const char *const arousal_keys[] = {"populations", "params"};
 static const char *const population_keys[] = {"model", "size", "params", "init"};
 static const char *const input_kinds[] = {"poisson", "spike_times", "periodic"};
 static const char *const projection_keys[] = {"name",       "from",      "to",    "receptor",
@@ -1373,6 +1375,65 @@ static fs_status read_consolidation(fs_cfg_node root, fs_experiment_spec *spec, 
   return FS_OK;
 }
 
+/* --- arousal ------------------------------------------------------------------------------ */
+
+/* arousal.populations: a list of neuron populations reached by a late-phase projection (their
+ * PRP is what the arousal suppresses); it replaces the list read before (the circuit's). */
+static fs_status read_arousal_targets(fs_cfg_node list, fs_experiment_spec *spec, fs_error *err) {
+  if (!fs_cfg_exists(list)) return FS_OK;
+  if (!fs_cfg_is_seq(list))
+    return fs_cfg_error(list, err, "expected a list of population names, such as [IL_E]");
+  for (size_t i = 0; i < spec->n_pops; i++)
+    spec->pops[i].arousal = false;
+  spec->arousal.on = false;
+  for (size_t i = 0; i < fs_cfg_len(list); i++) {
+    fs_cfg_node item = fs_cfg_item(list, i);
+    const char *name = fs_cfg_scalar(item);
+    long k = name ? fs_experiment_find_population(spec, name) : -1;
+    if (name == NULL) return fs_cfg_error(item, err, "expected a population name");
+    if (k >= 0 && spec->pops[k].input != FS_INPUT_NONE)
+      return fs_cfg_error(item, err, "\"%s\" is an input; the arousal acts on neuron populations",
+                          name);
+    if (k < 0) return cons_population_error(item, spec, name, k, err);
+    if (!late_phase_onto(spec, (size_t)k))
+      return fs_cfg_error(item, err,
+                          "no late-phase projection reaches \"%s\" (plasticity: {late_phase: "
+                          "true}), so it has no protein synthesis for the arousal to suppress",
+                          name);
+    spec->pops[k].arousal = spec->arousal.on = true;
+  }
+  return FS_OK;
+}
+
+/* Reads root.arousal over what spec->arousal holds (the circuit's, then the experiment's). */
+static fs_status read_arousal(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
+  fs_cfg_node a = fs_cfg_child(root, "arousal");
+  if (!fs_cfg_exists(a)) return FS_OK;
+  fs_status st;
+  if ((st = fs_cfg_expect_keys(a, arousal_keys, COUNT(arousal_keys), err)) != FS_OK ||
+      (st = fs_params_read_over(fs_cfg_child(a, "params"), fs_arousal_param_specs,
+                                fs_arousal_n_param_specs, &spec->arousal.p, err)) != FS_OK)
+    return st;
+  return read_arousal_targets(fs_cfg_child(a, "populations"), spec, err);
+}
+
+/* The protocol's US onsets, in time order, for the arousal. */
+static fs_status arousal_us_onsets(fs_experiment_spec *spec, fs_error *err) {
+  const fs_protocol *pr = spec->protocol;
+  if (!spec->arousal.on || pr == NULL) return FS_OK;
+  spec->arousal.us_on = malloc((pr->n_trials + 1) * sizeof *spec->arousal.us_on);
+  if (spec->arousal.us_on == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < pr->n_trials; i++)
+    if (!isnan(pr->trials[i].us_on))
+      spec->arousal.us_on[spec->arousal.n_us++] = pr->trials[i].us_on;
+  return FS_OK;
+}
+
+double fs_experiment_arousal(const fs_experiment_spec *spec, double t) {
+  if (!spec->arousal.on) return 0.0;
+  return fs_arousal_level(&spec->arousal.p, spec->arousal.us_on, spec->arousal.n_us, t);
+}
+
 void fs_experiment_work(const fs_experiment_spec *spec, int64_t from, int64_t to, double *fast,
                         double *slow_ticks) {
   *fast = *slow_ticks = 0.0;
@@ -1421,6 +1482,7 @@ static fs_status read_sections(fs_cfg_node root, fs_cfg_node net_root, fs_experi
                                fs_error *err) {
   fs_status st;
   consolidation_defaults(&spec->cons);
+  fs_params_set_defaults(fs_arousal_param_specs, fs_arousal_n_param_specs, &spec->arousal.p);
   if ((st = read_protocol(root, net_root, spec, err)) != FS_OK ||
       (st = read_populations(net_root, spec, err)) != FS_OK ||
       (st = apply_rate_plans(root, spec, err)) != FS_OK ||
@@ -1429,6 +1491,9 @@ static fs_status read_sections(fs_cfg_node root, fs_cfg_node net_root, fs_experi
       (st = read_record(root, spec, err)) != FS_OK ||
       (st = read_consolidation(net_root, spec, err)) != FS_OK ||
       (net_root.cfg != root.cfg && (st = read_consolidation(root, spec, err)) != FS_OK) ||
+      (st = read_arousal(net_root, spec, err)) != FS_OK ||
+      (net_root.cfg != root.cfg && (st = read_arousal(root, spec, err)) != FS_OK) ||
+      (st = arousal_us_onsets(spec, err)) != FS_OK ||
       (st = read_readout(net_root, spec, err)) != FS_OK ||
       (st = read_pharmacology(root, spec, err)) != FS_OK)
     return st;
@@ -1510,6 +1575,7 @@ void fs_experiment_free(fs_experiment_spec *spec) {
     free(spec->projs[k].plastic.params);
   free(spec->projs);
   free(spec->currents);
+  free(spec->arousal.us_on);
   free(spec->snapshot_steps);
   free(spec->phases);
   fs_protocol_free(spec->protocol);

@@ -54,13 +54,19 @@ static void update_neurons(const fs_slow_ctx *c, fs_population *pop, double h, d
   fs_thread_range r = pop->range[c->t];
   double b_rest = fs_slow_block_at_rest(c, pop->index, t_end - 0.5 * h);
   bool ko = pop->spec->bdnf_knockout, blocked = pop->spec->mtorc1_block;
+  /* the arousal after a shock suppresses the synthesis of its target populations (arousal.h) */
+  const fs_experiment_spec *spec = c->net->spec;
+  double gain =
+      pop->spec->arousal
+          ? fs_arousal_prp_gain(&spec->arousal.p, fs_experiment_arousal(spec, t_end - 0.5 * h))
+          : 1.0;
   for (size_t j = r.begin; j < r.end; j++) {
     double rate = (double)pop->spike_count[j] / h, b = pop->bdnf[j];
     pop->spike_count[j] = 0;
     double signal =
         fs_consolidation_trigger_signal(cs->late.trigger, pop->esum[j], pop->n_alive[j]);
     int on = signal > fs_consolidation_theta_pro(&cs->late, &cs->bdnf, b);
-    double alpha = fs_consolidation_prp_alpha(&cs->late, &cs->bdnf, b, blocked);
+    double alpha = fs_consolidation_prp_alpha(&cs->late, &cs->bdnf, b, blocked) * gain;
     pop->prp[j] =
         fs_consolidation_prp_step(pop->prp[j], on, alpha, cs->late.tau_p, h, &pop->esum[j]);
     pop->bdnf[j] = fs_consolidation_bdnf_step(

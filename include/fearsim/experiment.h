@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <fearsim/arousal.h>
 #include <fearsim/config.h>
 #include <fearsim/consolidation.h>
 #include <fearsim/error.h>
@@ -67,6 +68,7 @@ typedef struct fs_population_spec {
   /* consolidation switches of the population's neurons */
   bool mtorc1_block;  /* no protein synthesis and no TrkB-driven spine formation (rapamycin) */
   bool bdnf_knockout; /* no BDNF production */
+  bool arousal;       /* its PRP synthesis is suppressed by the arousal after a US (arousal.h) */
 } fs_population_spec;
 
 typedef enum fs_connect_rule {
@@ -128,6 +130,14 @@ typedef struct fs_consolidation_spec {
   fs_spine_params spines;
 } fs_consolidation_spec;
 
+/* The arousal after a shock (arousal.h): on when some population is its target. */
+typedef struct fs_arousal_spec {
+  bool on;
+  fs_arousal_params p;
+  double *us_on; /* s: the protocol's US onsets, increasing */
+  size_t n_us;
+} fs_arousal_spec;
+
 typedef struct fs_experiment_spec {
   char *file;
   char *yaml_text; /* the experiment after overrides, for the result file */
@@ -147,6 +157,7 @@ typedef struct fs_experiment_spec {
   double slow_step; /* s: the slow clock of consolidation, BDNF and spines */
   int64_t slow_step_steps;
   fs_consolidation_spec cons;
+  fs_arousal_spec arousal;
   int64_t *snapshot_steps; /* increasing steps at which /snapshots/<k> is written */
   size_t n_snapshots;
   fs_population_spec *pops;
@@ -215,6 +226,9 @@ uint64_t fs_experiment_hash(const fs_experiment_spec *spec);
  * (fs_engine_eta), `fearsim check` prints them for the whole run. */
 void fs_experiment_work(const fs_experiment_spec *spec, int64_t from, int64_t to, double *fast,
                         double *slow_ticks);
+
+/* The arousal A(t) of the run at time t (s): 0 when the mechanism is off. */
+double fs_experiment_arousal(const fs_experiment_spec *spec, double t);
 
 /* Does some projection have a late phase (and so the run a slow clock)? */
 bool fs_experiment_has_late_phase(const fs_experiment_spec *spec);

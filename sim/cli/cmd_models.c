@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "cmd.h"
 
+#include <fearsim/arousal.h>
 #include <fearsim/consolidation.h>
 #include <fearsim/drug.h>
 #include <fearsim/neuron.h>
@@ -88,6 +89,10 @@ static void add_tables(catalogue *c) {
                  fs_bdnf_param_specs, fs_bdnf_n_param_specs, NULL, NULL, NULL});
   add(c, (entry){E_TABLE, "consolidation.spines", "spine turnover of projections with a spine pool",
                  fs_spine_param_specs, fs_spine_n_param_specs, NULL, NULL, NULL});
+  add(c, (entry){E_TABLE, "arousal",
+                 "the arousal after a shock, which suppresses its target populations' protein "
+                 "synthesis",
+                 fs_arousal_param_specs, fs_arousal_n_param_specs, NULL, NULL, NULL});
 }
 
 static const entry *find_entry(const catalogue *c, const char *name, fs_error *err) {
