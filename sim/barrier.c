@@ -68,7 +68,10 @@ void fs_barrier_wait(fs_barrier *b) {
   if (atomic_fetch_add(&b->arrived, 1) + 1 == b->n) {
     atomic_store(&b->arrived, 0);
     atomic_fetch_add(&b->generation, 1);
-    if (atomic_load(&b->sleepers) > 0) wake_all(&b->generation);
+    if (atomic_load(&b->sleepers) > 0) {
+      atomic_fetch_add_explicit(&b->slept, 1, memory_order_relaxed);
+      wake_all(&b->generation);
+    }
     return;
   }
   unsigned budget = atomic_load_explicit(&b->budget, memory_order_relaxed);
@@ -80,10 +83,11 @@ void fs_barrier_wait(fs_barrier *b) {
     CPU_RELAX();
   }
   /* the partner was not there within the budget: it is likely descheduled (a shared machine),
-   * so the next waits poll less and leave the core sooner */
-  atomic_store_explicit(&b->budget, budget / 2, memory_order_relaxed);
+   * so the next waits poll less and leave the core sooner; never less than a floor, so that a
+   * wait can succeed again and the budget grow back when the machine is free */
+  unsigned floor = b->spin / 64 > 0 ? b->spin / 64 : 1;
+  atomic_store_explicit(&b->budget, budget / 2 > floor ? budget / 2 : floor, memory_order_relaxed);
   atomic_fetch_add(&b->sleepers, 1);
-  atomic_fetch_add_explicit(&b->slept, 1, memory_order_relaxed);
   while (atomic_load(&b->generation) == gen)
     sleep_while(&b->generation, gen);
   atomic_fetch_sub(&b->sleepers, 1);

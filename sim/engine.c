@@ -679,6 +679,13 @@ static bool threads_descheduled(fs_engine *eng) {
   return (double)slept > SOLO_SLEPT * (double)rounds;
 }
 
+/* Thread 0: the window starts afresh with each fast phase; in slow phases the others wait for
+ * thread 0's own work (the observer's rows), not for a descheduled thread. */
+static void open_solo_window(fs_engine *eng) {
+  eng->rounds_mark = fs_barrier_rounds(&eng->barrier);
+  eng->slept_mark = fs_barrier_slept(&eng->barrier);
+}
+
 /* Thread 0's decision at a check of a fast phase: a halt, going on alone, or neither. */
 static int decide(fs_engine *eng) {
   int halt = halt_requested(eng);
@@ -754,11 +761,16 @@ static void synced_observe(fs_engine *eng, size_t t, size_t ph, int64_t at) {
 }
 
 /* The fast phase ph: every step of it. Returns true if the run was stopped. */
-static bool run_fast(fs_engine *eng, size_t t, size_t ph, double t0, double *last_report) {
+/* How a phase ended for a thread: run to its end, halted with the others (stop or pause), or
+ * left to thread 0, which goes on alone. */
+enum { PHASE_DONE, PHASE_HALTED, PHASE_LEFT };
+
+static int run_fast(fs_engine *eng, size_t t, size_t ph, double t0, double *last_report) {
   fs_network *net = eng->net;
   const fs_experiment_spec *spec = net->spec;
   const fs_phase *p = &spec->phases[ph];
   int64_t first = eng->step > p->start ? eng->step : p->start;
+  if (t == 0) open_solo_window(eng);
   for (size_t u = part_begin(eng, t); u < part_end(eng, t); u++) {
     if (first == p->start && p->start > 0) start_fast_phase(eng, u, p->start);
     /* going on within the phase, the drugs stay as last refreshed (they are in a checkpoint) */
@@ -801,17 +813,17 @@ static bool run_fast(fs_engine *eng, size_t t, size_t ph, double t0, double *las
       stop = eng->stop[((step / STOP_CHECK_STEPS) - 1) & 1];
       if (stop == GO_SOLO && !eng->solo) {
         fs_barrier_wait(&eng->barrier); /* thread 0 then sees all the others wrote */
-        if (t != 0) return true;
+        if (t != 0) return PHASE_LEFT;
         eng->solo = true;
-        eng->solo_step = step + 1;
+        if (eng->solo_step < 0) eng->solo_step = step + 1;
       } else if (stop != HALT_NONE && stop != GO_SOLO) {
         if (t == 0) eng->halt = stop;
-        return true;
+        return PHASE_HALTED;
       }
     }
   }
   synced_observe(eng, t, ph, p->stop);
-  return false;
+  return PHASE_DONE;
 }
 
 /* The next time the slow phase must stop at after step now: a slow step, the observer's row or
@@ -823,7 +835,7 @@ static int64_t next_slow_event(const fs_engine *eng, int64_t now, int64_t stop) 
 }
 
 /* The slow phase ph: no spikes; from event to event, the slow clock and the observer. */
-static bool run_slow(fs_engine *eng, size_t t, size_t ph, double t0, double *last_report) {
+static int run_slow(fs_engine *eng, size_t t, size_t ph, double t0, double *last_report) {
   const fs_experiment_spec *spec = eng->net->spec;
   const fs_phase *p = &spec->phases[ph];
   int64_t now = eng->step > p->start ? eng->step : p->start;
@@ -844,10 +856,10 @@ static bool run_slow(fs_engine *eng, size_t t, size_t ph, double t0, double *las
       eng->halt = eng->slow_stop;
     }
     sync_threads(eng);
-    if (eng->slow_stop) return true;
+    if (eng->slow_stop) return PHASE_HALTED;
     now = next;
   }
-  return false;
+  return PHASE_DONE;
 }
 
 /* Thread t's Poisson queues, from the units' next spikes (after a pause or a resume). */
@@ -861,6 +873,7 @@ static void run_thread(fs_engine *eng, double t0) {
   const fs_experiment_spec *spec = eng->net->spec;
   size_t t = (size_t)omp_get_thread_num();
   double last_report = t0;
+  bool left = false;
   build_poisson_queues(eng->net, t);
   for (size_t ph = 0; ph < spec->n_phases; ph++) {
     const fs_phase *p = &spec->phases[ph];
@@ -869,14 +882,18 @@ static void run_thread(fs_engine *eng, double t0) {
       eng->phase_wall_start = omp_get_wtime();
       eng->phase_kind = p->fast ? 1 : 2;
     }
-    bool stopped =
+    int end =
         p->fast ? run_fast(eng, t, ph, t0, &last_report) : run_slow(eng, t, ph, t0, &last_report);
     if (t == 0) {
       *(p->fast ? &eng->wall_fast : &eng->wall_slow) += omp_get_wtime() - eng->phase_wall_start;
       eng->phase_kind = 0;
     }
-    if (stopped) return;
+    left = end == PHASE_LEFT;
+    if (end != PHASE_DONE) break;
   }
+  /* the threads that left wait for thread 0 here, asleep in the kernel, rather than in
+   * OpenMP's barrier at the region's end, which may spin (OMP_WAIT_POLICY=active) */
+  if (left || (t == 0 && eng->solo)) fs_barrier_wait(&eng->barrier);
 }
 
 /* Without a network only the timeline advances. */

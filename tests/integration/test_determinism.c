@@ -82,14 +82,30 @@ static void test_drug_run_threads(void **state) {
 /* fearsim run experiment -o out --threads threads --test-solo-at solo_at --set set1 [--set set2] */
 static void run_solo(const char *experiment, const char *out, const char *threads,
                      const char *solo_at, const char *set1, const char *set2) {
-  const char *args[] = {
-      "run",   experiment, "-o",    out,  "--threads",           threads, "--test-solo-at",
-      solo_at, "--quiet",  "--set", set1, set2 ? "--set" : NULL, set2,    NULL};
+  const char *args[] = {"run",
+                        experiment,
+                        "-o",
+                        out,
+                        "--threads",
+                        threads,
+                        "--test-solo-at",
+                        solo_at,
+                        "--quiet",
+                        "--stats",
+                        "--set",
+                        set1,
+                        set2 ? "--set" : NULL,
+                        set2,
+                        NULL};
   cli_result r;
   cli_run(args, &r);
   if (r.status != 0)
     fail_msg("fearsim run -o %s --threads %s --test-solo-at %s failed (%d): %s", out, threads,
              solo_at, r.status, r.err);
+  /* with more than one thread, thread 0 did go on alone (the time fell in a fast phase) */
+  if (strcmp(threads, "1") != 0 && strstr(r.out, "one thread from") == NULL)
+    fail_msg("fearsim run -o %s --threads %s --test-solo-at %s did not go on alone:\n%s", out,
+             threads, solo_at, r.out);
 }
 
 /* Thread 0 going on alone with every thread's part, as it does on an oversubscribed machine,
