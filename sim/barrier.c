@@ -6,6 +6,10 @@
 #include <fearsim/barrier.h>
 
 #include <limits.h>
+#include <time.h>
+
+/* A wait longer than this is a partner that was descheduled, not one that was busy. */
+#define DESCHEDULED_S 200e-6
 
 #if defined(__linux__)
 #include <linux/futex.h>
@@ -63,15 +67,32 @@ static void grow_budget(fs_barrier *b, unsigned budget) {
   atomic_store_explicit(&b->budget, next < b->spin ? next : b->spin, memory_order_relaxed);
 }
 
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* After a sleep of `slept` seconds. A partner that came within DESCHEDULED_S was only late (the
+ * other thread's share of the step was longer): poll longer next time. One that took longer was
+ * descheduled (a time slice is milliseconds): poll less and leave the core sooner, down to a
+ * floor from which the budget can grow back, and count it. */
+static void adapt_budget(fs_barrier *b, unsigned budget, double slept) {
+  if (slept < DESCHEDULED_S) {
+    grow_budget(b, budget);
+    return;
+  }
+  unsigned floor = b->spin / 64 > 0 ? b->spin / 64 : 1;
+  atomic_store_explicit(&b->budget, budget / 2 > floor ? budget / 2 : floor, memory_order_relaxed);
+  atomic_fetch_add_explicit(&b->slept, 1, memory_order_relaxed);
+}
+
 void fs_barrier_wait(fs_barrier *b) {
   unsigned gen = atomic_load(&b->generation);
   if (atomic_fetch_add(&b->arrived, 1) + 1 == b->n) {
     atomic_store(&b->arrived, 0);
     atomic_fetch_add(&b->generation, 1);
-    if (atomic_load(&b->sleepers) > 0) {
-      atomic_fetch_add_explicit(&b->slept, 1, memory_order_relaxed);
-      wake_all(&b->generation);
-    }
+    if (atomic_load(&b->sleepers) > 0) wake_all(&b->generation);
     return;
   }
   unsigned budget = atomic_load_explicit(&b->budget, memory_order_relaxed);
@@ -82,13 +103,11 @@ void fs_barrier_wait(fs_barrier *b) {
     }
     CPU_RELAX();
   }
-  /* the partner was not there within the budget: it is likely descheduled (a shared machine),
-   * so the next waits poll less and leave the core sooner; never less than a floor, so that a
-   * wait can succeed again and the budget grow back when the machine is free */
-  unsigned floor = b->spin / 64 > 0 ? b->spin / 64 : 1;
-  atomic_store_explicit(&b->budget, budget / 2 > floor ? budget / 2 : floor, memory_order_relaxed);
+  /* the partner was not there within the budget: sleep until it comes */
+  double t0 = now();
   atomic_fetch_add(&b->sleepers, 1);
   while (atomic_load(&b->generation) == gen)
     sleep_while(&b->generation, gen);
+  adapt_budget(b, budget, now() - t0);
   atomic_fetch_sub(&b->sleepers, 1);
 }
