@@ -33,15 +33,6 @@ void fs_barrier_init(fs_barrier *b, unsigned n, unsigned spin) {
   b->n = n;
   b->spin = spin;
   atomic_init(&b->budget, spin);
-  atomic_init(&b->slept, 0);
-}
-
-unsigned fs_barrier_rounds(fs_barrier *b) {
-  return atomic_load(&b->generation);
-}
-
-unsigned fs_barrier_slept(fs_barrier *b) {
-  return atomic_load(&b->slept);
 }
 
 static void sleep_while(atomic_uint *word, unsigned value) {
@@ -76,7 +67,7 @@ static double now(void) {
 /* After a sleep of `slept` seconds. A partner that came within DESCHEDULED_S was only late (the
  * other thread's share of the step was longer): poll longer next time. One that took longer was
  * descheduled (a time slice is milliseconds): poll less and leave the core sooner, down to a
- * floor from which the budget can grow back, and count it. */
+ * floor from which the budget can grow back. */
 static void adapt_budget(fs_barrier *b, unsigned budget, double slept) {
   if (slept < DESCHEDULED_S) {
     grow_budget(b, budget);
@@ -84,7 +75,6 @@ static void adapt_budget(fs_barrier *b, unsigned budget, double slept) {
   }
   unsigned floor = b->spin / 64 > 0 ? b->spin / 64 : 1;
   atomic_store_explicit(&b->budget, budget / 2 > floor ? budget / 2 : floor, memory_order_relaxed);
-  atomic_fetch_add_explicit(&b->slept, 1, memory_order_relaxed);
 }
 
 void fs_barrier_wait(fs_barrier *b) {

@@ -28,6 +28,7 @@
 #include "synrule_impl.h"
 
 #include <math.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,12 +42,14 @@
 #define PHARM_REFRESH_STEPS 10
 
 /* On a machine with more threads than cores, a thread is often descheduled and the others
- * wait for it at every step: after SOLO_WINDOW steps in which more than SOLO_SLEPT of the
- * barrier's rounds found a thread missing (it had to sleep), thread 0 goes on alone with every
- * thread's part, as fast as one thread. The results do not change: each part's work is the
- * same whichever thread does it, and thread 0 does the parts in order. */
-#define SOLO_WINDOW 4096
-#define SOLO_SLEPT 0.25
+ * wait for it at every step. The threads poll at the barrier through a step's imbalance, so on
+ * a free machine the process uses about n_threads cores' CPU time; when over SOLO_WINDOW_S of
+ * wall time in a fast phase it got less than SOLO_CPU_SHARE of that, its threads were waiting
+ * for a core, and thread 0 goes on alone with every thread's part, as fast as one thread.
+ * The results do not change: each part's work is the same whichever thread does it, and thread
+ * 0 does the parts in order. */
+#define SOLO_WINDOW_S 0.25
+#define SOLO_CPU_SHARE 0.75
 
 /* Thread 0's decisions at a check: why the threads leave the parallel region before the end,
  * or that thread 0 goes on alone. */
@@ -69,16 +72,16 @@ struct fs_engine {
   int64_t stop_step; /* stop at the first chance from this step on (tests) */
   fs_pause_fn pause; /* NULL: never pause */
   void *pause_user;
-  double pause_interval; /* s of wall time between pauses */
-  double last_pause;     /* omp_get_wtime() of the last pause (or of the start) */
-  int halt;              /* HALT_*: why the threads left the parallel region */
-  bool started;          /* the rows and snapshot of step 0 are written */
-  int stop[2];           /* decisions of thread 0 (HALT_*), by step parity */
-  int slow_stop;         /* thread 0's decision during a slow phase (HALT_*) */
-  bool solo;             /* the other threads left the region: thread 0 runs every part */
-  int64_t solo_step;     /* the first step thread 0 ran alone (-1: never) */
-  int64_t solo_at;       /* go alone at the first chance from this step on (tests) */
-  unsigned rounds_mark, slept_mark; /* the barrier's counts at the start of the window */
+  double pause_interval;         /* s of wall time between pauses */
+  double last_pause;             /* omp_get_wtime() of the last pause (or of the start) */
+  int halt;                      /* HALT_*: why the threads left the parallel region */
+  bool started;                  /* the rows and snapshot of step 0 are written */
+  int stop[2];                   /* decisions of thread 0 (HALT_*), by step parity */
+  int slow_stop;                 /* thread 0's decision during a slow phase (HALT_*) */
+  bool solo;                     /* the other threads left the region: thread 0 runs every part */
+  int64_t solo_step;             /* the first step thread 0 ran alone (-1: never) */
+  int64_t solo_at;               /* go alone at the first chance from this step on (tests) */
+  double window_start, cpu_mark; /* wall time and the process's CPU time at its start */
   /* drugs at the NMDA receptors */
   const fs_pharmacology *pharm; /* NULL: no drugs */
   fs_nmda_mod *mod;             /* [thread * n_pops + pop], each thread's own copy */
@@ -668,22 +671,29 @@ static int halt_requested(const fs_engine *eng) {
   return HALT_NONE;
 }
 
-/* Thread 0: over the last SOLO_WINDOW rounds of the barrier, was a thread missing so often
- * that it is being descheduled? */
-static bool threads_descheduled(fs_engine *eng) {
-  unsigned rounds = fs_barrier_rounds(&eng->barrier) - eng->rounds_mark;
-  if (rounds < SOLO_WINDOW) return false;
-  unsigned slept = fs_barrier_slept(&eng->barrier) - eng->slept_mark;
-  eng->rounds_mark += rounds;
-  eng->slept_mark += slept;
-  return (double)slept > SOLO_SLEPT * (double)rounds;
+/* CPU time of the whole process, s. */
+static double process_cpu(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+         (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
 }
 
-/* Thread 0: the window starts afresh with each fast phase; in slow phases the others wait for
- * thread 0's own work (the observer's rows), not for a descheduled thread. */
+/* Thread 0: over the window's wall time, did the threads get so little CPU time that they are
+ * being descheduled? */
+static bool threads_descheduled(fs_engine *eng) {
+  double now = omp_get_wtime(), span = now - eng->window_start;
+  if (span < SOLO_WINDOW_S) return false;
+  double cpu = process_cpu(), used = cpu - eng->cpu_mark;
+  eng->window_start = now;
+  eng->cpu_mark = cpu;
+  return used < SOLO_CPU_SHARE * span * (double)eng->net->n_threads;
+}
+
+/* Thread 0: the window starts afresh with each fast phase (slow phases have other waits). */
 static void open_solo_window(fs_engine *eng) {
-  eng->rounds_mark = fs_barrier_rounds(&eng->barrier);
-  eng->slept_mark = fs_barrier_slept(&eng->barrier);
+  eng->window_start = omp_get_wtime();
+  eng->cpu_mark = process_cpu();
 }
 
 /* Thread 0's decision at a check of a fast phase: a halt, going on alone, or neither. */
@@ -916,7 +926,7 @@ static void run_span(fs_engine *eng) {
   eng->slow_stop = 0;
   eng->halt = HALT_NONE;
   eng->solo = false;
-  eng->rounds_mark = eng->slept_mark = 0;
+  eng->window_start = eng->cpu_mark = 0;
   if (!eng->started) fs_observer_start(eng->obs);
   eng->started = true;
   fs_observer_resume(eng->obs, eng->step);

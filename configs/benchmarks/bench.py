@@ -18,7 +18,8 @@ fearsim is measured.
              probabilities 0.02 and 0.1, divided by the synapses added (static COBA, and
              plastic COBA's E->E synapses; Brian2's plastic program with --plastic as well)
   --scaling  only the fear circuit at scales 0.1, 1, 3 and 10 (--scales), one conditioning
-             trial (5 s of network time: a 3-s tone ending in the shock, 1 s either side) on
+             trial at 00:01 (5 s of network time: a 3-s tone ending in the shock, 1 s either
+             side, after 1 min of slow phase) on
              1 and 2 threads: wall time per second of network time, ns per neuron update,
              events per second, peak memory, and the speed-up of 2 threads
 
@@ -177,6 +178,7 @@ def memory(a, tmp):
 
 FEAR_DT = 1e-4  # fear_session.yaml's dt, s
 SCALING_TRIAL = ['--set', 'protocol.days[0].sessions[0].trials=1',
+                 '--set', 'protocol.days[0].sessions[0].time=00:01',  # 1 min of slow phase only
                  '--set', 'protocol.defaults.cs_duration=3 s', '--set', 'protocol.defaults.us.at=1 s',
                  '--set', 'protocol.defaults.iti=1 s']
 

@@ -19,7 +19,6 @@ typedef struct fs_barrier {
   unsigned n;             /* threads that meet */
   unsigned spin;          /* the most polls before a waiter sleeps */
   atomic_uint budget;     /* polls now: halved when polling was in vain, doubled when not */
-  atomic_uint slept;      /* waits longer than a busy partner's (descheduled), since init */
 } fs_barrier;
 
 /* A barrier for n threads that poll spin times before sleeping (0: sleep at once). */
@@ -28,12 +27,6 @@ void fs_barrier_init(fs_barrier *b, unsigned n, unsigned spin);
 /* Returns when all n threads have called it; everything a thread wrote before it is visible
  * to every thread after it. */
 void fs_barrier_wait(fs_barrier *b);
-
-/* Rounds completed, and waits that lasted longer than a busy partner makes one wait (200 µs),
- * since init: a partner that often takes that long is being descheduled (the machine has more
- * threads than cores). With two threads, at most one such wait per round. */
-unsigned fs_barrier_rounds(fs_barrier *b);
-unsigned fs_barrier_slept(fs_barrier *b);
 
 #ifdef __cplusplus
 }
