@@ -43,12 +43,14 @@
 
 /* On a machine with more threads than cores, a thread is often descheduled and the others
  * wait for it at every step. The threads poll at the barrier through a step's imbalance, so on
- * a free machine the process uses about n_threads cores' CPU time; when over SOLO_WINDOW_S of
- * wall time in a fast phase it got less than SOLO_CPU_SHARE of that, its threads were waiting
- * for a core, and thread 0 goes on alone with every thread's part, as fast as one thread.
+ * a free machine the process uses about n_threads cores' CPU time; when in SOLO_WINDOWS windows
+ * of SOLO_WINDOW_S of wall time in a row, in a fast phase, it got less than SOLO_CPU_SHARE of
+ * that, its threads were waiting for a core, and thread 0 goes on alone with every thread's
+ * part, as fast as one thread (one short window alone may be another program's burst).
  * The results do not change: each part's work is the same whichever thread does it, and thread
  * 0 does the parts in order. */
 #define SOLO_WINDOW_S 0.25
+#define SOLO_WINDOWS 4
 #define SOLO_CPU_SHARE 0.75
 
 /* Thread 0's decisions at a check: why the threads leave the parallel region before the end,
@@ -82,6 +84,7 @@ struct fs_engine {
   int64_t solo_step;             /* the first step thread 0 ran alone (-1: never) */
   int64_t solo_at;               /* go alone at the first chance from this step on (tests) */
   double window_start, cpu_mark; /* wall time and the process's CPU time at its start */
+  int short_windows;             /* windows in a row in which the process got too little CPU */
   /* drugs at the NMDA receptors */
   const fs_pharmacology *pharm; /* NULL: no drugs */
   fs_nmda_mod *mod;             /* [thread * n_pops + pop], each thread's own copy */
@@ -687,13 +690,16 @@ static bool threads_descheduled(fs_engine *eng) {
   double cpu = process_cpu(), used = cpu - eng->cpu_mark;
   eng->window_start = now;
   eng->cpu_mark = cpu;
-  return used < SOLO_CPU_SHARE * span * (double)eng->net->n_threads;
+  bool starved = used < SOLO_CPU_SHARE * span * (double)eng->net->n_threads;
+  eng->short_windows = starved ? eng->short_windows + 1 : 0;
+  return eng->short_windows >= SOLO_WINDOWS;
 }
 
 /* Thread 0: the window starts afresh with each fast phase (slow phases have other waits). */
 static void open_solo_window(fs_engine *eng) {
   eng->window_start = omp_get_wtime();
   eng->cpu_mark = process_cpu();
+  eng->short_windows = 0;
 }
 
 /* Thread 0's decision at a check of a fast phase: a halt, going on alone, or neither. */
