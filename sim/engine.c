@@ -776,11 +776,11 @@ static void synced_observe(fs_engine *eng, size_t t, size_t ph, int64_t at) {
   sync_threads(eng);
 }
 
-/* The fast phase ph: every step of it. Returns true if the run was stopped. */
 /* How a phase ended for a thread: run to its end, halted with the others (stop or pause), or
  * left to thread 0, which goes on alone. */
 enum { PHASE_DONE, PHASE_HALTED, PHASE_LEFT };
 
+/* The fast phase ph: every step of it. Returns PHASE_*. */
 static int run_fast(fs_engine *eng, size_t t, size_t ph, double t0, double *last_report) {
   fs_network *net = eng->net;
   const fs_experiment_spec *spec = net->spec;
@@ -850,7 +850,8 @@ static int64_t next_slow_event(const fs_engine *eng, int64_t now, int64_t stop) 
   return tick < next ? tick : next;
 }
 
-/* The slow phase ph: no spikes; from event to event, the slow clock and the observer. */
+/* The slow phase ph: no spikes; from event to event, the slow clock and the observer. Returns
+ * PHASE_DONE or PHASE_HALTED. */
 static int run_slow(fs_engine *eng, size_t t, size_t ph, double t0, double *last_report) {
   const fs_experiment_spec *spec = eng->net->spec;
   const fs_phase *p = &spec->phases[ph];
@@ -932,7 +933,6 @@ static void run_span(fs_engine *eng) {
   eng->slow_stop = 0;
   eng->halt = HALT_NONE;
   eng->solo = false;
-  eng->window_start = eng->cpu_mark = 0;
   if (!eng->started) fs_observer_start(eng->obs);
   eng->started = true;
   fs_observer_resume(eng->obs, eng->step);
