@@ -104,7 +104,7 @@ def print_rows(rows):
 
 
 def timings(a, tmp):
-    duration = [f'--set', f'simulation.duration={a.duration} s']
+    duration = ['--set', f'simulation.duration={a.duration} s']
     rows = [measure(a, tmp, 'fearsim coba.yaml', 'coba.yaml', duration, t, a.reps)
             for t in (1, 2)]
     if a.plastic:

@@ -40,24 +40,44 @@ static const char base[] =
     "        - {name: renewal, time: '14:00', context: A, trials: 3, us: none}\n"        /* 22 */
     "        - {name: reinstatement, time: '16:00', context: A, us_alone: 4}\n";         /* 23 */
 
-/* base with the first occurrence of from replaced by to (static buffer). */
-static const char *variant(const char *from, const char *to) {
-  static char text[4096];
-  const char *at = strstr(base, from);
+/* text with the first occurrence of from replaced by to (static buffer). */
+static const char *edited(const char *text, const char *from, const char *to) {
+  static char out[4096];
+  const char *at = strstr(text, from);
   assert_non_null(at);
-  snprintf(text, sizeof text, "%.*s%s%s", (int)(at - base), base, to, at + strlen(from));
-  return text;
+  snprintf(out, sizeof out, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+  return out;
+}
+
+static const char *variant(const char *from, const char *to) {
+  return edited(base, from, to);
+}
+
+/* Reads the protocol of text, loaded as file, against the circuit's input names. */
+static fs_status load_as(const char *file, const char *const *names, size_t n, const char *text,
+                         fs_protocol **out, fs_error *err) {
+  fs_config *cfg = NULL;
+  *out = NULL;
+  fs_status st = fs_config_load_string(file, text, NULL, 0, &cfg, err);
+  if (st != FS_OK) print_error("%s\n", err->msg);
+  assert_int_equal(st, FS_OK);
+  st = fs_protocol_read(fs_config_root(cfg), names, n, out, err);
+  fs_config_free(cfg);
+  return st;
+}
+
+/* The reader refuses text, loaded as file, with exactly msg. */
+static void expect_error_as(const char *file, const char *const *names, size_t n, const char *text,
+                            const char *msg) {
+  fs_protocol *p = NULL;
+  fs_error err = {0};
+  assert_int_equal(load_as(file, names, n, text, &p, &err), FS_ERR_INPUT);
+  assert_null(p);
+  fs_assert_msg(err, msg);
 }
 
 static fs_status load(const char *text, fs_protocol **out, fs_error *err) {
-  fs_config *cfg = NULL;
-  *out = NULL;
-  fs_status st = fs_config_load_string("x.yaml", text, NULL, 0, &cfg, err);
-  if (st != FS_OK) print_error("%s\n", err->msg);
-  assert_int_equal(st, FS_OK);
-  st = fs_protocol_read(fs_config_root(cfg), inputs, 5, out, err);
-  fs_config_free(cfg);
-  return st;
+  return load_as("x.yaml", inputs, 5, text, out, err);
 }
 
 static fs_protocol *load_ok(const char *text) {
@@ -71,11 +91,7 @@ static fs_protocol *load_ok(const char *text) {
 }
 
 static void expect_error(const char *text, const char *msg) {
-  fs_protocol *p = NULL;
-  fs_error err = {0};
-  assert_int_equal(load(text, &p, &err), FS_ERR_INPUT);
-  assert_null(p);
-  fs_assert_msg(err, msg);
+  expect_error_as("x.yaml", inputs, 5, text, msg);
 }
 
 #define close_to(a, e) fs_assert_close((a), (e), 0, 1e-9)
@@ -571,30 +587,15 @@ static const char tones[] =
     "        - {name: shock, time: '13:00', us_alone: 1, us: {duration: 1 s, intensity: 1 mA}}\n";
 
 static fs_status load_tones(const char *text, fs_protocol **out, fs_error *err) {
-  fs_config *cfg = NULL;
-  *out = NULL;
-  fs_status st = fs_config_load_string("t.yaml", text, NULL, 0, &cfg, err);
-  assert_int_equal(st, FS_OK);
-  st = fs_protocol_read(fs_config_root(cfg), tone_inputs, 4, out, err);
-  fs_config_free(cfg);
-  return st;
+  return load_as("t.yaml", tone_inputs, 4, text, out, err);
 }
 
-/* tones with the first occurrence of from replaced by to (static buffer). */
 static const char *tones_variant(const char *from, const char *to) {
-  static char text[4096];
-  const char *at = strstr(tones, from);
-  assert_non_null(at);
-  snprintf(text, sizeof text, "%.*s%s%s", (int)(at - tones), tones, to, at + strlen(from));
-  return text;
+  return edited(tones, from, to);
 }
 
 static void expect_tone_error(const char *text, const char *msg) {
-  fs_protocol *p = NULL;
-  fs_error err = {0};
-  assert_int_equal(load_tones(text, &p, &err), FS_ERR_INPUT);
-  assert_null(p);
-  fs_assert_msg(err, msg);
+  expect_error_as("t.yaml", tone_inputs, 4, text, msg);
 }
 
 static void test_tones(void **state) {
