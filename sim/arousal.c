@@ -17,6 +17,7 @@
  * | a_half          | 0.1     | judgment, with hill: the suppression is 0.66 of its maximum   |
  * | hill            | 4       | 6 h after 3 pairings (A 0.12), 0.12 at 8 h, 1e-10 at 24 h     |
  * docs/model.md §5 and §S7.1. */
+#include <fearsim/elementary.h>
 #include <fearsim/arousal.h>
 
 #include <math.h>
@@ -53,15 +54,15 @@ const size_t fs_arousal_n_param_specs =
 double fs_arousal_level(const fs_arousal_params *p, const double *us_on, size_t n, double t) {
   double a = 0.0, last = 0.0;
   for (size_t k = 0; k < n && us_on[k] <= t; k++) {
-    a = a * exp(-(us_on[k] - last) / p->tau);
+    a = a * fs_exp(-(us_on[k] - last) / p->tau);
     a += p->jump * (1.0 - a);
     last = us_on[k];
   }
-  return a == 0.0 ? 0.0 : a * exp(-(t - last) / p->tau);
+  return a == 0.0 ? 0.0 : a * fs_exp(-(t - last) / p->tau);
 }
 
 double fs_arousal_prp_gain(const fs_arousal_params *p, double a) {
   if (a <= 0.0) return 1.0;
-  double x = pow(a / p->a_half, p->hill);
+  double x = fs_pow(a / p->a_half, p->hill);
   return 1.0 - p->prp_suppression * x / (1.0 + x);
 }

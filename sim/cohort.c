@@ -3,6 +3,7 @@
  * FS_RNG_SUBJECT streams, checks a crossover's wash-out with the PK of every arm, and hands the
  * runs to the sweep engine as a table (sweep_impl.h), which validates, runs and summarises
  * them. */
+#include <fearsim/elementary.h>
 #include <fearsim/cohort.h>
 #include <fearsim/config.h>
 #include <fearsim/experiment.h>
@@ -336,7 +337,7 @@ static fs_status read_truncation(variable *v, fs_cfg_node node, const quantity *
 static double draw_once(const variable *v, fs_rng *r) {
   switch (v->kind) {
   case DIST_LOGNORMAL:
-    return v->p0 * exp(sqrt(log1p(v->p1 * v->p1)) * fs_rng_normal(r));
+    return v->p0 * fs_exp(sqrt(fs_log1p(v->p1 * v->p1)) * fs_rng_normal(r));
   case DIST_NORMAL:
     return v->p0 + v->p1 * fs_rng_normal(r);
   case DIST_UNIFORM:

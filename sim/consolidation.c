@@ -27,6 +27,7 @@
  * |                    |          |      | -0.5 is the lower bound of z (L & T 2021)        |
  * docs/model.md §S4.3 and §S5; every "judgment" value is a default to test hypotheses with, not
  * a measured number. */
+#include <fearsim/elementary.h>
 #include <fearsim/consolidation.h>
 
 #include <math.h>
@@ -120,15 +121,15 @@ void fs_consolidation_bdnf_defaults(fs_bdnf_params *bp) {
 double fs_consolidation_prp_step(double p, int on, double alpha, double tau_p, double h,
                                  double *integral) {
   double target = on ? alpha : 0.0;
-  double decay = exp(-h / tau_p);
+  double decay = fs_exp(-h / tau_p);
   /* the integral of target + (p - target) e^{-t/tau_p} over [0, h] */
-  if (integral) *integral = target * h + (p - target) * tau_p * -expm1(-h / tau_p);
+  if (integral) *integral = target * h + (p - target) * tau_p * -fs_expm1(-h / tau_p);
   return target + (p - target) * decay;
 }
 
 double fs_consolidation_z_step(double z, int tag, double p_integral, double tau_z) {
   if (tag == 0) return z; /* most synapses, every slow step: no exp() for them */
-  double decay = exp(-p_integral / tau_z);
+  double decay = fs_exp(-p_integral / tau_z);
   return tag > 0 ? 1.0 - (1.0 - z) * decay : -0.5 + (z + 0.5) * decay;
 }
 
@@ -148,7 +149,7 @@ double fs_consolidation_bdnf_production(const fs_bdnf_params *bp, double r, doub
 }
 
 double fs_consolidation_bdnf_step(double b, double production, double tau, double h) {
-  return production + (b - production) * exp(-h / tau);
+  return production + (b - production) * fs_exp(-h / tau);
 }
 
 double fs_consolidation_theta_pro(const fs_late_params *lp, const fs_bdnf_params *bp, double b) {
@@ -173,5 +174,5 @@ double fs_consolidation_spine_formation(const fs_spine_params *sp, double signal
 }
 
 double fs_consolidation_spine_elimination(const fs_spine_params *sp, double h) {
-  return -expm1(-h / sp->tau_elimination);
+  return -fs_expm1(-h / sp->tau_elimination);
 }

@@ -1,5 +1,6 @@
 /* experiment.c - reads an experiment file into a validated fs_experiment_spec: simulation
  * settings, neuron populations, inputs, projections, injected currents and recording. */
+#include <fearsim/elementary.h>
 #include <fearsim/experiment.h>
 #include <fearsim/fileio.h>
 #include <fearsim/hash.h>
@@ -1128,7 +1129,7 @@ static fs_status read_readout(fs_cfg_node root, fs_experiment_spec *spec, fs_err
 }
 
 double fs_experiment_freezing(const fs_experiment_spec *spec, double r) {
-  return 1.0 / (1.0 + exp(-(r - spec->readout_half) / spec->readout_slope));
+  return 1.0 / (1.0 + fs_exp(-(r - spec->readout_half) / spec->readout_slope));
 }
 
 /* circuit.scale shrinks every neuron population and Poisson input; connection probabilities

@@ -1,5 +1,6 @@
 /* gb.c - Graupner & Brunel (2012) calcium-based early plasticity of one synapse,
  * advanced in closed form between events (equations in include/fearsim/gb.h). */
+#include <fearsim/elementary.h>
 #include <fearsim/config.h>
 #include <fearsim/gb.h>
 #include <fearsim/registry.h>
@@ -144,21 +145,21 @@ fs_status fs_gb_check(const fs_gb_params *p, fs_error *err) {
 
 double fs_gb_time_above(const fs_gb_params *p, double c0, double theta, double h) {
   if (!(c0 > theta)) return 0.0;
-  double t = p->tau_ca * log(c0 / theta);
+  double t = p->tau_ca * fs_log(c0 / theta);
   return t < h ? t : h;
 }
 
 /* Exact Ornstein-Uhlenbeck step: drho = -k (rho - mean) dt + s dW over t. */
 static double ou_step(double rho, double k, double mean, double s, double t, fs_rng *noise) {
-  double decay = exp(-k * t);
+  double decay = fs_exp(-k * t);
   double next = mean + (rho - mean) * decay;
-  if (noise && s > 0) next += s * sqrt(-expm1(-2.0 * k * t) / (2.0 * k)) * fs_rng_normal(noise);
+  if (noise && s > 0) next += s * sqrt(-fs_expm1(-2.0 * k * t) / (2.0 * k)) * fs_rng_normal(noise);
   return next < 0.0 ? 0.0 : (next > 1.0 ? 1.0 : next);
 }
 
 /* The integral F of drho / (rho (1 - rho)(a - rho)), so that F(rho(t)) = F(rho0) - t / tau. */
 static double drift_integral(double rho, double a) {
-  return log(rho) / a - log1p(-rho) / (a - 1.0) - log(fabs(a - rho)) / (a * (1.0 - a));
+  return fs_log(rho) / a - fs_log1p(-rho) / (a - 1.0) - fs_log(fabs(a - rho)) / (a * (1.0 - a));
 }
 
 /* Solves F(rho) = target on the side of a that rho0 is on: Newton from the Euler guess,
@@ -173,7 +174,7 @@ static double drift_short(double rho, double a, double x) {
 
 double fs_gb_drift(const fs_gb_params *p, double rho, double h) {
   const double a = p->rho_star;
-  if (p->kappa > 0) return p->rho_0 + (rho - p->rho_0) * exp(-p->kappa * h / p->tau);
+  if (p->kappa > 0) return p->rho_0 + (rho - p->rho_0) * fs_exp(-p->kappa * h / p->tau);
   if (h <= 0 || rho <= 0.0 || rho >= 1.0 || rho == a) return rho;
   if (h <= 1e-3 * p->tau) return drift_short(rho, a, h / p->tau);
   double target = drift_integral(rho, a) - h / p->tau;
@@ -196,11 +197,11 @@ double fs_gb_drift(const fs_gb_params *p, double rho, double h) {
 
 /* past 746 time constants exp() underflows to 0 anyway, by its slow path */
 static double calcium_decay(const fs_gb_params *p, double h) {
-  return h > 746.0 * p->tau_ca ? 0.0 : exp(-h / p->tau_ca);
+  return h > 746.0 * p->tau_ca ? 0.0 : fs_exp(-h / p->tau_ca);
 }
 
 fs_gb_decay fs_gb_decay_of(const fs_gb_params *p, double h) {
-  return (fs_gb_decay){calcium_decay(p, h), p->kappa > 0 ? exp(-p->kappa * h / p->tau) : 1.0};
+  return (fs_gb_decay){calcium_decay(p, h), p->kappa > 0 ? fs_exp(-p->kappa * h / p->tau) : 1.0};
 }
 
 /* The phases above theta_p (both processes) and above theta_d alone; returns how long the

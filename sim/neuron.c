@@ -1,4 +1,5 @@
 /* neuron.c - the neuron-model registry: one row per model in sim/models/. */
+#include <fearsim/elementary.h>
 #include <fearsim/config.h>
 #include <fearsim/neuron.h>
 #include <fearsim/registry.h>
@@ -32,7 +33,7 @@ int fs_neuron_model_state_index(const fs_neuron_model *model, const char *name) 
 }
 
 double fs_neuron_mg_block(double v, double mg, double k_mg, double gamma) {
-  return 1.0 / (1.0 + mg / k_mg * exp(-gamma * v));
+  return 1.0 / (1.0 + mg / k_mg * fs_exp(-gamma * v));
 }
 
 fs_status fs_neuron_model_get_nmda_kinetics(const fs_neuron_model *model, const void *params,

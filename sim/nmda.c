@@ -1,13 +1,14 @@
 /* nmda.c - the NMDA synapse agent: gating traces, open time and drug block, advanced in
  * closed form at each transmitter arrival (equations in include/fearsim/nmda.h). */
+#include <fearsim/elementary.h>
 #include <fearsim/nmda.h>
 
 #include <math.h>
 
 fs_nmda_kinetics fs_nmda_kinetics_make(double tau_rise, double tau_decay, double p_open) {
-  double t_peak = tau_decay * tau_rise / (tau_decay - tau_rise) * log(tau_decay / tau_rise);
+  double t_peak = tau_decay * tau_rise / (tau_decay - tau_rise) * fs_log(tau_decay / tau_rise);
   fs_nmda_kinetics k = {tau_rise, tau_decay,
-                        1.0 / (exp(-t_peak / tau_decay) - exp(-t_peak / tau_rise)), p_open};
+                        1.0 / (fs_exp(-t_peak / tau_decay) - fs_exp(-t_peak / tau_rise)), p_open};
   return k;
 }
 
@@ -19,14 +20,14 @@ static double open_time(const fs_nmda_kinetics *k, double x_rise, double x_decay
 
 double fs_nmda_open_time(const fs_nmda_kinetics *k, double x_rise, double x_decay, double h,
                          double a) {
-  return open_time(k, x_rise, x_decay, expm1(-h / k->tau_rise), expm1(-h / k->tau_decay), a);
+  return open_time(k, x_rise, x_decay, fs_expm1(-h / k->tau_rise), fs_expm1(-h / k->tau_decay), a);
 }
 
 /* One expm1 per trace serves both the open time and the traces' decay. */
 double fs_nmda_agent_arrive(fs_nmda_agent *s, const fs_nmda_kinetics *k, const fs_block_coeffs *bc,
                             int64_t now, double dt, double conc, double v, double a) {
   double h = (double)(now - s->t_last) * dt;
-  double em_rise = expm1(-h / k->tau_rise), em_decay = expm1(-h / k->tau_decay);
+  double em_rise = fs_expm1(-h / k->tau_rise), em_decay = fs_expm1(-h / k->tau_decay);
   double open = open_time(k, s->x_rise, s->x_decay, em_rise, em_decay, a);
   s->block = fs_drug_block_advance(bc, s->block, open, h - open, s->conc, v);
   s->conc = conc;
@@ -39,8 +40,8 @@ double fs_nmda_agent_arrive(fs_nmda_agent *s, const fs_nmda_kinetics *k, const f
 void fs_nmda_agent_bind(fs_nmda_agent *s, const fs_nmda_kinetics *k, int64_t now, double dt) {
   double h = (double)(now - s->t_last) * dt;
   /* as fs_nmda_agent_arrive does, so the traces are the same with and without a drug */
-  s->x_rise = s->x_rise * (1.0 + expm1(-h / k->tau_rise)) + k->norm;
-  s->x_decay = s->x_decay * (1.0 + expm1(-h / k->tau_decay)) + k->norm;
+  s->x_rise = s->x_rise * (1.0 + fs_expm1(-h / k->tau_rise)) + k->norm;
+  s->x_decay = s->x_decay * (1.0 + fs_expm1(-h / k->tau_decay)) + k->norm;
   s->t_last = now;
 }
 
@@ -51,5 +52,5 @@ double fs_nmda_agent_gating(const fs_nmda_agent *s, const fs_nmda_kinetics *k, i
     x_rise -= k->norm;
     x_decay -= k->norm;
   }
-  return x_decay * exp(-h / k->tau_decay) - x_rise * exp(-h / k->tau_rise);
+  return x_decay * fs_exp(-h / k->tau_decay) - x_rise * fs_exp(-h / k->tau_rise);
 }

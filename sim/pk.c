@@ -7,10 +7,10 @@
 #include <fearsim/registry.h>
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PK_PI 3.14159265358979323846
 #define PK_LN2 0.69314718055994530942
 #define NS FS_PK_NSTATE /* 7 state variables */
 #define NZ (NS + 1)     /* augmented with the constant 1 that carries the infusion rate */
@@ -47,18 +47,37 @@ void fs_pk_model_defaults(const fs_pk_model *m, fs_pk_params *out) {
 
 /* ---- half-lives ------------------------------------------------------------------------- */
 
+/* μ³ - a μ² + b μ - c at μ. */
+static double cubic(double a, double b, double c, double mu) {
+  return ((mu - a) * mu + b) * mu - c;
+}
+
+/* The root of the cubic in [lo, hi], where it changes sign once, by bisection down to
+ * adjacent doubles: plain arithmetic, so the same bits on every CPU. */
+static double bisect_root(double a, double b, double c, double lo, double hi) {
+  bool lo_negative = cubic(a, b, c, lo) < 0.0;
+  for (int i = 0; i < 2200; i++) {
+    double mid = 0.5 * (lo + hi);
+    if (mid <= lo || mid >= hi) break;
+    if ((cubic(a, b, c, mid) < 0.0) == lo_negative)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
 /* Roots μ > 0 of μ³ - a μ² + b μ - c (the negated eigenvalues of a three-compartment
- * mammillary system, all real), by the trigonometric form of Cardano's formula. */
+ * mammillary system: all real, positive and below a). The cubic rises from -c at 0 to its
+ * maximum, falls to its minimum and rises again, so each root lies between two of 0, the
+ * derivative's roots and a. */
 static void cubic_roots(double a, double b, double c, double mu[3]) {
-  double p2 = -a, p1 = b, p0 = -c;
-  double p = p1 - p2 * p2 / 3.0;
-  double q = 2.0 * p2 * p2 * p2 / 27.0 - p2 * p1 / 3.0 + p0;
-  double r = 2.0 * sqrt(-p / 3.0);
-  double arg = 3.0 * q / (2.0 * p) * sqrt(-3.0 / p);
-  arg = arg > 1.0 ? 1.0 : (arg < -1.0 ? -1.0 : arg);
-  double phi = acos(arg) / 3.0;
-  for (int k = 0; k < 3; k++)
-    mu[k] = r * cos(phi - 2.0 * PK_PI * k / 3.0) - p2 / 3.0;
+  double disc = a * a - 3.0 * b;
+  double w = sqrt(disc > 0.0 ? disc : 0.0);
+  double d1 = (a - w) / 3.0, d2 = (a + w) / 3.0;
+  mu[0] = bisect_root(a, b, c, 0.0, d1);
+  mu[1] = bisect_root(a, b, c, d1, d2);
+  mu[2] = bisect_root(a, b, c, d2, a);
 }
 
 static int cmp_desc(const void *x, const void *y) {
@@ -116,10 +135,17 @@ static double norm1(const double *a, size_t n) {
   return best;
 }
 
+/* ceil(log2(v)) for v > 1, exactly (frexp gives v = m 2^e with m in [0.5, 1)). */
+static int ceil_log2(double v) {
+  int e;
+  double m = frexp(v, &e);
+  return m == 0.5 ? e - 1 : e;
+}
+
 void fs_pk_expm(const double *a, size_t n, double t, double *out) {
   double b[NZ * NZ], e[NZ * NZ], tmp[NZ * NZ];
   double nrm = norm1(a, n) * fabs(t);
-  int s = nrm > 0.5 ? (int)ceil(log2(nrm / 0.5)) : 0;
+  int s = nrm > 0.5 ? ceil_log2(nrm / 0.5) : 0;
   double scale = ldexp(t, -s);
   for (size_t i = 0; i < n * n; i++)
     b[i] = a[i] * scale;

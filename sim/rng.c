@@ -1,5 +1,6 @@
 /* rng.c - Philox4x32-10 counter-based generator, written from the algorithm's description
  * (Salmon, Moraes, Dror & Shaw 2011, "Parallel random numbers: as easy as 1, 2, 3"). */
+#include <fearsim/elementary.h>
 #include <fearsim/rng.h>
 
 #include <math.h>
@@ -77,11 +78,11 @@ double fs_rng_uniform(fs_rng *r) {
 double fs_rng_normal(fs_rng *r) {
   double u1 = fs_rng_uniform(r);
   double u2 = fs_rng_uniform(r);
-  return sqrt(-2.0 * log(u1)) * cos(TWO_PI * u2);
+  return sqrt(-2.0 * fs_log(u1)) * fs_cos(TWO_PI * u2);
 }
 
 double fs_rng_exponential(fs_rng *r) {
-  return -log(fs_rng_uniform(r));
+  return -fs_log(fs_rng_uniform(r));
 }
 
 uint64_t fs_rng_below(fs_rng *r, uint64_t n) {
@@ -96,6 +97,6 @@ uint64_t fs_rng_below(fs_rng *r, uint64_t n) {
 uint64_t fs_rng_geometric(fs_rng *r, double p) {
   if (p >= 1.0) return 0;
   if (p <= 0.0) return UINT64_MAX;
-  double k = floor(log(fs_rng_uniform(r)) / log1p(-p));
+  double k = floor(fs_log(fs_rng_uniform(r)) / fs_log1p(-p));
   return k >= 1.8e19 ? UINT64_MAX : (uint64_t)k;
 }

@@ -1,5 +1,6 @@
 /* slow.c - the slow clock over a network: tagging and capture, PRP, BDNF and spine turnover
  * for the neurons one thread owns (sim/slow_impl.h, equations in consolidation.h). */
+#include <fearsim/elementary.h>
 #include <fearsim/consolidation.h>
 #include <fearsim/drug.h>
 
@@ -96,7 +97,7 @@ static void capture(const fs_slow_ctx *c, size_t k) {
 static void forget(const fs_slow_ctx *c, size_t k, double h) {
   const fs_projection *proj = &c->net->projs[k];
   fs_proj_part *part = &proj->part[c->t];
-  const double keep = exp(-h / proj->rule->late->tau_forget(proj->rule_params));
+  const double keep = fs_exp(-h / proj->rule->late->tau_forget(proj->rule_params));
   for (uint64_t s = 0; s < part->n_syn; s++) {
     double *z = fs_synrule_z(proj->rule, part, s);
     if (*z > 0.0) *z *= keep;
@@ -105,7 +106,7 @@ static void forget(const fs_slow_ctx *c, size_t k, double h) {
 
 /* Draws from a Poisson distribution of mean m by inversion (m is small: a few per step). */
 static unsigned poisson_draw(fs_rng *r, double m) {
-  double u = fs_rng_uniform(r), p = exp(-m), cdf = p;
+  double u = fs_rng_uniform(r), p = fs_exp(-m), cdf = p;
   unsigned n = 0;
   while (u > cdf && n < 100000) {
     n++;

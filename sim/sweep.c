@@ -2,6 +2,7 @@
  * validates every point against the base experiment, keeps the state of each run in the results
  * folder, and gathers the finished ones into a summary (HDF5 through the record module, and
  * CSV). The program (sim/cli/sweep_pool.c) runs them. */
+#include <fearsim/elementary.h>
 #include <fearsim/config.h>
 #include <fearsim/experiment.h>
 #include <fearsim/fileio.h>
@@ -229,7 +230,7 @@ static fs_status read_space(sweep_axis *a, fs_cfg_node g, bool log_space, fs_err
     return st;
   for (size_t i = 0; i < a->n; i++) {
     double f = a->n > 1 ? (double)i / (double)(a->n - 1) : 0.0;
-    double v = log_space ? lo * pow(hi / lo, f) : lo + f * (hi - lo);
+    double v = log_space ? lo * fs_pow(hi / lo, f) : lo + f * (hi - lo);
     if (i + 1 == a->n && a->n > 1) v = hi;
     fs_sweep_format_value(a->text[i], TEXT_LEN, v, unit);
   }
@@ -267,7 +268,7 @@ static fs_status read_samples(sweep_axis *a, fs_cfg_node g, bool lhs, uint64_t s
   for (size_t i = 0; i < a->n; i++) {
     double u = fs_rng_uniform(&r);
     double f = lhs ? ((double)perm[i] + u) / (double)a->n : u;
-    double v = log_scale ? lo * pow(hi / lo, f) : lo + f * (hi - lo);
+    double v = log_scale ? lo * fs_pow(hi / lo, f) : lo + f * (hi - lo);
     fs_sweep_format_value(a->text[i], TEXT_LEN, v, unit);
   }
   free(perm);

@@ -1,6 +1,7 @@
 /* units.c - a small table-driven parser for quantities with units ("30 s", "0.5 mg/kg",
  * "1e5 M^-1 s^-1"): a number, then factors [prefix]base[^exp] joined by spaces, '*' or '/',
  * reduced to an SI scale and a dimension vector over (m, kg, s, A, mol). */
+#include <fearsim/elementary.h>
 #include <fearsim/units.h>
 
 #include <ctype.h>
@@ -163,7 +164,7 @@ static bool read_exponent(const char **pp, int *exp) {
 }
 
 static void apply_unit(quantity *q, const unit_def *u, double prefix, int exp) {
-  q->scale *= pow(u->scale * prefix, exp);
+  q->scale *= fs_powi(u->scale * prefix, exp);
   bool has_dim = false;
   for (int d = 0; d < N_DIMS; d++) {
     q->dim[d] += u->dim[d] * exp;

@@ -10,7 +10,7 @@
 #include <fearsim/engine.h>
 #include <fearsim/error.h>
 #include <fearsim/experiment.h>
-#include <fearsim/fastexp.h>
+#include <fearsim/elementary.h>
 #include <fearsim/fileio.h>
 #include <fearsim/gb.h>
 #include <fearsim/hash.h>

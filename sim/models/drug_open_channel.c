@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <fearsim/elementary.h>
 #include <fearsim/drug.h>
 
 #define PER_M_PER_S 1e-3 /* 1 /M/s in m^3/(mol·s) */
@@ -117,7 +118,7 @@ void fs_drug_block_none(fs_block_coeffs *out) {
 }
 
 double fs_drug_block_k_off(const fs_block_coeffs *c, double v) {
-  return c->k_off60 * exp(c->v_coef * (v - BLOCK_V_REF));
+  return c->k_off60 * fs_exp(c->v_coef * (v - BLOCK_V_REF));
 }
 
 double fs_drug_block_steady(const fs_block_coeffs *c, double conc, double v) {
@@ -130,7 +131,7 @@ static double open_update(double b, double on, double off, double open_time) {
   double rate = on + off;
   if (!(rate > 0) || !(open_time > 0)) return b;
   double b_inf = on / rate;
-  return b_inf + (b - b_inf) * exp(-rate * open_time);
+  return b_inf + (b - b_inf) * fs_exp(-rate * open_time);
 }
 
 double fs_drug_block_advance(const fs_block_coeffs *c, double b, double open_time,
@@ -143,7 +144,7 @@ double fs_drug_block_advance(const fs_block_coeffs *c, double b, double open_tim
    * at spikes, after which o is high and then decays, so openings come early in an interval;
    * exact when C = 0 or either time is 0, about 1 % off a fine integration otherwise. */
   b = open_update(b, on, off, open_time);
-  return b * exp(-c->leak * off * closed_time);
+  return b * fs_exp(-c->leak * off * closed_time);
 }
 
 double fs_drug_allosteric_gain(const fs_drug_params *p, double conc) {

@@ -8,7 +8,7 @@
  *
  * Integration: as lif_cond, with the exponential current and w held at their start-of-step
  * values over the step (semi-implicit); w relaxes exactly towards a (V - E_L). The exponentials
- * (Mg2+ block, exponential current) are fs_fastexp's, so the loop vectorises.
+ * (Mg2+ block, exponential current) are fs_exp's, so the loop vectorises.
  *
  * | name    | default   | unit | meaning                          | source                     |
  * |---------|-----------|------|----------------------------------|----------------------------|
@@ -28,7 +28,7 @@
 #include <math.h>
 #include <stdbool.h>
 
-#include <fearsim/fastexp.h>
+#include <fearsim/elementary.h>
 
 #include "neuron_cond_common.h"
 #include "network_impl.h"
@@ -99,7 +99,7 @@ static fs_status adex_precompute(const void *params, double dt, void *coeff, fs_
     return fs_error_set(err, FS_ERR_INPUT, "V_T (%g V) must be below V_peak (%g V)", p->V_T,
                         p->V_peak);
   c->dt_over_c = dt / p->C_m;
-  c->decay_w = exp(-dt / p->tau_w);
+  c->decay_w = fs_exp(-dt / p->tau_w);
   /* the exponential current is capped where V has certainly crossed V_peak, so that a
    * runaway step cannot overflow */
   c->exp_cap = p->Delta_T > 0 ? (p->V_peak - p->V_T) / p->Delta_T + 5.0 : 0.0;
@@ -145,13 +145,12 @@ adex_integrate(const adex_params *p, const adex_coeff *c, double i_const, double
     in_g[i] = 0.0;
     in_n[i] = 0.0;
     double v0 = v[i], gbar_a = a * s->avg_ampa, gbar_g = g * s->avg_gaba, gbar_n = 0.0;
-    if (nmda)
-      gbar_n = (d * s->avg_nd - r * s->avg_nr) / (1.0 + mg_ratio * fs_fastexp(-mg_gamma * v0));
+    if (nmda) gbar_n = (d * s->avg_nd - r * s->avg_nr) / (1.0 + mg_ratio * fs_exp(-mg_gamma * v0));
     double g_tot = g_L + gbar_a + gbar_g + gbar_n;
     double i_tot = i_const + (gbar_a + gbar_n) * E_ex + gbar_g * E_in;
     if (expo) {
       double x = (v0 - V_T) * inv_delta_t;
-      i_tot += exp_gain * fs_fastexp(x < exp_cap ? x : exp_cap);
+      i_tot += exp_gain * fs_exp(x < exp_cap ? x : exp_cap);
     }
     i_tot -= w[i];
     double vn = fs_membrane_step(v0, g_tot, i_tot, dt_over_c);

@@ -8,7 +8,7 @@
  * V_inf = (g_L E_L + sum g_x E_x + I) / g_tot with the factor exp(-dt g_tot / C), g_x the
  * exact step averages (neuron_cond_common.h). For constant conductances this is the
  * closed-form solution (to the Pade approximant's 1e-10 relative accuracy at dt = 0.1 ms). The
- * Mg2+ block uses fs_fastexp (include/fearsim/fastexp.h), so every loop vectorises.
+ * Mg2+ block uses fs_exp (include/fearsim/elementary.h), so every loop vectorises.
  *
  * | name      | default  | unit | meaning                       | source                   |
  * |-----------|----------|------|-------------------------------|--------------------------|
@@ -23,7 +23,7 @@
  * tau_gaba 5 ms, NMDA 2/100 ms, Mg 1 mM, K_Mg 3.57 mM, gamma 0.062 /mV: docs/model.md §S1, §S9). */
 #include <math.h>
 
-#include <fearsim/fastexp.h>
+#include <fearsim/elementary.h>
 
 #include "neuron_cond_common.h"
 #include "network_impl.h"
@@ -129,12 +129,12 @@ static void lif_integrate_fast(const lif_params *p, const lif_coeff *c, double i
 }
 
 /* The unblocked fraction B(V) of each neuron's NMDA receptors at the start of the step (with
- * fs_fastexp, which vectorises). */
+ * fs_exp, which vectorises). */
 static void mg_unblocked(const lif_params *p, const lif_coeff *c, const double *restrict v,
                          double *restrict out, size_t begin, size_t end) {
   const double ratio = c->syn.mg_ratio, gamma = p->syn.mg_gamma;
   for (size_t i = begin; i < end; i++)
-    out[i] = 1.0 / (1.0 + ratio * fs_fastexp(-gamma * v[i]));
+    out[i] = 1.0 / (1.0 + ratio * fs_exp(-gamma * v[i]));
 }
 
 /* The same as lif_integrate_fast with the NMDA conductance, given B(V) in unblocked. */

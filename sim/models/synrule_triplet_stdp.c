@@ -39,6 +39,7 @@
  * model; two independent codes agree on the hippocampal minimal row, tau_y 40 ms). In a minimal
  * model a3_minus = 0, so tau_x changes nothing; it is given the full visual-cortex model's 101 ms.
  * w_max = 2 (a synapse can at most double) is our choice, not the paper's, which has no bounds. */
+#include <fearsim/elementary.h>
 #include <fearsim/config.h>
 #include <fearsim/record_checkpoint.h>
 #include <fearsim/registry.h>
@@ -94,7 +95,7 @@ static fs_status precompute(const void *params, double dt, void *coeff, fs_error
   for (int j = 0; j < TR_COUNT; j++)
     for (int64_t k = 0; k < TRIP_TABLE; k++) {
       double h = (double)k * dt;
-      c->factor[j][k] = exp(-h / tau[j]);
+      c->factor[j][k] = fs_exp(-h / tau[j]);
     }
   return FS_OK;
 }
@@ -112,7 +113,7 @@ static void decay(const fs_synrule_env *e, trip_syn *y, int64_t to) {
     double tau[TR_COUNT], h = (double)k * e->dt;
     taus(e->params, tau);
     for (int j = 0; j < TR_COUNT; j++)
-      *trace[j] *= exp(-h / tau[j]);
+      *trace[j] *= fs_exp(-h / tau[j]);
   }
   y->t_plast = to;
 }

@@ -1,7 +1,7 @@
 /* test_determinism.c - the same seed gives bit-identical result files for 1, 2 and 3 threads
  * (and for two runs with the same thread count): every object, every dataset byte for byte,
- * every attribute except the root's threads, start_time and end_time. Another seed gives
- * other spikes. */
+ * every attribute except the root's threads, start_time and end_time; and the same on a
+ * CPU without FMA. Another seed gives other spikes. */
 #include "fs_test.h"
 
 #include "cli_run.h"
@@ -11,6 +11,7 @@
 #define COBA FS_SOURCE_DIR "/configs/benchmarks/coba.yaml"
 #define QUICKSTART FS_SOURCE_DIR "/configs/quickstart.yaml"
 #define CONDITIONING FS_SOURCE_DIR "/configs/classroom/conditioning.yaml"
+#define KETAMINE FS_SOURCE_DIR "/configs/classroom/ketamine.yaml"
 
 /* fearsim run experiment -o out --threads threads --set duration=0.2 s [more...] */
 static void run_with(const char *experiment, const char *out, const char *threads,
@@ -129,6 +130,27 @@ static void test_going_alone_changes_nothing(void **state) {
   assert_same_files(f1, f2);
 }
 
+/* The same bits on a CPU without FMA: glibc picks its exp, log, pow, sin, cos builds by CPU
+ * at load time, and GLIBC_TUNABLES can hide FMA and AVX2 from it, as on an older cluster node
+ * (on this machine that changes what glibc's exp, log, expm1, log1p, cos and pow return). The
+ * classroom's ketamine experiment (pharmacokinetics, the drug's block, NMDA agents, plastic
+ * synapses with noise, the slow clock, the late phase, spines, arousal) must not notice:
+ * fearsim computes these functions itself (include/fearsim/elementary.h). */
+static void test_glibc_without_fma_changes_nothing(void **state) {
+  (void)state;
+  const char *k1 = test_path(0, "k1.h5"), *k2 = test_path(1, "k2.h5");
+  const char *args1[] = {"run", KETAMINE, "-o", k1, "--threads", "1", "--quiet", NULL};
+  const char *args2[] = {"run", KETAMINE, "-o", k2, "--threads", "1", "--quiet", NULL};
+  cli_result r;
+  cli_run(args1, &r);
+  assert_int_equal(r.status, 0);
+  setenv("GLIBC_TUNABLES", "glibc.cpu.hwcaps=-AVX2,-FMA", 1);
+  cli_run(args2, &r);
+  unsetenv("GLIBC_TUNABLES");
+  assert_int_equal(r.status, 0);
+  assert_same_files(k1, k2);
+}
+
 static void test_other_seed_other_spikes(void **state) {
   (void)state;
   const char *a = test_path(0, "s5.h5"), *b = test_path(1, "s6.h5");
@@ -152,6 +174,7 @@ int main(void) {
       cmocka_unit_test(test_coba_same_seed_twice),
       cmocka_unit_test(test_drug_run_threads),
       cmocka_unit_test(test_going_alone_changes_nothing),
+      cmocka_unit_test(test_glibc_without_fma_changes_nothing),
       cmocka_unit_test(test_other_seed_other_spikes),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);

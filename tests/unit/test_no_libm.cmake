@@ -1,0 +1,25 @@
+# The library must not call a libm function whose result may depend on the CPU (glibc picks
+# FMA and non-FMA builds of exp, log, pow, sin, cos, ... at run time; include/fearsim/
+# elementary.h has fearsim's own). Exact functions (sqrt, floor, fmod, ldexp, frexp, trunc)
+# are allowed. Run as: cmake -DNM=nm -DLIB=libfearsim.a -P test_no_libm.cmake
+execute_process(COMMAND ${NM} -A -u ${LIB} OUTPUT_VARIABLE undefined RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${NM} failed on ${LIB}")
+endif()
+set(names exp exp2 exp10 expm1 log log2 log10 log1p pow sin cos tan sincos asin acos atan
+    atan2 sinh cosh tanh asinh acosh atanh cbrt hypot erf erfc lgamma tgamma)
+set(found "")
+foreach(name ${names})
+  foreach(variant ${name} ${name}f ${name}l __${name}_finite)
+    string(REGEX MATCHALL "[^\n]*[ \t]U ${variant}(@[^\n]*)?\n" hits "${undefined}\n")
+    foreach(hit ${hits})
+      string(STRIP "${hit}" hit)
+      list(APPEND found "${hit}")
+    endforeach()
+  endforeach()
+endforeach()
+if(found)
+  list(JOIN found "\n  " lines)
+  message(FATAL_ERROR "the library calls CPU-dependent libm functions:\n  ${lines}")
+endif()
+message(STATUS "no CPU-dependent libm function referenced by ${LIB}")
