@@ -308,8 +308,9 @@ static void poisson_rate_change(fs_population *pop, fs_thread_range r, int64_t s
   const fs_population_spec *s = pop->spec;
   for (size_t k = 1; k < s->n_rates; k++)
     if (s->rate_step[k] == step) {
+      double log_q = fs_rng_geometric_log_q(s->rate[k] * dt);
       for (size_t i = r.begin; i < r.end; i++)
-        pop->next_spike[i] = (uint64_t)step + fs_rng_geometric(&pop->rng[i], s->rate[k] * dt);
+        pop->next_spike[i] = (uint64_t)step + fs_rng_geometric_from_log(&pop->rng[i], log_q);
       poisson_queue_build(pop, r);
     }
 }
@@ -327,11 +328,11 @@ static size_t poisson_step(fs_population *pop, fs_thread_range r, int64_t step, 
   size_t n = 0, len = r.end - r.begin;
   poisson_rate_change(pop, r, step, dt);
   if (len == 0 || pop->next_spike[q[0]] != (uint64_t)step) return 0;
-  double p = poisson_rate_at(pop->spec, step) * dt;
+  double log_q = fs_rng_geometric_log_q(poisson_rate_at(pop->spec, step) * dt);
   while (pop->next_spike[q[0]] == (uint64_t)step) {
     uint32_t i = q[0];
     out[n++] = i;
-    uint64_t gap = fs_rng_geometric(&pop->rng[i], p);
+    uint64_t gap = fs_rng_geometric_from_log(&pop->rng[i], log_q);
     pop->next_spike[i] = gap == UINT64_MAX ? UINT64_MAX : (uint64_t)step + 1 + gap;
     poisson_sift_down(pop, q, len, 0);
   }
@@ -734,9 +735,9 @@ static void start_fast_phase(fs_engine *eng, size_t t, int64_t start) {
     fs_thread_range r = pop->range[t];
     if (pop->is_input) {
       if (pop->spec->input != FS_INPUT_POISSON) continue;
-      double p = poisson_rate_at(pop->spec, start) * net->dt;
+      double log_q = fs_rng_geometric_log_q(poisson_rate_at(pop->spec, start) * net->dt);
       for (size_t j = r.begin; j < r.end; j++) {
-        uint64_t gap = fs_rng_geometric(&pop->rng[j], p);
+        uint64_t gap = fs_rng_geometric_from_log(&pop->rng[j], log_q);
         pop->next_spike[j] = gap == UINT64_MAX ? UINT64_MAX : (uint64_t)start + gap;
       }
       poisson_queue_build(pop, r);

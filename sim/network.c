@@ -327,15 +327,17 @@ static int generate_target(const fs_projection_spec *p, uint64_t n_pre, uint32_t
     return 0;
   case FS_CONNECT_ONE_TO_ONE:
     return post != self ? syn_list_push(l, post, post) : 0;
-  case FS_CONNECT_FIXED_PROBABILITY:
+  case FS_CONNECT_FIXED_PROBABILITY: {
     /* skip ahead by geometric gaps; a gap past the end (UINT64_MAX for p -> 0) ends the row */
-    for (uint64_t i = fs_rng_geometric(r, p->p); i < n_pre;) {
+    double log_q = fs_rng_geometric_log_q(p->p);
+    for (uint64_t i = fs_rng_geometric_from_log(r, log_q); i < n_pre;) {
       if (i != self && syn_list_push(l, (uint32_t)i, post)) return -1;
-      uint64_t gap = fs_rng_geometric(r, p->p);
+      uint64_t gap = fs_rng_geometric_from_log(r, log_q);
       if (gap >= n_pre - i) break;
       i += 1 + gap;
     }
     return 0;
+  }
   case FS_CONNECT_FIXED_INDEGREE:
     return choose_sources(l, post, n_pre, p->indegree, self, r, mark);
   }

@@ -94,9 +94,17 @@ uint64_t fs_rng_below(fs_rng *r, uint64_t n) {
   }
 }
 
-uint64_t fs_rng_geometric(fs_rng *r, double p) {
-  if (p >= 1.0) return 0;
-  if (p <= 0.0) return UINT64_MAX;
-  double k = floor(fs_log(fs_rng_uniform(r)) / fs_log1p(-p));
+double fs_rng_geometric_log_q(double p) {
+  return p >= 1.0 ? -INFINITY : (p <= 0.0 ? 0.0 : fs_log1p(-p));
+}
+
+uint64_t fs_rng_geometric_from_log(fs_rng *r, double log_q) {
+  if (log_q == -INFINITY) return 0; /* p >= 1; like p <= 0, no draw */
+  if (!(log_q < 0.0)) return UINT64_MAX;
+  double k = floor(fs_log(fs_rng_uniform(r)) / log_q);
   return k >= 1.8e19 ? UINT64_MAX : (uint64_t)k;
+}
+
+uint64_t fs_rng_geometric(fs_rng *r, double p) {
+  return fs_rng_geometric_from_log(r, fs_rng_geometric_log_q(p));
 }

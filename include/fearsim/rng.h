@@ -50,6 +50,13 @@ uint64_t fs_rng_below(fs_rng *r, uint64_t n); /* uniform in [0, n), unbiased; n 
  * (geometric); returns UINT64_MAX for p == 0. */
 uint64_t fs_rng_geometric(fs_rng *r, double p);
 
+/* log(1 - p) for fs_rng_geometric_from_log: -inf for p >= 1, 0 for p <= 0. */
+double fs_rng_geometric_log_q(double p);
+
+/* The draw of fs_rng_geometric(r, p), bit for bit, from log_q = fs_rng_geometric_log_q(p):
+ * for many draws with one p, without its logarithm at every draw. */
+uint64_t fs_rng_geometric_from_log(fs_rng *r, double log_q);
+
 #ifdef __cplusplus
 }
 #endif

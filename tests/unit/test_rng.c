@@ -62,6 +62,24 @@ static void test_normal_and_exponential_moments(void **state) {
   fs_assert_close(e / N, 1.0, 0.0, 5.0 / sqrt(N));
 }
 
+/* A draw from a precomputed log(1 - p) is the draw from p, bit for bit and stream for stream
+ * (the engine hoists the logarithm out of its loops); p = 0 and p = 1 draw nothing. */
+static void test_geometric_from_log_is_the_same_draw(void **state) {
+  (void)state;
+  const double ps[] = {1e-300, 1e-9, 1e-4, 0.02, 0.3, 0.5, 0.999, 0.0, 1.0, 2.0, -1.0};
+  for (size_t k = 0; k < sizeof ps / sizeof ps[0]; k++) {
+    fs_rng a = fs_rng_make(3, k, 0), b = fs_rng_make(3, k, 0);
+    double log_q = fs_rng_geometric_log_q(ps[k]);
+    for (int i = 0; i < 1000; i++)
+      assert_true(fs_rng_geometric(&a, ps[k]) == fs_rng_geometric_from_log(&b, log_q));
+    assert_true(fs_rng_u32(&a) == fs_rng_u32(&b)); /* the streams are at the same place */
+  }
+  fs_rng r = fs_rng_make(3, 99, 0), untouched = fs_rng_make(3, 99, 0);
+  assert_int_equal(fs_rng_geometric_from_log(&r, fs_rng_geometric_log_q(1.0)), 0);
+  assert_true(fs_rng_geometric_from_log(&r, fs_rng_geometric_log_q(0.0)) == UINT64_MAX);
+  assert_true(fs_rng_u32(&r) == fs_rng_u32(&untouched));
+}
+
 static void test_geometric_and_below(void **state) {
   (void)state;
   fs_rng r = fs_rng_make(9, 1, 0);
@@ -183,6 +201,7 @@ int main(void) {
       cmocka_unit_test(test_philox_known_answers),
       cmocka_unit_test(test_uniform_moments),
       cmocka_unit_test(test_normal_and_exponential_moments),
+      cmocka_unit_test(test_geometric_from_log_is_the_same_draw),
       cmocka_unit_test(test_geometric_and_below),
       cmocka_unit_test(test_below_large_n_unbiased),
       cmocka_unit_test(test_stream_is_philox),
