@@ -1,0 +1,120 @@
+/* test_plasticity_targets.c - plasticity targets of docs/validation.md at the synapse and slice
+ * level (cheap to run):
+ *   29  the STDP window of Graupner & Brunel 2012, Fig. 2 (60 pairs at 1 Hz, DP set), by the
+ *       event-driven synapse of include/fearsim/gb.h with its noise, against the paper's own
+ *       diffusion approximation (the method of Fig. 2, M. Graupner's Graupner2012PNAS_Fig2.py).
+ * Strength is read as GB2012 do: a synapse is UP (rho > rho*) or DOWN, UP weighs b, DOWN 1, and
+ * a fraction beta of the synapses starts DOWN. */
+#include "fs_test.h"
+#include "test_util.h"
+
+#include <fearsim/gb.h>
+#include <fearsim/rng.h>
+
+#include <math.h>
+
+/* ---- target 29: the STDP window ---------------------------------------------------------- */
+
+#define N_PAIRS 60 /* pairs, one per second (GB2012 Fig. 2) */
+#define N_SYN 4000 /* synapses per lag: the change's Monte Carlo sd is below 0.01 */
+
+/* Time the periodic calcium trace of regular pairs (period 1 s) spends above theta in one
+ * period, in the steady state: jumps a1 at 0 and a2 at |d|, d the lag of the postsynaptic jump
+ * after the presynaptic one (GB2012 supplement; timeAboveThreshold.spikePairFrequency). */
+static double time_above_pairs(const fs_gb_params *p, double d, double theta) {
+  const double period = 1.0, a1 = d < 0 ? p->c_post : p->c_pre, a2 = d < 0 ? p->c_pre : p->c_post;
+  double ad = fabs(d), q = exp(-period / p->tau_ca);
+  double c1 = (a1 + a2 * exp(-(period - ad) / p->tau_ca)) / (1.0 - q); /* just after a1 */
+  double c2 = c1 * exp(-ad / p->tau_ca) + a2;                          /* just after a2 */
+  return fs_gb_time_above(p, c1, theta, ad) + fs_gb_time_above(p, c2, theta, period - ad);
+}
+
+/* GB2012's closed form for the change in strength after n pairs at 1 Hz with lag dt
+ * (t_post - t_pre): rho as an Ornstein-Uhlenbeck process with the time-averaged rates, the
+ * UP and DOWN transition probabilities from its Gaussian at the end (synapticChange.py). */
+static double published_change(const fs_gb_params *p, double dt) {
+  double d = dt - p->delay_pre, total = N_PAIRS;
+  double a_d = time_above_pairs(p, d, p->theta_d), a_p = time_above_pairs(p, d, p->theta_p);
+  double g_p = p->gamma_p * a_p, g_d = p->gamma_d * a_d;
+  if (g_p + g_d == 0) return 1.0;
+  double bar = g_p / (g_p + g_d), var = (a_p + a_d) * p->sigma * p->sigma / (g_p + g_d);
+  double tau_eff = p->tau / (g_p + g_d), e = exp(-total / tau_eff);
+  double sd = sqrt(var * (1.0 - exp(-2.0 * total / tau_eff)));
+  double up = 0.5 * (1.0 + erf(-(p->rho_star - bar + (bar - 0.0) * e) / sd));
+  double down = 0.5 * (1.0 - erf(-(p->rho_star - bar + (bar - 1.0) * e) / sd));
+  double beta = p->beta, b = p->b;
+  return ((beta * (1 - up) + (1 - beta) * down) + (beta * up + (1 - beta) * (1 - down)) * b) /
+         (beta + (1 - beta) * b);
+}
+
+/* The same protocol run by the event-driven synapse: N_SYN synapses, each with its own noise
+ * stream, a fraction beta starting DOWN (rho 0) and the rest UP (rho 1); pair k has its
+ * presynaptic spike at k s (calcium c_pre at k + D) and its postsynaptic one at k + dt (c_post);
+ * read at N_PAIRS s. */
+static double simulated_change(const fs_gb_params *p, double dt, uint64_t seed) {
+  size_t n_down = (size_t)lround(p->beta * N_SYN);
+  double before = 0, after = 0;
+  for (size_t k = 0; k < N_SYN; k++) {
+    fs_rng noise = fs_rng_make(seed, fs_rng_stream_id(FS_RNG_PLASTIC, 0, k), 0);
+    fs_gb_state s = {0.0, k < n_down ? 0.0 : 1.0};
+    double t = 0;
+    before += s.rho > p->rho_star ? p->b : 1.0;
+    for (int i = 0; i < N_PAIRS; i++) {
+      double t_pre = i + p->delay_pre, t_post = i + dt;
+      double first = fmin(t_pre, t_post), second = fmax(t_pre, t_post);
+      fs_gb_advance(p, &s, first - t, &noise);
+      s.c += t_pre <= t_post ? p->c_pre : p->c_post;
+      fs_gb_advance(p, &s, second - first, &noise);
+      s.c += t_pre <= t_post ? p->c_post : p->c_pre;
+      t = second;
+    }
+    fs_gb_advance(p, &s, N_PAIRS - t, &noise);
+    after += s.rho > p->rho_star ? p->b : 1.0;
+  }
+  return after / before;
+}
+
+static uint64_t seed(void) {
+  const char *e = getenv("FS_SEED");
+  return e ? strtoull(e, NULL, 10) : 1;
+}
+
+static const double lags_ms[] = {-100, -60, -40, -30, -24, -20, -15, -10, -5,
+                                 0,    5,   10,  15,  20,  30,  40,  60,  100};
+#define N_LAGS (sizeof lags_ms / sizeof lags_ms[0])
+
+static void test_stdp_window(void **state) {
+  (void)state;
+  fs_gb_params p;
+  assert_int_equal(fs_gb_preset("dp", &p, NULL), FS_OK);
+  double change[N_LAGS], worst = 0, lo = 2, hi = 0, lag_lo = 0, lag_hi = 0;
+  for (size_t i = 0; i < N_LAGS; i++) {
+    double dt = lags_ms[i] * 1e-3, pub = published_change(&p, dt);
+    double sim = change[i] = simulated_change(&p, dt, seed());
+    print_message("dt %+5.0f ms: simulated %.3f, published (closed form) %.3f\n", lags_ms[i], sim,
+                  pub);
+    worst = fmax(worst, fabs(sim - pub));
+    if (sim < lo) lo = sim, lag_lo = lags_ms[i];
+    if (sim > hi) hi = sim, lag_hi = lags_ms[i];
+  }
+  print_message("largest difference %.3f; LTD %.3f at %+.0f ms, LTP %.3f at %+.0f ms\n", worst, lo,
+                lag_lo, hi, lag_hi);
+  assert_true(worst < 0.05); /* every lag within 0.05 of Fig. 2 (seeds 1-3: at most 0.03) */
+  /* its shape: LTD after post-before-pre, deepest 20-30 ms before (0.72 at -24 ms in Fig. 2),
+   * LTP after pre-before-post, largest within 15 ms (1.24 at +5 ms), none at +-100 ms */
+  assert_true(lo < 0.8 && lag_lo >= -30 && lag_lo <= -20);
+  assert_true(hi > 1.15 && lag_hi > 0 && lag_hi <= 15);
+  for (size_t i = 0; i < N_LAGS; i++) {
+    double sim = change[i];
+    if (lags_ms[i] >= -40 && lags_ms[i] <= -5) assert_true(sim < 0.95);
+    if (lags_ms[i] >= 5 && lags_ms[i] <= 40) assert_true(sim > 1.05);
+    if (fabs(lags_ms[i]) >= 100) assert_true(fabs(sim - 1.0) < 0.05);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_stdp_window),
+  };
+  return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
+}
