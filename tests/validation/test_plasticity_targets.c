@@ -3,14 +3,17 @@
  *   29  the STDP window of Graupner & Brunel 2012, Fig. 2 (60 pairs at 1 Hz, DP set), by the
  *       event-driven synapse of include/fearsim/gb.h with its noise, against the paper's own
  *       diffusion approximation (the method of Fig. 2, M. Graupner's Graupner2012PNAS_Fig2.py).
- * Strength is read as GB2012 do: a synapse is UP (rho > rho*) or DOWN, UP weighs b, DOWN 1, and
- * a fraction beta of the synapses starts DOWN. */
+ *   40  ketamine's potentiation leaves later Hebbian LTP intact (Piazza et al. 2024), with
+ *       configs/plasticity/ketamine_ltp.yaml: a dose, then 24 h later the strong tetanus.
+ * For 29, strength is read as GB2012 do: a synapse is UP (rho > rho*) or DOWN, UP weighs b, DOWN 1,
+ * and a fraction beta of the synapses starts DOWN. */
 #include "fs_test.h"
 #include "test_util.h"
 
 #include <fearsim/gb.h>
 #include <fearsim/rng.h>
 
+#include <hdf5.h>
 #include <math.h>
 
 /* ---- target 29: the STDP window ---------------------------------------------------------- */
@@ -112,9 +115,106 @@ static void test_stdp_window(void **state) {
   }
 }
 
+/* ---- target 40: ketamine's potentiation, then LTP --------------------------------------- */
+
+static double *read_doubles(hid_t f, const char *path, size_t *n) {
+  hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+  assert_true(d >= 0);
+  hid_t sp = H5Dget_space(d);
+  *n = (size_t)H5Sget_simple_extent_npoints(sp);
+  double *v = malloc((*n + 1) * sizeof *v);
+  assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+  H5Sclose(sp);
+  H5Dclose(d);
+  return v;
+}
+
+static void run_config(const char *config, const char *out, const char *extra) {
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd,
+           "'%s' run '%s/configs/plasticity/%s' -o '%s' --force --quiet --threads 1 %s", FS_CLI,
+           FS_SOURCE_DIR, config, out, extra);
+  assert_int_equal(system(cmd), 0);
+}
+
+/* The pathway at one snapshot of ketamine_ltp.yaml, weights relative to the base weight:
+ * spine density (alive synapses over those alive at 0 s), summed weight over the synapses
+ * alive at 0 s times their number, and the mean weight and z of the synapses alive at 0 s. */
+typedef struct pathway {
+  double density, total, original, z;
+} pathway;
+
+#define N_SNAP 5 /* 0 s, 24 h (before the tetanus), 24 h + 3 s, 25 h, 34 h */
+
+static void read_pathway(const char *file, pathway out[N_SNAP]) {
+  hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+  assert_true(f >= 0);
+  size_t n = 0, m = 0;
+  double *alive0 = read_doubles(f, "/snapshots/0/path/alive", &n);
+  double *w0 = read_doubles(f, "/snapshots/0/path/weight", &m);
+  double n0 = 0, base = 0;
+  for (size_t k = 0; k < n; k++)
+    if (alive0[k] > 0) n0 += 1, base += w0[k];
+  base /= n0;
+  for (int s = 0; s < N_SNAP; s++) {
+    char path[96];
+    snprintf(path, sizeof path, "/snapshots/%d/path/alive", s);
+    double *alive = read_doubles(f, path, &m);
+    snprintf(path, sizeof path, "/snapshots/%d/path/weight", s);
+    double *w = read_doubles(f, path, &m);
+    snprintf(path, sizeof path, "/snapshots/%d/path/z", s);
+    double *z = read_doubles(f, path, &m);
+    double n_alive = 0, sum = 0, n_orig = 0, sum_orig = 0, z_orig = 0;
+    for (size_t k = 0; k < n; k++) {
+      if (!(alive[k] > 0)) continue;
+      n_alive += 1, sum += w[k];
+      if (alive0[k] > 0) n_orig += 1, sum_orig += w[k], z_orig += z[k];
+    }
+    out[s] =
+        (pathway){n_alive / n0, sum / (n0 * base), sum_orig / (n_orig * base), z_orig / n_orig};
+    free(alive), free(w), free(z);
+  }
+  free(alive0), free(w0);
+  H5Fclose(f);
+}
+
+static void test_ketamine_then_ltp(void **state) {
+  (void)state;
+  char ket[256], ctl[256];
+  snprintf(ket, sizeof ket, "%s/ket_ltp.h5", fs_test_dir);
+  snprintf(ctl, sizeof ctl, "%s/ctl_ltp.h5", fs_test_dir);
+  const char *extra = getenv("FS_KETAMINE_SET"); /* e.g. another dose time, to see it fail */
+  run_config("ketamine_ltp.yaml", ket, extra ? extra : "");
+  run_config("ketamine_ltp.yaml", ctl, "--set 'drugs=[]'");
+  pathway k[N_SNAP], c[N_SNAP];
+  read_pathway(ket, k);
+  read_pathway(ctl, c);
+  print_message("24 h: density %.3f, summed weight %.3f (control %.3f)\n", k[1].density, k[1].total,
+                c[1].total);
+  print_message("original synapses, ketamine / control: 1 h after the tetanus %.3f / %.3f, "
+                "10 h %.3f / %.3f, z %.3f / %.3f\n",
+                k[3].original, c[3].original, k[4].original, c[4].original, k[4].z, c[4].z);
+  print_message("summed weight 10 h after / before the tetanus: %.3f / %.3f = %.3f, control "
+                "%.3f / %.3f = %.3f\n",
+                k[4].total, k[1].total, k[4].total / k[1].total, c[4].total, c[1].total,
+                c[4].total / c[1].total);
+  /* ketamine's potentiation: more synapses, the pathway's summed weight up by > 5 %
+   * (measured 1.115, seeds 1-3: 1.115-1.123) while the control's stays at 1 */
+  assert_true(k[1].density > 1.15 && k[1].total > 1.05 * c[1].total);
+  /* the later LTP intact: the original synapses potentiate as in the control, within 5 % at 1 h
+   * and 10 h (measured equal to 10^-3), with late LTP (z > 0.35) */
+  for (int s = 3; s <= 4; s++)
+    fs_assert_close(k[s].original - 1.0, c[s].original - 1.0, 0.05, 0.0);
+  assert_true(k[4].z > 0.35 && c[4].z > 0.35);
+  /* and not occluded: the pathway grows by at least the control's factor (1.60 against 1.50) */
+  assert_true(k[4].total / k[1].total > c[4].total / c[1].total - 0.02);
+}
+
 int main(void) {
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_stdp_window),
+      cmocka_unit_test(test_ketamine_then_ltp),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }
