@@ -26,6 +26,12 @@
 #define N_PAIRS 60 /* pairs, one per second (GB2012 Fig. 2) */
 #define N_SYN 4000 /* synapses per lag: the change's Monte Carlo sd is below 0.01 */
 
+/* Time calcium c decaying with tau stays above theta, at most h (written out here so that the
+ * reference does not lean on the library's fs_gb_time_above). */
+static double above(double tau, double c, double theta, double h) {
+  return c > theta ? fmin(h, tau * log(c / theta)) : 0.0;
+}
+
 /* Time the periodic calcium trace of regular pairs (period 1 s) spends above theta in one
  * period, in the steady state: jumps a1 at 0 and a2 at |d|, d the lag of the postsynaptic jump
  * after the presynaptic one (GB2012 supplement; timeAboveThreshold.spikePairFrequency). */
@@ -34,7 +40,7 @@ static double time_above_pairs(const fs_gb_params *p, double d, double theta) {
   double ad = fabs(d), q = exp(-period / p->tau_ca);
   double c1 = (a1 + a2 * exp(-(period - ad) / p->tau_ca)) / (1.0 - q); /* just after a1 */
   double c2 = c1 * exp(-ad / p->tau_ca) + a2;                          /* just after a2 */
-  return fs_gb_time_above(p, c1, theta, ad) + fs_gb_time_above(p, c2, theta, period - ad);
+  return above(p->tau_ca, c1, theta, ad) + above(p->tau_ca, c2, theta, period - ad);
 }
 
 /* GB2012's closed form for the change in strength after n pairs at 1 Hz with lag dt
