@@ -28,6 +28,7 @@
  * | rho_0     | 0.5       | 0.5         | 0.5     |      | resting efficacy (kappa > 0)     |
  * | tau_forget| 0         | 0           | 0       | s    | decay of z (0: none), late phase |
  * | post_glu  | 0         | 0           | 0       |      | bound share of post NMDA calcium |
+ * | ca_ext    | 1         | 1           | 1       |      | [Ca2+]o relative to the fit's    |
  * All from M. Graupner's code (mgraupe/CalciumBasedPlasticityModel), docs/model.md §S4.2;
  * the fit targets (Sjöström 2001, Wittenberg & Wang 2006) are "(from memory, verify)".
  * The preset "stc" is the early phase of Luboeinski & Tetzlaff 2021 (docs/model.md §S4.3, read
@@ -40,7 +41,12 @@
  * too: GB2012's postsynaptic calcium comes from the back-propagating spike at every synapse alike,
  * which at high postsynaptic rates potentiates silent synapses as much as active ones
  * (heterosynaptic); with post_glu 1 the NMDA share of it needs transmitter bound, the coincidence
- * detection of NMDA receptors, so a synapse changes only with its own input. */
+ * detection of NMDA receptors, so a synapse changes only with its own input. ca_ext is fearsim's
+ * (judgment): the slices' extracellular calcium relative to the one the set was fitted in, which
+ * scales both calcium jumps alike, as the influx through NMDA receptors and voltage-gated
+ * channels grows about in proportion to [Ca2+]o at physiological levels; it is how a slice
+ * experiment lowers [Ca2+]o (Mulkey & Malenka 1992: an LTP protocol then gives LTD, the
+ * calcium-control hypothesis, docs/model.md §5). 1 leaves every jump as it was, bit for bit. */
 
 #define GB_ROW(field, kind, def, min, max, flags, text, src)                                       \
   { #field, kind, def, min, max, flags, offsetof(fs_gb_params, field), text, src }
@@ -92,6 +98,11 @@ const fs_param_spec fs_gb_param_specs[FS_GB_N_PARAMS] = {
            "share of the NMDA part of the postsynaptic calcium that needs transmitter bound at "
            "the synapse (0: none, GB2012)",
            "fearsim (judgment) (0: GB2012)"),
+    GB_ROW(ca_ext, FS_UNIT_DIMENSIONLESS, 1.0, 0.0, 10.0, 0,
+           "extracellular Ca2+ relative to the slices the set was fitted in; both calcium jumps "
+           "scale with it (1: as fitted)",
+           "fearsim (judgment): influx about proportional to [Ca2+]o; Mulkey & Malenka 1992, "
+           "Neuron 9:967 lower it"),
 };
 const size_t fs_gb_n_param_specs = sizeof fs_gb_param_specs / sizeof fs_gb_param_specs[0];
 
@@ -103,16 +114,16 @@ typedef struct gb_preset {
 static const gb_preset presets[] = {
     {"cortical",
      {22.6936e-3, 0.5617539, 1.23964, 1.0, 1.3, 331.909, 725.085, 3.3501, 346.3615, 0.5, 4.6098e-3,
-      0.5, 5.40988, 1.0, 0.0, 0.5, 0.0, 0.0}},
+      0.5, 5.40988, 1.0, 0.0, 0.5, 0.0, 0.0, 1.0}},
     {"hippocampal",
      {48.8373e-3, 1.0, 0.275865, 1.0, 1.3, 313.0965, 1645.59, 9.1844, 688.355, 0.5, 18.8008e-3, 0.7,
-      5.28145, 1.0, 0.0, 0.5, 0.0, 0.0}},
+      5.28145, 1.0, 0.0, 0.5, 0.0, 0.0, 1.0}},
     {"dp",
      {20e-3, 1.0, 2.0, 1.0, 1.3, 200.0, 321.808, 2.8284, 150.0, 0.5, 13.7e-3, 0.5, 5.0, 1.0, 0.0,
-      0.5, 0.0, 0.0}},
+      0.5, 0.0, 0.0, 1.0}},
     {"stc",
      {48.8373e-3, 1.0, 0.275865, 1.2, 3.0, 313.0965, 1645.59, 9.1844, 688.355, 0.5, 18.8008e-3, 1.0,
-      5.28145, 1.0, 0.1, 0.5 * 1645.59 / (1645.59 + 313.0965), 0.0, 0.0}},
+      5.28145, 1.0, 0.1, 0.5 * 1645.59 / (1645.59 + 313.0965), 0.0, 0.0, 1.0}},
 };
 #define N_PRESETS (sizeof presets / sizeof presets[0])
 

@@ -2,8 +2,9 @@
  * docs/model.md §5), advanced in closed form from one event to the next so that its cost scales
  * with spikes, not with synapses times steps.
  *
- *   dc/dt = -c / tau_ca,  c += c_pre * A at a presynaptic event (delayed by D),
- *                         c += c_post * (1 - post_nmda + post_nmda * A * G) at a postsynaptic spike
+ *   dc/dt = -c / tau_ca,  c += ca_ext * c_pre * A at a presynaptic event (delayed by D),
+ *                         c += ca_ext * c_post * (1 - post_nmda + post_nmda * A * G) at a
+ *                         postsynaptic spike
  *   A = NMDA availability (1 - block) * antagonist * glycine-site gain
  *   G = 1 - post_glu + post_glu * min(1, g), g the synapse's peak-normalised NMDA gating now
  *       (post_glu 0, GB2012: the back-propagating spike's calcium reaches every synapse of the
@@ -55,10 +56,12 @@ typedef struct fs_gb_params {
                               transmitter bound at this synapse (0: none, every synapse of the
                               neuron gets it; 1: all, the jump scales with the synapse's NMDA
                               gating, capped at 1) */
+  double ca_ext;           /* extracellular Ca2+ relative to the slices the set was fitted in:
+                              both calcium jumps scale with it (1: as fitted) */
 } fs_gb_params;
 
 /* The parameter table (for reading and validating `params:` of a plastic projection). */
-#define FS_GB_N_PARAMS 18
+#define FS_GB_N_PARAMS 19
 extern const fs_param_spec fs_gb_param_specs[FS_GB_N_PARAMS];
 extern const size_t fs_gb_n_param_specs;
 

@@ -4,9 +4,10 @@
  * include/fearsim/gb.h and sim/gb.c), with the late phase of
  * include/fearsim/consolidation.h when the projection has one.
  *
- * The synapse's calcium sees its NMDA receptors: a presynaptic jump c_pre * A, A = (1 - block) *
- * antagonist * glycine-site gain, lands D after the transmitter; a postsynaptic spike adds
- * c_post (1 - post_nmda + post_nmda * A * G), G = 1 - post_glu + post_glu * min(1, gating).
+ * The synapse's calcium sees its NMDA receptors: a presynaptic jump ca_ext c_pre A, A = (1 - block)
+ * * antagonist * glycine-site gain, lands D after the transmitter; a postsynaptic spike adds
+ * ca_ext c_post (1 - post_nmda + post_nmda * A * G), G = 1 - post_glu + post_glu * min(1, gating)
+ * (ca_ext: extracellular calcium relative to the fit's, 1 by default).
  * The weight is the base weight times 1 + (b - 1) rho (bistable) or (rho + rho_0 z) / rho_0
  * (kappa > 0). Presynaptic jumps not yet landed are kept per synapse (at most GB_PEND_MAX; a
  * further one is dropped and counted in the run's statistics). */
@@ -92,7 +93,7 @@ static fs_gb_state advanced(const fs_proj_part *part, uint64_t s, int64_t to,
   for (; k < n && y->t_plast + y->pend[k] <= to; k++) {
     int64_t at = y->t_plast + y->pend[k];
     gap(e, &st, at - cur, noise);
-    st.c += gb->c_pre * availability(part, s, e);
+    st.c += gb->ca_ext * gb->c_pre * availability(part, s, e);
     cur = at;
   }
   gap(e, &st, to - cur, noise);
@@ -162,7 +163,7 @@ static void post_one(fs_proj_part *part, uint64_t s, int64_t at, const fs_synrul
   double f = gb->post_nmda, u = gb->post_glu;
   double nmda = availability(part, s, e);
   if (u > 0) nmda *= 1.0 - u + u * bound(part, s, at, e);
-  syn_at(part, s)->ca += gb->c_post * (1.0 - f + f * nmda);
+  syn_at(part, s)->ca += gb->ca_ext * gb->c_post * (1.0 - f + f * nmda);
 }
 
 /* The synapses of one neuron lie scattered over the rows of their presynaptic neurons: fetch a
