@@ -81,16 +81,26 @@ double fs_pow(double x, double y) {
   if (y == 0.0 || x == 1.0) return 1.0;
   if (isnan(x) || isnan(y) || x < 0.0) return NAN;
   if (x == 0.0) return y > 0.0 ? 0.0 : HUGE_VAL;
+  if (y == 0.5) return sqrt(x);                                    /* correctly rounded */
+  if (y == trunc(y) && fabs(y) <= 64.0) return fs_powi(x, (int)y); /* exact when it can be */
   return fs_exp(y * fs_log(x));
 }
 
-double fs_powi(double x, int n) {
-  double result = 1.0, base = x;
-  for (unsigned m = n < 0 ? 0u - (unsigned)n : (unsigned)n; m; m >>= 1) {
+static double powi_unsigned(double base, unsigned m) {
+  double result = 1.0;
+  for (; m; m >>= 1) {
     if (m & 1u) result *= base;
     base *= base;
   }
-  return n < 0 ? 1.0 / result : result;
+  return result;
+}
+
+double fs_powi(double x, int n) {
+  unsigned m = n < 0 ? 0u - (unsigned)n : (unsigned)n;
+  double result = powi_unsigned(x, m);
+  if (n >= 0) return result;
+  /* 1/x^m, unless x^m overflowed where 1/x^m is still a (subnormal) number */
+  return isinf(result) ? powi_unsigned(1.0 / x, m) : 1.0 / result;
 }
 
 void fs_exp_array(const double *restrict x, double *restrict y, size_t n) {

@@ -67,17 +67,19 @@ static double bisect_root(double a, double b, double c, double lo, double hi) {
   return 0.5 * (lo + hi);
 }
 
-/* Roots μ > 0 of μ³ - a μ² + b μ - c (the negated eigenvalues of a three-compartment
- * mammillary system: all real, positive and below a). The cubic rises from -c at 0 to its
- * maximum, falls to its minimum and rises again, so each root lies between two of 0, the
- * derivative's roots and a. */
+/* Roots μ >= 0 of μ³ - a μ² + b μ - c (the negated eigenvalues of a three-compartment
+ * mammillary system: all real, in [0, a]). The cubic rises from -c at 0 to its maximum at d1,
+ * falls to its minimum at d2 and rises again, so each root lies between two of 0, d1, d2 and
+ * a; a maximum at or below 0 (or a minimum at or above 0) is a double root there, and c = 0
+ * (a compartment that never returns drug) a root at 0. */
 static void cubic_roots(double a, double b, double c, double mu[3]) {
   double disc = a * a - 3.0 * b;
   double w = sqrt(disc > 0.0 ? disc : 0.0);
   double d1 = (a - w) / 3.0, d2 = (a + w) / 3.0;
-  mu[0] = bisect_root(a, b, c, 0.0, d1);
-  mu[1] = bisect_root(a, b, c, d1, d2);
-  mu[2] = bisect_root(a, b, c, d2, a);
+  bool double_low = !(cubic(a, b, c, d1) > 0.0), double_high = !(cubic(a, b, c, d2) < 0.0);
+  mu[0] = c <= 0.0 ? 0.0 : (double_low ? d1 : bisect_root(a, b, c, 0.0, d1));
+  mu[1] = double_low ? d1 : (double_high ? d2 : bisect_root(a, b, c, d1, d2));
+  mu[2] = double_high ? d2 : bisect_root(a, b, c, d2, a);
 }
 
 static int cmp_desc(const void *x, const void *y) {

@@ -78,6 +78,34 @@ static void test_half_lives(void **state) {
   fs_assert_close(hl[0] / MIN, 15, 1e-12, 0);
 }
 
+/* Three compartments at the edges of the cubic: a compartment that never returns drug (k21 = 0:
+ * one exponent 0, its half-life infinite) and rates whose exponents coincide. */
+static void test_half_lives_at_the_edges(void **state) {
+  (void)state;
+  fs_pk_params p;
+  double hl[3];
+  size_t n = 0;
+  fs_error err = {0};
+  fs_pk_model_defaults(&fs_pk_domino, &p);
+  p.k10 = p.k12 = p.k13 = p.k31 = 1.0;
+  p.k21 = 0.0; /* mu^3 - 4 mu^2 + 2 mu: roots 0 and 2 -+ sqrt(2) */
+  assert_int_equal(fs_pk_half_lives(&p, hl, &n, &err), FS_OK);
+  assert_int_equal(n, 3);
+  fs_assert_close(hl[0], log(2.0) / (2.0 + sqrt(2.0)), 1e-14, 0);
+  fs_assert_close(hl[1], log(2.0) / (2.0 - sqrt(2.0)), 1e-14, 0);
+  assert_true(isinf(hl[2]));
+  /* k12 = 0 leaves compartment 2 on its own: mu^3 - 6 mu^2 + 9 mu - 4 = (mu - 1)^2 (mu - 4) */
+  p.k10 = 4.0 / 3.0;
+  p.k12 = 0.0;
+  p.k13 = 2.0 / 3.0;
+  p.k21 = 1.0;
+  p.k31 = 3.0;
+  assert_int_equal(fs_pk_half_lives(&p, hl, &n, &err), FS_OK);
+  fs_assert_close(hl[0], log(2.0) / 4.0, 1e-12, 0);
+  fs_assert_close(hl[1], log(2.0), 1e-7, 0); /* a double root: to about sqrt(eps) */
+  fs_assert_close(hl[2], log(2.0), 1e-7, 0);
+}
+
 /* The analytic two-compartment bolus solution, far from the dose: no drift. */
 static void test_bolus_analytic(void **state) {
   (void)state;
@@ -308,19 +336,13 @@ static void test_registry(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_end_of_infusion),
-      cmocka_unit_test(test_domino_end_of_infusion),
-      cmocka_unit_test(test_half_lives),
-      cmocka_unit_test(test_bolus_analytic),
-      cmocka_unit_test(test_superposition),
-      cmocka_unit_test(test_no_carry_over),
-      cmocka_unit_test(test_against_rk4),
-      cmocka_unit_test(test_coarse_fine),
-      cmocka_unit_test(test_bioavailability),
-      cmocka_unit_test(test_rodent_ip),
-      cmocka_unit_test(test_bad_doses),
-      cmocka_unit_test(test_output_units),
-      cmocka_unit_test(test_expm),
+      cmocka_unit_test(test_end_of_infusion), cmocka_unit_test(test_domino_end_of_infusion),
+      cmocka_unit_test(test_half_lives),      cmocka_unit_test(test_half_lives_at_the_edges),
+      cmocka_unit_test(test_bolus_analytic),  cmocka_unit_test(test_superposition),
+      cmocka_unit_test(test_no_carry_over),   cmocka_unit_test(test_against_rk4),
+      cmocka_unit_test(test_coarse_fine),     cmocka_unit_test(test_bioavailability),
+      cmocka_unit_test(test_rodent_ip),       cmocka_unit_test(test_bad_doses),
+      cmocka_unit_test(test_output_units),    cmocka_unit_test(test_expm),
       cmocka_unit_test(test_registry),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
