@@ -27,7 +27,7 @@
  *          where the powers are), otherwise exp(y log x), within (3 |y ln x| + 1) ulp; its uses
  *          are Hill functions and log-spaced sweeps.
  * Worst errors found against long double (tests/unit/test_elementary.c and a review's dense
- * search): exp 1.12 ulp, expm1 1.3 ulp, log 0.84, log1p 0.83, cos 0.8 for |x| <= 1e5 (1.06 near
+ * search): exp 1.13 ulp, expm1 1.33 ulp, log 0.84, log1p 0.83, cos 0.8 for |x| <= 1e5 (1.06 near
  * multiples of pi/2 beyond); glibc's are within about 0.52 ulp.
  * Callers must be compiled as fearsim is, with -ffp-contract=off (no FMA fusion, in particular
  * with -march=native in GNU C mode): the inline functions take the caller's flags. */

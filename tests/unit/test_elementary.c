@@ -68,7 +68,7 @@ static void expect_within(unary_fn f, reference_fn ref, const double (*ranges)[2
 static void test_exp_within_an_ulp(void **state) {
   (void)state;
   const double ranges[][2] = {{-1, 1}, {-20, 20}, {-700, 700}, {-1e-3, 1e-3}, {-708, -700}};
-  expect_within(call_exp, expl, ranges, 5, 1.2); /* 1.12 found by a dense search */
+  expect_within(call_exp, expl, ranges, 5, 1.2); /* 1.13 found by a dense search */
   /* gradual underflow: subnormal results are rounded twice, so within 1 ulp of the smallest
    * subnormal rather than of the value */
   static double x[N];
@@ -80,7 +80,8 @@ static void test_exp_within_an_ulp(void **state) {
 static void test_expm1_within_an_ulp(void **state) {
   (void)state;
   const double ranges[][2] = {{-0.7, 0.7}, {-1e-9, 1e-9}, {-3, 3}, {-40, 40}, {-50, 700}};
-  expect_within(call_expm1, expm1l, ranges, 5, 1.35); /* 1.3 found by a dense search */
+  expect_within(call_expm1, expm1l, ranges, 5,
+                1.35); /* 1.33 found by a dense search, near x = 37 */
 }
 
 static void test_log_within_one_ulp(void **state) {
