@@ -57,4 +57,19 @@ static inline double *h5_read_doubles(const char *file, const char *name, size_t
   return v;
 }
 
+/* A numeric attribute of an object (group or dataset) as a double. Fails the test if it is not
+ * there. */
+static inline double h5_read_attr_double(const char *file, const char *object, const char *name) {
+  double v = 0.0;
+  hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t o = f >= 0 ? H5Oopen(f, object, H5P_DEFAULT) : -1;
+  hid_t a = o >= 0 ? H5Aopen(o, name, H5P_DEFAULT) : -1;
+  herr_t ok = a >= 0 ? H5Aread(a, H5T_NATIVE_DOUBLE, &v) : -1;
+  if (a >= 0) H5Aclose(a);
+  if (o >= 0) H5Oclose(o);
+  if (f >= 0) H5Fclose(f);
+  if (ok < 0) fail_msg("%s: no attribute %s of %s", file, name, object);
+  return v;
+}
+
 #endif

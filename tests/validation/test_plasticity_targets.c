@@ -12,12 +12,12 @@
  * For 29 and 27, strength is read as GB2012 do: a synapse is UP (rho > rho*) or DOWN, UP weighs b,
  * DOWN 1, and a fraction beta of the synapses starts DOWN. */
 #include "fs_test.h"
+#include "gb_strength.h"
 #include "test_util.h"
 
 #include <fearsim/gb.h>
 #include <fearsim/rng.h>
 
-#include <hdf5.h>
 #include <math.h>
 #include <string.h>
 
@@ -180,18 +180,6 @@ static void test_stdp_panels(void **state) {
 
 /* ---- target 40: ketamine's potentiation, then LTP --------------------------------------- */
 
-static double *read_doubles(hid_t f, const char *path, size_t *n) {
-  hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
-  assert_true(d >= 0);
-  hid_t sp = H5Dget_space(d);
-  *n = (size_t)H5Sget_simple_extent_npoints(sp);
-  double *v = malloc((*n + 1) * sizeof *v);
-  assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
-  H5Sclose(sp);
-  H5Dclose(d);
-  return v;
-}
-
 static void run_config(const char *config, const char *out, const char *extra) {
   char cmd[2048];
   snprintf(cmd, sizeof cmd,
@@ -210,11 +198,9 @@ typedef struct pathway {
 #define N_SNAP 5 /* 0 s, 24 h (before the tetanus), 24 h + 3 s, 25 h, 34 h */
 
 static void read_pathway(const char *file, pathway out[N_SNAP]) {
-  hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
-  assert_true(f >= 0);
   size_t n = 0, m = 0;
-  double *alive0 = read_doubles(f, "/snapshots/0/path/alive", &n);
-  double *w0 = read_doubles(f, "/snapshots/0/path/weight", &m);
+  double *alive0 = h5_read_doubles(file, "/snapshots/0/path/alive", &n);
+  double *w0 = h5_read_doubles(file, "/snapshots/0/path/weight", &m);
   double n0 = 0, base = 0;
   for (size_t k = 0; k < n; k++)
     if (alive0[k] > 0) n0 += 1, base += w0[k];
@@ -222,11 +208,11 @@ static void read_pathway(const char *file, pathway out[N_SNAP]) {
   for (int s = 0; s < N_SNAP; s++) {
     char path[96];
     snprintf(path, sizeof path, "/snapshots/%d/path/alive", s);
-    double *alive = read_doubles(f, path, &m);
+    double *alive = h5_read_doubles(file, path, &m);
     snprintf(path, sizeof path, "/snapshots/%d/path/weight", s);
-    double *w = read_doubles(f, path, &m);
+    double *w = h5_read_doubles(file, path, &m);
     snprintf(path, sizeof path, "/snapshots/%d/path/z", s);
-    double *z = read_doubles(f, path, &m);
+    double *z = h5_read_doubles(file, path, &m);
     double n_alive = 0, sum = 0, n_orig = 0, sum_orig = 0, z_orig = 0;
     for (size_t k = 0; k < n; k++) {
       if (!(alive[k] > 0)) continue;
@@ -238,7 +224,6 @@ static void read_pathway(const char *file, pathway out[N_SNAP]) {
     free(alive), free(w), free(z);
   }
   free(alive0), free(w0);
-  H5Fclose(f);
 }
 
 static void test_ketamine_then_ltp(void **state) {
@@ -275,28 +260,11 @@ static void test_ketamine_then_ltp(void **state) {
 
 /* ---- target 27: lower extracellular calcium ---------------------------------------------- */
 
-static double read_attr(hid_t f, const char *path, const char *name) {
-  hid_t o = H5Oopen(f, path, H5P_DEFAULT);
-  hid_t a = H5Aopen(o, name, H5P_DEFAULT);
-  double v = 0;
-  assert_true(H5Aread(a, H5T_NATIVE_DOUBLE, &v) >= 0);
-  H5Aclose(a);
-  H5Oclose(o);
-  return v;
-}
-
-/* Mean strength of a projection at a snapshot: 1 + (b - 1) [rho > rho*] over its synapses. */
-static double strength(hid_t f, int snapshot, const char *proj) {
-  char group[64], path[96];
+/* Mean strength of a projection at a snapshot (gb_strength.h). */
+static double strength(const char *file, int snapshot, const char *proj) {
+  char group[64];
   snprintf(group, sizeof group, "/snapshots/%d/%s", snapshot, proj);
-  snprintf(path, sizeof path, "%s/rho", group);
-  size_t n = 0;
-  double *rho = read_doubles(f, path, &n);
-  double b = read_attr(f, group, "b"), star = read_attr(f, group, "rho_star"), sum = 0;
-  for (size_t k = 0; k < n; k++)
-    sum += 1.0 + (b - 1.0) * (rho[k] > star);
-  free(rho);
-  return sum / (double)n;
+  return gb_strength(file, group);
 }
 
 static void test_low_calcium_ltp_to_ltd(void **state) {
@@ -305,11 +273,8 @@ static void test_low_calcium_ltp_to_ltd(void **state) {
   snprintf(out, sizeof out, "%s/low_ca.h5", fs_test_dir);
   const char *extra = getenv("FS_LOW_CA_SET"); /* e.g. ca_ext back to 1, to see it fail */
   run_config("low_calcium.yaml", out, extra ? extra : "");
-  hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
-  assert_true(f >= 0);
-  double normal = strength(f, 1, "normal") / strength(f, 0, "normal") - 1.0;
-  double low = strength(f, 1, "low") / strength(f, 0, "low") - 1.0;
-  H5Fclose(f);
+  double normal = strength(out, 1, "normal") / strength(out, 0, "normal") - 1.0;
+  double low = strength(out, 1, "low") / strength(out, 0, "low") - 1.0;
   print_message("900 pulses at 30 Hz: %+.3f at the fitted [Ca2+]o, %+.3f at half of it\n", normal,
                 low);
   /* LTP at the fitted calcium (seeds 1-3 and 7: +1.17 to +1.31), LTD at half of it (-0.23 to
