@@ -374,6 +374,7 @@ static void neuron_step(fs_network *net, fs_population *pop, size_t t, int64_t s
   ctx.scratch = pop->scratch;
   ctx.spikes = out;
   ctx.n_spikes = 0;
+  ctx.pad_end = r.end == pop->n ? pop->n_pad : 0;
   pop->model->step(pop, r.begin, r.end, &ctx);
   *n_out = ctx.n_spikes;
 }
@@ -745,10 +746,11 @@ static void start_fast_phase(fs_engine *eng, size_t t, int64_t start) {
     }
     double rest[FS_MAX_STATE];
     pop->model->rest_state(pop->params, rest);
+    size_t end = r.end == pop->n ? pop->n_pad : r.end; /* the padding lanes too */
     for (size_t v = 0; v < pop->model->n_state; v++)
-      for (size_t j = r.begin; j < r.end; j++)
+      for (size_t j = r.begin; j < end; j++)
         pop->state[v][j] = rest[v];
-    for (size_t j = r.begin; j < r.end; j++)
+    for (size_t j = r.begin; j < end; j++)
       pop->refractory[j] = 0;
     for (size_t row = 0; row < pop->ring_len * FS_N_CHANNELS; row++)
       memset(pop->ring + row * pop->n_pad + r.begin, 0, (r.end - r.begin) * sizeof(double));

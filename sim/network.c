@@ -134,10 +134,13 @@ static void *alloc_aligned(size_t n_bytes) {
   return p;
 }
 
+/* Thread t's range: blocks t/n to (t + 1)/n of the population. Where they do not divide evenly,
+ * the populations give their extra blocks to the threads in turn (shift), so that no thread gets
+ * them all. */
 static void split_ranges(fs_population *pop, size_t n_threads) {
-  size_t blocks = (pop->n + FS_NEURON_BLOCK - 1) / FS_NEURON_BLOCK;
+  size_t blocks = (pop->n + FS_NEURON_BLOCK - 1) / FS_NEURON_BLOCK, shift = pop->index % n_threads;
   for (size_t t = 0; t < n_threads; t++) {
-    size_t b0 = blocks * t / n_threads, b1 = blocks * (t + 1) / n_threads;
+    size_t b0 = (blocks * t + shift) / n_threads, b1 = (blocks * (t + 1) + shift) / n_threads;
     pop->range[t].begin = b0 * FS_NEURON_BLOCK < pop->n ? b0 * FS_NEURON_BLOCK : pop->n;
     pop->range[t].end = b1 * FS_NEURON_BLOCK < pop->n ? b1 * FS_NEURON_BLOCK : pop->n;
   }
@@ -166,6 +169,9 @@ static void init_neuron_state(fs_population *pop, uint64_t seed) {
     for (size_t k = 0; k < s->n_init; k++)
       pop->state[s->init_var[k]][i] = draw(&s->init[k], &r);
   }
+  for (size_t i = pop->n; i < pop->n_pad; i++) /* padding lanes, at rest (fs_step_ctx.pad_end) */
+    for (size_t k = 0; k < pop->model->n_state; k++)
+      pop->state[k][i] = rest[k];
 }
 
 static fs_status create_neurons(fs_population *pop, const fs_network *net, fs_error *err) {

@@ -31,11 +31,21 @@ struct fs_step_ctx {
   double *scratch;           /* scratch of n_pad values for the model's own use */
   uint32_t *spikes;          /* output: ids that spiked, appended in increasing order */
   size_t n_spikes;
+  /* where the range's loop may end: the padded length when the range ends the population (its
+   * padding lanes are neurons at rest that nothing reads, so the loop has whole vectors and
+   * no scalar tail, and every thread's part costs the same per neuron); 0: end */
+  size_t pad_end;
 };
+
+/* The end of the loop over a range [begin, end) (fs_step_ctx.pad_end); spikes are collected
+ * only up to end. */
+static inline size_t fs_loop_end(const fs_step_ctx *ctx, size_t end) {
+  return ctx->pad_end > end ? ctx->pad_end : end;
+}
 
 /* Appends to ctx->spikes the ids in [begin, end) whose flag is set, looking at a block of
  * FS_NEURON_BLOCK flags at once (spikes are rare: most blocks are all zero). begin is a
- * multiple of FS_NEURON_BLOCK and the flags are zero from end to the padded length. */
+ * multiple of FS_NEURON_BLOCK; padding lanes may have flags set, and are not collected. */
 static inline void fs_collect_spikes(fs_step_ctx *ctx, size_t begin, size_t end) {
   const int32_t *f = ctx->fired;
   for (size_t i = begin; i < end; i += FS_NEURON_BLOCK) {

@@ -195,10 +195,11 @@ static void adex_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx 
                    pop->refractory,
                    ctx->fired};
   bool expo = p->Delta_T > 0;
+  size_t stop = fs_loop_end(ctx, end);
   if (pop->has_nmda)
-    (expo ? adex_nmda_exp : adex_nmda_lin)(p, c, i_const, x, begin, end);
+    (expo ? adex_nmda_exp : adex_nmda_lin)(p, c, i_const, x, begin, stop);
   else
-    (expo ? adex_exp : adex_lin)(p, c, i_const, x, begin, end);
+    (expo ? adex_exp : adex_lin)(p, c, i_const, x, begin, stop);
   fs_collect_spikes(ctx, begin, end);
 }
 

@@ -178,12 +178,13 @@ static void lif_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx *
                   pop->state[LIF_NMDA_D], ctx->in[FS_CH_AMPA],
                   ctx->in[FS_CH_NMDA],    ctx->in[FS_CH_GABA_A],
                   pop->refractory,        ctx->fired};
+  size_t stop = fs_loop_end(ctx, end);
   if (pop->has_nmda) {
-    mg_unblocked(p, c, x.v, ctx->scratch, begin, end);
+    mg_unblocked(p, c, x.v, ctx->scratch, begin, stop);
     lif_integrate_nmda(p, c, i_const, x.v, x.ga, x.gg, x.nr, x.nd, x.in_a, x.in_g, x.in_n,
-                       ctx->scratch, x.ref, x.fired, begin, end);
+                       ctx->scratch, x.ref, x.fired, begin, stop);
   } else
-    lif_integrate_fast(p, c, i_const, x.v, x.ga, x.gg, x.in_a, x.in_g, x.ref, x.fired, begin, end);
+    lif_integrate_fast(p, c, i_const, x.v, x.ga, x.gg, x.in_a, x.in_g, x.ref, x.fired, begin, stop);
   fs_collect_spikes(ctx, begin, end);
 }
 

@@ -60,8 +60,13 @@ static void free_pop(bench_pop *b) {
 }
 
 static size_t step(bench_pop *b, double i_ext) {
-  fs_step_ctx ctx = {0,         DT, {b->in[0], b->in[1], b->in[2]}, i_ext, b->fired, b->pop.scratch,
-                     b->spikes, 0};
+  fs_step_ctx ctx = {.step = 0,
+                     .dt = DT,
+                     .in = {b->in[0], b->in[1], b->in[2]},
+                     .i_ext = i_ext,
+                     .fired = b->fired,
+                     .scratch = b->pop.scratch,
+                     .spikes = b->spikes};
   b->pop.model->step(&b->pop, 0, b->pop.n, &ctx);
   return ctx.n_spikes;
 }
@@ -308,6 +313,56 @@ static void test_lif_spike_ids_and_flags(void **state_) {
   free_pop(b);
 }
 
+/* One step of neurons [0, n) with the loop running to pad_end (fs_step_ctx.pad_end). */
+static size_t step_padded(bench_pop *b, double i_ext, size_t pad_end) {
+  fs_step_ctx ctx = {.dt = DT,
+                     .in = {b->in[0], b->in[1], b->in[2]},
+                     .i_ext = i_ext,
+                     .fired = b->fired,
+                     .scratch = b->pop.scratch,
+                     .spikes = b->spikes,
+                     .pad_end = pad_end};
+  b->pop.model->step(&b->pop, 0, b->pop.n, &ctx);
+  return ctx.n_spikes;
+}
+
+/* A range that ends its population may run its loop over the padding lanes (whole vectors, no
+ * scalar tail): those lanes are advanced, their spikes are not collected, and the population's
+ * own neurons come out bit for bit as without them. */
+static void test_padding_lanes_step_but_are_not_collected(void **state_) {
+  (void)state_;
+  const char *models[] = {"lif_cond", "adex_cond"};
+  for (int m = 0; m < 2; m++) {
+    bench_pop *padded = make_pop(models[m], 16, NULL, NULL, 0);
+    bench_pop *plain = make_pop(models[m], 16, NULL, NULL, 0);
+    padded->pop.n = plain->pop.n = 11; /* 5 padding lanes, as in a padded population */
+    for (int i = 0; i < 16; i++) {
+      double v = -70e-3 + 1e-4 * i;
+      state(padded, "v")[i] = state(plain, "v")[i] = v;
+      padded->in[0][i] = plain->in[0][i] = 1e-9 * (i % 5);
+    }
+    state(padded, "v")[9] = state(plain, "v")[9] = 5e-3;   /* above threshold and V_peak */
+    state(padded, "v")[13] = state(plain, "v")[13] = 5e-3; /* a padding lane */
+    for (int k = 0; k < 30; k++) {
+      size_t n1 = step_padded(padded, 150e-12, 16), n0 = step_padded(plain, 150e-12, 0);
+      assert_int_equal(n1, n0);
+      for (size_t j = 0; j < n1; j++) {
+        assert_int_equal(padded->spikes[j], plain->spikes[j]);
+        assert_true(padded->spikes[j] < 11);
+      }
+      if (k == 0) {
+        assert_int_equal(n1, 1); /* neuron 9; lane 13 fired but is not collected */
+        assert_int_equal(padded->fired[13], 1);
+        assert_int_equal(plain->fired[13], 0);
+      }
+      for (size_t v = 0; v < padded->pop.model->n_state; v++)
+        assert_memory_equal(padded->pop.state[v], plain->pop.state[v], 11 * sizeof(double));
+    }
+    free_pop(padded);
+    free_pop(plain);
+  }
+}
+
 /* AdEx with a = b = 0 and Delta_T = 0 is the LIF: the same closed form (C 281 pF, g_L 30 nS,
  * E_L -70.6 mV); with Delta_T = 2 mV the exponential term moves V by microvolts only far below
  * V_T, and V settles exactly on the fixed point of
@@ -481,6 +536,7 @@ int main(void) {
       cmocka_unit_test(test_lif_two_conductances_closed_form),
       cmocka_unit_test(test_lif_nmda_step_with_mg_block),
       cmocka_unit_test(test_lif_spike_times_closed_form),
+      cmocka_unit_test(test_padding_lanes_step_but_are_not_collected),
       cmocka_unit_test(test_lif_spike_ids_and_flags),
       cmocka_unit_test(test_adex_without_adaptation_is_lif_like),
       cmocka_unit_test(test_adex_spike_triggered_adaptation),
