@@ -360,6 +360,12 @@ static double injected_current(const fs_network *net, size_t pop, int64_t step) 
   return i;
 }
 
+/* Where the loop over range r of pop ends: the padded length for the range that ends the
+ * population (fs_step_ctx.pad_end), else the range's end. */
+static size_t range_loop_end(const fs_population *pop, fs_thread_range r) {
+  return r.end == pop->n ? pop->n_pad : r.end;
+}
+
 static void neuron_step(fs_network *net, fs_population *pop, size_t t, int64_t step, uint32_t *out,
                         size_t *n_out) {
   fs_thread_range r = pop->range[t];
@@ -374,7 +380,7 @@ static void neuron_step(fs_network *net, fs_population *pop, size_t t, int64_t s
   ctx.scratch = pop->scratch;
   ctx.spikes = out;
   ctx.n_spikes = 0;
-  ctx.pad_end = r.end == pop->n ? pop->n_pad : 0;
+  ctx.pad_end = range_loop_end(pop, r);
   pop->model->step(pop, r.begin, r.end, &ctx);
   *n_out = ctx.n_spikes;
 }
@@ -746,7 +752,7 @@ static void start_fast_phase(fs_engine *eng, size_t t, int64_t start) {
     }
     double rest[FS_MAX_STATE];
     pop->model->rest_state(pop->params, rest);
-    size_t end = r.end == pop->n ? pop->n_pad : r.end; /* the padding lanes too */
+    size_t end = range_loop_end(pop, r); /* the padding lanes too */
     for (size_t v = 0; v < pop->model->n_state; v++)
       for (size_t j = r.begin; j < end; j++)
         pop->state[v][j] = rest[v];

@@ -33,7 +33,7 @@ struct fs_step_ctx {
   size_t n_spikes;
   /* where the range's loop may end: the padded length when the range ends the population (its
    * padding lanes are neurons at rest that nothing reads, so the loop has whole vectors and
-   * no scalar tail, and every thread's part costs the same per neuron); 0: end */
+   * no scalar tail, and every thread's part costs the same per neuron); 0 or end: end */
   size_t pad_end;
 };
 

@@ -59,16 +59,21 @@ static void free_pop(bench_pop *b) {
   free(b);
 }
 
-static size_t step(bench_pop *b, double i_ext) {
-  fs_step_ctx ctx = {.step = 0,
-                     .dt = DT,
+/* One step of neurons [0, n) with the loop running to pad_end (fs_step_ctx.pad_end; 0: n). */
+static size_t step_padded(bench_pop *b, double i_ext, size_t pad_end) {
+  fs_step_ctx ctx = {.dt = DT,
                      .in = {b->in[0], b->in[1], b->in[2]},
                      .i_ext = i_ext,
                      .fired = b->fired,
                      .scratch = b->pop.scratch,
-                     .spikes = b->spikes};
+                     .spikes = b->spikes,
+                     .pad_end = pad_end};
   b->pop.model->step(&b->pop, 0, b->pop.n, &ctx);
   return ctx.n_spikes;
+}
+
+static size_t step(bench_pop *b, double i_ext) {
+  return step_padded(b, i_ext, 0);
 }
 
 static double *state(bench_pop *b, const char *name) {
@@ -311,19 +316,6 @@ static void test_lif_spike_ids_and_flags(void **state_) {
   }
   fs_assert_close(state(b, "v")[3], -70e-3, 0.0, 0.0);
   free_pop(b);
-}
-
-/* One step of neurons [0, n) with the loop running to pad_end (fs_step_ctx.pad_end). */
-static size_t step_padded(bench_pop *b, double i_ext, size_t pad_end) {
-  fs_step_ctx ctx = {.dt = DT,
-                     .in = {b->in[0], b->in[1], b->in[2]},
-                     .i_ext = i_ext,
-                     .fired = b->fired,
-                     .scratch = b->pop.scratch,
-                     .spikes = b->spikes,
-                     .pad_end = pad_end};
-  b->pop.model->step(&b->pop, 0, b->pop.n, &ctx);
-  return ctx.n_spikes;
 }
 
 /* A range that ends its population may run its loop over the padding lanes (whole vectors, no
