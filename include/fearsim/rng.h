@@ -21,7 +21,7 @@ typedef enum fs_rng_purpose {
   FS_RNG_SPINES = 6   /* spine turnover of one neuron's synapses of one projection */
 } fs_rng_purpose;
 
-/* One agent's sequence of draws. 32 bytes; copy it freely. */
+/* One agent's sequence of draws. 48 bytes; copy it freely. */
 typedef struct fs_rng {
   uint64_t seed;
   uint64_t stream;
@@ -32,10 +32,18 @@ typedef struct fs_rng {
 
 /* stream = purpose << 56 | group << 40 | index (group: a population or projection number,
  * 16 bits; index: the agent within it, 40 bits). */
-uint64_t fs_rng_stream_id(fs_rng_purpose purpose, uint32_t group, uint64_t index);
+static inline uint64_t fs_rng_stream_id(fs_rng_purpose purpose, uint32_t group, uint64_t index) {
+  return ((uint64_t)purpose << 56) | ((uint64_t)(group & 0xFFFFu) << 40) |
+         (index & 0xFFFFFFFFFFull);
+}
 
-/* A fresh stream at counter 0 (or at a given counter, to resume). */
-fs_rng fs_rng_make(uint64_t seed, uint64_t stream, uint64_t counter);
+/* A fresh stream at counter 0 (or at a given counter, to resume). Inline: a plastic synapse
+ * makes its noise stream at every update, and a call returning the struct through memory cost
+ * more than the update's arithmetic. */
+static inline fs_rng fs_rng_make(uint64_t seed, uint64_t stream, uint64_t counter) {
+  fs_rng r = {seed, stream, counter, {0, 0, 0, 0}, 4};
+  return r;
+}
 
 /* The Philox4x32-10 block for (key, counter), exposed for the known-answer test. */
 void fs_rng_philox4x32(const uint32_t key[2], const uint32_t ctr[4], uint32_t out[4]);

@@ -75,6 +75,7 @@ static double clip(const trip_params *p, double w) {
 /* The four traces' decay factors exp(-k dt / tau) for gaps of k < TRIP_TABLE steps, computed
  * as decay() computes them, so a look-up gives the same bits as the exp it saves. */
 #define TRIP_TABLE 2048
+#define POST_PREFETCH 16
 enum { TR_R1, TR_R2, TR_O1, TR_O2, TR_COUNT };
 typedef struct trip_coeff {
   double factor[TR_COUNT][TRIP_TABLE];
@@ -141,10 +142,15 @@ static void pre_row(fs_proj_part *part, uint64_t s0, uint64_t s1, int64_t emit,
   }
 }
 
+/* A neuron's synapses lie scattered over the rows of their presynaptic neurons, and reading
+ * one is a cache miss: fetch a few ahead so that the misses overlap. */
 static void post(fs_proj_part *part, const uint64_t *syn, size_t n, int64_t at,
                  const fs_synrule_env *e) {
   const trip_params *p = e->params;
+  for (size_t q = 0; q < n && q < POST_PREFETCH; q++)
+    __builtin_prefetch(syn_at(part, syn[q]));
   for (size_t q = 0; q < n; q++) {
+    if (q + POST_PREFETCH < n) __builtin_prefetch(syn_at(part, syn[q + POST_PREFETCH]));
     trip_syn *y = syn_at(part, syn[q]);
     decay(e, y, at);
     on_post(p, y);
