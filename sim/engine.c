@@ -90,6 +90,7 @@ struct fs_engine {
   fs_nmda_mod *mod;             /* [thread * n_pops + pop], each thread's own copy */
   fs_block_coeffs *bcoeff;      /* [pop] */
   fs_nmda_kinetics *kin;        /* [projection] */
+  fs_nmda_table *kin_tables;    /* one per distinct pair of time constants, kin's tables */
   /* plasticity and the slow clock (late phase, BDNF, spines) */
   bool has_slow;
   fs_synrule_env *penv; /* [thread * n_projs + projection] */
@@ -106,6 +107,35 @@ struct fs_engine {
 };
 
 /* --- lifecycle -------------------------------------------------------------------------- */
+
+/* The earlier NMDA projection whose kinetics have k's time constants, or k. */
+static size_t same_kinetics(const fs_engine *eng, size_t k) {
+  for (size_t i = 0; i < k; i++)
+    if (eng->net->projs[i].nmda_agents && eng->kin[i].tau_rise == eng->kin[k].tau_rise &&
+        eng->kin[i].tau_decay == eng->kin[k].tau_decay)
+      return i;
+  return k;
+}
+
+/* The decay tables of the NMDA projections' kinetics, one per distinct pair of time constants
+ * (the populations of a circuit mostly share theirs). */
+static fs_status create_kinetics_tables(fs_engine *eng, fs_error *err) {
+  const fs_network *net = eng->net;
+  size_t n = 0;
+  for (size_t k = 0; k < net->n_projs; k++)
+    n += net->projs[k].nmda_agents && same_kinetics(eng, k) == k;
+  if (n == 0) return FS_OK;
+  eng->kin_tables = malloc(n * sizeof *eng->kin_tables);
+  if (eng->kin_tables == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  n = 0;
+  for (size_t k = 0; k < net->n_projs; k++) {
+    if (!net->projs[k].nmda_agents) continue;
+    size_t first = same_kinetics(eng, k);
+    if (first == k) fs_nmda_table_fill(&eng->kin[k], net->dt, &eng->kin_tables[n]);
+    eng->kin[k].table = first == k ? &eng->kin_tables[n++] : eng->kin[first].table;
+  }
+  return FS_OK;
+}
 
 static fs_status create_pharmacology(fs_engine *eng, fs_error *err) {
   const fs_network *net = eng->net;
@@ -132,7 +162,7 @@ static fs_status create_pharmacology(fs_engine *eng, fs_error *err) {
     if (st != FS_OK) return st;
     eng->kin[k] = fs_nmda_kinetics_make(tr, td, proj->spec->p_open);
   }
-  return FS_OK;
+  return create_kinetics_tables(eng, err);
 }
 
 /* Per thread, room for the weight factors of the longest presynaptic row of a plastic
@@ -199,6 +229,7 @@ void fs_engine_free(fs_engine *eng) {
   free(eng->mod);
   free(eng->bcoeff);
   free(eng->kin);
+  free(eng->kin_tables);
   free(eng->penv);
   for (size_t t = 0; eng->factor && t < eng->net->n_threads; t++)
     free(eng->factor[t]);

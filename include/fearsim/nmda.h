@@ -24,15 +24,29 @@
 extern "C" {
 #endif
 
+/* The traces' decay over gaps of k < FS_NMDA_TABLE steps, computed as the functions below
+ * compute them (the same bits): a look-up instead of two exponentials per arrival. */
+#define FS_NMDA_TABLE 2048
+typedef struct fs_nmda_table {
+  double dt;                                                    /* s, the step it is for */
+  double em_rise[FS_NMDA_TABLE], em_decay[FS_NMDA_TABLE];       /* expm1(-k dt / tau) */
+  double decay_rise[FS_NMDA_TABLE], decay_decay[FS_NMDA_TABLE]; /* exp(-k dt / tau) */
+} fs_nmda_table;
+
 /* Constants of one NMDA projection onto one population. */
 typedef struct fs_nmda_kinetics {
   double tau_rise, tau_decay; /* s */
   double norm;                /* N */
   double p_open;              /* peak open probability after one release */
+  const fs_nmda_table *table; /* NULL: compute every decay */
 } fs_nmda_kinetics;
 
-/* Builds the kinetics; tau_rise < tau_decay is the caller's precondition. */
+/* Builds the kinetics (no table); tau_rise < tau_decay is the caller's precondition. */
 fs_nmda_kinetics fs_nmda_kinetics_make(double tau_rise, double tau_decay, double p_open);
+
+/* Fills table for the kinetics k at time step dt; k->table may then point to it (used only
+ * for arrivals at that dt). */
+void fs_nmda_table_fill(const fs_nmda_kinetics *k, double dt, fs_nmda_table *table);
 
 /* The receptors' open time over the h seconds after a state (x_rise, x_decay), with
  * allosteric gain a on opening. */
