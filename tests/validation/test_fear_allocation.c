@@ -111,8 +111,8 @@ static void test_competition_through_inhibition(void **state) {
 
 /* Ablation at the test (Han et al. 2009): silencing the excited group (-500 pA during the test
  * session) lowers freezing (mean of 2 tones) at least 1.5 times as much as silencing the same
- * 20 % in the animal trained with equal excitability. Measured (seed 1): 13.3 -> 8.5 % (-4.8
- * points) against 11.5 -> 8.7 % (-2.7); naive 7.6 %: near the floor of the readout. */
+ * 20 % in the animal trained with equal excitability. Measured (seed 1): 13.2 -> 8.5 % (-4.8
+ * points) against 11.4 -> 8.7 % (-2.7); naive 7.6 %: near the floor of the readout. */
 static void test_ablating_the_allocated_neurons(void **state) {
   (void)state;
   fear_run off = fear_run_experiment("excited_silenced", CONFIG, SILENCED);
