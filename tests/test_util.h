@@ -65,4 +65,21 @@ static inline const char *fs_test_variant(const char *name, const char *from, co
   return fs_test_write(name, text);
 }
 
+/* Runs the fearsim program, `run <config> -o <out> --quiet --force <opts>`, through the shell
+ * (opts may hold quoted --set arguments). Returns 0 when it succeeded; the command is kept in
+ * fs_test_last_command for the failure message (FS_TEST_RUN fails the test with it). */
+static char fs_test_last_command[4096];
+
+static inline int fs_test_run_cli(const char *config, const char *out, const char *opts) {
+  snprintf(fs_test_last_command, sizeof fs_test_last_command,
+           "'%s' run '%s' -o '%s' --quiet --force %s", FS_CLI, config, out, opts ? opts : "");
+  return system(fs_test_last_command) == 0 ? 0 : -1;
+}
+
+#define FS_TEST_RUN(config, out, opts)                                                             \
+  do {                                                                                             \
+    if (fs_test_run_cli((config), (out), (opts)) != 0)                                             \
+      fail_msg("failed: %s", fs_test_last_command);                                                \
+  } while (0)
+
 #endif

@@ -37,13 +37,14 @@ static inline double *fear_column(const char *file, const char *name, size_t n_e
  * and reads its trials. */
 static inline fear_run fear_run_experiment(const char *name, const char *config, const char *opts) {
   fear_run r = {0};
-  char out[256], cmd[2048];
+  char out[256], all_opts[2048];
   snprintf(r.name, sizeof r.name, "%s", name);
   snprintf(out, sizeof out, "%s/%s.h5", fs_test_dir, name);
   snprintf(r.path, sizeof r.path, "%s", out);
-  snprintf(cmd, sizeof cmd, "'%s' run '%s%s' -o '%s' --quiet --threads 1 %s", FS_CLI,
-           FEAR_EXPERIMENTS, config, out, opts);
-  if (system(cmd) != 0) fail_msg("failed: %s", cmd);
+  char config_path[512];
+  snprintf(config_path, sizeof config_path, "%s%s", FEAR_EXPERIMENTS, config);
+  snprintf(all_opts, sizeof all_opts, "--threads 1 %s", opts);
+  FS_TEST_RUN(config_path, out, all_opts);
   size_t n = 0;
   r.freezing = fear_column(out, "freezing", 0, &r.n);
   r.session = fear_column(out, "session", r.n, &n);

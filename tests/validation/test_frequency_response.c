@@ -20,13 +20,10 @@ static double strength(const char *file, int snapshot, int freq) {
 /* Runs the experiment (with extra --set arguments) and returns the relative change of
  * strength of each group. */
 static void run(const char *extra, double change[N_FREQS]) {
-  char out[256], cmd[2048];
+  char out[256], extra_opts[1024];
   snprintf(out, sizeof out, "%s/freq.h5", fs_test_dir);
-  snprintf(cmd, sizeof cmd,
-           "'%s' run '%s/configs/plasticity/frequency_response.yaml' -o '%s' "
-           "--force --quiet --threads 1 %s",
-           FS_CLI, FS_SOURCE_DIR, out, extra);
-  assert_int_equal(system(cmd), 0);
+  snprintf(extra_opts, sizeof extra_opts, "--threads 1 %s", extra);
+  FS_TEST_RUN(FS_SOURCE_DIR "/configs/plasticity/frequency_response.yaml", out, extra_opts);
   for (int i = 0; i < N_FREQS; i++)
     change[i] = strength(out, 1, freqs[i]) / strength(out, 0, freqs[i]) - 1.0;
 }

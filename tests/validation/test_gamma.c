@@ -41,11 +41,10 @@ static double freq(int k) {
 /* Runs gamma_ba.yaml with extra options into <test dir>/<name>.h5; returns the file's path. */
 static const char *gamma_run(const char *name, const char *opts) {
   static char out[256];
-  char cmd[2048];
+  char all_opts[2048];
   snprintf(out, sizeof out, "%s/%s.h5", fs_test_dir, name);
-  snprintf(cmd, sizeof cmd, "'%s' run '%s%s' -o '%s' --quiet --threads 1 %s", FS_CLI,
-           FEAR_EXPERIMENTS, GAMMA_CONFIG, out, opts);
-  if (system(cmd) != 0) fail_msg("failed: %s", cmd);
+  snprintf(all_opts, sizeof all_opts, "--threads 1 %s", opts);
+  FS_TEST_RUN(FEAR_EXPERIMENTS GAMMA_CONFIG, out, all_opts);
   return out;
 }
 

@@ -34,10 +34,8 @@
  * (a static buffer per k = 0..15). */
 static const char *run(int k, const char *config, const char *name, const char *opts) {
   static char out[16][256];
-  char cmd[2048];
   snprintf(out[k], sizeof out[k], "%s/%s.h5", fs_test_dir, name);
-  snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --quiet %s", FS_CLI, config, out[k], opts);
-  if (system(cmd) != 0) fail_msg("failed: %s", cmd);
+  FS_TEST_RUN(config, out[k], opts);
   return out[k];
 }
 

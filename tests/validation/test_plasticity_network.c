@@ -214,13 +214,12 @@ static void test_snapshots(void **state) {
                    " plasticity: {rule: graupner_brunel, preset: dp}}\n"
                    "  - {from: bg, to: E, receptor: ampa, weight: 3 nS,"
                    " connect: {rule: fixed_indegree, indegree: 40}}\n");
-  char cmd[1024], out[4][256];
+  char out[4][256];
   const char *opts[] = {"--threads 1 --set 'record.snapshots=[0.2 s, 0.4 s]'",
                         "--threads 2 --set 'record.snapshots=[0.2 s, 0.4 s]'", "--threads 2", NULL};
   for (int i = 0; opts[i]; i++) {
     snprintf(out[i], sizeof out[i], "%s/snap%d.h5", fs_test_dir, i);
-    snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --quiet %s", FS_CLI, path, out[i], opts[i]);
-    assert_int_equal(system(cmd), 0);
+    FS_TEST_RUN(path, out[i], opts[i]);
   }
   const char *names[] = {"/snapshots/1/EE/rho", "/snapshots/1/EE/calcium", "/snapshots/0/EE/weight",
                          "/snapshots/1/bg->E/weight"};

@@ -181,11 +181,10 @@ static void test_stdp_panels(void **state) {
 /* ---- target 40: ketamine's potentiation, then LTP --------------------------------------- */
 
 static void run_config(const char *config, const char *out, const char *extra) {
-  char cmd[2048];
-  snprintf(cmd, sizeof cmd,
-           "'%s' run '%s/configs/plasticity/%s' -o '%s' --force --quiet --threads 1 %s", FS_CLI,
-           FS_SOURCE_DIR, config, out, extra);
-  assert_int_equal(system(cmd), 0);
+  char path[512], opts[2048];
+  snprintf(path, sizeof path, "%s/configs/plasticity/%s", FS_SOURCE_DIR, config);
+  snprintf(opts, sizeof opts, "--threads 1 %s", extra);
+  FS_TEST_RUN(path, out, opts);
 }
 
 /* The pathway at one snapshot of ketamine_ltp.yaml, weights relative to the base weight:
