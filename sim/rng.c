@@ -42,6 +42,10 @@ void fs_rng_philox4x32(const uint32_t key[2], const uint32_t ctr[4], uint32_t ou
   }
 }
 
+/* the external definitions of the header's inline functions (C11 6.7.4) */
+extern inline uint64_t fs_rng_stream_id(fs_rng_purpose purpose, uint32_t group, uint64_t index);
+extern inline fs_rng fs_rng_make(uint64_t seed, uint64_t stream, uint64_t counter);
+
 static void refill(fs_rng *r) {
   const uint32_t key[2] = {(uint32_t)r->seed, (uint32_t)(r->seed >> 32)};
   const uint32_t ctr[4] = {(uint32_t)r->counter, (uint32_t)(r->counter >> 32), (uint32_t)r->stream,

@@ -71,8 +71,10 @@ static inline const char *fs_test_variant(const char *name, const char *from, co
 static char fs_test_last_command[4096];
 
 static inline int fs_test_run_cli(const char *config, const char *out, const char *opts) {
-  snprintf(fs_test_last_command, sizeof fs_test_last_command,
-           "'%s' run '%s' -o '%s' --quiet --force %s", FS_CLI, config, out, opts ? opts : "");
+  int n =
+      snprintf(fs_test_last_command, sizeof fs_test_last_command,
+               "'%s' run '%s' -o '%s' --quiet --force %s", FS_CLI, config, out, opts ? opts : "");
+  if (n < 0 || (size_t)n >= sizeof fs_test_last_command) return -1; /* cut short: not run */
   return system(fs_test_last_command) == 0 ? 0 : -1;
 }
 

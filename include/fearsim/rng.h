@@ -32,15 +32,15 @@ typedef struct fs_rng {
 
 /* stream = purpose << 56 | group << 40 | index (group: a population or projection number,
  * 16 bits; index: the agent within it, 40 bits). */
-static inline uint64_t fs_rng_stream_id(fs_rng_purpose purpose, uint32_t group, uint64_t index) {
+inline uint64_t fs_rng_stream_id(fs_rng_purpose purpose, uint32_t group, uint64_t index) {
   return ((uint64_t)purpose << 56) | ((uint64_t)(group & 0xFFFFu) << 40) |
          (index & 0xFFFFFFFFFFull);
 }
 
-/* A fresh stream at counter 0 (or at a given counter, to resume). Inline: a plastic synapse
- * makes its noise stream at every update, and a call returning the struct through memory cost
- * more than the update's arithmetic. */
-static inline fs_rng fs_rng_make(uint64_t seed, uint64_t stream, uint64_t counter) {
+/* A fresh stream at counter 0 (or at a given counter, to resume). Inline (rng.c keeps the
+ * library's external definitions): a plastic synapse makes its noise stream at every update,
+ * and a call returning the struct through memory cost more than the update's arithmetic. */
+inline fs_rng fs_rng_make(uint64_t seed, uint64_t stream, uint64_t counter) {
   fs_rng r = {seed, stream, counter, {0, 0, 0, 0}, 4};
   return r;
 }

@@ -136,7 +136,8 @@ static double open_update(double b, double on, double off, double open_time) {
 
 double fs_drug_block_advance(const fs_block_coeffs *c, double b, double open_time,
                              double closed_time, double conc, double v) {
-  /* nothing bound and nothing to bind (before a dose): the update below gives 0 exactly */
+  /* nothing bound and nothing to bind (before a dose): the update below gives +0 exactly
+   * (but for a partial trapper at a NaN potential, where it gave NaN) */
   if (b == 0.0 && (c->k_on == 0.0 || conc == 0.0)) return 0.0;
   double off = fs_drug_block_k_off(c, v);
   double on = c->k_on * conc;

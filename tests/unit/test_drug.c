@@ -6,6 +6,7 @@
 #include <fearsim/drug.h>
 #include <fearsim/nmda.h>
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -284,12 +285,42 @@ static void test_nmda_table_same_bits(void **state) {
   fs_nmda_agent_bind(&a, &plain, now + 40, dt);
   fs_nmda_agent_bind(&b, &tabled, now + 40, dt);
   assert_memory_equal(&a, &b, sizeof a);
+  /* the table is read: an entry changed changes the arrival that uses it */
+  fs_nmda_agent c0 = b, c1 = b;
+  double saved = table->em_rise[7];
+  table->em_rise[7] = 0.5 * saved;
+  fs_nmda_agent_bind(&c0, &plain, now + 47, dt);
+  fs_nmda_agent_bind(&c1, &tabled, now + 47, dt);
+  assert_true(c0.x_rise != c1.x_rise);
+  table->em_rise[7] = saved;
   /* built for another step: not used (the results would differ if it were) */
   fs_nmda_table_fill(&plain, 2 * dt, table);
   double ga = fs_nmda_agent_gating(&a, &plain, now + 100, dt);
   double gb = fs_nmda_agent_gating(&b, &tabled, now + 100, dt);
   assert_memory_equal(&ga, &gb, sizeof ga);
   free(table);
+}
+
+/* Before a dose (nothing bound, no blocker in the interval) the block stays +0: the shortcut
+ * gives what the open-time update and the closed-channel leak, written out here, give, for a
+ * full trapper (ketamine) and a partial one (memantine), with and without closed time. */
+static void test_block_before_a_dose(void **state) {
+  (void)state;
+  const char *names[] = {"ketamine", "memantine"};
+  const double closed[] = {0.0, 0.05};
+  for (size_t d = 0; d < 2; d++) {
+    fs_block_coeffs c = coeffs(drug(names[d]));
+    assert_true(c.k_on > 0);
+    for (size_t i = 0; i < 2; i++) {
+      double v = -70 * MV, open = 0.002, off = fs_drug_block_k_off(&c, v), b = 0.0;
+      double b_inf = 0.0 / (0.0 + off); /* on = k_on * 0 */
+      double want = b_inf + (b - b_inf) * exp(-(0.0 + off) * open);
+      if (c.leak > 0.0 && closed[i] > 0) want *= exp(-c.leak * off * closed[i]);
+      double got = fs_drug_block_advance(&c, 0.0, open, closed[i], 0.0, v);
+      assert_memory_equal(&got, &want, sizeof got);
+      assert_false(signbit(got));
+    }
+  }
 }
 
 int main(void) {
@@ -304,6 +335,7 @@ int main(void) {
       cmocka_unit_test(test_registry),
       cmocka_unit_test(test_selectivity),
       cmocka_unit_test(test_nmda_table_same_bits),
+      cmocka_unit_test(test_block_before_a_dose),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

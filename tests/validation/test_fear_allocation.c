@@ -92,7 +92,9 @@ static void test_allocation_follows_excitability(void **state) {
 
 /* Competition: the normal neurons learn less when an excitable group trains beside them (z >= 3 %
  * lower than in the same animal with equal excitability), and only through LA's interneurons:
- * with LA_E_hi -> LA_I cut in both runs the normal neurons' z is the same. Measured (seed 1):
+ * with LA_E_hi -> LA_I cut in both runs the normal neurons' z is the same. (That equality holds
+ * by the wiring, LA_E_hi reaching LA_E through LA_I alone: it checks that the gap comes from
+ * that projection, and fails only if something else couples the groups.) Measured (seed 1):
  * 0.160 against 0.167 (-4.3 %; seeds 2, 3: -10 %, -14 %); cut 0.2254 in both. */
 static void test_competition_through_inhibition(void **state) {
   (void)state;
