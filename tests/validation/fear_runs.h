@@ -33,18 +33,33 @@ static inline double *fear_column(const char *file, const char *name, size_t n_e
   return v;
 }
 
+/* Runs configs/experiments/<config> on one thread with extra options (may be "") into
+ * <test dir>/<name>.h5, whose path it writes to out. */
+static inline void fear_run_file(const char *name, const char *config, const char *opts, char *out,
+                                 size_t out_len) {
+  char config_path[512], all_opts[2048];
+  snprintf(out, out_len, "%s/%s.h5", fs_test_dir, name);
+  snprintf(config_path, sizeof config_path, "%s%s", FEAR_EXPERIMENTS, config);
+  snprintf(all_opts, sizeof all_opts, "--threads 1 %s", opts);
+  FS_TEST_RUN(config_path, out, all_opts);
+}
+
+/* /rates/<pop> of a result file (one value per bin); fails the test with fewer than min_bins. */
+static inline double *fear_rates(const char *file, const char *pop, size_t min_bins, size_t *n) {
+  char path[128];
+  snprintf(path, sizeof path, "/rates/%s", pop);
+  double *x = h5_read_doubles(file, path, n);
+  if (*n < min_bins) fail_msg("%s: %zu bins, too few", path, *n);
+  return x;
+}
+
 /* Runs configs/experiments/<config> with extra options (may be "") into <test dir>/<name>.h5
  * and reads its trials. */
 static inline fear_run fear_run_experiment(const char *name, const char *config, const char *opts) {
   fear_run r = {0};
-  char out[256], all_opts[2048];
   snprintf(r.name, sizeof r.name, "%s", name);
-  snprintf(out, sizeof out, "%s/%s.h5", fs_test_dir, name);
-  snprintf(r.path, sizeof r.path, "%s", out);
-  char config_path[512];
-  snprintf(config_path, sizeof config_path, "%s%s", FEAR_EXPERIMENTS, config);
-  snprintf(all_opts, sizeof all_opts, "--threads 1 %s", opts);
-  FS_TEST_RUN(config_path, out, all_opts);
+  fear_run_file(name, config, opts, r.path, sizeof r.path);
+  const char *out = r.path;
   size_t n = 0;
   r.freezing = fear_column(out, "freezing", 0, &r.n);
   r.session = fear_column(out, "session", r.n, &n);
@@ -53,20 +68,40 @@ static inline fear_run fear_run_experiment(const char *name, const char *config,
   return r;
 }
 
-/* The largest value of /timeline/<name> over [t0, t1] (s). */
-static inline double fear_timeline_max(const fear_run *r, const char *name, double t0, double t1) {
+/* /timeline/<name> and /timeline/time (*t), n rows each; fails if their lengths differ. */
+static inline double *fear_timeline(const fear_run *r, const char *name, double **t, size_t *n) {
   char path[128];
   snprintf(path, sizeof path, "/timeline/%s", name);
-  size_t n = 0, m = 0;
-  double *t = h5_read_doubles(r->path, "/timeline/time", &n),
-         *v = h5_read_doubles(r->path, path, &m);
-  assert_int_equal(n, m);
+  size_t m = 0;
+  *t = h5_read_doubles(r->path, "/timeline/time", n);
+  double *v = h5_read_doubles(r->path, path, &m);
+  assert_int_equal(*n, m);
+  return v;
+}
+
+/* The largest value of /timeline/<name> over [t0, t1] (s). */
+static inline double fear_timeline_max(const fear_run *r, const char *name, double t0, double t1) {
+  size_t n = 0;
+  double *t, *v = fear_timeline(r, name, &t, &n);
   double best = -INFINITY;
   for (size_t i = 0; i < n; i++)
     if (t[i] >= t0 && t[i] <= t1 && v[i] > best) best = v[i];
   free(t);
   free(v);
   return best;
+}
+
+/* /timeline/<name> at its last sample at or before t (s); fails if there is none. */
+static inline double fear_timeline_at(const fear_run *r, const char *name, double t) {
+  size_t n = 0;
+  double *time, *v = fear_timeline(r, name, &time, &n);
+  double out = NAN;
+  for (size_t i = 0; i < n && time[i] <= t; i++)
+    out = v[i];
+  free(time);
+  free(v);
+  assert_false(isnan(out));
+  return out;
 }
 
 static inline void fear_run_free(fear_run *r) {

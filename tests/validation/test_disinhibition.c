@@ -50,11 +50,8 @@ static int half_time(const double *x, size_t n, const pop_change *c) {
 }
 
 static pop_change rate_change(const char *file, const char *pop) {
-  char path[64];
-  snprintf(path, sizeof path, "/rates/%s", pop);
   size_t n = 0;
-  double *x = h5_read_doubles(file, path, &n);
-  if (n < ONSET + 2 * LAST_BINS) fail_msg("%s: %zu bins, too few", path, n);
+  double *x = fear_rates(file, pop, ONSET + 2 * LAST_BINS, &n);
   pop_change c = {mean(x, BASE_FIRST, ONSET), mean(x, n - LAST_BINS, n), 0.0, -1};
   c.change = c.after / c.before - 1.0;
   c.t_half = half_time(x, n, &c);
@@ -64,11 +61,11 @@ static pop_change rate_change(const char *file, const char *pop) {
 
 /* Runs disinhibition.yaml with a seed, a ketamine concentration (uM) and extra options. */
 static void dis_run(int seed, double conc, const char *opts, pop_change *pyr, pop_change *in) {
-  char out[256], all_opts[1024];
-  snprintf(out, sizeof out, "%s/dis_%d_%g.h5", fs_test_dir, seed, conc);
-  snprintf(all_opts, sizeof all_opts,
-           "--threads 1 --seed %d --set 'drugs[0].concentration=%g uM' %s", seed, conc, opts);
-  FS_TEST_RUN(FEAR_EXPERIMENTS DIS_CONFIG, out, all_opts);
+  char name[64], out[256], all_opts[1024];
+  snprintf(name, sizeof name, "dis_%d_%g", seed, conc);
+  snprintf(all_opts, sizeof all_opts, "--seed %d --set 'drugs[0].concentration=%g uM' %s", seed,
+           conc, opts);
+  fear_run_file(name, DIS_CONFIG, all_opts, out, sizeof out);
   *pyr = rate_change(out, "PYR");
   *in = rate_change(out, "INT");
   print_message("seed %d, %g uM %s: PYR %.2f -> %.2f Hz (%+.1f %%, half at %d s), INT %.2f -> "

@@ -30,28 +30,11 @@ static int teardown(void **state) {
   return fs_test_teardown(state);
 }
 
-/* /timeline/<name> at its last sample at or before t (s). */
-static double timeline_at(const fear_run *r, const char *name, double t) {
-  char path[128];
-  snprintf(path, sizeof path, "/timeline/%s", name);
-  size_t n = 0, m = 0;
-  double *time = h5_read_doubles(r->path, "/timeline/time", &n),
-         *v = h5_read_doubles(r->path, path, &m);
-  assert_int_equal(n, m);
-  double out = NAN;
-  for (size_t i = 0; i < n && time[i] <= t; i++)
-    out = v[i];
-  free(time);
-  free(v);
-  assert_false(isnan(out));
-  return out;
-}
-
 /* The consolidated CS -> LA weight (z, 0 before learning) of one group when the test starts. */
 static double z_at_test(const fear_run *r, const char *group) {
   char name[64];
   snprintf(name, sizeof name, "z_CS->%s", group);
-  return timeline_at(r, name, TEST_START);
+  return fear_timeline_at(r, name, TEST_START);
 }
 
 /* /trials/rate_<pop> of trial k: the group's rate during the CS before the US time. */

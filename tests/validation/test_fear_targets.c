@@ -49,14 +49,13 @@ static size_t trial_row(const fear_run *r, size_t s, size_t t) {
 /* The CS-evoked rate of population pop (Hz) at trial t of session s: its rate during the CS
  * before the US (/trials/rate_<pop>) minus its mean rate over [cs_on - 1 s, cs_on). */
 static double evoked(const fear_run *r, const char *pop, size_t s, size_t t) {
-  char name[64], path[64];
+  char name[64];
   size_t k = trial_row(r, s, t), n = 0, m = 0;
   snprintf(name, sizeof name, "rate_%s", pop);
   double *during = fear_column(r->path, name, r->n, &n);
   double *cs_on = fear_column(r->path, "cs_on", r->n, &n);
-  snprintf(path, sizeof path, "/rates/%s", pop);
   double *time = h5_read_doubles(r->path, "/rates/time", &n),
-         *rate = h5_read_doubles(r->path, path, &m);
+         *rate = fear_rates(r->path, pop, 0, &m);
   assert_int_equal(n, m);
   double sum = 0.0;
   size_t bins = 0;

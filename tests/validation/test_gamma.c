@@ -41,10 +41,7 @@ static double freq(int k) {
 /* Runs gamma_ba.yaml with extra options into <test dir>/<name>.h5; returns the file's path. */
 static const char *gamma_run(const char *name, const char *opts) {
   static char out[256];
-  char all_opts[2048];
-  snprintf(out, sizeof out, "%s/%s.h5", fs_test_dir, name);
-  snprintf(all_opts, sizeof all_opts, "--threads 1 %s", opts);
-  FS_TEST_RUN(FEAR_EXPERIMENTS GAMMA_CONFIG, out, all_opts);
+  fear_run_file(name, GAMMA_CONFIG, opts, out, sizeof out);
   return out;
 }
 
@@ -68,11 +65,8 @@ static void add_window(const double *x, double *power) {
 /* Welch's estimate of the spectrum of /rates/<pop> after SKIP: windows of WIN bins, half
  * overlapping, averaged. */
 static spectrum rate_spectrum(const char *file, const char *pop) {
-  char path[128];
-  snprintf(path, sizeof path, "/rates/%s", pop);
   size_t n = 0;
-  double *x = h5_read_doubles(file, path, &n);
-  if (n < SKIP + 4 * WIN) fail_msg("%s: %zu bins, too few", path, n);
+  double *x = fear_rates(file, pop, SKIP + 4 * WIN, &n);
   spectrum s = {{0.0}, 0.0};
   for (size_t i = SKIP; i < n; i++)
     s.rate += x[i] / (double)(n - SKIP);
