@@ -51,14 +51,18 @@ const fs_param_spec fs_arousal_param_specs[] = {
 const size_t fs_arousal_n_param_specs =
     sizeof fs_arousal_param_specs / sizeof fs_arousal_param_specs[0];
 
-double fs_arousal_level(const fs_arousal_params *p, const double *us_on, size_t n, double t) {
+double fs_event_trace(double jump, double tau, const double *on, size_t n, double t) {
   double a = 0.0, last = 0.0;
-  for (size_t k = 0; k < n && us_on[k] <= t; k++) {
-    a = a * fs_exp(-(us_on[k] - last) / p->tau);
-    a += p->jump * (1.0 - a);
-    last = us_on[k];
+  for (size_t k = 0; k < n && on[k] <= t; k++) {
+    a = a * fs_exp(-(on[k] - last) / tau);
+    a += jump * (1.0 - a);
+    last = on[k];
   }
-  return a == 0.0 ? 0.0 : a * fs_exp(-(t - last) / p->tau);
+  return a == 0.0 ? 0.0 : a * fs_exp(-(t - last) / tau);
+}
+
+double fs_arousal_level(const fs_arousal_params *p, const double *us_on, size_t n, double t) {
+  return fs_event_trace(p->jump, p->tau, us_on, n, t);
 }
 
 double fs_arousal_prp_gain(const fs_arousal_params *p, double a) {

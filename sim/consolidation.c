@@ -9,9 +9,10 @@
  * | tau_p              | 60 min   |      | idem                                             |
  * | alpha              | 1        |      | idem                                             |
  * | tau_z              | 60 min   |      | idem                                             |
- * | trigger            | neuron   |      | the old rule; `pathway` (Frey & Morris 1997) is |
- * |                    |          |      | an option: no single theta_pro then serves row 8|
- * |                    |          |      | and the circuit (docs/validation.md target 32)  |
+ * | trigger            | pathway  |      | Frey & Morris 1997: the strong input's own      |
+ * |                    |          |      | signal, not its share of the neuron's synapses  |
+ * |                    |          |      | (docs/validation.md target 32); `neuron` is the |
+ * |                    |          |      | old rule                                        |
  * | bdnf.tau           | 3 h      |      | judgment: "decays over hours" (docs/model.md §5)      |
  * | bdnf.rate_ref      | 10 Hz    |      | judgment: "strong activity"                      |
  * | bdnf.activity_gain | 0.5      |      | judgment                                         |
@@ -98,7 +99,7 @@ const char *const fs_prp_trigger_names[] = {"neuron", "pathway"};
 const size_t fs_prp_n_triggers = sizeof fs_prp_trigger_names / sizeof fs_prp_trigger_names[0];
 
 void fs_consolidation_late_defaults(fs_late_params *lp) {
-  lp->trigger = FS_PRP_TRIGGER_NEURON;
+  lp->trigger = FS_PRP_TRIGGER_PATHWAY;
 }
 
 double fs_consolidation_trigger_fold(fs_prp_trigger trigger, double acc, double sum,

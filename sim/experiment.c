@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,15 +22,15 @@
 #define MAX_STEPS 1e15
 #define MIN_DT 1e-9
 
-static const char *const root_keys[] = {"name",     "description", "seed",    "simulation",
-                                        "record",   "populations", "inputs",  "projections",
-                                        "currents", "subject",     "drugs",   "consolidation",
-                                        "protocol", "circuit",     "readout", "arousal"};
+static const char *const root_keys[] = {
+    "name",     "description", "seed",     "simulation", "record",  "populations",
+    "inputs",   "projections", "currents", "subject",    "drugs",   "consolidation",
+    "protocol", "circuit",     "readout",  "arousal",    "salience"};
 /* the sections a circuit file holds (and an experiment with `circuit:` must leave to it) */
 static const char *const circuit_sections[] = {"populations", "inputs", "projections", "readout"};
 static const char *const circuit_root_keys[] = {"name",    "description", "populations",
                                                 "inputs",  "projections", "consolidation",
-                                                "readout", "arousal"};
+                                                "readout", "arousal",     "salience"};
 static const char *const simulation_keys[] = {"dt", "duration", "threads", "slow_step", "schedule"};
 static const char *const record_keys[] = {"spikes",        "rate_bin",  "timeline",
                                           "timeline_slow", "snapshots", "checkpoint"};
@@ -39,7 +40,7 @@ static const char *const consolidation_keys[] = {
 static const char *const pathway_keys[] = {"activity", "eef2", "lowers_theta_pro",
                                            "raises_synthesis"};
 static const char *const cons_population_keys[] = {"mtorc1_block", "bdnf_knockout"};
-static const char *const arousal_keys[] = {"populations", "params"};
+static const char *const modulator_keys[] = {"populations", "params"};
 static const char *const population_keys[] = {"model", "size", "params", "init"};
 static const char *const input_kinds[] = {"poisson", "spike_times", "periodic"};
 static const char *const projection_keys[] = {"name",       "from",      "to",    "receptor",
@@ -1376,63 +1377,130 @@ static fs_status read_consolidation(fs_cfg_node root, fs_experiment_spec *spec, 
   return FS_OK;
 }
 
-/* --- arousal ------------------------------------------------------------------------------ */
+/* --- arousal and salience ------------------------------------------------------------------ */
 
-/* arousal.populations: a list of neuron populations reached by a late-phase projection (their
- * PRP is what the arousal suppresses); it replaces the list read before (the circuit's). */
-static fs_status read_arousal_targets(fs_cfg_node list, fs_experiment_spec *spec, fs_error *err) {
+/* A neuromodulatory state of the protocol that acts on the protein synthesis of the populations
+ * it names: the arousal after a shock (arousal.h) and the salience (salience.h). */
+typedef struct modulator {
+  const char *key;    /* its section in the file */
+  const char *acts;   /* what it does to a target's synthesis, for the error messages */
+  bool *on;           /* set when some population is a target */
+  size_t target_flag; /* offset of the population's bool */
+  const fs_param_spec *specs;
+  size_t n_specs;
+  void *params;
+} modulator;
+
+static modulator arousal_of(fs_experiment_spec *spec) {
+  return (modulator){"arousal",
+                     "suppress",
+                     &spec->arousal.on,
+                     offsetof(fs_population_spec, arousal),
+                     fs_arousal_param_specs,
+                     fs_arousal_n_param_specs,
+                     &spec->arousal.p};
+}
+
+static modulator salience_of(fs_experiment_spec *spec) {
+  return (modulator){"salience",
+                     "lower the threshold of",
+                     &spec->salience.on,
+                     offsetof(fs_population_spec, salience),
+                     fs_salience_param_specs,
+                     fs_salience_n_param_specs,
+                     &spec->salience.p};
+}
+
+static bool *target_flag(fs_population_spec *pop, const modulator *m) {
+  return (bool *)((char *)pop + m->target_flag);
+}
+
+/* <key>.populations: a list of neuron populations reached by a late-phase projection (their
+ * protein synthesis is what the modulator acts on); it replaces the list read before (the
+ * circuit's). */
+static fs_status read_modulator_targets(fs_cfg_node list, fs_experiment_spec *spec,
+                                        const modulator *m, fs_error *err) {
   if (!fs_cfg_exists(list)) return FS_OK;
   if (!fs_cfg_is_seq(list))
     return fs_cfg_error(list, err, "expected a list of population names, such as [IL_E]");
   for (size_t i = 0; i < spec->n_pops; i++)
-    spec->pops[i].arousal = false;
-  spec->arousal.on = false;
+    *target_flag(&spec->pops[i], m) = false;
+  *m->on = false;
   for (size_t i = 0; i < fs_cfg_len(list); i++) {
     fs_cfg_node item = fs_cfg_item(list, i);
     const char *name = fs_cfg_scalar(item);
     long k = name ? fs_experiment_find_population(spec, name) : -1;
     if (name == NULL) return fs_cfg_error(item, err, "expected a population name");
     if (k >= 0 && spec->pops[k].input != FS_INPUT_NONE)
-      return fs_cfg_error(item, err, "\"%s\" is an input; the arousal acts on neuron populations",
-                          name);
+      return fs_cfg_error(item, err, "\"%s\" is an input; the %s acts on neuron populations", name,
+                          m->key);
     if (k < 0) return cons_population_error(item, spec, name, k, err);
     if (!late_phase_onto(spec, (size_t)k))
       return fs_cfg_error(item, err,
                           "no late-phase projection reaches \"%s\" (plasticity: {late_phase: "
-                          "true}), so it has no protein synthesis for the arousal to suppress",
-                          name);
-    spec->pops[k].arousal = spec->arousal.on = true;
+                          "true}), so it has no protein synthesis for the %s to %s",
+                          name, m->key, m->acts);
+    *target_flag(&spec->pops[k], m) = *m->on = true;
   }
   return FS_OK;
 }
 
-/* Reads root.arousal over what spec->arousal holds (the circuit's, then the experiment's). */
-static fs_status read_arousal(fs_cfg_node root, fs_experiment_spec *spec, fs_error *err) {
-  fs_cfg_node a = fs_cfg_child(root, "arousal");
+/* Reads root.<key> over what the spec holds (the circuit's, then the experiment's). */
+static fs_status read_modulator(fs_cfg_node root, fs_experiment_spec *spec, const modulator *m,
+                                fs_error *err) {
+  fs_cfg_node a = fs_cfg_child(root, m->key);
   if (!fs_cfg_exists(a)) return FS_OK;
   fs_status st;
-  if ((st = fs_cfg_expect_keys(a, arousal_keys, COUNT(arousal_keys), err)) != FS_OK ||
-      (st = fs_params_read_over(fs_cfg_child(a, "params"), fs_arousal_param_specs,
-                                fs_arousal_n_param_specs, &spec->arousal.p, err)) != FS_OK)
+  if ((st = fs_cfg_expect_keys(a, modulator_keys, COUNT(modulator_keys), err)) != FS_OK ||
+      (st = fs_params_read_over(fs_cfg_child(a, "params"), m->specs, m->n_specs, m->params, err)) !=
+          FS_OK)
     return st;
-  return read_arousal_targets(fs_cfg_child(a, "populations"), spec, err);
+  return read_modulator_targets(fs_cfg_child(a, "populations"), spec, m, err);
 }
 
-/* The protocol's US onsets, in time order, for the arousal. */
-static fs_status arousal_us_onsets(fs_experiment_spec *spec, fs_error *err) {
+/* Both modulators from the circuit file, then from the experiment. */
+static fs_status read_modulators(fs_cfg_node root, fs_cfg_node net_root, fs_experiment_spec *spec,
+                                 fs_error *err) {
+  fs_params_set_defaults(fs_arousal_param_specs, fs_arousal_n_param_specs, &spec->arousal.p);
+  fs_params_set_defaults(fs_salience_param_specs, fs_salience_n_param_specs, &spec->salience.p);
+  modulator all[] = {arousal_of(spec), salience_of(spec)};
+  fs_status st;
+  for (size_t i = 0; i < COUNT(all); i++)
+    if ((st = read_modulator(net_root, spec, &all[i], err)) != FS_OK ||
+        (net_root.cfg != root.cfg && (st = read_modulator(root, spec, &all[i], err)) != FS_OK))
+      return st;
+  return FS_OK;
+}
+
+/* The protocol's event times, in time order: the US onsets for the arousal; for the salience,
+ * the US onsets and the ends of the CSs that no US follows (the omitted USs). */
+static fs_status modulator_events(fs_experiment_spec *spec, fs_error *err) {
   const fs_protocol *pr = spec->protocol;
-  if (!spec->arousal.on || pr == NULL) return FS_OK;
+  if (pr == NULL || (!spec->arousal.on && !spec->salience.on)) return FS_OK;
   spec->arousal.us_on = malloc((pr->n_trials + 1) * sizeof *spec->arousal.us_on);
-  if (spec->arousal.us_on == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; i < pr->n_trials; i++)
-    if (!isnan(pr->trials[i].us_on))
-      spec->arousal.us_on[spec->arousal.n_us++] = pr->trials[i].us_on;
+  spec->salience.at = malloc((pr->n_trials + 1) * sizeof *spec->salience.at);
+  if (spec->arousal.us_on == NULL || spec->salience.at == NULL)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < pr->n_trials; i++) {
+    const fs_trial *tr = &pr->trials[i];
+    if (!isnan(tr->us_on)) {
+      spec->arousal.us_on[spec->arousal.n_us++] = tr->us_on;
+      spec->salience.at[spec->salience.n_events++] = tr->us_on;
+    } else if (!isnan(tr->cs_off)) {
+      spec->salience.at[spec->salience.n_events++] = tr->cs_off;
+    }
+  }
   return FS_OK;
 }
 
 double fs_experiment_arousal(const fs_experiment_spec *spec, double t) {
   if (!spec->arousal.on) return 0.0;
   return fs_arousal_level(&spec->arousal.p, spec->arousal.us_on, spec->arousal.n_us, t);
+}
+
+double fs_experiment_salience(const fs_experiment_spec *spec, double t) {
+  if (!spec->salience.on) return 0.0;
+  return fs_salience_level(&spec->salience.p, spec->salience.at, spec->salience.n_events, t);
 }
 
 void fs_experiment_work(const fs_experiment_spec *spec, int64_t from, int64_t to, double *fast,
@@ -1483,7 +1551,6 @@ static fs_status read_sections(fs_cfg_node root, fs_cfg_node net_root, fs_experi
                                fs_error *err) {
   fs_status st;
   consolidation_defaults(&spec->cons);
-  fs_params_set_defaults(fs_arousal_param_specs, fs_arousal_n_param_specs, &spec->arousal.p);
   if ((st = read_protocol(root, net_root, spec, err)) != FS_OK ||
       (st = read_populations(net_root, spec, err)) != FS_OK ||
       (st = apply_rate_plans(root, spec, err)) != FS_OK ||
@@ -1492,9 +1559,8 @@ static fs_status read_sections(fs_cfg_node root, fs_cfg_node net_root, fs_experi
       (st = read_record(root, spec, err)) != FS_OK ||
       (st = read_consolidation(net_root, spec, err)) != FS_OK ||
       (net_root.cfg != root.cfg && (st = read_consolidation(root, spec, err)) != FS_OK) ||
-      (st = read_arousal(net_root, spec, err)) != FS_OK ||
-      (net_root.cfg != root.cfg && (st = read_arousal(root, spec, err)) != FS_OK) ||
-      (st = arousal_us_onsets(spec, err)) != FS_OK ||
+      (st = read_modulators(root, net_root, spec, err)) != FS_OK ||
+      (st = modulator_events(spec, err)) != FS_OK ||
       (st = read_readout(net_root, spec, err)) != FS_OK ||
       (st = read_pharmacology(root, spec, err)) != FS_OK)
     return st;
@@ -1577,6 +1643,7 @@ void fs_experiment_free(fs_experiment_spec *spec) {
   free(spec->projs);
   free(spec->currents);
   free(spec->arousal.us_on);
+  free(spec->salience.at);
   free(spec->snapshot_steps);
   free(spec->phases);
   fs_protocol_free(spec->protocol);

@@ -61,12 +61,17 @@ static void update_neurons(const fs_slow_ctx *c, fs_population *pop, double h, d
       pop->spec->arousal
           ? fs_arousal_prp_gain(&spec->arousal.p, fs_experiment_arousal(spec, t_end - 0.5 * h))
           : 1.0;
+  /* a session's shocks and omissions lower its target populations' threshold (salience.h) */
+  double theta_factor = pop->spec->salience
+                            ? fs_salience_threshold_factor(
+                                  &spec->salience.p, fs_experiment_salience(spec, t_end - 0.5 * h))
+                            : 1.0;
   for (size_t j = r.begin; j < r.end; j++) {
     double rate = (double)pop->spike_count[j] / h, b = pop->bdnf[j];
     pop->spike_count[j] = 0;
     double signal =
         fs_consolidation_trigger_signal(cs->late.trigger, pop->esum[j], pop->n_alive[j]);
-    int on = signal > fs_consolidation_theta_pro(&cs->late, &cs->bdnf, b);
+    int on = signal > fs_consolidation_theta_pro(&cs->late, &cs->bdnf, b) * theta_factor;
     double alpha = fs_consolidation_prp_alpha(&cs->late, &cs->bdnf, b, blocked) * gain;
     pop->prp[j] =
         fs_consolidation_prp_step(pop->prp[j], on, alpha, cs->late.tau_p, h, &pop->esum[j]);

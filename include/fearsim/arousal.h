@@ -43,6 +43,12 @@ typedef struct fs_arousal_params {
 extern const fs_param_spec fs_arousal_param_specs[];
 extern const size_t fs_arousal_n_param_specs;
 
+/* The saturating trace of events at times on[0..n) (increasing, s), read at time t (s): each
+ * event takes it jump of the way to 1, it decays with tau (s) between them; events after t do
+ * not count, and it is 0 before the first. The arousal is one, the salience (salience.h) another.
+ */
+double fs_event_trace(double jump, double tau, const double *on, size_t n, double t);
+
 /* A at time t (s) after the US onsets us_on[0..n) (increasing, s); onsets after t do not count.
  * 0 without USs. */
 double fs_arousal_level(const fs_arousal_params *p, const double *us_on, size_t n, double t);

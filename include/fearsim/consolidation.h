@@ -20,12 +20,13 @@
  *                        weak one (lasting weight factor 1 + z below `weak`) eliminated at
  *                        rate 1 / tau_elim
  *
- * <|e|> is the mean over the neuron's late-phase synapses (trigger: neuron, the default) or
- * the largest of the means over each late-phase projection onto it (trigger: pathway: the
- * strong input's own signal, which a silent second pathway does not dilute; Frey & Morris
- * 1997). Luboeinski & Tetzlaff sum |e| over the neuron; fearsim takes a mean, like the
- * fraction of tagged synapses that triggers synthesis in Clopath et al. 2008 (60 of 100), so
- * that the trigger does not change when the network's `scale` changes its in-degrees. r is the
+ * <|e|> is the largest of the means over each late-phase projection onto the neuron (trigger:
+ * pathway, the default: the strong input's own signal, which a silent second pathway does not
+ * dilute; Frey & Morris 1997) or the mean over all its late-phase synapses (trigger: neuron).
+ * In a behavioural protocol the salience of its events lowers theta_pro' (salience.h).
+ * Luboeinski & Tetzlaff sum |e| over the neuron; fearsim takes a mean, like the fraction of
+ * tagged synapses that triggers synthesis in Clopath et al. 2008 (60 of 100), so that the
+ * trigger does not change when the network's `scale` changes its in-degrees. r is the
  * neuron's firing rate over the step, b_rest the equilibrium block at rest of its NMDA
  * receptors, k_on C / (k_on C + k_off(V_rest)) (the eEF2 pathway, Autry et al. 2011), n0 the
  * neuron's synapse count at the start. Thresholds are in units of rho_0.
@@ -52,8 +53,9 @@ extern "C" {
 
 /* What <|e|> averages over (consolidation.trigger). */
 typedef enum fs_prp_trigger {
-  FS_PRP_TRIGGER_NEURON, /* over all the neuron's late-phase synapses together (the default) */
-  FS_PRP_TRIGGER_PATHWAY /* per late-phase projection onto the neuron; the largest mean */
+  FS_PRP_TRIGGER_NEURON, /* over all the neuron's late-phase synapses together */
+  FS_PRP_TRIGGER_PATHWAY /* per late-phase projection onto the neuron; the largest mean (the
+                            default) */
 } fs_prp_trigger;
 
 /* The YAML names of fs_prp_trigger, in its order. */

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <fearsim/arousal.h>
+#include <fearsim/salience.h>
 #include <fearsim/config.h>
 #include <fearsim/consolidation.h>
 #include <fearsim/error.h>
@@ -69,6 +70,7 @@ typedef struct fs_population_spec {
   bool mtorc1_block;  /* no protein synthesis and no TrkB-driven spine formation (rapamycin) */
   bool bdnf_knockout; /* no BDNF production */
   bool arousal;       /* its PRP synthesis is suppressed by the arousal after a US (arousal.h) */
+  bool salience;      /* its PRP threshold is lowered by the salience of events (salience.h) */
 } fs_population_spec;
 
 typedef enum fs_connect_rule {
@@ -138,6 +140,14 @@ typedef struct fs_arousal_spec {
   size_t n_us;
 } fs_arousal_spec;
 
+/* The salience of the protocol's events (salience.h): on when some population is its target. */
+typedef struct fs_salience_spec {
+  bool on;
+  fs_salience_params p;
+  double *at; /* s: the protocol's US onsets and omitted USs, increasing */
+  size_t n_events;
+} fs_salience_spec;
+
 typedef struct fs_experiment_spec {
   char *file;
   char *yaml_text; /* the experiment after overrides, for the result file */
@@ -158,6 +168,7 @@ typedef struct fs_experiment_spec {
   int64_t slow_step_steps;
   fs_consolidation_spec cons;
   fs_arousal_spec arousal;
+  fs_salience_spec salience;
   int64_t *snapshot_steps; /* increasing steps at which /snapshots/<k> is written */
   size_t n_snapshots;
   fs_population_spec *pops;
@@ -229,6 +240,9 @@ void fs_experiment_work(const fs_experiment_spec *spec, int64_t from, int64_t to
 
 /* The arousal A(t) of the run at time t (s): 0 when the mechanism is off. */
 double fs_experiment_arousal(const fs_experiment_spec *spec, double t);
+
+/* The salience D(t) of the run at time t (s): 0 when the mechanism is off. */
+double fs_experiment_salience(const fs_experiment_spec *spec, double t);
 
 /* Does some projection have a late phase (and so the run a slow clock)? */
 bool fs_experiment_has_late_phase(const fs_experiment_spec *spec);

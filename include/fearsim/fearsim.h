@@ -2,6 +2,7 @@
 #ifndef FEARSIM_H
 #define FEARSIM_H
 
+#include <fearsim/arousal.h>
 #include <fearsim/barrier.h>
 #include <fearsim/checkpoint.h>
 #include <fearsim/config.h>
@@ -28,6 +29,7 @@
 #include <fearsim/record_reader.h>
 #include <fearsim/registry.h>
 #include <fearsim/rng.h>
+#include <fearsim/salience.h>
 #include <fearsim/snapshot.h>
 #include <fearsim/sweep.h>
 #include <fearsim/cohort.h>

@@ -7,6 +7,7 @@
 #include "cmd.h"
 
 #include <fearsim/arousal.h>
+#include <fearsim/salience.h>
 #include <fearsim/consolidation.h>
 #include <fearsim/drug.h>
 #include <fearsim/neuron.h>
@@ -93,6 +94,10 @@ static void add_tables(catalogue *c) {
                  "the arousal after a shock, which suppresses its target populations' protein "
                  "synthesis",
                  fs_arousal_param_specs, fs_arousal_n_param_specs, NULL, NULL, NULL});
+  add(c, (entry){E_TABLE, "salience",
+                 "the salience of a protocol's shocks and omitted shocks, which lowers its target "
+                 "populations' protein-synthesis threshold",
+                 fs_salience_param_specs, fs_salience_n_param_specs, NULL, NULL, NULL});
 }
 
 static const entry *find_entry(const catalogue *c, const char *name, fs_error *err) {

@@ -173,7 +173,7 @@ static uint64_t libm_hash_with(const char *tunables) {
  * (on this project's machine that changes what glibc's exp, log, expm1, log1p, cos and pow
  * return: checked below). The classroom's ketamine experiment (pharmacokinetics, the drug's
  * block, NMDA agents, plastic synapses with noise, the slow clock, the late phase, spines,
- * arousal) must not notice: fearsim computes these functions itself
+ * arousal, salience) must not notice: fearsim computes these functions itself
  * (include/fearsim/elementary.h). Skipped after the comparison where hiding FMA changes none
  * of glibc's results (a CPU without FMA, or a glibc that ignores the names): there the
  * comparison cannot fail. */

@@ -44,7 +44,7 @@ static void test_tables_and_defaults(void **state) {
                    FS_OK);
   fs_late_params lp = late_defaults();
   fs_consolidation_late_defaults(&lp);
-  assert_int_equal(lp.trigger, FS_PRP_TRIGGER_NEURON);
+  assert_int_equal(lp.trigger, FS_PRP_TRIGGER_PATHWAY);
   fs_assert_close(lp.theta_tag, 0.2, 0.0, 0.0);
   fs_assert_close(lp.theta_pro, 0.6, 0.0, 0.0);
   fs_assert_close(lp.tau_p, 3600.0, 0.0, 0.0);
