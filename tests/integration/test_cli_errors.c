@@ -170,6 +170,28 @@ static void test_bad_drug(void **state) {
 }
 
 /* Errors in overrides name the option. */
+/* The arousal and the salience (arousal.h, salience.h) act on protein synthesis: a target
+ * without a late-phase projection, an unknown population, a bad parameter or key. */
+static void test_neuromodulators(void **state) {
+  (void)state;
+  expect_bad(bad_file(NULL, NULL, "salience: {populations: [E]}\n"),
+             ":6:26: salience.populations[0]: no late-phase projection reaches \"E\" (plasticity: "
+             "{late_phase: true}), so it has no protein synthesis for the salience to lower the "
+             "threshold of");
+  expect_bad(bad_file(NULL, NULL, "arousal: {populations: [E]}\n"),
+             ":6:25: arousal.populations[0]: no late-phase projection reaches \"E\" (plasticity: "
+             "{late_phase: true}), so it has no protein synthesis for the arousal to suppress");
+  expect_bad(bad_file(NULL, NULL, "salience: {populations: [Q]}\n"),
+             ":6:26: salience.populations[0]: no population named \"Q\" (did you mean \"E\"?)");
+  expect_bad(bad_file(NULL, NULL, "salience: {populations: E}\n"),
+             ":6:25: salience.populations: expected a list of population names, such as [IL_E]");
+  expect_bad(bad_file(NULL, NULL, "salience: {params: {tau: 0 s}}\n"),
+             ":6:26: salience.params.tau: tau must be > 0 s and <= 1e+09 s, got 0 s");
+  expect_bad(bad_file(NULL, NULL, "salience: {target: [E]}\n"),
+             ":6:12: salience.target: unknown key \"target\" (expected one of: populations, "
+             "params)");
+}
+
 static void test_bad_overrides(void **state) {
   (void)state;
   const char *dt[] = {QUICKSTART, "--set", "simulation.dt=0 s", NULL};
@@ -370,6 +392,7 @@ int main(void) {
       cmocka_unit_test(test_network_too_big_for_the_machine),
       cmocka_unit_test(test_missing_files),
       cmocka_unit_test(test_bad_drug),
+      cmocka_unit_test(test_neuromodulators),
       cmocka_unit_test(test_bad_overrides),
       cmocka_unit_test(test_check_bad_file),
       cmocka_unit_test(test_output_directory_missing),
