@@ -335,15 +335,22 @@ static void poisson_queue_build(fs_population *pop, fs_thread_range r) {
     poisson_sift_down(pop, q, n, i);
 }
 
-static void poisson_rate_change(fs_population *pop, fs_thread_range r, int64_t step, double dt) {
+/* The rate changes at step, in schedule order, through range r's cursor into the schedule:
+ * changes that fell in a slow phase (or before a resume) are passed over unapplied, as
+ * the units' next spikes were drawn before them. */
+static void poisson_rate_change(fs_population *pop, fs_thread_range r, size_t t, int64_t step,
+                                double dt) {
   const fs_population_spec *s = pop->spec;
-  for (size_t k = 1; k < s->n_rates; k++)
-    if (s->rate_step[k] == step) {
-      double log_q = fs_rng_geometric_log_q(s->rate[k] * dt);
-      for (size_t i = r.begin; i < r.end; i++)
-        pop->next_spike[i] = (uint64_t)step + fs_rng_geometric_from_log(&pop->rng[i], log_q);
-      poisson_queue_build(pop, r);
-    }
+  size_t k = pop->rate_next[t];
+  while (k < s->n_rates && s->rate_step[k] < step)
+    k++;
+  for (; k < s->n_rates && s->rate_step[k] == step; k++) {
+    double log_q = fs_rng_geometric_log_q(s->rate[k] * dt);
+    for (size_t i = r.begin; i < r.end; i++)
+      pop->next_spike[i] = (uint64_t)step + fs_rng_geometric_from_log(&pop->rng[i], log_q);
+    poisson_queue_build(pop, r);
+  }
+  pop->rate_next[t] = k;
 }
 
 static double poisson_rate_at(const fs_population_spec *s, int64_t step) {
@@ -353,13 +360,18 @@ static double poisson_rate_at(const fs_population_spec *s, int64_t step) {
   return s->rate[k];
 }
 
-static size_t poisson_step(fs_population *pop, fs_thread_range r, int64_t step, double dt,
-                           uint32_t *out) {
+/* The same at step, once poisson_rate_change has moved the cursor past it. */
+static double poisson_rate_now(const fs_population *pop, size_t t) {
+  return pop->spec->rate[pop->rate_next[t] - 1];
+}
+
+static size_t poisson_step(fs_population *pop, size_t t, int64_t step, double dt, uint32_t *out) {
+  fs_thread_range r = pop->range[t];
   uint32_t *q = pop->queue + r.begin;
   size_t n = 0, len = r.end - r.begin;
-  poisson_rate_change(pop, r, step, dt);
+  poisson_rate_change(pop, r, t, step, dt);
   if (len == 0 || pop->next_spike[q[0]] != (uint64_t)step) return 0;
-  double log_q = fs_rng_geometric_log_q(poisson_rate_at(pop->spec, step) * dt);
+  double log_q = fs_rng_geometric_log_q(poisson_rate_now(pop, t) * dt);
   while (pop->next_spike[q[0]] == (uint64_t)step) {
     uint32_t i = q[0];
     out[n++] = i;
@@ -428,7 +440,7 @@ static void advance_populations(fs_network *net, size_t t, int64_t step) {
       for (size_t k = 0; pop->spike_count && k < *n; k++)
         pop->spike_count[out[k]]++;
     } else if (pop->spec->input == FS_INPUT_POISSON)
-      *n = poisson_step(pop, r, step, net->dt, out);
+      *n = poisson_step(pop, t, step, net->dt, out);
     else
       *n = t == 0 ? train_step(pop, step, pop->spike_buf[parity]) : 0;
   }
@@ -919,11 +931,15 @@ static int run_slow(fs_engine *eng, size_t t, size_t ph, double t0, double *last
   return PHASE_DONE;
 }
 
-/* Thread t's Poisson queues, from the units' next spikes (after a pause or a resume). */
+/* Thread t's Poisson queues, from the units' next spikes, and its cursors into the rate
+ * schedules, which poisson_rate_change moves up to the span's first step (after a pause or a
+ * resume). */
 static void build_poisson_queues(fs_network *net, size_t t) {
   for (size_t i = 0; i < net->n_pops; i++)
-    if (net->pops[i].is_input && net->pops[i].spec->input == FS_INPUT_POISSON)
+    if (net->pops[i].is_input && net->pops[i].spec->input == FS_INPUT_POISSON) {
       poisson_queue_build(&net->pops[i], net->pops[i].range[t]);
+      net->pops[i].rate_next[t] = 1;
+    }
 }
 
 static void run_thread(fs_engine *eng, double t0) {

@@ -199,7 +199,8 @@ static fs_status create_inputs(fs_population *pop, const fs_network *net, fs_err
   pop->next_spike = calloc(pop->n_pad, sizeof *pop->next_spike);
   pop->rng = calloc(pop->n_pad, sizeof *pop->rng);
   pop->queue = calloc(pop->n_pad, sizeof *pop->queue);
-  if (!pop->next_spike || !pop->rng || !pop->queue)
+  pop->rate_next = calloc(net->n_threads, sizeof *pop->rate_next);
+  if (!pop->next_spike || !pop->rng || !pop->queue || !pop->rate_next)
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory for input %s", pop->name);
   double p = pop->spec->rate[0] * net->dt;
   for (size_t i = 0; i < pop->n; i++) {
@@ -245,6 +246,7 @@ static void free_population(fs_population *pop) {
   free(pop->next_spike);
   free(pop->rng);
   free(pop->queue);
+  free(pop->rate_next);
   free(pop->bdnf);
   free(pop->prp);
   free(pop->esum);

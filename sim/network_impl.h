@@ -88,7 +88,8 @@ struct fs_population {
   uint32_t *queue;      /* poisson: per thread range, a binary min-heap of its units by
                            (next_spike, id), in queue[range.begin .. range.end) */
   fs_rng *rng;          /* poisson: each unit's stream */
-  size_t rate_index;    /* poisson: current segment of the rate schedule */
+  size_t *rate_next;    /* poisson: per thread, the first change of the rate schedule (index
+                           into spec->rate_step, from 1) its range has not passed yet */
   size_t train_pos;     /* spike_times: next entry of the sorted train */
   /* spikes of the current step, per thread, double-buffered by step parity */
   uint32_t *spike_buf[2];
