@@ -180,7 +180,7 @@ static fs_status create_neurons(fs_population *pop, const fs_network *net, fs_er
   pop->coeff = calloc(1, m->coeff_size);
   pop->refractory = alloc_aligned(pop->n_pad * sizeof(int32_t));
   pop->fired = alloc_aligned(pop->n_pad * sizeof(int32_t));
-  pop->scratch = alloc_aligned(pop->n_pad * sizeof(double));
+  pop->scratch = alloc_aligned(FS_SCRATCH_ROWS * pop->n_pad * sizeof(double));
   pop->ring_len = net->max_delay + 2; /* a neuron spike lands 1 + delay steps ahead */
   pop->ring = alloc_aligned(pop->ring_len * FS_N_CHANNELS * pop->n_pad * sizeof(double));
   if (!pop->coeff || !pop->refractory || !pop->fired || !pop->scratch || !pop->ring)

@@ -20,6 +20,9 @@
  * the same (vector or scalar) path through a step whatever the thread count. */
 #define FS_NEURON_BLOCK 8
 
+/* Rows of n_pad values in a population's scratch (fs_step_ctx.scratch). */
+#define FS_SCRATCH_ROWS 2
+
 /* What a neuron model sees for one step of a range of neurons. */
 struct fs_step_ctx {
   int64_t step;
@@ -28,7 +31,8 @@ struct fs_step_ctx {
                                 zeroes it */
   double i_ext;              /* injected current during this step, A, for every neuron */
   int32_t *fired;            /* scratch of n_pad flags, zero outside [begin, end) */
-  double *scratch;           /* scratch of n_pad values for the model's own use */
+  double *scratch;           /* FS_SCRATCH_ROWS rows of n_pad values for the model's own use,
+                                row k at scratch + k n_pad */
   uint32_t *spikes;          /* output: ids that spiked, appended in increasing order */
   size_t n_spikes;
   /* where the range's loop may end: the padded length when the range ends the population (its
@@ -77,7 +81,7 @@ struct fs_population {
   double *state[FS_MAX_STATE];
   int32_t *refractory; /* steps left */
   int32_t *fired;      /* this step's spike flags, padded with zeros to n_pad */
-  double *scratch;     /* n_pad values a model may use within one step */
+  double *scratch;     /* FS_SCRATCH_ROWS x n_pad values a model may use within one step */
   /* input ring: ring[(slot * FS_N_CHANNELS + channel) * n_pad + neuron] */
   double *ring;
   size_t ring_len;
