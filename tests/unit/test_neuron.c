@@ -31,7 +31,7 @@ static bench_pop *make_pop(const char *model, size_t n, const char *const *names
   p->params = calloc(1, p->model->params_size);
   p->coeff = calloc(1, p->model->coeff_size);
   p->refractory = calloc(n, sizeof *p->refractory);
-  p->scratch = calloc(n, sizeof *p->scratch);
+  p->scratch = calloc(FS_SCRATCH_ROWS * n, sizeof *p->scratch);
   fs_params_set_defaults(p->model->params, p->model->n_params, p->params);
   for (size_t k = 0; k < n_values; k++) {
     const fs_param_spec *s = fs_params_find(p->model->params, p->model->n_params, names[k]);
