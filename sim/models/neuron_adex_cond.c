@@ -152,9 +152,9 @@ static inline __attribute__((always_inline)) void
 adex_integrate(const adex_params *p, const adex_coeff *c, double i_const, double *restrict v,
                double *restrict w, double *restrict ga, double *restrict gg, double *restrict nr,
                double *restrict nd, double *restrict in_a, double *restrict in_n,
-               double *restrict in_g, const double *restrict mg_den,
-               const double *restrict exp_cur, int32_t *restrict ref, int32_t *restrict fired,
-               size_t begin, size_t end, const bool nmda, const bool expo) {
+               double *restrict in_g, const double *restrict mg_den, const double *restrict exp_cur,
+               int32_t *restrict ref, int32_t *restrict fired, size_t begin, size_t end,
+               const bool nmda, const bool expo) {
   const fs_cond_syn_coeff *s = &c->syn;
   const double g_L = p->g_L, E_ex = p->syn.E_ex, E_in = p->syn.E_in, dt_over_c = c->dt_over_c;
   const double norm = s->nmda_norm, a_w = p->a, E_L = p->E_L, decay_w = c->decay_w;
