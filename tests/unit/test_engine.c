@@ -1,6 +1,7 @@
 /* test_engine.c - the engine's own accounting: the wall time it reports is the time it ran,
  * with progress reports on or off and over several spans of one run; the work of fast and slow
- * phases behind the time left, and the estimate itself. */
+ * phases behind the time left, and the estimate itself; subnormal numbers flushed inside a run
+ * and the caller's floating-point mode back after it. */
 #include "fs_test.h"
 #include "test_util.h"
 
@@ -134,12 +135,45 @@ static void test_eta(void **state) {
   fs_assert_close(fs_engine_eta(&s), 6.0, 1e-12, 0);
 }
 
+/* 1e-300 * 1e-10 is subnormal in IEEE arithmetic, 0 with subnormals flushed. */
+static double tiny_product(void) {
+  volatile double a = 1e-300, b = 1e-10;
+  return a * b;
+}
+
+static int flushed_reports, reports_seen;
+
+static void check_flushed(void *user, const fs_engine_stats *s, double t_end) {
+  (void)user;
+  (void)s;
+  (void)t_end;
+  reports_seen++;
+  if (tiny_product() == 0.0) flushed_reports++;
+}
+
+/* The engine's threads run with subnormals flushed to zero (a decaying trace costs no slow
+ * arithmetic), and the caller gets its own mode back: a library must not change how the
+ * program that calls it computes. */
+static void test_subnormals_flushed_then_restored(void **state) {
+  (void)state;
+  assert_true(tiny_product() > 0.0);
+  double elapsed;
+  reports_seen = flushed_reports = 0;
+  run_with_progress(net_yaml, 2, check_flushed, true, &elapsed);
+  assert_true(reports_seen > 100);
+#if defined(__x86_64__) || defined(__aarch64__)
+  assert_int_equal(flushed_reports, reports_seen);
+#endif
+  assert_true(tiny_product() > 0.0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_wall_is_time_run),
       cmocka_unit_test(test_wall_over_spans),
       cmocka_unit_test(test_work_of_phases),
       cmocka_unit_test(test_eta),
+      cmocka_unit_test(test_subnormals_flushed_then_restored),
   };
   return cmocka_run_group_tests(tests, fs_test_setup, fs_test_teardown);
 }
