@@ -13,7 +13,8 @@
  * remainder is below 1e-18 relative on the reduced interval):
  *   exp:   x = k ln2 + r, |r| <= ln2/2 (Cody & Waite's two-part ln2), exp(r) by its Taylor
  *          polynomial of degree 14 (Horner), times 2^k built in two halves from the exponent
- *          bits so that results underflow gradually to 0 and overflow to inf.
+ *          bits so that results underflow gradually to 0 and overflow to inf (in the engine's
+ *          threads, which flush subnormals to zero, a result below 2^-1022 is 0).
  *   expm1: |x| < 0.7: x + x^2/2 + x^3 (1/6 + x/24 + ...), degree 18, with x^2/2 exact as two
  *          doubles; otherwise x = k ln2 + r with k rounded toward 0, (2^k - 1) + 2^k r (summed
  *          exactly as two doubles) + 2^k (expm1(r) - r).

@@ -87,7 +87,10 @@ void fs_engine_set_pause(fs_engine *eng, fs_pause_fn fn, void *user, double inte
  * or the checkpoint restored into it) to its end. FS_ERR_INTERRUPTED if the stop flag was
  * raised or the stop time reached: the engine is then at a step boundary, ready for a
  * checkpoint or another fs_engine_run. An error from the record module or the pause function
- * stops the run with that error. */
+ * stops the run with that error. Its threads flush subnormal numbers to zero (FTZ/DAZ on
+ * x86-64, FZ on AArch64: docs/performance.md) and restore the caller's floating-point mode
+ * before it returns: the progress callback runs in the flushed mode, the pause callback in the
+ * caller's. */
 fs_status fs_engine_run(fs_engine *eng, fs_error *err);
 
 /* Writes what is written once at the end (population rates) to the record. */
