@@ -19,6 +19,7 @@ static const fs_drug_mechanism *const mechanisms[] = {
 
 extern const fs_drug fs_drug_ketamine;
 extern const fs_drug fs_drug_esketamine;
+extern const fs_drug fs_drug_arketamine;
 extern const fs_drug fs_drug_mk801;
 extern const fs_drug fs_drug_memantine;
 extern const fs_drug fs_drug_apv;
@@ -27,8 +28,9 @@ extern const fs_drug fs_drug_saline;
 extern const fs_drug fs_drug_midazolam;
 
 static const fs_drug *const drugs[] = {
-    &fs_drug_ketamine, &fs_drug_esketamine,   &fs_drug_mk801,  &fs_drug_memantine,
-    &fs_drug_apv,      &fs_drug_dcycloserine, &fs_drug_saline, &fs_drug_midazolam};
+    &fs_drug_ketamine,     &fs_drug_esketamine, &fs_drug_arketamine,
+    &fs_drug_mk801,        &fs_drug_memantine,  &fs_drug_apv,
+    &fs_drug_dcycloserine, &fs_drug_saline,     &fs_drug_midazolam};
 #define N_DRUGS (sizeof drugs / sizeof drugs[0])
 
 size_t fs_drug_mechanism_count(void) {

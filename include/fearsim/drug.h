@@ -1,5 +1,5 @@
-/* drug.h - drugs at the NMDA receptor: the registry (ketamine, esketamine, mk801, memantine,
- * apv, dcycloserine, saline, midazolam) and the per-synapse models of their action
+/* drug.h - drugs at the NMDA receptor: the registry (ketamine, esketamine, arketamine, mk801,
+ * memantine, apv, dcycloserine, saline, midazolam) and the per-synapse models of their action
  * (docs/model.md §3). Concentrations are mol/m^3 (= mM) at the receptor, voltages V, times s.
  *
  * Open-channel trapping block, per synapse with blocked fraction b and open fraction o(t):

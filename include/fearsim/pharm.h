@@ -29,8 +29,8 @@
  *       populations: [LA]
  *       at: 1 h
  *       duration: 2 h
- * Only ONE open-channel blocker (ketamine, esketamine, mk801, memantine) may be used in an
- * experiment, since every synapse keeps one blocked fraction b; a second one is an input
+ * Only ONE open-channel blocker (ketamine, esketamine, arketamine, mk801, memantine) may be used
+ * in an experiment, since every synapse keeps one blocked fraction b; a second one is an input
  * error. Every error is FS_ERR_INPUT with the place, e.g.
  *   `x.yaml:12:11: drugs[0].drug: expected one of "ketamine", ..., got "ketamin" (did you
  *   mean "ketamine"?)`. */

@@ -1,26 +1,32 @@
 /* drug_open_channel.c - the open-channel trapping block mechanism (the per-synapse blocked
- * fraction b in closed form) and its drugs: ketamine (racemic), esketamine,
- * MK-801 (dizocilpine) and memantine. Equations in include/fearsim/drug.h:
- *   db/dt = o·[k_on·sel·C·(1 - b) - k_off(V)·b] - (1 - o)·(1 - trap)·k_off(V)·b
- *   k_off(V) = k_off(-60 mV)·exp(δ·F·(V + 60 mV)/(R·310 K));  allosteric gain on o:
- *   1 - allo_max·C/(C + allo_ic50) (ketamine, esketamine; default off).
+ * fraction b in closed form) and its drugs: ketamine (racemic), esketamine and arketamine
+ * (its S and R enantiomers), MK-801 (dizocilpine) and memantine. Equations in
+ * include/fearsim/drug.h: db/dt = o·[k_on·sel·C·(1 - b) - k_off(V)·b] - (1 - o)·(1 -
+ * trap)·k_off(V)·b k_off(V) = k_off(-60 mV)·exp(δ·F·(V + 60 mV)/(R·310 K));  allosteric gain on o:
+ *   1 - allo_max·C/(C + allo_ic50) (ketamine and its enantiomers; default off).
  * Units: 1e5 /M/s = 100 m^3/(mol·s); 1 µM = 1e-3 mol/m^3.
  *
  * | drug       | M g/mol | k_on /M/s | k_off(-60 mV) /s | δ   | trap | sources        |
  * |------------|---------|-----------|------------------|-----|------|----------------|
  * | ketamine   | 237.7   | 1e5       | 0.2              | 0.8 | 1    | [1][2][3][4]   |
- * | esketamine | 237.7   | 1e5       | 0.1              | 0.8 | 1    | [1][5]         |
+ * | esketamine | 237.7   | 1e5       | 0.125            | 0.8 | 1    | [1][5]         |
+ * | arketamine | 237.7   | 1e5       | 0.5              | 0.8 | 1    | [1][5]         |
  * | mk801      | 221.3   | 1e5       | 0.003            | 0.8 | 1    | [2][3][6]      |
  * | memantine  | 179.3   | 3e5       | 0.5              | 0.8 | 0.7  | [3][7]         |
- * | allo_max   | 0 (off) | allo_ic50 0.1 µM (ketamine, esketamine)             | [8]            |
+ * | allo_max   | 0 (off) | allo_ic50 0.1 µM (ketamine and its enantiomers)     | [8]            |
  *
- * [1] Ketamine base M 237.7 g/mol [read: docslib suppl. table]; esketamine has the same formula.
+ * [1] Ketamine base M 237.7 g/mol [read: docslib suppl. table]; its enantiomers have the same
+ *     formula.
  * [2] MacDonald et al. 1991 [read: abstract]: k_on 3e4–3e5 /M/s, similar for ketamine, PCP and
  *     MK-801; k_off 0.2 /s ketamine, 0.003 /s MK-801; default k_on 1e5 as in docs/model.md §3.
  * [3] δ 0.6–0.9 (from memory, verify against MacDonald 1991 Fig.); 0.8 for all four.
  * [4] Full trapping [read: Kotermanski, Wood & Johnson 2009, fig. 5 legend].
- * [5] k_off halved for S-ketamine's ≈ 2× racemic potency: S ≈ 3–4× R [read: Sinner 2005]; the
- *     factor 2 is a placeholder (verify).
+ * [5] The enantiomers from the racemate's constants and one ratio: S "nearly four times more
+ *     potent" than R [read: Sinner et al. 2005], K_R = 4 K_S for the half-block concentration
+ *     K = k_off/k_on. The racemate is half of each, two blockers competing for one site, so at
+ *     equilibrium 1/K_rac = (1/K_S + 1/K_R)/2 = 0.625/K_S: K_S = 0.625 K_rac, K_R = 2.5 K_rac.
+ *     Which rate constant differs is not known; k_on is kept and k_off scaled (0.2 s^-1 x
+ *     0.625 and x 2.5). PK as racemic ketamine's (not measured per enantiomer here).
  * [6] M computed from C16H15N (formula from memory, verify).
  * [7] M computed from C12H21N (formula from memory, verify); "fast" kinetics (docs/model.md §3):
  *     k_on and k_off placeholders (from memory, verify); partial trapping ≈ 70 % (Mealing et
@@ -175,9 +181,15 @@ static const fs_param_spec ketamine_params[] = {
                       "full trapping: Kotermanski, Wood & Johnson 2009, J Physiol 587:4589"),
     ALLOSTERIC_ROWS};
 static const fs_param_spec esketamine_params[] = {
-    OPEN_CHANNEL_ROWS(1e5, 0.1, 0.8, 1.0,
-                      "MacDonald et al. 1991, J Physiol 432:483; k_off halved for S-ketamine "
-                      "(Sinner et al. 2005, Anesth Analg; factor 2 a placeholder)",
+    OPEN_CHANNEL_ROWS(1e5, 0.125, 0.8, 1.0,
+                      "MacDonald et al. 1991, J Physiol 432:483; k_off x 0.625: S 4x R (Sinner "
+                      "et al. 2005, Anesth Analg), the racemate half of each",
+                      "full trapping: Kotermanski, Wood & Johnson 2009, J Physiol 587:4589"),
+    ALLOSTERIC_ROWS};
+static const fs_param_spec arketamine_params[] = {
+    OPEN_CHANNEL_ROWS(1e5, 0.5, 0.8, 1.0,
+                      "MacDonald et al. 1991, J Physiol 432:483; k_off x 2.5: S 4x R (Sinner "
+                      "et al. 2005, Anesth Analg), the racemate half of each",
                       "full trapping: Kotermanski, Wood & Johnson 2009, J Physiol 587:4589"),
     ALLOSTERIC_ROWS};
 static const fs_param_spec mk801_params[] = {
@@ -207,6 +219,17 @@ const fs_drug fs_drug_esketamine = {
     .mechanism = &fs_drug_mech_open_channel,
     .params = esketamine_params,
     .n_params = N(esketamine_params),
+    .pk_human = "clements",
+    .pk_rodent = "rodent_1c",
+};
+
+const fs_drug fs_drug_arketamine = {
+    .name = "arketamine",
+    .description = "R-ketamine, open-channel trapping NMDA blocker",
+    .molar_mass = 0.2377,
+    .mechanism = &fs_drug_mech_open_channel,
+    .params = arketamine_params,
+    .n_params = N(arketamine_params),
     .pk_human = "clements",
     .pk_rodent = "rodent_1c",
 };

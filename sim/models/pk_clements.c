@@ -21,8 +21,8 @@
  *     (esketamine intranasal t_max 20–40 min, from memory, verify).
  * Derived (computed here): half-lives 17.6 min and 183 min; 0.5 mg/kg over 40 min → 177 ng/mL
  * at the end of the infusion (observed 185 ng/mL, Zarate 2006 via Zanos 2018 [read]).
- * The same disposition is used for esketamine (assumption: S-ketamine shares the racemate's
- * disposition; Perez-Ruixo 2021 CL 114 L/h vs 80 L/h here for 70 kg, verify). */
+ * The same disposition is used for esketamine and arketamine (assumption: each enantiomer shares
+ * the racemate's disposition; Perez-Ruixo 2021 CL 114 L/h vs 80 L/h here for 70 kg, verify). */
 #include <stddef.h>
 
 #include <fearsim/pk.h>

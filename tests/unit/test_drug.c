@@ -1,6 +1,6 @@
 /* test_drug.c - the per-synapse block (docs/model.md §8 rows 2–4: use dependence, trapping,
  * voltage dependence), its closed form against a fine integration with an explicit o(t),
- * the competitive and glycine-site factors, and the registry. */
+ * the competitive and glycine-site factors, the enantiomers' potencies, and the registry. */
 #include "fs_test.h"
 
 #include <fearsim/drug.h>
@@ -164,6 +164,44 @@ static void test_competitive_and_gain(void **state) {
   fs_assert_close(fs_nmda_availability(0.2, 0.5, 1.2), 0.48, 1e-15, 0);
 }
 
+/* The block of a channel held open until nothing changes. */
+static double open_block(const fs_drug *d, double conc, double v) {
+  fs_block_coeffs c = coeffs(d);
+  return fs_drug_block_advance(&c, 0.0, 1e4, 0.0, conc, v);
+}
+
+/* The concentration that blocks half the open channels at v, by bisection in log C. */
+static double half_block_conc(const fs_drug *d, double v) {
+  double lo = 1e-3 * UM, hi = 1e3 * UM;
+  for (int i = 0; i < 200; i++) {
+    double mid = sqrt(lo * hi);
+    *(open_block(d, mid, v) < 0.5 ? &lo : &hi) = mid;
+  }
+  return sqrt(lo * hi);
+}
+
+/* docs/validation.md target 13: S-ketamine nearly four times as potent as R-ketamine (Sinner et
+ * al. 2005), and racemic ketamine the same blocker as half of each competing for the pore: at
+ * equilibrium each alone at C/2 occupies x/(1 + x) with x = b/(1 - b), together
+ * (x_S + x_R)/(1 + x_S + x_R), which must be the racemate's block at C. */
+static void test_enantiomer_potency(void **state) {
+  (void)state;
+  const fs_drug *s = drug("esketamine"), *r = drug("arketamine"), *rac = drug("ketamine");
+  const double volts[] = {-80 * MV, -60 * MV, -20 * MV}, concs[] = {0.1 * UM, 1 * UM, 10 * UM};
+  double k_s = half_block_conc(s, -60 * MV), k_r = half_block_conc(r, -60 * MV);
+  double k_rac = half_block_conc(rac, -60 * MV);
+  print_message("half block, open, -60 mV: S %.3f, racemic %.3f, R %.3f uM; R/S %.2f\n", k_s / UM,
+                k_rac / UM, k_r / UM, k_r / k_s);
+  assert_true(k_r / k_s >= 3.0 && k_r / k_s <= 4.5);
+  assert_true(k_s < k_rac && k_rac < k_r);
+  for (size_t i = 0; i < 3; i++)
+    for (size_t j = 0; j < 3; j++) {
+      double bs = open_block(s, concs[j] / 2, volts[i]), br = open_block(r, concs[j] / 2, volts[i]);
+      double xs = bs / (1.0 - bs), xr = br / (1.0 - br);
+      fs_assert_close(open_block(rac, concs[j], volts[i]), (xs + xr) / (1.0 + xs + xr), 1e-9, 0);
+    }
+}
+
 static void test_registry(void **state) {
   (void)state;
   fs_error err = {0};
@@ -180,7 +218,7 @@ static void test_registry(void **state) {
     assert_int_equal(fs_drug_check(d, &err), FS_OK);
     n_blockers += d->mechanism->blocks_channel;
   }
-  assert_int_equal(n_blockers, 4);
+  assert_int_equal(n_blockers, 5);
   assert_null(fs_drug_find("ketamin", &err));
   fs_assert_msg(err, "unknown drug \"ketamin\" (did you mean \"ketamine\"?)");
   fs_drug_params p;
@@ -332,6 +370,7 @@ int main(void) {
       cmocka_unit_test(test_competitive_and_gain),
       cmocka_unit_test(test_mechanism_registry),
       cmocka_unit_test(test_mechanism_effects),
+      cmocka_unit_test(test_enantiomer_potency),
       cmocka_unit_test(test_registry),
       cmocka_unit_test(test_selectivity),
       cmocka_unit_test(test_nmda_table_same_bits),

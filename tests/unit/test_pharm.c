@@ -205,8 +205,8 @@ static void test_unknown_drug(void **state) {
                "    at: 0 s\n",
                INFINITY,
                "x.yaml:3:11: drugs[0].drug: expected one of \"ketamine\", \"esketamine\", "
-               "\"mk801\", \"memantine\", \"apv\", \"dcycloserine\", \"saline\", \"midazolam\", "
-               "got \"ketamin\" (did you mean \"ketamine\"?)");
+               "\"arketamine\", \"mk801\", \"memantine\", \"apv\", \"dcycloserine\", "
+               "\"saline\", \"midazolam\", got \"ketamin\" (did you mean \"ketamine\"?)");
 }
 
 static void test_unknown_route(void **state) {
