@@ -1,8 +1,8 @@
 /* drug_open_channel.c - the open-channel trapping block mechanism (the per-synapse blocked
  * fraction b in closed form) and its drugs: ketamine (racemic), esketamine and arketamine
- * (its S and R enantiomers), MK-801 (dizocilpine) and memantine. Equations in
- * include/fearsim/drug.h: db/dt = o·[k_on·sel·C·(1 - b) - k_off(V)·b] - (1 - o)·(1 -
- * trap)·k_off(V)·b k_off(V) = k_off(-60 mV)·exp(δ·F·(V + 60 mV)/(R·310 K));  allosteric gain on o:
+ * (its S and R enantiomers), MK-801 (dizocilpine) and memantine. Equations in drug.h:
+ *   db/dt = o·[k_on·sel·C·(1 - b) - k_off(V)·b] - (1 - o)·(1 - trap)·k_off(V)·b
+ *   k_off(V) = k_off(-60 mV)·exp(δ·F·(V + 60 mV)/(R·310 K));  allosteric gain on o:
  *   1 - allo_max·C/(C + allo_ic50) (ketamine and its enantiomers; default off).
  * Units: 1e5 /M/s = 100 m^3/(mol·s); 1 µM = 1e-3 mol/m^3.
  *
