@@ -409,7 +409,7 @@ static double injected_current(const fs_network *net, size_t pop, int64_t step) 
 /* Where the loop over range r of pop ends: the padded length for the range that ends the
  * population (fs_step_ctx.pad_end), else the range's end. */
 static size_t range_loop_end(const fs_population *pop, fs_thread_range r) {
-  return r.end == pop->n ? pop->n_pad : r.end;
+  return r.end == pop->n && r.begin < r.end ? pop->n_pad : r.end;
 }
 
 static void neuron_step(fs_network *net, fs_population *pop, size_t t, int64_t step, uint32_t *out,

@@ -136,7 +136,7 @@ static void *alloc_aligned(size_t n_bytes) {
 
 /* Thread t's range: blocks t/n to (t + 1)/n of the population. Where they do not divide evenly,
  * the populations give their extra blocks to the threads in turn (shift), so that no thread gets
- * them all. */
+ * them all. Inputs are split so: a thread's share costs in proportion to its size. */
 static void split_ranges(fs_population *pop, size_t n_threads) {
   size_t blocks = (pop->n + FS_NEURON_BLOCK - 1) / FS_NEURON_BLOCK, shift = pop->index % n_threads;
   for (size_t t = 0; t < n_threads; t++) {
@@ -144,6 +144,111 @@ static void split_ranges(fs_population *pop, size_t n_threads) {
     pop->range[t].begin = b0 * FS_NEURON_BLOCK < pop->n ? b0 * FS_NEURON_BLOCK : pop->n;
     pop->range[t].end = b1 * FS_NEURON_BLOCK < pop->n ? b1 * FS_NEURON_BLOCK : pop->n;
   }
+}
+
+/* What a neuron of pop costs a thread per step, relative to one without NMDA receptors: the
+ * Mg2+ block's exponential and the NMDA traces about double it (per neuron update at full scale,
+ * one thread: AdEx or LIF with NMDA input 4.5-5.5, LIF without 1.7-2.4, in cycles x 10^-9 per
+ * neuron over one conditioning trial). */
+static double neuron_weight(const fs_population *pop) {
+  return pop->has_nmda ? 2.0 : 1.0;
+}
+
+/* Thread ranges [begin, end) in thread order, about chunk[t] neurons each: every range but an
+ * empty one begins at a whole block. */
+static void lay_out(fs_population *pop, const double *chunk, size_t n_threads) {
+  double sum = 0.0;
+  size_t at = 0;
+  for (size_t t = 0; t < n_threads; t++) {
+    sum += chunk[t];
+    size_t end = (size_t)llround(sum / FS_NEURON_BLOCK) * FS_NEURON_BLOCK;
+    end = t + 1 == n_threads || end > pop->n || sum > (double)pop->n - 0.5 ? pop->n : end;
+    pop->range[t].begin = at;
+    pop->range[t].end = end > at ? end : at;
+    at = pop->range[t].end;
+  }
+}
+
+static size_t least_loaded(const double *load, size_t n_threads) {
+  size_t best = 0;
+  for (size_t t = 1; t < n_threads; t++)
+    if (load[t] < load[best]) best = t;
+  return best;
+}
+
+/* The heaviest neuron population not yet placed (placed[i] false), or n_pops. */
+static size_t heaviest_left(const fs_network *net, const bool *placed) {
+  size_t best = net->n_pops;
+  double w_best = -1.0;
+  for (size_t i = 0; i < net->n_pops; i++) {
+    const fs_population *pop = &net->pops[i];
+    double w = neuron_weight(pop) * (double)pop->n;
+    if (!pop->is_input && !placed[i] && w > w_best) best = i, w_best = w;
+  }
+  return best;
+}
+
+/* Gives pop's weight w to the threads so that the most loaded is as light as it can be: each
+ * takes up to a common level h, sum of max(0, h - load) = w. chunk: n_threads scratch. */
+static void water_fill(fs_population *pop, double *load, double *chunk, size_t n_threads) {
+  double w = neuron_weight(pop) * (double)pop->n, lo = 0.0, hi = 0.0;
+  for (size_t t = 0; t < n_threads; t++)
+    hi = load[t] + w > hi ? load[t] + w : hi;
+  for (int k = 0; k < 100; k++) {
+    double h = 0.5 * (lo + hi), got = 0.0;
+    for (size_t t = 0; t < n_threads; t++)
+      got += h > load[t] ? h - load[t] : 0.0;
+    *(got < w ? &lo : &hi) = h;
+  }
+  for (size_t t = 0; t < n_threads; t++) {
+    chunk[t] = hi > load[t] ? (hi - load[t]) / neuron_weight(pop) : 0.0;
+    load[t] += chunk[t] * neuron_weight(pop);
+  }
+  lay_out(pop, chunk, n_threads);
+}
+
+/* pop whole to the least loaded thread. */
+static void place_whole(fs_population *pop, double *load, double *chunk, size_t n_threads) {
+  size_t t = least_loaded(load, n_threads);
+  for (size_t u = 0; u < n_threads; u++)
+    chunk[u] = u == t ? (double)pop->n : 0.0;
+  load[t] += neuron_weight(pop) * (double)pop->n;
+  lay_out(pop, chunk, n_threads);
+}
+
+/* The threads' shares of the neuron populations. A population split between two threads costs
+ * each of them more per neuron than it costs one thread alone (their ranges are neighbours in
+ * every array: up to twice as much for 100 neurons, a third more for 800, measured on one
+ * full-scale conditioning trial), so populations go whole to the least loaded thread, heaviest
+ * first; only those heavier than a thread's fair share are split, last, to even the loads. The
+ * results do not depend on the shares. */
+static fs_status assign_neuron_ranges(fs_network *net, fs_error *err) {
+  size_t n_threads = net->n_threads, n_pops = net->n_pops;
+  double *load = calloc(2 * n_threads, sizeof *load), *chunk = load + n_threads, total = 0.0;
+  bool *placed = calloc(n_pops + 1, sizeof *placed);
+  if (!load || !placed) {
+    free(load);
+    free(placed);
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < n_pops; i++) {
+    placed[i] = net->pops[i].is_input;
+    if (!placed[i]) total += neuron_weight(&net->pops[i]) * (double)net->pops[i].n;
+  }
+  double fair = total / (double)n_threads;
+  for (size_t i; (i = heaviest_left(net, placed)) < n_pops;) {
+    fs_population *pop = &net->pops[i];
+    placed[i] = true;
+    if (neuron_weight(pop) * (double)pop->n <= fair) place_whole(pop, load, chunk, n_threads);
+  }
+  for (size_t i = 0; i < n_pops; i++) {
+    fs_population *pop = &net->pops[i];
+    if (!pop->is_input && neuron_weight(pop) * (double)pop->n > fair)
+      water_fill(pop, load, chunk, n_threads);
+  }
+  free(load);
+  free(placed);
+  return FS_OK;
 }
 
 static double draw(const fs_dist *d, fs_rng *r) {
@@ -230,7 +335,7 @@ static fs_status create_population(fs_network *net, size_t i, fs_error *err) {
   }
   if (pop->range == NULL)
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory for population %s", pop->name);
-  split_ranges(pop, net->n_threads);
+  if (pop->is_input) split_ranges(pop, net->n_threads);
   return pop->is_input ? create_inputs(pop, net, err) : create_neurons(pop, net, err);
 }
 
@@ -611,6 +716,7 @@ fs_status fs_network_create(const fs_experiment_spec *spec, size_t n_threads, fs
     if (fs_projection_has_nmda(&spec->projs[k])) net->pops[spec->projs[k].post].has_nmda = true;
   for (size_t i = 0; i < spec->n_pops; i++)
     FS_TRY(create_population(net, i, err));
+  FS_TRY(assign_neuron_ranges(net, err));
   FS_TRY(create_projections(net, err));
   FS_TRY(create_slow_state(net, err));
   *out = net;

@@ -1,5 +1,6 @@
 /* test_network.c - connectivity statistics of each rule, weight and delay distributions,
- * and a network that is the same for any number of threads; the memory check. */
+ * a network that is the same for any number of threads, the threads' shares of the
+ * populations; the memory check. */
 #include "fs_test.h"
 #include "test_util.h"
 
@@ -7,6 +8,8 @@
 #include <fearsim/network.h>
 
 #include <stdlib.h>
+
+#include "network_impl.h"
 
 typedef struct synapses {
   uint64_t n;
@@ -179,6 +182,66 @@ static void test_thread_count_independent(void **state) {
   drop(&s1);
   drop(&s2);
   drop(&s3);
+}
+
+/* Thread t's share of the weight of the neuron populations (a neuron with NMDA input counts 2). */
+static double share(const fs_network *net, size_t t) {
+  double w = 0.0;
+  for (size_t i = 0; i < net->n_pops; i++) {
+    const fs_population *pop = &net->pops[i];
+    if (!pop->is_input)
+      w += (pop->has_nmda ? 2.0 : 1.0) * (double)(pop->range[t].end - pop->range[t].begin);
+  }
+  return w;
+}
+
+/* The threads' ranges tile each population in thread order, each non-empty one starting at a
+ * whole block; a population lighter than a thread's fair share goes whole to one thread, and
+ * the threads' shares come out even (neurons with NMDA input weigh twice). */
+static void test_thread_shares(void **state) {
+  (void)state;
+  const char *yaml = "seed: 1\n"
+                     "simulation: {duration: 10 ms}\n"
+                     "populations:\n"
+                     "  E: {model: lif_cond, size: 3200}\n"
+                     "  I: {model: lif_cond, size: 800}\n"
+                     "  N: {model: adex_cond, size: 300}\n"
+                     "  S: {model: lif_cond, size: 99}\n"
+                     "inputs:\n"
+                     "  X: {type: poisson, size: 1000, rate: 5 Hz}\n"
+                     "projections:\n"
+                     "  - {from: X, to: N, receptor: nmda, connect: {rule: fixed_indegree,"
+                     " indegree: 2}, weight: 1 nS}\n";
+  fs_error err = {0};
+  fs_experiment_spec *spec = NULL;
+  if (fs_experiment_load(fs_test_write("shares.yaml", yaml), NULL, 0, &spec, &err) != FS_OK)
+    fail_msg("%s", err.msg);
+  const size_t threads[] = {1, 2, 3, 5};
+  for (size_t k = 0; k < 4; k++) {
+    fs_network *net = NULL;
+    assert_int_equal(fs_network_create(spec, threads[k], &net, &err), FS_OK);
+    double total = 3200 + 800 + 2 * 300 + 99, fair = total / (double)threads[k];
+    for (size_t i = 0; i < net->n_pops; i++) {
+      const fs_population *pop = &net->pops[i];
+      size_t at = 0, holders = 0;
+      for (size_t t = 0; t < threads[k]; t++) {
+        assert_int_equal(pop->range[t].begin, at);
+        assert_true(pop->range[t].end >= at);
+        if (pop->range[t].end > at) {
+          assert_int_equal(at % FS_NEURON_BLOCK, 0);
+          holders++;
+        }
+        at = pop->range[t].end;
+      }
+      assert_int_equal(at, pop->n);
+      double w = (pop->has_nmda ? 2.0 : 1.0) * (double)pop->n;
+      if (!pop->is_input && w <= fair) assert_int_equal(holders, 1);
+    }
+    for (size_t t = 0; t < threads[k]; t++)
+      fs_assert_close(share(net, t), fair, 0.01, 0.0);
+    fs_network_free(net);
+  }
+  fs_experiment_free(spec);
 }
 
 /* all_to_all: every pair once, in canonical order (by post, then pre). */
@@ -425,6 +488,7 @@ int main(void) {
       cmocka_unit_test(test_one_to_one_and_all_to_all),
       cmocka_unit_test(test_weight_and_delay_distributions),
       cmocka_unit_test(test_thread_count_independent),
+      cmocka_unit_test(test_thread_shares),
       cmocka_unit_test(test_all_to_all_pairs),
       cmocka_unit_test(test_fixed_indegree_no_autapses),
       cmocka_unit_test(test_fixed_indegree_uniform_sources),
