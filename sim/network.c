@@ -154,6 +154,11 @@ static double neuron_weight(const fs_population *pop) {
   return pop->has_nmda ? 2.0 : 1.0;
 }
 
+/* What the whole population costs a thread, in those units. */
+static double pop_weight(const fs_population *pop) {
+  return neuron_weight(pop) * (double)pop->n;
+}
+
 /* Thread ranges [begin, end) in thread order, about chunk[t] neurons each: every range but an
  * empty one begins at a whole block. */
 static void lay_out(fs_population *pop, const double *chunk, size_t n_threads) {
@@ -182,7 +187,7 @@ static size_t heaviest_left(const fs_network *net, const bool *placed) {
   double w_best = -1.0;
   for (size_t i = 0; i < net->n_pops; i++) {
     const fs_population *pop = &net->pops[i];
-    double w = neuron_weight(pop) * (double)pop->n;
+    double w = pop_weight(pop);
     if (!pop->is_input && !placed[i] && w > w_best) best = i, w_best = w;
   }
   return best;
@@ -191,7 +196,7 @@ static size_t heaviest_left(const fs_network *net, const bool *placed) {
 /* Gives pop's weight w to the threads so that the most loaded is as light as it can be: each
  * takes up to a common level h, sum of max(0, h - load) = w. chunk: n_threads scratch. */
 static void water_fill(fs_population *pop, double *load, double *chunk, size_t n_threads) {
-  double w = neuron_weight(pop) * (double)pop->n, lo = 0.0, hi = 0.0;
+  double w = pop_weight(pop), lo = 0.0, hi = 0.0;
   for (size_t t = 0; t < n_threads; t++)
     hi = load[t] + w > hi ? load[t] + w : hi;
   for (int k = 0; k < 100; k++) {
@@ -212,7 +217,7 @@ static void place_whole(fs_population *pop, double *load, double *chunk, size_t 
   size_t t = least_loaded(load, n_threads);
   for (size_t u = 0; u < n_threads; u++)
     chunk[u] = u == t ? (double)pop->n : 0.0;
-  load[t] += neuron_weight(pop) * (double)pop->n;
+  load[t] += pop_weight(pop);
   lay_out(pop, chunk, n_threads);
 }
 
@@ -233,18 +238,17 @@ static fs_status assign_neuron_ranges(fs_network *net, fs_error *err) {
   }
   for (size_t i = 0; i < n_pops; i++) {
     placed[i] = net->pops[i].is_input;
-    if (!placed[i]) total += neuron_weight(&net->pops[i]) * (double)net->pops[i].n;
+    if (!placed[i]) total += pop_weight(&net->pops[i]);
   }
   double fair = total / (double)n_threads;
   for (size_t i; (i = heaviest_left(net, placed)) < n_pops;) {
     fs_population *pop = &net->pops[i];
     placed[i] = true;
-    if (neuron_weight(pop) * (double)pop->n <= fair) place_whole(pop, load, chunk, n_threads);
+    if (pop_weight(pop) <= fair) place_whole(pop, load, chunk, n_threads);
   }
   for (size_t i = 0; i < n_pops; i++) {
     fs_population *pop = &net->pops[i];
-    if (!pop->is_input && neuron_weight(pop) * (double)pop->n > fair)
-      water_fill(pop, load, chunk, n_threads);
+    if (!pop->is_input && pop_weight(pop) > fair) water_fill(pop, load, chunk, n_threads);
   }
   free(load);
   free(placed);
