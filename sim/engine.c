@@ -475,17 +475,24 @@ static void report_progress(fs_engine *eng, double *last, double t0) {
 
 /* A spike's row is a few synapses at a random place of the projection's arrays: fetching it
  * costs a cache miss or two, which delivery hides by asking for the rows of the spikes a few
- * places ahead while it adds the current one. */
-enum { ROW_LOOKAHEAD = 4 };
+ * places ahead while it adds the current one. A plastic row's records (a cache line each for
+ * the rules here) are fetched whole, up to RECORD_PREFETCH_LINES lines.
+ *
+ * The helpers are always_inline because GCC (12, at -O2 and -O3) judges a function of
+ * prefetches alone to have no effect and deletes the calls to it: before, no agent row was
+ * prefetched at all. */
+enum { ROW_LOOKAHEAD = 4, RECORD_PREFETCH_LINES = 16, CACHE_LINE = 64 };
 
-static inline void prefetch_row(const fs_proj_part *part, uint32_t src) {
+static inline __attribute__((always_inline)) void prefetch_row(const fs_proj_part *part,
+                                                               uint32_t src) {
   uint64_t s0 = part->row_start[src];
   __builtin_prefetch(part->target + s0);
   __builtin_prefetch(part->weight + s0);
 }
 
 /* The same for a row of synapse agents, whose state is spread over more arrays. */
-static inline void prefetch_agent_row(const fs_proj_part *part, uint32_t src, size_t record_size) {
+static inline __attribute__((always_inline)) void
+prefetch_agent_row(const fs_proj_part *part, uint32_t src, size_t record_size) {
   uint64_t s0 = part->row_start[src];
   prefetch_row(part, src);
   __builtin_prefetch(part->delay + s0);
@@ -496,7 +503,11 @@ static inline void prefetch_agent_row(const fs_proj_part *part, uint32_t src, si
     __builtin_prefetch(part->conc + s0);
     __builtin_prefetch(part->t_last + s0);
   }
-  if (part->plast) __builtin_prefetch((const char *)part->plast + s0 * record_size);
+  if (part->plast == NULL) return;
+  const char *rec = (const char *)part->plast + s0 * record_size;
+  const char *end = (const char *)part->plast + part->row_start[src + 1] * record_size;
+  for (int k = 0; k < RECORD_PREFETCH_LINES && rec < end; k++, rec += CACHE_LINE)
+    __builtin_prefetch(rec);
 }
 
 static uint64_t deliver_row(const fs_proj_part *part, uint32_t src, double *ring, size_t n_pad,
