@@ -586,14 +586,17 @@ static uint64_t deliver_row_agents(fs_proj_part *part, uint32_t src, fs_populati
   for (uint64_t s = s0; e->nmda && s < s1; s++)
     if (alive(e, part, s)) agent_block(part, s, emit + part->delay[s], part->target[s], e);
   if (e->plastic) e->plastic->rule->pre_row(part, s0, s1, emit, e->plastic, e->factor);
+  /* the slot of emit, then each synapse's delay (shorter than the ring) added modulo ring_len
+   * by a comparison: no integer division per synapse */
+  size_t ring_len = post->ring_len, emit_slot = (size_t)(emit % (int64_t)ring_len);
   for (uint64_t s = s0; s < s1; s++) {
-    int64_t arrive = emit + part->delay[s];
     uint32_t j = part->target[s];
     if (!alive(e, part, s)) continue;
     double w = part->weight[s], b = e->drugs ? part->block[s] : 0.0;
     if (e->plastic) w *= e->factor[s - s0];
-    double *slot =
-        post->ring + (size_t)(arrive % (int64_t)post->ring_len) * FS_N_CHANNELS * post->n_pad;
+    size_t at = emit_slot + part->delay[s];
+    if (at >= ring_len) at -= ring_len;
+    double *slot = post->ring + at * FS_N_CHANNELS * post->n_pad;
     if (e->direct != FS_CH_NMDA) slot[e->direct * post->n_pad + j] += w;
     if (e->nmda) slot[FS_CH_NMDA * post->n_pad + j] += w * e->nmda_scale * (1.0 - b) * nmda_factor;
   }

@@ -73,12 +73,13 @@ static double clip(const trip_params *p, double w) {
 }
 
 /* The four traces' decay factors exp(-k dt / tau) for gaps of k < TRIP_TABLE steps, computed
- * as decay() computes them, so a look-up gives the same bits as the exp it saves. */
+ * as decay() computes them, so a look-up gives the same bits as the exp it saves; the four of
+ * one gap side by side, one cache line. */
 #define TRIP_TABLE 2048
 #define POST_PREFETCH 16
 enum { TR_R1, TR_R2, TR_O1, TR_O2, TR_COUNT };
 typedef struct trip_coeff {
-  double factor[TR_COUNT][TRIP_TABLE];
+  double factor[TRIP_TABLE][TR_COUNT];
 } trip_coeff;
 
 static void taus(const trip_params *p, double tau[TR_COUNT]) {
@@ -96,7 +97,7 @@ static fs_status precompute(const void *params, double dt, void *coeff, fs_error
   for (int j = 0; j < TR_COUNT; j++)
     for (int64_t k = 0; k < TRIP_TABLE; k++) {
       double h = (double)k * dt;
-      c->factor[j][k] = fs_exp(-h / tau[j]);
+      c->factor[k][j] = fs_exp(-h / tau[j]);
     }
   return FS_OK;
 }
@@ -109,7 +110,7 @@ static void decay(const fs_synrule_env *e, trip_syn *y, int64_t to) {
   double *trace[TR_COUNT] = {&y->r1, &y->r2, &y->o1, &y->o2};
   if (c != NULL && k < TRIP_TABLE) {
     for (int j = 0; j < TR_COUNT; j++)
-      *trace[j] *= c->factor[j][k];
+      *trace[j] *= c->factor[k][j];
   } else {
     double tau[TR_COUNT], h = (double)k * e->dt;
     taus(e->params, tau);
