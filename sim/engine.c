@@ -462,8 +462,9 @@ static uint64_t count_spikes(const fs_network *net, int64_t step) {
 }
 
 static void report_progress(fs_engine *eng, double *last, double t0) {
+  if (eng->progress == NULL) return;
   double now = omp_get_wtime();
-  if (eng->progress == NULL || now - *last < eng->progress_interval) return;
+  if (now - *last < eng->progress_interval) return;
   *last = now;
   fs_engine_stats s;
   eng->wall = eng->wall_before + now - t0;
