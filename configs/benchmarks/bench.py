@@ -6,7 +6,9 @@ biological time on 1 and 2 threads, and Brian2's C++ standalone build of the sam
 (brian2_coba.py beside this file, without OpenMP: Brian2's fastest setting on two cores), each
 --reps times on this machine, and prints for each the median time of the simulation loop, ns
 per neuron update, synaptic events per second, peak memory, and Brian2's loop time over
-fearsim's. Brian2 (Debian's python3-brian) and g++ are needed for the peer; without them only
+fearsim's. The peer counts each neuron's spikes and writes none, so COBA is also run without
+coba.yaml's spike file (`record.spikes=none`), the same work as the peer's; both ratios are
+printed. Brian2 (Debian's python3-brian) and g++ are needed for the peer; without them only
 fearsim is measured.
 
   --plastic  also COBA with plastic E->E synapses: coba_plastic.yaml (Graupner-Brunel, the
@@ -83,6 +85,9 @@ def run_peer(script, args):
     return None
 
 
+NO_SPIKE_FILE = 'fearsim coba.yaml, no spike file'
+
+
 def median(xs):
     return statistics.median(xs) if xs else float('nan')
 
@@ -107,6 +112,10 @@ def timings(a, tmp):
     duration = ['--set', f'simulation.duration={a.duration} s']
     rows = [measure(a, tmp, 'fearsim coba.yaml', 'coba.yaml', duration, t, a.reps)
             for t in (1, 2)]
+    # The peer keeps a spike count per neuron and writes no spikes; coba.yaml writes every spike
+    # to HDF5 (shuffled and deflated, in the loop): the same work as the peer's is without it.
+    rows += [measure(a, tmp, NO_SPIKE_FILE, 'coba.yaml',
+                     duration + ['--set', 'record.spikes=none'], t, a.reps) for t in (1, 2)]
     if a.plastic:
         rows += [measure(a, tmp, f'fearsim {c}', c, duration, t, a.reps)
                  for c in ('coba_plastic.yaml', 'coba_stdp.yaml') for t in (1, 2)]
@@ -128,8 +137,9 @@ def timings(a, tmp):
     print_rows(rows)
     static = {t: rate for name, t, _, _, rate, _ in rows if name == 'fearsim coba.yaml'}
     for name, threads, sim, _, rate, _ in rows:
-        if name == 'fearsim coba.yaml' and peer is not None:
-            print(f'Brian2 / fearsim ({threads} thread{"s" if threads > 1 else ""}): '
+        if name in ('fearsim coba.yaml', NO_SPIKE_FILE) and peer is not None:
+            what = ', no spike file as the peer' if name == NO_SPIKE_FILE else ''
+            print(f'Brian2 / fearsim ({threads} thread{"s" if threads > 1 else ""}{what}): '
                   f'{peer / sim:.2f}x')
         if name.startswith('fearsim coba_') and threads in static:
             print(f'{name[8:]} / static, time per synaptic event ({threads} thread'
