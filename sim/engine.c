@@ -511,12 +511,18 @@ prefetch_agent_row(const fs_proj_part *part, uint32_t src, size_t record_size) {
     __builtin_prefetch(rec);
 }
 
+/* The ring slot `delay` steps after slot `from`: a delay is shorter than the ring, so one
+ * comparison does what % would with an integer division per synapse. */
+static inline size_t ring_slot(size_t from, size_t delay, size_t ring_len) {
+  size_t at = from + delay;
+  return at >= ring_len ? at - ring_len : at;
+}
+
 static uint64_t deliver_row(const fs_proj_part *part, uint32_t src, double *ring, size_t n_pad,
                             size_t ring_len, size_t base_slot, fs_channel ch) {
   uint64_t s0 = part->row_start[src], s1 = part->row_start[src + 1];
   for (uint64_t s = s0; s < s1; s++) {
-    size_t slot = base_slot + part->delay[s];
-    if (slot >= ring_len) slot -= ring_len;
+    size_t slot = ring_slot(base_slot, part->delay[s], ring_len);
     ring[(slot * FS_N_CHANNELS + (size_t)ch) * n_pad + part->target[s]] += part->weight[s];
   }
   return s1 - s0;
@@ -576,27 +582,23 @@ static bool alive(const agent_env *e, const fs_proj_part *part, uint64_t s) {
   return e->plastic == NULL || fs_synrule_alive(e->plastic->rule, part, s);
 }
 
-/* Synapse agents of one presynaptic spike emitted at step emit: each updates its block, then
- * the rule updates the plastic ones for the whole row, then each transmits its weight
- * w * factor to its channel and w * factor * nmda_scale * (1 - b) * antagonist * gain to NMDA.
- * A synapse of the spine pool not formed (yet) does nothing. */
+/* Synapse agents of one presynaptic spike emitted at step emit (ring slot emit_slot): each
+ * updates its block, then the rule updates the plastic ones for the whole row, then each
+ * transmits its weight w * factor to its channel and w * factor * nmda_scale * (1 - b) *
+ * antagonist * gain to NMDA. A synapse of the spine pool not formed (yet) does nothing. */
 static uint64_t deliver_row_agents(fs_proj_part *part, uint32_t src, fs_population *post,
-                                   int64_t emit, const agent_env *e) {
+                                   int64_t emit, size_t emit_slot, const agent_env *e) {
   uint64_t s0 = part->row_start[src], s1 = part->row_start[src + 1];
   double nmda_factor = e->mod->antagonist * e->mod->gain;
   for (uint64_t s = s0; e->nmda && s < s1; s++)
     if (alive(e, part, s)) agent_block(part, s, emit + part->delay[s], part->target[s], e);
   if (e->plastic) e->plastic->rule->pre_row(part, s0, s1, emit, e->plastic, e->factor);
-  /* the slot of emit, then each synapse's delay (shorter than the ring) added modulo ring_len
-   * by a comparison: no integer division per synapse */
-  size_t ring_len = post->ring_len, emit_slot = (size_t)(emit % (int64_t)ring_len);
   for (uint64_t s = s0; s < s1; s++) {
     uint32_t j = part->target[s];
     if (!alive(e, part, s)) continue;
     double w = part->weight[s], b = e->drugs ? part->block[s] : 0.0;
     if (e->plastic) w *= e->factor[s - s0];
-    size_t at = emit_slot + part->delay[s];
-    if (at >= ring_len) at -= ring_len;
+    size_t at = ring_slot(emit_slot, part->delay[s], post->ring_len);
     double *slot = post->ring + at * FS_N_CHANNELS * post->n_pad;
     if (e->direct != FS_CH_NMDA) slot[e->direct * post->n_pad + j] += w;
     if (e->nmda) slot[FS_CH_NMDA * post->n_pad + j] += w * e->nmda_scale * (1.0 - b) * nmda_factor;
@@ -631,6 +633,7 @@ static uint64_t deliver_agent_projection(fs_engine *eng, size_t k, size_t t, int
                  proj->plastic ? &pe : NULL,
                  eng->factor[t]};
   int64_t emit = step + (pre->is_input ? 0 : 1);
+  size_t emit_slot = (size_t)(emit % (int64_t)post->ring_len);
   fs_proj_part *part = &proj->part[t];
   size_t record_size = proj->plastic ? proj->rule->record_size : 0;
   uint64_t events = 0;
@@ -641,7 +644,7 @@ static uint64_t deliver_agent_projection(fs_engine *eng, size_t k, size_t t, int
       prefetch_agent_row(part, src[i], record_size);
     for (size_t i = 0; i < n; i++) {
       if (i + ROW_LOOKAHEAD < n) prefetch_agent_row(part, src[i + ROW_LOOKAHEAD], record_size);
-      events += deliver_row_agents(part, src[i], post, emit, &e);
+      events += deliver_row_agents(part, src[i], post, emit, emit_slot, &e);
     }
   }
   return events;
@@ -673,7 +676,7 @@ static uint64_t deliver_projection(const fs_network *net, const fs_projection *p
   int parity = (int)(step & 1);
   /* a neuron's spike is at the end of its step, an input's at the start */
   size_t base_slot = (size_t)((step + (pre->is_input ? 0 : 1)) % (int64_t)post->ring_len);
-  size_t same_slot = (base_slot + proj->same_delay) % post->ring_len;
+  size_t same_slot = ring_slot(base_slot, proj->same_delay, post->ring_len);
   double *slot = post->ring + (same_slot * FS_N_CHANNELS + (size_t)proj->channel) * post->n_pad;
   uint64_t events = 0;
   for (size_t u = 0; u < net->n_threads; u++) {
