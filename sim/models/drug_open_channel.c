@@ -200,11 +200,13 @@ static const fs_param_spec memantine_params[] = {
                       "about 70 % (Mealing et al. 1999; not verified)")};
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
+/* kg/mol, ketamine base [1]: the racemate and both enantiomers (one formula) */
+#define KETAMINE_MOLAR_MASS 0.2377
 
 const fs_drug fs_drug_ketamine = {
     .name = "ketamine",
     .description = "racemic ketamine, open-channel trapping NMDA blocker",
-    .molar_mass = 0.2377,
+    .molar_mass = KETAMINE_MOLAR_MASS,
     .mechanism = &fs_drug_mech_open_channel,
     .params = ketamine_params,
     .n_params = N(ketamine_params),
@@ -215,7 +217,7 @@ const fs_drug fs_drug_ketamine = {
 const fs_drug fs_drug_esketamine = {
     .name = "esketamine",
     .description = "S-ketamine, open-channel trapping NMDA blocker",
-    .molar_mass = 0.2377,
+    .molar_mass = KETAMINE_MOLAR_MASS,
     .mechanism = &fs_drug_mech_open_channel,
     .params = esketamine_params,
     .n_params = N(esketamine_params),
@@ -226,7 +228,7 @@ const fs_drug fs_drug_esketamine = {
 const fs_drug fs_drug_arketamine = {
     .name = "arketamine",
     .description = "R-ketamine, open-channel trapping NMDA blocker",
-    .molar_mass = 0.2377,
+    .molar_mass = KETAMINE_MOLAR_MASS,
     .mechanism = &fs_drug_mech_open_channel,
     .params = arketamine_params,
     .n_params = N(arketamine_params),
