@@ -356,19 +356,14 @@ static void sum_plastic(fs_observer *obs, size_t k, size_t t, int parity) {
   const fs_synrule *rule = proj->rule;
   fs_thread_range r = proj->post->range[t];
   size_t n_pad = proj->post->n_pad, n_means = rule->n_means;
-  double *acc = obs->plast_acc[parity] + obs->plast_offset[k], value[FS_SYNRULE_MAX_MEANS];
+  double *acc = obs->plast_acc[parity] + obs->plast_offset[k];
   for (size_t f = 0; f <= n_means; f++)
     for (size_t j = r.begin; j < r.end; j++)
       acc[f * n_pad + j] = 0.0;
-  for (uint64_t s = 0; s < part->n_syn; s++) {
-    size_t j = part->target[s];
-    if (!fs_synrule_alive(rule, part, s)) continue;
-    rule->means_of(proj->rule_params, fs_synrule_rec(part, rule->record_size, s), part->weight[s],
-                   value);
-    for (size_t f = 0; f < n_means; f++)
-      acc[f * n_pad + j] += value[f];
-    acc[n_means * n_pad + j] += 1.0;
-  }
+  if (rule->sum_means)
+    rule->sum_means(proj->rule_params, part, acc, n_pad);
+  else
+    fs_synrule_sum_means_of(rule, proj->rule_params, part, rule->means_of, acc, n_pad);
 }
 
 /* Thread t's copies of the slow state of its neurons (the owners change it during a step

@@ -64,4 +64,24 @@ static inline double *fs_synrule_z(const fs_synrule *rule, const fs_proj_part *p
                     rule->late->z_offset);
 }
 
+/* Adds, for each synapse alive of a part in the order of s, each of its means' values
+ * (means_of) to acc[f * n_pad + target] and 1 to acc[n_means * n_pad + target]: the sums
+ * behind a plastic projection's timeline. The observer calls it with rule->means_of; a rule's
+ * sum_means hook calls it with its own static means_of, which the compiler then inlines. */
+static inline __attribute__((always_inline)) void
+fs_synrule_sum_means_of(const fs_synrule *rule, const void *params, const fs_proj_part *part,
+                        void (*means_of)(const void *, const void *, double, double *),
+                        double *restrict acc, size_t n_pad) {
+  const size_t n_means = rule->n_means;
+  double value[FS_SYNRULE_MAX_MEANS];
+  for (uint64_t s = 0; s < part->n_syn; s++) {
+    if (!fs_synrule_alive(rule, part, s)) continue;
+    size_t j = part->target[s];
+    means_of(params, fs_synrule_rec(part, rule->record_size, s), part->weight[s], value);
+    for (size_t f = 0; f < n_means; f++)
+      acc[f * n_pad + j] += value[f];
+    acc[n_means * n_pad + j] += 1.0;
+  }
+}
+
 #endif

@@ -127,6 +127,11 @@ typedef struct fs_synrule {
   double (*weight_factor)(const void *params, const void *rec);
   /* Each mean's value for one synapse of base weight w0 (out[n_means]). */
   void (*means_of)(const void *params, const void *rec, double w0, double *out);
+  /* Optional, for speed (the timeline takes these sums every 10 ms by default): adds the
+   * means of a part's synapses into acc as fs_synrule_sum_means_of (sim/synrule_impl.h) does
+   * with means_of, the same sums in the same order. NULL: the observer calls means_of per
+   * synapse. */
+  void (*sum_means)(const void *params, const fs_proj_part *part, double *acc, size_t n_pad);
   const fs_synrule_late *late; /* NULL: the rule has no late phase */
 } fs_synrule;
 

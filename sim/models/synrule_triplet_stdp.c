@@ -145,15 +145,21 @@ static void pre_row(fs_proj_part *part, uint64_t s0, uint64_t s1, int64_t emit,
   }
 }
 
+/* Both cache lines a record may straddle (48 bytes: half of them do). */
+static inline __attribute__((always_inline)) void prefetch_record(const trip_syn *y) {
+  __builtin_prefetch(y);
+  __builtin_prefetch((const char *)(y + 1) - 1);
+}
+
 /* A neuron's synapses lie scattered over the rows of their presynaptic neurons, and reading
  * one is a cache miss: fetch a few ahead so that the misses overlap. */
 static void post(fs_proj_part *part, const uint64_t *syn, size_t n, int64_t at,
                  const fs_synrule_env *e) {
   const trip_params *p = e->params;
   for (size_t q = 0; q < n && q < POST_PREFETCH; q++)
-    __builtin_prefetch(syn_at(part, syn[q]));
+    prefetch_record(syn_at(part, syn[q]));
   for (size_t q = 0; q < n; q++) {
-    if (q + POST_PREFETCH < n) __builtin_prefetch(syn_at(part, syn[q + POST_PREFETCH]));
+    if (q + POST_PREFETCH < n) prefetch_record(syn_at(part, syn[q + POST_PREFETCH]));
     trip_syn *y = syn_at(part, syn[q]);
     decay(e, y, at);
     on_post(p, y);
@@ -192,6 +198,14 @@ static void means_of(const void *params, const void *rec, double w0, double *out
   const trip_syn *y = rec;
   out[0] = w0 * y->w;
   out[1] = y->w;
+}
+
+extern const fs_synrule fs_synrule_triplet_stdp;
+
+/* The timeline's sums with means_of inlined. In coba_stdp.yaml they read 256 k records every
+ * 10 ms: 16 % of the run through the per-synapse call, and now bound by memory (measured). */
+static void sum_means(const void *params, const fs_proj_part *part, double *acc, size_t n_pad) {
+  fs_synrule_sum_means_of(&fs_synrule_triplet_stdp, params, part, means_of, acc, n_pad);
 }
 
 /* --- the descriptor ------------------------------------------------------------------------ */
@@ -301,5 +315,6 @@ const fs_synrule fs_synrule_triplet_stdp = {
     .peek = peek,
     .weight_factor = weight_factor,
     .means_of = means_of,
+    .sum_means = sum_means,
     .late = NULL,
 };

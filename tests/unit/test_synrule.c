@@ -1,8 +1,9 @@
 /* test_synrule.c - every registered synapse rule's descriptor is well formed (its parameter table
  * and presets, its record's fields within the record and the engine's limits, names that cannot
  * clash with the engine's own datasets, late-phase offsets), every registry fits the
- * registry look-up, and the slow clock's batch step of Graupner-Brunel synapses gives the bits
- * of advancing them one at a time. */
+ * registry look-up, the slow clock's batch step of Graupner-Brunel synapses gives the bits
+ * of advancing them one at a time, and a rule's batch sums for the timeline give the bits of its
+ * per-synapse means. */
 #include "fs_test.h"
 
 #include <fearsim/drug.h>
@@ -190,12 +191,89 @@ static void test_gb_advance_early(void **state) {
   free(batch.plast), free(batch.delay), free(single.plast), free(single.delay), free(coeff);
 }
 
+#define SUM_N 40      /* synapses of the part */
+#define SUM_TARGETS 3 /* onto three neurons */
+
+/* A part of SUM_N synapses of rule r (default preset) onto SUM_TARGETS neurons, each moved by
+ * its own train of presynaptic spikes and, every third one, a postsynaptic spike; with a late
+ * phase, synapse 5 is dead. Weights differ from synapse to synapse. */
+static void make_sum_part(const fs_synrule *r, const fs_synrule_env *e, fs_proj_part *part) {
+  part->n_syn = SUM_N;
+  part->plast = calloc(SUM_N, r->record_size);
+  part->delay = calloc(SUM_N, sizeof *part->delay);
+  part->target = calloc(SUM_N, sizeof *part->target);
+  part->weight = calloc(SUM_N, sizeof *part->weight);
+  assert_true(part->plast && part->delay && part->target && part->weight);
+  double factor[1];
+  for (uint64_t i = 0; i < SUM_N; i++) {
+    r->init(e->params, rec_at(part, r, i), (uint32_t)i, (uint32_t)(i % SUM_TARGETS), i % 2 == 0);
+    part->delay[i] = 15;
+    part->target[i] = (uint32_t)((i * 7) % SUM_TARGETS);
+    part->weight[i] = 1e-9 * (1.0 + 0.1 * (double)i);
+    for (uint64_t k = 0; k < 1 + i % 4; k++)
+      r->pre_row(part, i, i + 1, (int64_t)(30 * k + 3 * i), e, factor);
+    uint64_t s = i;
+    if (i % 3 == 0) r->post(part, &s, 1, (int64_t)(100 + i), e);
+  }
+  if (r->late) *((uint8_t *)rec_at(part, r, 5) + r->late->alive_offset) = 0;
+}
+
+/* A rule's sum_means, where it has one, gives the bits of means_of called synapse by synapse
+ * and summed per target in the order of the synapses, and counts the synapses alive. */
+static void test_sum_means(void **state) {
+  (void)state;
+  size_t with_hook = 0;
+  for (size_t i = 0; i < fs_synrule_count(); i++) {
+    const fs_synrule *r = fs_synrule_at(i);
+    if (r->sum_means == NULL) continue;
+    with_hook++;
+    double params[64];
+    assert_true(r->params_size <= sizeof params);
+    assert_int_equal(r->preset(r->presets[0], params, NULL), FS_OK);
+    void *coeff = r->coeff_size ? malloc(r->coeff_size) : NULL;
+    if (r->precompute)
+      assert_int_equal(r->precompute(params, 1.0 / STEPS_PER_S, coeff, NULL), FS_OK);
+    uint64_t dropped = 0;
+    fs_synrule_env e = {.rule = r,
+                        .params = params,
+                        .coeff = coeff,
+                        .dt = 1.0 / STEPS_PER_S,
+                        .seed = 11,
+                        .n_pre = SUM_N,
+                        .nmda_factor = 1.0,
+                        .dropped = &dropped};
+    fs_proj_part part = {0};
+    make_sum_part(r, &e, &part);
+    const size_t n_pad = SUM_TARGETS + 1, n_acc = (r->n_means + 1) * n_pad;
+    double got[(FS_SYNRULE_MAX_MEANS + 1) * (SUM_TARGETS + 1)] = {0};
+    double want[(FS_SYNRULE_MAX_MEANS + 1) * (SUM_TARGETS + 1)] = {0};
+    r->sum_means(params, &part, got, n_pad);
+    double value[FS_SYNRULE_MAX_MEANS];
+    size_t alive = 0;
+    for (uint64_t s = 0; s < SUM_N; s++) {
+      if (r->late && s == 5) continue;
+      r->means_of(params, rec_at(&part, r, s), part.weight[s], value);
+      for (size_t f = 0; f < r->n_means; f++)
+        want[f * n_pad + part.target[s]] += value[f];
+      want[r->n_means * n_pad + part.target[s]] += 1.0;
+      alive++;
+    }
+    assert_memory_equal(got, want, n_acc * sizeof(double));
+    double counted = 0.0;
+    for (size_t j = 0; j < SUM_TARGETS; j++)
+      counted += got[r->n_means * n_pad + j];
+    assert_true(counted == (double)alive);
+    assert_true(got[0] != 0.0 || got[1] != 0.0 || got[2] != 0.0); /* not a part of zeros */
+    free(part.plast), free(part.delay), free(part.target), free(part.weight), free(coeff);
+  }
+  assert_true(with_hook >= 1); /* the triplet rule has one */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_every_rule),
-      cmocka_unit_test(test_unknown_rule),
-      cmocka_unit_test(test_registries_fit),
-      cmocka_unit_test(test_gb_advance_early),
+      cmocka_unit_test(test_every_rule),     cmocka_unit_test(test_unknown_rule),
+      cmocka_unit_test(test_registries_fit), cmocka_unit_test(test_gb_advance_early),
+      cmocka_unit_test(test_sum_means),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
