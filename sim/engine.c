@@ -415,19 +415,30 @@ static size_t range_loop_end(const fs_population *pop, fs_thread_range r) {
 static void neuron_step(fs_network *net, fs_population *pop, size_t t, int64_t step, uint32_t *out,
                         size_t *n_out) {
   fs_thread_range r = pop->range[t];
+  const fs_share *share = &pop->share[t];
   size_t slot = (size_t)(step % (int64_t)pop->ring_len);
+  double *ring = fs_share_view(pop, t, pop->ring, fs_ring_rows(pop));
   fs_step_ctx ctx;
   ctx.step = step;
   ctx.dt = net->dt;
   for (int c = 0; c < FS_N_CHANNELS; c++)
-    ctx.in[c] = pop->ring + (slot * FS_N_CHANNELS + (size_t)c) * pop->n_pad;
+    ctx.in[c] = ring + (slot * FS_N_CHANNELS + (size_t)c) * share->stride;
   ctx.i_ext = injected_current(net, pop->index, step);
-  ctx.fired = pop->fired;
-  ctx.scratch = pop->scratch;
+  ctx.fired = pop->fired + share->gap;
+  ctx.scratch = fs_share_view(pop, t, pop->scratch, FS_SCRATCH_ROWS);
+  ctx.stride = share->stride;
   ctx.spikes = out;
   ctx.n_spikes = 0;
   ctx.pad_end = range_loop_end(pop, r);
-  pop->model->step(pop, r.begin, r.end, &ctx);
+  if (share->gap == 0) {
+    pop->model->step(pop, r.begin, r.end, &ctx);
+  } else { /* the model reads the population's arrays: give it this share's view of them */
+    fs_population view = *pop;
+    for (size_t k = 0; k < pop->model->n_state; k++)
+      view.state[k] += share->gap;
+    view.refractory += share->gap;
+    pop->model->step(&view, r.begin, r.end, &ctx);
+  }
   *n_out = ctx.n_spikes;
 }
 
@@ -518,12 +529,13 @@ static inline size_t ring_slot(size_t from, size_t delay, size_t ring_len) {
   return at >= ring_len ? at - ring_len : at;
 }
 
-static uint64_t deliver_row(const fs_proj_part *part, uint32_t src, double *ring, size_t n_pad,
+/* ring: the delivering thread's view of the ring, rows of stride values (fs_share). */
+static uint64_t deliver_row(const fs_proj_part *part, uint32_t src, double *ring, size_t stride,
                             size_t ring_len, size_t base_slot, fs_channel ch) {
   uint64_t s0 = part->row_start[src], s1 = part->row_start[src + 1];
   for (uint64_t s = s0; s < s1; s++) {
     size_t slot = ring_slot(base_slot, part->delay[s], ring_len);
-    ring[(slot * FS_N_CHANNELS + (size_t)ch) * n_pad + part->target[s]] += part->weight[s];
+    ring[(slot * FS_N_CHANNELS + (size_t)ch) * stride + part->target[s]] += part->weight[s];
   }
   return s1 - s0;
 }
@@ -543,7 +555,9 @@ typedef struct agent_env {
   const fs_nmda_kinetics *kin;
   const fs_block_coeffs *bc;
   const fs_nmda_mod *mod;
-  const double *v_post; /* postsynaptic membrane potentials */
+  const double *v_post; /* postsynaptic membrane potentials (the thread's view, fs_share) */
+  double *ring;         /* the postsynaptic ring (the thread's view), rows of stride values */
+  size_t stride;
   double dt;
   bool nmda;                     /* the synapses have NMDA receptors (agents) */
   bool drugs;                    /* update the block (it stays 0 without drugs) */
@@ -599,9 +613,9 @@ static uint64_t deliver_row_agents(fs_proj_part *part, uint32_t src, fs_populati
     double w = part->weight[s], b = e->drugs ? part->block[s] : 0.0;
     if (e->plastic) w *= e->factor[s - s0];
     size_t at = ring_slot(emit_slot, part->delay[s], post->ring_len);
-    double *slot = post->ring + at * FS_N_CHANNELS * post->n_pad;
-    if (e->direct != FS_CH_NMDA) slot[e->direct * post->n_pad + j] += w;
-    if (e->nmda) slot[FS_CH_NMDA * post->n_pad + j] += w * e->nmda_scale * (1.0 - b) * nmda_factor;
+    double *slot = e->ring + at * FS_N_CHANNELS * e->stride;
+    if (e->direct != FS_CH_NMDA) slot[e->direct * e->stride + j] += w;
+    if (e->nmda) slot[FS_CH_NMDA * e->stride + j] += w * e->nmda_scale * (1.0 - b) * nmda_factor;
   }
   return s1 - s0;
 }
@@ -622,7 +636,9 @@ static uint64_t deliver_agent_projection(fs_engine *eng, size_t k, size_t t, int
   agent_env e = {&eng->kin[k],
                  &eng->bcoeff[post->index],
                  &eng->mod[t * net->n_pops + post->index],
-                 post->state[post->model->v_index],
+                 post->state[post->model->v_index] + post->share[t].gap,
+                 fs_share_view(post, t, post->ring, fs_ring_rows(post)),
+                 post->share[t].stride,
                  net->dt,
                  proj->nmda_agents,
                  proj->nmda_agents && eng->pharm != NULL,
@@ -677,7 +693,9 @@ static uint64_t deliver_projection(const fs_network *net, const fs_projection *p
   /* a neuron's spike is at the end of its step, an input's at the start */
   size_t base_slot = (size_t)((step + (pre->is_input ? 0 : 1)) % (int64_t)post->ring_len);
   size_t same_slot = ring_slot(base_slot, proj->same_delay, post->ring_len);
-  double *slot = post->ring + (same_slot * FS_N_CHANNELS + (size_t)proj->channel) * post->n_pad;
+  size_t stride = post->share[t].stride;
+  double *ring = fs_share_view(post, t, post->ring, fs_ring_rows(post));
+  double *slot = ring + (same_slot * FS_N_CHANNELS + (size_t)proj->channel) * stride;
   uint64_t events = 0;
   for (size_t u = 0; u < net->n_threads; u++) {
     const uint32_t *src = fs_population_spikes(pre, parity, u);
@@ -689,8 +707,7 @@ static uint64_t deliver_projection(const fs_network *net, const fs_projection *p
       if (proj->same_delay)
         events += deliver_row_same_delay(part, src[k], slot);
       else
-        events += deliver_row(part, src[k], post->ring, post->n_pad, post->ring_len, base_slot,
-                              proj->channel);
+        events += deliver_row(part, src[k], ring, stride, post->ring_len, base_slot, proj->channel);
     }
   }
   return events;
@@ -817,13 +834,15 @@ static void start_fast_phase(fs_engine *eng, size_t t, int64_t start) {
     double rest[FS_MAX_STATE];
     pop->model->rest_state(pop->params, rest);
     size_t end = range_loop_end(pop, r); /* the padding lanes too */
+    const fs_share *share = &pop->share[t];
     for (size_t v = 0; v < pop->model->n_state; v++)
       for (size_t j = r.begin; j < end; j++)
-        pop->state[v][j] = rest[v];
+        pop->state[v][j + share->gap] = rest[v];
     for (size_t j = r.begin; j < end; j++)
-      pop->refractory[j] = 0;
-    for (size_t row = 0; row < pop->ring_len * FS_N_CHANNELS; row++)
-      memset(pop->ring + row * pop->n_pad + r.begin, 0, (r.end - r.begin) * sizeof(double));
+      pop->refractory[j + share->gap] = 0;
+    double *ring = fs_share_view(pop, t, pop->ring, fs_ring_rows(pop));
+    for (size_t row = 0; row < fs_ring_rows(pop); row++)
+      memset(ring + row * share->stride + r.begin, 0, (r.end - r.begin) * sizeof(double));
   }
 }
 

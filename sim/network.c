@@ -221,10 +221,12 @@ static void place_whole(fs_population *pop, double *load, double *chunk, size_t 
   lay_out(pop, chunk, n_threads);
 }
 
-/* The threads' shares of the neuron populations. A population split between two threads costs
- * each of them more per neuron than it costs one thread alone (their ranges are neighbours in
- * every array: up to twice as much for 100 neurons, a third more for 800, measured on one
- * full-scale conditioning trial), so populations go whole to the least loaded thread, heaviest
+/* The threads' shares of the neuron populations. A population split between two threads cost
+ * each of them more per neuron than it costs one thread alone when their ranges were
+ * neighbours in every array (up to twice as much for 100 neurons, a third more for 800,
+ * measured on one full-scale conditioning trial; in COBA's E 40-75 %); split populations now
+ * keep a gap between the shares (fs_share), which removes most of it, but a whole population
+ * needs no view and no gap. So populations go whole to the least loaded thread, heaviest
  * first; only those heavier than a thread's fair share are split, last, to even the loads. The
  * results do not depend on the shares. */
 static fs_status assign_neuron_ranges(fs_network *net, fs_error *err) {
@@ -267,40 +269,93 @@ static double draw(const fs_dist *d, fs_rng *r) {
   return d->a;
 }
 
-static void init_neuron_state(fs_population *pop, uint64_t seed) {
+/* Neuron i's initial state (values drawn from its own stream), or a padding lane's (i >= n: at
+ * rest; fs_step_ctx.pad_end), into the share's view of the state arrays. */
+static void init_neuron(fs_population *pop, double *const *view, size_t i, const double *rest,
+                        uint64_t seed) {
   const fs_population_spec *s = pop->spec;
-  double rest[FS_MAX_STATE];
-  pop->model->rest_state(pop->params, rest);
-  for (size_t i = 0; i < pop->n; i++) {
-    fs_rng r = fs_rng_make(seed, fs_rng_stream_id(FS_RNG_INIT, (uint32_t)pop->index, i), 0);
-    for (size_t k = 0; k < pop->model->n_state; k++)
-      pop->state[k][i] = rest[k];
-    for (size_t k = 0; k < s->n_init; k++)
-      pop->state[s->init_var[k]][i] = draw(&s->init[k], &r);
+  for (size_t k = 0; k < pop->model->n_state; k++)
+    view[k][i] = rest[k];
+  if (i >= pop->n) return;
+  fs_rng r = fs_rng_make(seed, fs_rng_stream_id(FS_RNG_INIT, (uint32_t)pop->index, i), 0);
+  for (size_t k = 0; k < s->n_init; k++)
+    view[s->init_var[k]][i] = draw(&s->init[k], &r);
+}
+
+/* The end of the values thread t keeps of pop: its range, and the padding lanes for the range
+ * that ends the population. */
+static size_t share_end(const fs_population *pop, size_t t) {
+  fs_thread_range r = pop->range[t];
+  return r.end == pop->n && r.begin < r.end ? pop->n_pad : r.end;
+}
+
+/* Where each thread's share lies in the per-neuron arrays (fs_share), from the ranges: as rows
+ * of n_pad values for a population one thread holds, as gapped blocks for a split one. */
+static void lay_out_shares(fs_population *pop, size_t n_threads) {
+  size_t held = 0;
+  for (size_t t = 0; t < n_threads; t++)
+    held += pop->range[t].begin < pop->range[t].end;
+  pop->split = held > 1;
+  size_t gap = 0;
+  for (size_t t = 0; t < n_threads; t++) {
+    fs_share *s = &pop->share[t];
+    bool mine = pop->range[t].begin < pop->range[t].end;
+    if (!pop->split) {
+      *s = (fs_share){.begin = 0, .stride = pop->n_pad, .gap = 0};
+      continue;
+    }
+    s->begin = mine ? pop->range[t].begin : 0;
+    s->stride = mine ? share_end(pop, t) - s->begin : 0;
+    s->gap = mine ? gap : 0;
+    gap += mine ? FS_SHARE_GAP : 0;
   }
-  for (size_t i = pop->n; i < pop->n_pad; i++) /* padding lanes, at rest (fs_step_ctx.pad_end) */
-    for (size_t k = 0; k < pop->model->n_state; k++)
-      pop->state[k][i] = rest[k];
+}
+
+/* The values an array of `rows` rows of pop takes. */
+static size_t array_len(const fs_population *pop, size_t n_threads, size_t rows) {
+  size_t gaps = 0;
+  for (size_t t = 0; pop->split && t < n_threads; t++)
+    gaps += pop->range[t].begin < pop->range[t].end ? FS_SHARE_GAP : 0;
+  return rows * pop->n_pad + gaps;
+}
+
+/* The per-neuron arrays, laid out by the threads' shares, and the initial state. */
+static fs_status create_neuron_arrays(fs_population *pop, const fs_network *net, fs_error *err) {
+  const fs_neuron_model *m = pop->model;
+  size_t n_threads = net->n_threads;
+  pop->share = calloc(n_threads, sizeof *pop->share);
+  if (pop->share == NULL)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory for population %s", pop->name);
+  lay_out_shares(pop, n_threads);
+  size_t one = array_len(pop, n_threads, 1);
+  pop->refractory = alloc_aligned(one * sizeof(int32_t));
+  pop->fired = alloc_aligned(one * sizeof(int32_t));
+  pop->scratch = alloc_aligned(array_len(pop, n_threads, FS_SCRATCH_ROWS) * sizeof(double));
+  pop->ring = alloc_aligned(array_len(pop, n_threads, fs_ring_rows(pop)) * sizeof(double));
+  if (!pop->refractory || !pop->fired || !pop->scratch || !pop->ring)
+    return fs_error_set(err, FS_ERR_NOMEM, "out of memory for population %s", pop->name);
+  for (size_t k = 0; k < m->n_state; k++)
+    if ((pop->state[k] = alloc_aligned(one * sizeof(double))) == NULL)
+      return fs_error_set(err, FS_ERR_NOMEM, "out of memory for population %s", pop->name);
+  double rest[FS_MAX_STATE], *view[FS_MAX_STATE];
+  m->rest_state(pop->params, rest);
+  for (size_t t = 0; t < n_threads; t++) {
+    for (size_t k = 0; k < m->n_state; k++)
+      view[k] = fs_share_view(pop, t, pop->state[k], 1);
+    for (size_t i = pop->range[t].begin; i < share_end(pop, t); i++)
+      init_neuron(pop, view, i, rest, net->spec->seed);
+  }
+  return FS_OK;
 }
 
 static fs_status create_neurons(fs_population *pop, const fs_network *net, fs_error *err) {
   const fs_neuron_model *m = pop->model;
   pop->params = pop->spec->params;
   pop->coeff = calloc(1, m->coeff_size);
-  pop->refractory = alloc_aligned(pop->n_pad * sizeof(int32_t));
-  pop->fired = alloc_aligned(pop->n_pad * sizeof(int32_t));
-  pop->scratch = alloc_aligned(FS_SCRATCH_ROWS * pop->n_pad * sizeof(double));
   pop->ring_len = net->max_delay + 2; /* a neuron spike lands 1 + delay steps ahead */
-  pop->ring = alloc_aligned(pop->ring_len * FS_N_CHANNELS * pop->n_pad * sizeof(double));
-  if (!pop->coeff || !pop->refractory || !pop->fired || !pop->scratch || !pop->ring)
+  if (!pop->coeff)
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory for population %s", pop->name);
-  for (size_t k = 0; k < m->n_state; k++)
-    if ((pop->state[k] = alloc_aligned(pop->n_pad * sizeof(double))) == NULL)
-      return fs_error_set(err, FS_ERR_NOMEM, "out of memory for population %s", pop->name);
-  fs_status st = m->precompute(pop->params, net->dt, pop->coeff, err);
-  if (st != FS_OK) return st;
-  init_neuron_state(pop, net->spec->seed);
-  return FS_OK;
+  return m->precompute(pop->params, net->dt, pop->coeff, err);
 }
 
 static fs_status create_inputs(fs_population *pop, const fs_network *net, fs_error *err) {
@@ -352,6 +407,7 @@ static void free_population(fs_population *pop) {
   free(pop->scratch);
   free(pop->ring);
   free(pop->range);
+  free(pop->share);
   free(pop->next_spike);
   free(pop->rng);
   free(pop->queue);
@@ -721,6 +777,8 @@ fs_status fs_network_create(const fs_experiment_spec *spec, size_t n_threads, fs
   for (size_t i = 0; i < spec->n_pops; i++)
     FS_TRY(create_population(net, i, err));
   FS_TRY(assign_neuron_ranges(net, err));
+  for (size_t i = 0; i < spec->n_pops; i++)
+    if (!net->pops[i].is_input) FS_TRY(create_neuron_arrays(&net->pops[i], net, err));
   FS_TRY(create_projections(net, err));
   FS_TRY(create_slow_state(net, err));
   *out = net;
@@ -1049,22 +1107,55 @@ static fs_status checkpoint_slow(fs_population *pop, const fs_record_checkpoint_
   return st;
 }
 
+/* Copies an array of `rows` rows of `size`-byte values between its layout by shares (base)
+ * and rows of n_pad values in neuron order (flat): to flat, or back (restore). */
+static void flatten(const fs_population *pop, size_t n_threads, void *base, void *flat, size_t size,
+                    size_t rows, bool restore) {
+  for (size_t t = 0; t < n_threads; t++) {
+    const fs_share *s = &pop->share[t];
+    if (s->stride == 0) continue;
+    char *view = (char *)base + fs_share_offset(pop, t, rows) * size;
+    for (size_t r = 0; r < rows; r++) {
+      char *a = view + (r * s->stride + s->begin) * size;
+      char *b = (char *)flat + (r * pop->n_pad + s->begin) * size;
+      memcpy(restore ? a : b, restore ? b : a, s->stride * size);
+    }
+  }
+}
+
+/* One per-neuron array of `rows` rows, saved in neuron order (padding included) whatever the
+ * threads' shares, so that a run resumes on any thread count. */
+static fs_status neuron_array(fs_population *pop, size_t n_threads,
+                              const fs_record_checkpoint_io *io, const char *what,
+                              fs_record_type type, size_t size, void *base, size_t rows,
+                              fs_error *err) {
+  size_t n = rows * pop->n_pad;
+  if (!pop->split) return pop_array(io, pop->index, what, type, base, n, err);
+  void *flat = malloc(n * size);
+  if (flat == NULL) return fs_error_set(err, FS_ERR_NOMEM, "out of memory");
+  if (!io->restore) flatten(pop, n_threads, base, flat, size, rows, false);
+  fs_status st = pop_array(io, pop->index, what, type, flat, n, err);
+  if (st == FS_OK && io->restore) flatten(pop, n_threads, base, flat, size, rows, true);
+  free(flat);
+  return st;
+}
+
 /* A neuron population: its state variables, refractory counters and input rings (whose slots
  * are indexed by the absolute step, so they are saved whole), padding included. */
-static fs_status checkpoint_neurons(fs_population *pop, const fs_record_checkpoint_io *io,
-                                    fs_error *err) {
-  size_t i = pop->index;
+static fs_status checkpoint_neurons(fs_population *pop, size_t n_threads,
+                                    const fs_record_checkpoint_io *io, fs_error *err) {
   fs_status st = FS_OK;
   for (size_t v = 0; st == FS_OK && v < pop->model->n_state; v++) {
     char what[32];
     snprintf(what, sizeof what, "state/%zu", v);
-    st = pop_array(io, i, what, FS_REC_F64, pop->state[v], pop->n_pad, err);
+    st = neuron_array(pop, n_threads, io, what, FS_REC_F64, sizeof(double), pop->state[v], 1, err);
   }
   if (st == FS_OK)
-    st = pop_array(io, i, "refractory", FS_REC_I32, pop->refractory, pop->n_pad, err);
+    st = neuron_array(pop, n_threads, io, "refractory", FS_REC_I32, sizeof(int32_t),
+                      pop->refractory, 1, err);
   if (st == FS_OK)
-    st = pop_array(io, i, "ring", FS_REC_F64, pop->ring, pop->ring_len * FS_N_CHANNELS * pop->n_pad,
-                   err);
+    st = neuron_array(pop, n_threads, io, "ring", FS_REC_F64, sizeof(double), pop->ring,
+                      fs_ring_rows(pop), err);
   if (st == FS_OK && pop->bdnf) st = checkpoint_slow(pop, io, err);
   return st;
 }
@@ -1073,7 +1164,8 @@ fs_status fs_network_checkpoint(fs_network *net, const fs_record_checkpoint_io *
   fs_status st = FS_OK;
   for (size_t i = 0; st == FS_OK && i < net->n_pops; i++) {
     fs_population *pop = &net->pops[i];
-    st = pop->is_input ? checkpoint_input(pop, io, err) : checkpoint_neurons(pop, io, err);
+    st = pop->is_input ? checkpoint_input(pop, io, err)
+                       : checkpoint_neurons(pop, net->n_threads, io, err);
   }
   for (size_t k = 0; st == FS_OK && k < net->n_projs; k++)
     st = checkpoint_projection(net, k, io, err);

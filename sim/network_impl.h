@@ -20,8 +20,14 @@
  * the same (vector or scalar) path through a step whatever the thread count. */
 #define FS_NEURON_BLOCK 8
 
-/* Rows of n_pad values in a population's scratch (fs_step_ctx.scratch). */
+/* Rows in a population's scratch (fs_step_ctx.scratch). */
 #define FS_SCRATCH_ROWS 2
+
+/* Values kept free after each thread's share of the per-neuron arrays of a population split
+ * between threads (fs_share): two cores stepping neighbouring values of one array at once slow
+ * each other by up to 75 % per neuron, and a gap of 4-8 KiB removes most of it
+ * (docs/performance.md, "what a split population costs"). */
+#define FS_SHARE_GAP 1024
 
 /* What a neuron model sees for one step of a range of neurons. */
 struct fs_step_ctx {
@@ -31,8 +37,9 @@ struct fs_step_ctx {
                                 zeroes it */
   double i_ext;              /* injected current during this step, A, for every neuron */
   int32_t *fired;            /* scratch of n_pad flags, zero outside [begin, end) */
-  double *scratch;           /* FS_SCRATCH_ROWS rows of n_pad values for the model's own use,
-                                row k at scratch + k n_pad */
+  double *scratch;           /* FS_SCRATCH_ROWS rows for the model's own use, row k at
+                                scratch + k stride (valid from begin to the loop's end) */
+  size_t stride;             /* values from one row of scratch to the next */
   uint32_t *spikes;          /* output: ids that spiked, appended in increasing order */
   size_t n_spikes;
   /* where the range's loop may end: the padded length when the range ends the population (its
@@ -68,6 +75,17 @@ typedef struct fs_thread_range {
   size_t begin, end;
 } fs_thread_range;
 
+/* A thread's share of a neuron population's per-neuron arrays (state, refractory counters,
+ * spike flags, scratch and ring rows). A population held by one thread keeps each array as rows
+ * of n_pad values. One split between threads keeps, in each array, one block per thread: the
+ * share's rows of `stride` values (its neurons, and the padding lanes for the last share), then
+ * FS_SHARE_GAP values. fs_share_view gives the pointer that neuron i of the share is read at. */
+typedef struct fs_share {
+  size_t begin;  /* the share's first neuron */
+  size_t stride; /* values in one of its rows */
+  size_t gap;    /* values of the gaps before its block */
+} fs_share;
+
 struct fs_population {
   char name[FS_NAME_LEN];
   size_t index;
@@ -86,6 +104,8 @@ struct fs_population {
   double *ring;
   size_t ring_len;
   fs_thread_range *range; /* per thread */
+  fs_share *share;        /* neurons: per thread, where its share lies (network.c) */
+  bool split;             /* neurons: held by more than one thread */
   /* inputs */
   const fs_population_spec *spec;
   uint64_t *next_spike; /* poisson: step of each unit's next spike */
@@ -160,6 +180,22 @@ struct fs_network {
 static inline const uint32_t *fs_population_spikes(const fs_population *pop, int parity, size_t u) {
   bool whole = pop->is_input && pop->spec->input == FS_INPUT_SPIKE_TIMES;
   return pop->spike_buf[parity] + (whole ? 0 : pop->range[u].begin);
+}
+
+/* Thread t's view of one of pop's per-neuron arrays (base) of `rows` rows: the value of row r for
+ * neuron i of t's share is at view[r * pop->share[t].stride + i]. The share's block starts at
+ * rows x begin + gap, so the view lies within the array whenever the share is not empty. */
+static inline size_t fs_share_offset(const fs_population *pop, size_t t, size_t rows) {
+  const fs_share *s = &pop->share[t];
+  return (rows - 1) * s->begin + s->gap;
+}
+static inline double *fs_share_view(const fs_population *pop, size_t t, double *base, size_t rows) {
+  return base + fs_share_offset(pop, t, rows);
+}
+
+/* The rows of pop's input ring. */
+static inline size_t fs_ring_rows(const fs_population *pop) {
+  return pop->ring_len * FS_N_CHANNELS;
 }
 
 /* For one thread's part of a projection, the index in the part of each of its synapses in

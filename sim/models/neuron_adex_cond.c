@@ -215,7 +215,7 @@ static void adex_step(fs_population *pop, size_t begin, size_t end, fs_step_ctx 
                    pop->refractory,
                    ctx->fired,
                    ctx->scratch,
-                   ctx->scratch + pop->n_pad};
+                   ctx->scratch + ctx->stride};
   bool expo = p->Delta_T > 0;
   size_t stop = fs_loop_end(ctx, end);
   if (pop->has_nmda)

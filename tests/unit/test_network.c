@@ -244,6 +244,69 @@ static void test_thread_shares(void **state) {
   fs_experiment_free(spec);
 }
 
+/* Where thread t's block of an array of `rows` rows of pop starts and ends (fs_share). */
+static size_t block_start(const fs_population *pop, size_t t, size_t rows) {
+  return rows * pop->share[t].begin + pop->share[t].gap;
+}
+static size_t block_end(const fs_population *pop, size_t t, size_t rows) {
+  return block_start(pop, t, rows) + rows * pop->share[t].stride;
+}
+
+/* A population split between threads keeps each thread's share of its arrays in a block of its
+ * own, FS_SHARE_GAP values from the next and within the array; a whole one keeps rows of n_pad
+ * values. Read through the threads' views, every neuron starts in the state drawn for it with
+ * one thread. */
+static void test_split_layout(void **state) {
+  (void)state;
+  const char *yaml = "seed: 3\n"
+                     "simulation: {duration: 10 ms}\n"
+                     "populations:\n"
+                     "  E: {model: adex_cond, size: 3200, init: {v: {normal: {mean: -65 mV,"
+                     " std: 5 mV}}, w: {uniform: {low: 0 pA, high: 50 pA}}}}\n"
+                     "  I: {model: lif_cond, size: 803, init: {v: {uniform: {low: -70 mV,"
+                     " high: -55 mV}}}}\n";
+  fs_error err = {0};
+  fs_experiment_spec *spec = NULL;
+  if (fs_experiment_load(fs_test_write("split.yaml", yaml), NULL, 0, &spec, &err) != FS_OK)
+    fail_msg("%s", err.msg);
+  fs_network *one = NULL;
+  assert_int_equal(fs_network_create(spec, 1, &one, &err), FS_OK);
+  const size_t threads[] = {2, 3, 5};
+  for (size_t k = 0; k < 3; k++) {
+    fs_network *net = NULL;
+    assert_int_equal(fs_network_create(spec, threads[k], &net, &err), FS_OK);
+    assert_true(net->pops[0].split); /* E weighs more than a fair share */
+    for (size_t i = 0; i < net->n_pops; i++) {
+      const fs_population *pop = &net->pops[i], *ref = &one->pops[i];
+      size_t holders = 0, rows[] = {1, FS_SCRATCH_ROWS, fs_ring_rows(pop)}, last = SIZE_MAX;
+      for (size_t t = 0; t < threads[k]; t++)
+        holders += pop->range[t].begin < pop->range[t].end;
+      assert_true(pop->split == (holders > 1));
+      for (size_t t = 0; t < threads[k]; t++) {
+        if (pop->range[t].begin == pop->range[t].end) continue;
+        if (!pop->split) {
+          assert_int_equal(pop->share[t].stride, pop->n_pad);
+          assert_int_equal(block_start(pop, t, 1), 0);
+        }
+        for (size_t r = 0; pop->split && r < 3; r++) {
+          size_t len = rows[r] * pop->n_pad + holders * FS_SHARE_GAP;
+          if (last != SIZE_MAX)
+            assert_true(block_start(pop, t, rows[r]) >=
+                        block_end(pop, last, rows[r]) + FS_SHARE_GAP);
+          assert_true(block_end(pop, t, rows[r]) + FS_SHARE_GAP <= len);
+        }
+        last = t;
+        for (size_t j = pop->range[t].begin; j < pop->range[t].end; j++)
+          for (size_t v = 0; v < pop->model->n_state; v++)
+            assert_true(pop->state[v][j + pop->share[t].gap] == ref->state[v][j]);
+      }
+    }
+    fs_network_free(net);
+  }
+  fs_network_free(one);
+  fs_experiment_free(spec);
+}
+
 /* all_to_all: every pair once, in canonical order (by post, then pre). */
 static void test_all_to_all_pairs(void **state) {
   (void)state;
@@ -489,6 +552,7 @@ int main(void) {
       cmocka_unit_test(test_weight_and_delay_distributions),
       cmocka_unit_test(test_thread_count_independent),
       cmocka_unit_test(test_thread_shares),
+      cmocka_unit_test(test_split_layout),
       cmocka_unit_test(test_all_to_all_pairs),
       cmocka_unit_test(test_fixed_indegree_no_autapses),
       cmocka_unit_test(test_fixed_indegree_uniform_sources),

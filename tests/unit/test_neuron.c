@@ -66,6 +66,7 @@ static size_t step_padded(bench_pop *b, double i_ext, size_t pad_end) {
                      .i_ext = i_ext,
                      .fired = b->fired,
                      .scratch = b->pop.scratch,
+                     .stride = b->pop.n_pad,
                      .spikes = b->spikes,
                      .pad_end = pad_end};
   b->pop.model->step(&b->pop, 0, b->pop.n, &ctx);
