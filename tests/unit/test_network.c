@@ -244,24 +244,33 @@ static void test_thread_shares(void **state) {
   fs_experiment_free(spec);
 }
 
-/* Where thread t's block of an array of `rows` rows of pop starts and ends (fs_share). */
-static size_t block_start(const fs_population *pop, size_t t, size_t rows) {
-  return rows * pop->share[t].begin + pop->share[t].gap;
+/* The end of the values thread t steps of pop: its range, with the padding lanes for the range
+ * that ends the population. */
+static size_t values_end(const fs_population *pop, size_t t) {
+  fs_thread_range r = pop->range[t];
+  return r.end == pop->n && r.begin < r.end ? pop->n_pad : r.end;
 }
-static size_t block_end(const fs_population *pop, size_t t, size_t rows) {
-  return block_start(pop, t, rows) + rows * pop->share[t].stride;
+
+/* The first and one past the last index that thread t's view (fs_share_offset) reaches in an
+ * array of `rows` rows of pop, over its neurons and padding lanes. */
+static size_t reach_lo(const fs_population *pop, size_t t, size_t rows) {
+  return fs_share_offset(pop, t, rows) + pop->range[t].begin;
+}
+static size_t reach_hi(const fs_population *pop, size_t t, size_t rows) {
+  return fs_share_offset(pop, t, rows) + (rows - 1) * pop->share[t].stride + values_end(pop, t);
 }
 
 /* A population split between threads keeps each thread's share of its arrays in a block of its
- * own, FS_SHARE_GAP values from the next and within the array; a whole one keeps rows of n_pad
- * values. Read through the threads' views, every neuron starts in the state drawn for it with
- * one thread. */
+ * own: what each thread's view reaches, row by row over its neurons and padding lanes, lies
+ * within the array and FS_SHARE_GAP values from what any other thread's reaches. A whole
+ * population keeps rows of n_pad values. Read through the threads' views, every neuron starts
+ * in the state drawn for it with one thread, and every padding lane at rest. */
 static void test_split_layout(void **state) {
   (void)state;
   const char *yaml = "seed: 3\n"
                      "simulation: {duration: 10 ms}\n"
                      "populations:\n"
-                     "  E: {model: adex_cond, size: 3200, init: {v: {normal: {mean: -65 mV,"
+                     "  E: {model: adex_cond, size: 3203, init: {v: {normal: {mean: -65 mV,"
                      " std: 5 mV}}, w: {uniform: {low: 0 pA, high: 50 pA}}}}\n"
                      "  I: {model: lif_cond, size: 803, init: {v: {uniform: {low: -70 mV,"
                      " high: -55 mV}}}}\n";
@@ -284,23 +293,27 @@ static void test_split_layout(void **state) {
       assert_true(pop->split == (holders > 1));
       for (size_t t = 0; t < threads[k]; t++) {
         if (pop->range[t].begin == pop->range[t].end) continue;
-        if (!pop->split) {
-          assert_int_equal(pop->share[t].stride, pop->n_pad);
-          assert_int_equal(block_start(pop, t, 1), 0);
-        }
-        for (size_t r = 0; pop->split && r < 3; r++) {
-          size_t len = rows[r] * pop->n_pad + holders * FS_SHARE_GAP;
+        for (size_t r = 0; r < 3; r++) {
+          if (!pop->split) {
+            assert_int_equal(fs_share_offset(pop, t, rows[r]), 0);
+            assert_int_equal(pop->share[t].stride, pop->n_pad);
+            continue;
+          }
           if (last != SIZE_MAX)
-            assert_true(block_start(pop, t, rows[r]) >=
-                        block_end(pop, last, rows[r]) + FS_SHARE_GAP);
-          assert_true(block_end(pop, t, rows[r]) + FS_SHARE_GAP <= len);
+            assert_true(reach_lo(pop, t, rows[r]) >= reach_hi(pop, last, rows[r]) + FS_SHARE_GAP);
+          assert_true(reach_hi(pop, t, rows[r]) + FS_SHARE_GAP <=
+                      rows[r] * pop->n_pad + holders * FS_SHARE_GAP);
         }
         last = t;
-        for (size_t j = pop->range[t].begin; j < pop->range[t].end; j++)
+        double rest[FS_MAX_STATE];
+        pop->model->rest_state(pop->params, rest);
+        for (size_t j = pop->range[t].begin; j < values_end(pop, t); j++)
           for (size_t v = 0; v < pop->model->n_state; v++)
-            assert_true(pop->state[v][j + pop->share[t].gap] == ref->state[v][j]);
+            assert_true(fs_share_view(pop, t, pop->state[v], 1)[j] ==
+                        (j < pop->n ? ref->state[v][j] : rest[v]));
       }
     }
+    assert_true(values_end(&net->pops[0], threads[k] - 1) == net->pops[0].n_pad);
     fs_network_free(net);
   }
   fs_network_free(one);
