@@ -213,7 +213,7 @@ static void make_sum_part(const fs_synrule *r, const fs_synrule_env *e, fs_proj_
     for (uint64_t k = 0; k < 1 + i % 4; k++)
       r->pre_row(part, i, i + 1, (int64_t)(30 * k + 3 * i), e, factor);
     uint64_t s = i;
-    if (i % 3 == 0) r->post(part, &s, 1, (int64_t)(100 + i), e);
+    if (i % 3 == 0) r->post(part, &s, 1, (int64_t)(300 + i), e); /* after its last pre spike */
   }
   if (r->late) *((uint8_t *)rec_at(part, r, 5) + r->late->alive_offset) = 0;
 }
