@@ -406,12 +406,6 @@ static double injected_current(const fs_network *net, size_t pop, int64_t step) 
   return i;
 }
 
-/* Where the loop over range r of pop ends: the padded length for the range that ends the
- * population (fs_step_ctx.pad_end), else the range's end. */
-static size_t range_loop_end(const fs_population *pop, fs_thread_range r) {
-  return r.end == pop->n && r.begin < r.end ? pop->n_pad : r.end;
-}
-
 static void neuron_step(fs_network *net, fs_population *pop, size_t t, int64_t step, uint32_t *out,
                         size_t *n_out) {
   fs_thread_range r = pop->range[t];
@@ -429,7 +423,7 @@ static void neuron_step(fs_network *net, fs_population *pop, size_t t, int64_t s
   ctx.stride = share->stride;
   ctx.spikes = out;
   ctx.n_spikes = 0;
-  ctx.pad_end = range_loop_end(pop, r);
+  ctx.pad_end = fs_range_loop_end(pop, r);
   if (share->gap == 0) {
     pop->model->step(pop, r.begin, r.end, &ctx);
   } else { /* the model reads the population's arrays: give it this share's view of them */
@@ -833,7 +827,7 @@ static void start_fast_phase(fs_engine *eng, size_t t, int64_t start) {
     }
     double rest[FS_MAX_STATE];
     pop->model->rest_state(pop->params, rest);
-    size_t end = range_loop_end(pop, r); /* the padding lanes too */
+    size_t end = fs_range_loop_end(pop, r); /* the padding lanes too */
     const fs_share *share = &pop->share[t];
     for (size_t v = 0; v < pop->model->n_state; v++)
       for (size_t j = r.begin; j < end; j++)

@@ -282,16 +282,10 @@ static void init_neuron(fs_population *pop, double *const *view, size_t i, const
     view[s->init_var[k]][i] = draw(&s->init[k], &r);
 }
 
-/* The end of the values thread t keeps of pop: its range, and the padding lanes for the range
- * that ends the population. */
-static size_t share_end(const fs_population *pop, size_t t) {
-  fs_thread_range r = pop->range[t];
-  return r.end == pop->n && r.begin < r.end ? pop->n_pad : r.end;
-}
-
 /* Where each thread's share lies in the per-neuron arrays (fs_share), from the ranges: as rows
- * of n_pad values for a population one thread holds, as gapped blocks for a split one. */
-static void lay_out_shares(fs_population *pop, size_t n_threads) {
+ * of n_pad values for a population one thread holds, as gapped blocks for a split one. Returns
+ * the values of the gaps, which each array holds beside its rows of n_pad values. */
+static size_t lay_out_shares(fs_population *pop, size_t n_threads) {
   size_t held = 0;
   for (size_t t = 0; t < n_threads; t++)
     held += pop->range[t].begin < pop->range[t].end;
@@ -305,18 +299,11 @@ static void lay_out_shares(fs_population *pop, size_t n_threads) {
       continue;
     }
     s->begin = mine ? pop->range[t].begin : 0;
-    s->stride = mine ? share_end(pop, t) - s->begin : 0;
+    s->stride = mine ? fs_range_loop_end(pop, pop->range[t]) - s->begin : 0;
     s->gap = mine ? gap : 0;
     gap += mine ? FS_SHARE_GAP : 0;
   }
-}
-
-/* The values an array of `rows` rows of pop takes. */
-static size_t array_len(const fs_population *pop, size_t n_threads, size_t rows) {
-  size_t gaps = 0;
-  for (size_t t = 0; pop->split && t < n_threads; t++)
-    gaps += pop->range[t].begin < pop->range[t].end ? FS_SHARE_GAP : 0;
-  return rows * pop->n_pad + gaps;
+  return gap;
 }
 
 /* The per-neuron arrays, laid out by the threads' shares, and the initial state. */
@@ -326,12 +313,11 @@ static fs_status create_neuron_arrays(fs_population *pop, const fs_network *net,
   pop->share = calloc(n_threads, sizeof *pop->share);
   if (pop->share == NULL)
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory for population %s", pop->name);
-  lay_out_shares(pop, n_threads);
-  size_t one = array_len(pop, n_threads, 1);
+  size_t gaps = lay_out_shares(pop, n_threads), one = pop->n_pad + gaps;
   pop->refractory = alloc_aligned(one * sizeof(int32_t));
   pop->fired = alloc_aligned(one * sizeof(int32_t));
-  pop->scratch = alloc_aligned(array_len(pop, n_threads, FS_SCRATCH_ROWS) * sizeof(double));
-  pop->ring = alloc_aligned(array_len(pop, n_threads, fs_ring_rows(pop)) * sizeof(double));
+  pop->scratch = alloc_aligned((FS_SCRATCH_ROWS * pop->n_pad + gaps) * sizeof(double));
+  pop->ring = alloc_aligned((fs_ring_rows(pop) * pop->n_pad + gaps) * sizeof(double));
   if (!pop->refractory || !pop->fired || !pop->scratch || !pop->ring)
     return fs_error_set(err, FS_ERR_NOMEM, "out of memory for population %s", pop->name);
   for (size_t k = 0; k < m->n_state; k++)
@@ -342,7 +328,7 @@ static fs_status create_neuron_arrays(fs_population *pop, const fs_network *net,
   for (size_t t = 0; t < n_threads; t++) {
     for (size_t k = 0; k < m->n_state; k++)
       view[k] = fs_share_view(pop, t, pop->state[k], 1);
-    for (size_t i = pop->range[t].begin; i < share_end(pop, t); i++)
+    for (size_t i = pop->range[t].begin; i < fs_range_loop_end(pop, pop->range[t]); i++)
       init_neuron(pop, view, i, rest, net->spec->seed);
   }
   return FS_OK;

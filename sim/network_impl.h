@@ -182,6 +182,13 @@ static inline const uint32_t *fs_population_spikes(const fs_population *pop, int
   return pop->spike_buf[parity] + (whole ? 0 : pop->range[u].begin);
 }
 
+/* Where the loop over range r of pop ends: the padded length for the range that ends the
+ * population (fs_step_ctx.pad_end: its padding lanes are the last share's), else the range's
+ * end. */
+static inline size_t fs_range_loop_end(const fs_population *pop, fs_thread_range r) {
+  return r.end == pop->n && r.begin < r.end ? pop->n_pad : r.end;
+}
+
 /* Thread t's view of one of pop's per-neuron arrays (base) of `rows` rows: the value of row r for
  * neuron i of t's share is at view[r * pop->share[t].stride + i]. The share's block starts at
  * rows x begin + gap, so the view lies within the array whenever the share is not empty. */

@@ -26,14 +26,19 @@ typedef struct synapses {
   "projections:\n"                                                                                 \
   "  - %s\n"
 
+/* The experiment of yaml, written to file name. */
+static fs_experiment_spec *load_yaml(const char *name, const char *yaml) {
+  fs_error err = {0};
+  fs_experiment_spec *spec = NULL;
+  if (fs_experiment_load(fs_test_write(name, yaml), NULL, 0, &spec, &err) != FS_OK)
+    fail_msg("%s", err.msg);
+  return spec;
+}
+
 static fs_experiment_spec *load(int n_a, int n_b, const char *projection) {
   char yaml[2048];
   snprintf(yaml, sizeof yaml, HEAD, n_a, n_b, projection);
-  fs_error err = {0};
-  fs_experiment_spec *spec = NULL;
-  if (fs_experiment_load(fs_test_write("net.yaml", yaml), NULL, 0, &spec, &err) != FS_OK)
-    fail_msg("%s", err.msg);
-  return spec;
+  return load_yaml("net.yaml", yaml);
 }
 
 static synapses get(int n_a, int n_b, const char *projection, size_t threads) {
@@ -213,9 +218,7 @@ static void test_thread_shares(void **state) {
                      "  - {from: X, to: N, receptor: nmda, connect: {rule: fixed_indegree,"
                      " indegree: 2}, weight: 1 nS}\n";
   fs_error err = {0};
-  fs_experiment_spec *spec = NULL;
-  if (fs_experiment_load(fs_test_write("shares.yaml", yaml), NULL, 0, &spec, &err) != FS_OK)
-    fail_msg("%s", err.msg);
+  fs_experiment_spec *spec = load_yaml("shares.yaml", yaml);
   const size_t threads[] = {1, 2, 3, 5};
   for (size_t k = 0; k < 4; k++) {
     fs_network *net = NULL;
@@ -244,20 +247,14 @@ static void test_thread_shares(void **state) {
   fs_experiment_free(spec);
 }
 
-/* The end of the values thread t steps of pop: its range, with the padding lanes for the range
- * that ends the population. */
-static size_t values_end(const fs_population *pop, size_t t) {
-  fs_thread_range r = pop->range[t];
-  return r.end == pop->n && r.begin < r.end ? pop->n_pad : r.end;
-}
-
 /* The first and one past the last index that thread t's view (fs_share_offset) reaches in an
  * array of `rows` rows of pop, over its neurons and padding lanes. */
 static size_t reach_lo(const fs_population *pop, size_t t, size_t rows) {
   return fs_share_offset(pop, t, rows) + pop->range[t].begin;
 }
 static size_t reach_hi(const fs_population *pop, size_t t, size_t rows) {
-  return fs_share_offset(pop, t, rows) + (rows - 1) * pop->share[t].stride + values_end(pop, t);
+  return fs_share_offset(pop, t, rows) + (rows - 1) * pop->share[t].stride +
+         fs_range_loop_end(pop, pop->range[t]);
 }
 
 /* A population split between threads keeps each thread's share of its arrays in a block of its
@@ -275,9 +272,7 @@ static void test_split_layout(void **state) {
                      "  I: {model: lif_cond, size: 803, init: {v: {uniform: {low: -70 mV,"
                      " high: -55 mV}}}}\n";
   fs_error err = {0};
-  fs_experiment_spec *spec = NULL;
-  if (fs_experiment_load(fs_test_write("split.yaml", yaml), NULL, 0, &spec, &err) != FS_OK)
-    fail_msg("%s", err.msg);
+  fs_experiment_spec *spec = load_yaml("split.yaml", yaml);
   fs_network *one = NULL;
   assert_int_equal(fs_network_create(spec, 1, &one, &err), FS_OK);
   const size_t threads[] = {2, 3, 5};
@@ -307,13 +302,14 @@ static void test_split_layout(void **state) {
         last = t;
         double rest[FS_MAX_STATE];
         pop->model->rest_state(pop->params, rest);
-        for (size_t j = pop->range[t].begin; j < values_end(pop, t); j++)
+        for (size_t j = pop->range[t].begin; j < fs_range_loop_end(pop, pop->range[t]); j++)
           for (size_t v = 0; v < pop->model->n_state; v++)
             assert_true(fs_share_view(pop, t, pop->state[v], 1)[j] ==
                         (j < pop->n ? ref->state[v][j] : rest[v]));
       }
     }
-    assert_true(values_end(&net->pops[0], threads[k] - 1) == net->pops[0].n_pad);
+    assert_true(fs_range_loop_end(&net->pops[0], net->pops[0].range[threads[k] - 1]) ==
+                net->pops[0].n_pad);
     fs_network_free(net);
   }
   fs_network_free(one);

@@ -144,24 +144,34 @@ static bool at_rest(const fs_synrule *r, const void *y, double rho_0) {
          fs_synrule_field_value(fs_synrule_find_field(r, "rho"), y) == rho_0;
 }
 
+/* Rule r with preset's parameters (into params), what it precomputes for a step of 0.1 ms
+ * (*coeff: free it) and the environment of a part of n_pre presynaptic neurons. */
+static fs_synrule_env rule_env(const fs_synrule *r, const char *preset, double params[64],
+                               void **coeff, uint64_t seed, uint64_t n_pre, uint64_t *dropped) {
+  assert_true(r->params_size <= 64 * sizeof(double));
+  assert_int_equal(r->preset(preset, params, NULL), FS_OK);
+  *coeff = r->coeff_size ? malloc(r->coeff_size) : NULL;
+  if (r->precompute)
+    assert_int_equal(r->precompute(params, 1.0 / STEPS_PER_S, *coeff, NULL), FS_OK);
+  fs_synrule_env e = {.rule = r,
+                      .params = params,
+                      .coeff = *coeff,
+                      .dt = 1.0 / STEPS_PER_S,
+                      .seed = seed,
+                      .n_pre = n_pre,
+                      .nmda_factor = 1.0,
+                      .dropped = dropped};
+  return e;
+}
+
 static void test_gb_advance_early(void **state) {
   (void)state;
   const fs_synrule *r = fs_synrule_find("graupner_brunel", NULL);
   double params[64];
-  assert_true(r->params_size <= sizeof params);
-  assert_int_equal(r->preset("stc", params, NULL), FS_OK);
-  void *coeff = malloc(r->coeff_size);
-  assert_non_null(coeff);
-  assert_int_equal(r->precompute(params, 1.0 / STEPS_PER_S, coeff, NULL), FS_OK);
+  void *coeff = NULL;
   uint64_t dropped = 0;
-  fs_synrule_env e = {.rule = r,
-                      .params = params,
-                      .coeff = coeff,
-                      .dt = 1.0 / STEPS_PER_S,
-                      .seed = 7,
-                      .n_pre = GB_N,
-                      .nmda_factor = 1.0,
-                      .dropped = &dropped};
+  fs_synrule_env e = rule_env(r, "stc", params, &coeff, 7, GB_N, &dropped);
+  assert_non_null(coeff);
   fs_proj_part batch = {0}, single = {0};
   make_gb_part(r, &e, &batch);
   make_gb_part(r, &e, &single);
@@ -230,20 +240,9 @@ static void test_sum_means(void **state) {
     with_hook += r->sum_means != NULL;
     with_late += r->late != NULL;
     double params[64];
-    assert_true(r->params_size <= sizeof params);
-    assert_int_equal(r->preset(r->presets[0], params, NULL), FS_OK);
-    void *coeff = r->coeff_size ? malloc(r->coeff_size) : NULL;
-    if (r->precompute)
-      assert_int_equal(r->precompute(params, 1.0 / STEPS_PER_S, coeff, NULL), FS_OK);
+    void *coeff = NULL;
     uint64_t dropped = 0;
-    fs_synrule_env e = {.rule = r,
-                        .params = params,
-                        .coeff = coeff,
-                        .dt = 1.0 / STEPS_PER_S,
-                        .seed = 11,
-                        .n_pre = SUM_N,
-                        .nmda_factor = 1.0,
-                        .dropped = &dropped};
+    fs_synrule_env e = rule_env(r, r->presets[0], params, &coeff, 11, SUM_N, &dropped);
     fs_proj_part part = {0};
     make_sum_part(r, &e, &part);
     const size_t n_pad = SUM_TARGETS + 1, n_acc = (r->n_means + 1) * n_pad;
